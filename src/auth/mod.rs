@@ -1,0 +1,14 @@
+//! People's sign-in, sessions, CSRF, API tokens, roles and permissions.
+
+pub mod api;
+pub mod csrf;
+pub mod model;
+pub mod password;
+pub mod permissions;
+pub mod session;
+pub mod store;
+pub mod throttle;
+pub mod tokens;
+pub mod web;
+
+pub use permissions::{Action, Actor, Role};

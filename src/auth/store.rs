@@ -1,0 +1,214 @@
+//! People and signing in: creating people, checking passwords under the throttle, and the
+//! first-run set-up that creates the coalition and its first administrator.
+
+use std::time::Duration;
+
+use diesel::prelude::*;
+
+use super::model::{NewPerson, Person};
+use super::permissions::{self, Action, Actor};
+use super::{password, throttle, tokens};
+use crate::audit::{self, Subject};
+use crate::coalition;
+use crate::config::ThrottlePolicy;
+use crate::db::schema::people;
+use crate::db::{self, DbConn};
+use crate::error::Error;
+
+/// Emails are compared and stored in lower case; the database enforces uniqueness on that.
+pub fn normalise_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+pub fn find_by_email(conn: &mut DbConn, email: &str) -> Result<Option<Person>, Error> {
+    Ok(people::table
+        .filter(people::email.eq(normalise_email(email)))
+        .select(Person::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> Result<Person, Error> {
+    Ok(people::table
+        .find(id)
+        .select(Person::as_select())
+        .first(conn)?)
+}
+
+pub fn count(conn: &mut DbConn) -> Result<i64, Error> {
+    Ok(people::table.count().get_result(conn)?)
+}
+
+/// What is needed to create a person.
+pub struct PersonDraft<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    pub password: Option<&'a str>,
+    pub is_admin: bool,
+}
+
+fn check_draft(draft: &PersonDraft<'_>) -> Result<(), Error> {
+    let name = draft.name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(Error::Invalid(
+            "a person needs a name of 1 to 200 characters".into(),
+        ));
+    }
+    if !validator::ValidateEmail::validate_email(&normalise_email(draft.email)) {
+        return Err(Error::Invalid(format!(
+            "{:?} is not an email address",
+            draft.email
+        )));
+    }
+    if let Some(p) = draft.password
+        && p.chars().count() < password::MIN_LENGTH
+    {
+        return Err(Error::Invalid(format!(
+            "a password needs at least {} characters",
+            password::MIN_LENGTH
+        )));
+    }
+    Ok(())
+}
+
+/// Inserts a person and records who added them. Runs inside the caller's transaction;
+/// `actor` is None for the command line and the first-run set-up.
+fn insert_person(
+    conn: &mut DbConn,
+    actor: Option<i64>,
+    draft: &PersonDraft<'_>,
+) -> Result<Person, Error> {
+    check_draft(draft)?;
+    let email = normalise_email(draft.email);
+    if find_by_email(conn, &email)?.is_some() {
+        return Err(Error::Conflict(format!(
+            "someone with the email {email} already exists"
+        )));
+    }
+    let hash = draft.password.map(password::hash).transpose()?;
+    let id: i64 = diesel::insert_into(people::table)
+        .values(NewPerson {
+            name: draft.name.trim(),
+            email: &email,
+            password_hash: hash.as_deref(),
+            active: true,
+            is_admin: draft.is_admin,
+            created_at: db::now(),
+        })
+        .returning(people::id)
+        .get_result(conn)?;
+    let person = find(conn, id)?;
+    audit::record(
+        conn,
+        actor,
+        "person.created",
+        Subject::new("person", person.id),
+        serde_json::json!({ "name": person.name, "email": person.email, "is_admin": person.is_admin }),
+    )?;
+    Ok(person)
+}
+
+/// An administrator adds a person.
+pub fn add_person(
+    conn: &mut DbConn,
+    actor: &Actor,
+    draft: &PersonDraft<'_>,
+) -> Result<Person, Error> {
+    permissions::require(actor, Action::AdministerCoalition)?;
+    db::write_tx(conn, |conn| insert_person(conn, Some(actor.id()), draft))
+}
+
+/// The command line adds a person: whoever runs it on the server is trusted.
+pub fn add_person_from_console(
+    conn: &mut DbConn,
+    draft: &PersonDraft<'_>,
+) -> Result<Person, Error> {
+    db::write_tx(conn, |conn| insert_person(conn, None, draft))
+}
+
+/// Creates the coalition and its first administrator, once. Used by the set-up link (which
+/// passes its token, used up in the same transaction) and by `roundtable user add`.
+pub fn bootstrap(
+    conn: &mut DbConn,
+    setup_token: Option<&str>,
+    coalition_name: &str,
+    time_zone: &str,
+    admin: &PersonDraft<'_>,
+) -> Result<Person, Error> {
+    db::write_tx(conn, |conn| {
+        if let Some(token) = setup_token {
+            tokens::consume_link_token(conn, tokens::PURPOSE_SETUP, token)?;
+        }
+        if count(conn)? > 0 {
+            return Err(Error::Conflict(
+                "the coalition has already been set up".into(),
+            ));
+        }
+        let c = coalition::create(conn, coalition_name, time_zone)?;
+        audit::record(
+            conn,
+            None,
+            "coalition.created",
+            Subject::new("coalition", c.id),
+            serde_json::json!({ "name": c.name, "time_zone": c.time_zone }),
+        )?;
+        insert_person(
+            conn,
+            None,
+            &PersonDraft {
+                is_admin: true,
+                ..*admin
+            },
+        )
+    })
+}
+
+/// A new set-up link, only while nobody exists yet.
+pub fn issue_setup_link(conn: &mut DbConn, valid_for: Duration) -> Result<Option<String>, Error> {
+    db::write_tx(conn, |conn| {
+        if count(conn)? > 0 {
+            return Ok(None);
+        }
+        tokens::create_link_token(conn, tokens::PURPOSE_SETUP, None, valid_for).map(Some)
+    })
+}
+
+/// Checks an email and password under the throttle. A failure is counted (and committed)
+/// before the refusal is returned; the answer never says whether the email exists. The
+/// password is checked outside any transaction, so a slow hash never holds a write lock.
+pub fn sign_in(
+    conn: &mut DbConn,
+    policy: &ThrottlePolicy,
+    email: &str,
+    password_given: &str,
+    address: &str,
+) -> Result<Person, Error> {
+    let email = normalise_email(email);
+    let account = throttle::account_key(&email);
+    let place = throttle::address_key(address);
+    let now = db::now();
+    let decision = throttle::worst(
+        throttle::decide(throttle::load(conn, &account)?.as_ref(), policy, now),
+        throttle::decide(throttle::load(conn, &place)?.as_ref(), policy, now),
+    );
+    if let Some(refusal) = throttle::refusal(&decision, now) {
+        return Err(refusal);
+    }
+    let person = find_by_email(conn, &email)?.filter(|p| p.active);
+    let stored = person.as_ref().and_then(|p| p.password_hash.as_deref());
+    // With no person the check runs against a dummy hash, so it takes as long.
+    let verified = password::verify(password_given, stored);
+    match person {
+        Some(person) if verified => {
+            throttle::clear(conn, &account)?;
+            Ok(person)
+        }
+        _ => {
+            db::write_tx(conn, |conn| {
+                throttle::note_failure(conn, &account, policy, now)?;
+                throttle::note_failure(conn, &place, policy, now)
+            })?;
+            Err(Error::Invalid("the email or password is not right".into()))
+        }
+    }
+}

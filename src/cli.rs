@@ -1,0 +1,121 @@
+//! The command-line verbs other than `serve`: what an administrator runs on the server.
+
+use std::io::BufRead;
+
+use crate::AppState;
+use crate::audit::{self, Verdict};
+use crate::auth::store::{self, PersonDraft};
+use crate::auth::tokens;
+use crate::error::Error;
+
+/// The password for `user add`: one line from standard input with `--password-stdin`,
+/// otherwise a new random one that is printed once.
+fn password_for(from_stdin: bool) -> Result<(String, bool), Error> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).map_err(|e| {
+            Error::Invalid(format!("cannot read the password from standard input: {e}"))
+        })?;
+        Ok((line.trim_end_matches(['\r', '\n']).to_owned(), false))
+    } else {
+        Ok((tokens::random_token(12), true))
+    }
+}
+
+pub struct UserAdd {
+    pub name: String,
+    pub email: String,
+    pub admin: bool,
+    pub coalition_name: Option<String>,
+    pub time_zone: String,
+    pub password_stdin: bool,
+}
+
+/// Adds a person. On an empty database this is the first-run set-up: it names the coalition
+/// and makes the person its first administrator.
+pub fn user_add(state: &AppState, args: UserAdd) -> Result<(), Error> {
+    let mut conn = state.pool.get()?;
+    let (password, generated) = password_for(args.password_stdin)?;
+    let draft = PersonDraft {
+        name: &args.name,
+        email: &args.email,
+        password: Some(&password),
+        is_admin: args.admin,
+    };
+    let person = if store::count(&mut conn)? == 0 {
+        let name = args.coalition_name.as_deref().ok_or_else(|| {
+            Error::Invalid("nobody exists yet: name the coalition with --coalition-name".into())
+        })?;
+        store::bootstrap(&mut conn, None, name, &args.time_zone, &draft)?
+    } else {
+        store::add_person_from_console(&mut conn, &draft)?
+    };
+    println!(
+        "Added {} <{}>{}.",
+        person.name,
+        person.email,
+        if person.is_admin {
+            " as an administrator"
+        } else {
+            ""
+        }
+    );
+    if generated {
+        println!("Password: {password}");
+    }
+    println!("Sign in at {}/login", state.settings.base_url);
+    Ok(())
+}
+
+pub fn token_create(state: &AppState, email: &str, label: &str) -> Result<(), Error> {
+    let mut conn = state.pool.get()?;
+    let person = store::find_by_email(&mut conn, email)?
+        .filter(|p| p.active)
+        .ok_or_else(|| Error::Invalid(format!("no active person has the email {email}")))?;
+    let token = tokens::create_api_token(&mut conn, &person, label)?;
+    println!("{token}");
+    Ok(())
+}
+
+/// Walks the audit chain. A broken chain is an error, so scripts see a non-zero exit.
+pub fn audit_verify(state: &AppState) -> Result<(), Error> {
+    let mut conn = state.pool.get()?;
+    match audit::verify(&mut conn)? {
+        Verdict::Intact { events } => {
+            println!("The audit record is intact: {events} events, each linked to the one before.");
+            Ok(())
+        }
+        Verdict::Broken { event_id, reason } => Err(Error::Conflict(format!(
+            "the audit record is broken at event #{event_id}: {reason}"
+        ))),
+    }
+}
+
+/// The example coalition, on an empty database.
+pub fn demo(state: &AppState) -> Result<(), Error> {
+    let mut conn = state.pool.get()?;
+    if store::count(&mut conn)? > 0 {
+        return Err(Error::Conflict(
+            "this database already holds a coalition; run the demo on a new one (for example ROUNDTABLE_DATA_DIR=./demo-data)".into(),
+        ));
+    }
+    let password = tokens::random_token(12);
+    let admin = PersonDraft {
+        name: "Ada Administrator",
+        email: "admin@demo.example",
+        password: Some(&password),
+        is_admin: true,
+    };
+    store::bootstrap(
+        &mut conn,
+        None,
+        "Alliance against Forced Labour",
+        "Europe/Brussels",
+        &admin,
+    )?;
+    println!("The demo coalition \"Alliance against Forced Labour\" is ready.");
+    println!("Sign in at {}/login", state.settings.base_url);
+    println!("  email:    admin@demo.example");
+    println!("  password: {password}");
+    Ok(())
+}

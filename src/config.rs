@@ -1,0 +1,187 @@
+//! Settings, read from the environment (and `.env`), each with a default that works on a
+//! laptop. They travel through the app state, so tests can vary them.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use sha2::{Digest, Sha512};
+
+use crate::error::Error;
+
+/// What the environment may set. clap reads it, so `roundtable --help` lists every key.
+#[derive(clap::Args, Clone, Debug)]
+pub struct EnvSettings {
+    /// Folder for the SQLite database, the generated secret key and mail written to files.
+    #[arg(
+        long,
+        env = "ROUNDTABLE_DATA_DIR",
+        default_value = "./data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+    /// postgres://USER:PASS@HOST/DB, sqlite://PATH (created when missing) or the path of an
+    /// existing SQLite file. Default: sqlite://DATA_DIR/roundtable.sqlite3.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// Address and port the web server listens on.
+    #[arg(long, env = "BIND", default_value = "127.0.0.1:8080", global = true)]
+    pub bind: String,
+    /// The address people use to reach the service, for links in mail and the console.
+    /// Default: http://BIND. With https://, cookies are marked Secure.
+    #[arg(long, env = "BASE_URL", global = true)]
+    pub base_url: Option<String>,
+    /// smtp://USER:PASS@HOST:PORT (STARTTLS) or smtps://... Unset: mail is written as .eml
+    /// files to DATA_DIR/outbox.
+    #[arg(long, env = "SMTP_URL", global = true, hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The From address of every mail.
+    #[arg(
+        long,
+        env = "MAIL_FROM",
+        default_value = "roundtable@localhost",
+        global = true
+    )]
+    pub mail_from: String,
+    /// Key for session cookies (at least 32 characters). Unset: generated once and kept in
+    /// DATA_DIR/secret_key.
+    #[arg(long, env = "SECRET_KEY", global = true, hide_env_values = true)]
+    pub secret_key: Option<String>,
+    /// Minutes without a request after which a session ends.
+    #[arg(
+        long,
+        env = "SESSION_IDLE_MINUTES",
+        default_value_t = 60,
+        global = true
+    )]
+    pub session_idle_minutes: u64,
+    /// Hours after sign-in at which a session ends, however active.
+    #[arg(long, env = "SESSION_MAX_HOURS", default_value_t = 12, global = true)]
+    pub session_max_hours: u64,
+}
+
+/// How failed sign-ins slow down and then lock an account or an address.
+#[derive(Clone, Debug)]
+pub struct ThrottlePolicy {
+    /// Failures after which every further attempt must wait `delay` after the last failure.
+    pub slow_after: i32,
+    pub delay: Duration,
+    /// Failures after which the account or address is locked for `lock_for`.
+    pub lock_after: i32,
+    pub lock_for: Duration,
+}
+
+impl Default for ThrottlePolicy {
+    fn default() -> Self {
+        ThrottlePolicy {
+            slow_after: 3,
+            delay: Duration::from_secs(5),
+            lock_after: 10,
+            lock_for: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+/// The resolved settings the service runs with.
+#[derive(Clone)]
+pub struct Settings {
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub bind: String,
+    pub base_url: String,
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    /// 64 bytes: signs and encrypts the session cookie.
+    pub cookie_key: [u8; 64],
+    pub session_idle: Duration,
+    pub session_max: Duration,
+    pub throttle: ThrottlePolicy,
+    /// How long the first-run set-up link stays valid.
+    pub setup_link_valid: Duration,
+    pub db_pool_size: u32,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("data_dir", &self.data_dir)
+            .field("bind", &self.bind)
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Settings {
+    pub fn resolve(env: &EnvSettings) -> Result<Settings, Error> {
+        let database_url = env.database_url.clone().unwrap_or_else(|| {
+            format!(
+                "sqlite://{}",
+                env.data_dir.join("roundtable.sqlite3").display()
+            )
+        });
+        let base_url = env
+            .base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", env.bind))
+            .trim_end_matches('/')
+            .to_owned();
+        url::Url::parse(&base_url)
+            .map_err(|e| Error::Config(format!("BASE_URL {base_url:?} is not a URL: {e}")))?;
+        let secret = match &env.secret_key {
+            Some(s) => s.clone(),
+            None => load_or_create_secret(&env.data_dir)?,
+        };
+        if secret.len() < 32 {
+            return Err(Error::Config(
+                "SECRET_KEY must be at least 32 characters long".into(),
+            ));
+        }
+        Ok(Settings {
+            data_dir: env.data_dir.clone(),
+            database_url,
+            bind: env.bind.clone(),
+            base_url,
+            smtp_url: env.smtp_url.clone(),
+            mail_from: env.mail_from.clone(),
+            cookie_key: derive_cookie_key(&secret),
+            session_idle: Duration::from_secs(env.session_idle_minutes.max(1) * 60),
+            session_max: Duration::from_secs(env.session_max_hours.max(1) * 3600),
+            throttle: ThrottlePolicy::default(),
+            setup_link_valid: Duration::from_secs(24 * 3600),
+            db_pool_size: 8,
+        })
+    }
+
+    /// Cookies are marked Secure when people reach the service over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+}
+
+fn derive_cookie_key(secret: &str) -> [u8; 64] {
+    Sha512::digest(secret.as_bytes()).into()
+}
+
+/// The generated key lives beside the database, readable by its owner only.
+fn load_or_create_secret(data_dir: &Path) -> Result<String, Error> {
+    let path = data_dir.join("secret_key");
+    match std::fs::read_to_string(&path) {
+        Ok(s) => return Ok(s.trim().to_owned()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => {
+            return Err(Error::Config(format!(
+                "cannot read {}: {e}",
+                path.display()
+            )));
+        }
+    }
+    let cannot = |e: std::io::Error| Error::Config(format!("cannot write {}: {e}", path.display()));
+    std::fs::create_dir_all(data_dir).map_err(cannot)?;
+    let secret = crate::auth::tokens::random_token(48);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(&path).map_err(cannot)?;
+    std::io::Write::write_all(&mut file, secret.as_bytes()).map_err(cannot)?;
+    Ok(secret)
+}

@@ -1,0 +1,163 @@
+//! The database: one connection enum over SQLite and PostgreSQL, its pool, the embedded
+//! migrations and the transaction helpers every service uses.
+
+mod pool;
+pub mod schema;
+
+use chrono::{DurationRound, NaiveDateTime, TimeDelta, Utc};
+use diesel::connection::{AnsiTransactionManager, TransactionManager};
+use diesel::prelude::*;
+use diesel::{PgConnection, SqliteConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::error::Error;
+
+pub use pool::{DbPool, PooledConn, connect_pool};
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// One connection, of whichever backend DATABASE_URL names.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Which backend a DATABASE_URL names, decided from its form alone, never by trying.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DbUrl {
+    Postgres(String),
+    /// A file path; `create` says whether a missing file may be created.
+    Sqlite {
+        path: String,
+        create: bool,
+    },
+}
+
+impl DbUrl {
+    /// `postgres://` and `postgresql://` name PostgreSQL; `sqlite://PATH` names an SQLite file
+    /// that is created when missing; a bare path is accepted only when the file exists, so a
+    /// typo never starts an empty coalition next to the real one.
+    pub fn parse(url: &str) -> Result<DbUrl, Error> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(DbUrl::Postgres(url.to_owned()));
+        }
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() || path.starts_with(":memory:") {
+                return Err(Error::Config(
+                    "DATABASE_URL: sqlite:// needs a file path (an in-memory database would lose everything)".into(),
+                ));
+            }
+            return Ok(DbUrl::Sqlite {
+                path: path.to_owned(),
+                create: true,
+            });
+        }
+        if url.contains("://") {
+            return Err(Error::Config(format!(
+                "DATABASE_URL: unknown scheme in {url:?}; use postgres://..., sqlite://PATH or the path of an existing SQLite file"
+            )));
+        }
+        if std::path::Path::new(url).is_file() {
+            Ok(DbUrl::Sqlite {
+                path: url.to_owned(),
+                create: false,
+            })
+        } else {
+            Err(Error::Config(format!(
+                "DATABASE_URL: no SQLite file at {url:?}; write sqlite://{url} to create one"
+            )))
+        }
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            DbUrl::Postgres(_) => "PostgreSQL",
+            DbUrl::Sqlite { .. } => "SQLite",
+        }
+    }
+}
+
+/// Runs the pending migrations of the connection's backend.
+pub fn run_migrations(conn: &mut DbConn) -> Result<(), Error> {
+    let result = match conn {
+        DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(drop),
+        DbConn::Postgres(c) => {
+            // Several instances may start at once: only one migrates, the others wait.
+            diesel::sql_query("SELECT pg_advisory_lock(7253)").execute(c)?;
+            let result = c.run_pending_migrations(POSTGRES_MIGRATIONS).map(drop);
+            diesel::sql_query("SELECT pg_advisory_unlock(7253)").execute(c)?;
+            result
+        }
+    };
+    result.map_err(|e| Error::Internal(format!("database migration failed: {e}")))
+}
+
+/// Runs `work` in a write transaction. On SQLite it starts as `BEGIN IMMEDIATE`, so two
+/// writers queue on the busy timeout instead of failing when a read lock is upgraded.
+pub fn write_tx<T, F>(conn: &mut DbConn, work: F) -> Result<T, Error>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, Error>,
+{
+    match conn {
+        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        DbConn::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    match work(conn) {
+        Ok(value) => match <DbConn as Connection>::TransactionManager::commit_transaction(conn) {
+            Ok(()) => Ok(value),
+            Err(e) => {
+                // A failed COMMIT leaves the transaction open on some backends.
+                let _ = <DbConn as Connection>::TransactionManager::rollback_transaction(conn);
+                Err(e.into())
+            }
+        },
+        Err(e) => {
+            <DbConn as Connection>::TransactionManager::rollback_transaction(conn)?;
+            Err(e)
+        }
+    }
+}
+
+/// The current instant in UTC, cut to microseconds: both backends keep exactly that, so a
+/// value written and read back compares equal (the audit chain's hashes depend on it).
+pub fn now() -> NaiveDateTime {
+    let now = Utc::now();
+    now.duration_trunc(TimeDelta::microseconds(1))
+        .unwrap_or(now)
+        .naive_utc()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_forms_choose_the_backend() {
+        assert!(matches!(
+            DbUrl::parse("postgres://u@h/db"),
+            Ok(DbUrl::Postgres(_))
+        ));
+        assert!(matches!(
+            DbUrl::parse("postgresql://u@h/db"),
+            Ok(DbUrl::Postgres(_))
+        ));
+        assert_eq!(
+            DbUrl::parse("sqlite://data/x.db").ok(),
+            Some(DbUrl::Sqlite {
+                path: "data/x.db".into(),
+                create: true
+            })
+        );
+        assert!(DbUrl::parse("sqlite://:memory:").is_err());
+        assert!(DbUrl::parse("mysql://h/db").is_err());
+        assert!(DbUrl::parse("/no/such/file.sqlite3").is_err());
+    }
+
+    #[test]
+    fn now_keeps_microseconds_only() {
+        let t = now();
+        assert_eq!(t.and_utc().timestamp_subsec_nanos() % 1000, 0);
+    }
+}

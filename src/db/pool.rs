@@ -1,0 +1,89 @@
+//! The r2d2 pool: our own manager builds the connection variant the URL names and sets the
+//! SQLite pragmas on every new connection.
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{self, R2D2Connection};
+use diesel::{Connection, PgConnection, SqliteConnection};
+
+use super::{DbConn, DbUrl, run_migrations};
+use crate::error::Error;
+
+pub type DbPool = r2d2::Pool<Manager>;
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+/// How long a writer waits for SQLite's write lock before giving up.
+const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
+
+#[derive(Debug)]
+pub struct Manager {
+    url: DbUrl,
+}
+
+impl Manager {
+    fn establish(&self) -> Result<DbConn, diesel::ConnectionError> {
+        match &self.url {
+            DbUrl::Postgres(url) => PgConnection::establish(url).map(DbConn::Postgres),
+            DbUrl::Sqlite { path, create } => {
+                // diesel opens with SQLITE_OPEN_CREATE, so the existing-file rule is checked here.
+                if !create && !std::path::Path::new(path).is_file() {
+                    return Err(diesel::ConnectionError::BadConnection(format!(
+                        "no SQLite file at {path}"
+                    )));
+                }
+                let mut conn = SqliteConnection::establish(path)?;
+                conn.batch_execute(&format!(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS};"
+                ))
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                Ok(DbConn::Sqlite(conn))
+            }
+        }
+    }
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, r2d2::Error> {
+        self.establish().map_err(r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
+        conn.ping().map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        std::thread::panicking() || conn.is_broken()
+    }
+}
+
+/// Opens the database the URL names, runs its migrations, then hands out the pool.
+pub fn connect_pool(database_url: &str, max_size: u32) -> Result<DbPool, Error> {
+    let url = DbUrl::parse(database_url)?;
+    if let DbUrl::Sqlite { path, create: true } = &url
+        && let Some(dir) = std::path::Path::new(path).parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            Error::Config(format!(
+                "cannot create the folder {} for the database: {e}",
+                dir.display()
+            ))
+        })?;
+    }
+    let manager = Manager { url };
+    let mut first = manager
+        .establish()
+        .map_err(|e| Error::Config(format!("cannot open the database: {e}")))?;
+    run_migrations(&mut first)?;
+    drop(first);
+    r2d2::Pool::builder()
+        .max_size(max_size)
+        .connection_timeout(Duration::from_secs(10))
+        .build(manager)
+        .map_err(|e| Error::Config(format!("cannot open the database pool: {e}")))
+}

@@ -1,0 +1,161 @@
+//! One error type for the whole service. Each variant has its HTTP status; the message a person
+//! sees is separate from the detail that goes to the log.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError, http::header};
+
+/// Messages per form field, as `validator` reports them.
+pub type FieldErrors = BTreeMap<String, Vec<String>>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("not found")]
+    NotFound,
+    #[error("you need to sign in first")]
+    SignInRequired,
+    #[error("you are not allowed to do this")]
+    Forbidden,
+    #[error("{0}")]
+    Invalid(String),
+    #[error("some fields need attention")]
+    InvalidFields(FieldErrors),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Throttled(String),
+    #[error("the form has expired or did not come from this site; reload the page and try again")]
+    Csrf,
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error("the database is busy; try again in a moment")]
+    PoolExhausted(#[source] diesel::r2d2::PoolError),
+    #[error("database error")]
+    Database(#[source] diesel::result::Error),
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl From<diesel::result::Error> for Error {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error as D};
+        match e {
+            D::NotFound => Error::NotFound,
+            // A race that reached a constraint: tell the person what collided, not "500".
+            D::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                Error::Conflict(format!("this already exists ({})", info.message()))
+            }
+            other => Error::Database(other),
+        }
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for Error {
+    fn from(e: diesel::r2d2::PoolError) -> Self {
+        Error::PoolExhausted(e)
+    }
+}
+
+impl From<actix_web::error::BlockingError> for Error {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        Error::Internal(format!("blocking task failed: {e}"))
+    }
+}
+
+impl Error {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Error::NotFound => StatusCode::NOT_FOUND,
+            Error::SignInRequired => StatusCode::UNAUTHORIZED,
+            Error::Forbidden | Error::Csrf => StatusCode::FORBIDDEN,
+            Error::Invalid(_) | Error::InvalidFields(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Error::Conflict(_) => StatusCode::CONFLICT,
+            Error::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+            Error::PoolExhausted(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Error::Config(_) | Error::Database(_) | Error::Internal(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        }
+    }
+
+    /// A short machine-readable name, for the JSON API.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::NotFound => "not_found",
+            Error::SignInRequired => "unauthenticated",
+            Error::Forbidden => "forbidden",
+            Error::Invalid(_) | Error::InvalidFields(_) => "invalid",
+            Error::Conflict(_) => "conflict",
+            Error::Throttled(_) => "throttled",
+            Error::Csrf => "csrf",
+            Error::PoolExhausted(_) => "unavailable",
+            Error::Config(_) | Error::Database(_) | Error::Internal(_) => "internal",
+        }
+    }
+
+    /// The exit code of a command-line run that ends in this error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Config(_) => 78,
+            Error::Invalid(_) | Error::InvalidFields(_) | Error::Conflict(_) => 65,
+            Error::NotFound => 66,
+            _ => 70,
+        }
+    }
+
+    fn log(&self) {
+        match self {
+            Error::Database(e) => tracing::error!("database error: {e}"),
+            Error::Internal(detail) => tracing::error!("internal error: {detail}"),
+            Error::Config(detail) => tracing::error!("configuration error: {detail}"),
+            Error::PoolExhausted(e) => tracing::warn!("database pool: {e}"),
+            _ => {}
+        }
+    }
+}
+
+impl ResponseError for Error {
+    fn status_code(&self) -> StatusCode {
+        self.status()
+    }
+
+    /// Pages get the error in the site's layout; a visitor who must sign in is sent there.
+    fn error_response(&self) -> HttpResponse {
+        self.log();
+        if let Error::SignInRequired = self {
+            return HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, "/login"))
+                .finish();
+        }
+        let page = roundtable_templates::pages::errors::error_page(
+            self.status().as_u16(),
+            &self.to_string(),
+        );
+        HttpResponse::build(self.status())
+            .content_type("text/html; charset=utf-8")
+            .body(page.into_string())
+    }
+}
+
+/// The same errors, answered as JSON: what the `/api/v1` handlers return.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct ApiError(#[from] pub Error);
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.0.status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        self.0.log();
+        let fields = match &self.0 {
+            Error::InvalidFields(f) => Some(f),
+            _ => None,
+        };
+        HttpResponse::build(self.0.status()).json(serde_json::json!({
+            "error": { "code": self.0.code(), "message": self.0.to_string(), "fields": fields }
+        }))
+    }
+}

@@ -1,0 +1,94 @@
+//! Roundtable: the governance of a multi-stakeholder coalition.
+//!
+//! This crate wires the capabilities together and builds the actix `App`, which `main` serves
+//! and the integration tests drive.
+
+pub mod audit;
+pub mod auth;
+pub mod cli;
+pub mod coalition;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod web;
+
+use actix_session::SessionMiddleware;
+use actix_session::config::{CookieContentSecurity, PersistentSession};
+use actix_session::storage::CookieSessionStore;
+use actix_web::body::MessageBody;
+use actix_web::cookie::{Key, SameSite};
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::{Compress, from_fn};
+use actix_web::{App, web as aweb};
+
+use crate::config::Settings;
+use crate::db::{DbConn, DbPool};
+use crate::error::Error;
+
+/// What every handler can reach: the settings and the database pool.
+pub struct AppState {
+    pub settings: Settings,
+    pub pool: DbPool,
+}
+
+impl AppState {
+    /// Connects to the database (running its migrations) and keeps the settings.
+    pub fn open(settings: Settings) -> Result<AppState, Error> {
+        let pool = db::connect_pool(&settings.database_url, settings.db_pool_size)?;
+        Ok(AppState { settings, pool })
+    }
+
+    /// Runs blocking database work on actix's thread pool with a pooled connection.
+    pub async fn db<T, F>(&self, work: F) -> Result<T, Error>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T, Error> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        aweb::block(move || {
+            let mut conn = pool.get()?;
+            work(&mut conn)
+        })
+        .await?
+    }
+}
+
+/// The whole application, as `serve` runs it and the tests drive it.
+pub fn build_app(
+    state: aweb::Data<AppState>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let settings = &state.settings;
+    let sessions = SessionMiddleware::builder(
+        CookieSessionStore::default(),
+        Key::from(&settings.cookie_key),
+    )
+    .cookie_name("roundtable_session".into())
+    .cookie_secure(settings.secure_cookies())
+    .cookie_http_only(true)
+    .cookie_same_site(SameSite::Lax)
+    .cookie_content_security(CookieContentSecurity::Private)
+    // The cookie outlives a browser restart up to the absolute limit; the idle and absolute
+    // limits themselves are checked on every request (auth::session).
+    .session_lifecycle(PersistentSession::default().session_ttl(
+        actix_web::cookie::time::Duration::seconds(
+            i64::try_from(settings.session_max.as_secs()).unwrap_or(i64::MAX),
+        ),
+    ))
+    .build();
+    App::new()
+        .app_data(state.clone())
+        .app_data(aweb::FormConfig::default().limit(256 * 1024))
+        .configure(web::routes)
+        .wrap(from_fn(auth::csrf::guard))
+        .wrap(sessions)
+        .wrap(web::headers::security_headers())
+        .wrap(Compress::default())
+}

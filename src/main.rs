@@ -1,0 +1,172 @@
+//! The `roundtable` command: `serve` (the default) and the administrator's verbs.
+
+use std::process::ExitCode;
+
+use actix_web::{HttpServer, web};
+use clap::{Parser, Subcommand};
+use roundtable::auth::store;
+use roundtable::cli::{self, UserAdd};
+use roundtable::config::{EnvSettings, Settings};
+use roundtable::error::Error;
+use roundtable::{AppState, build_app, db};
+
+/// Roundtable runs the governance of a multi-stakeholder coalition: membership, the rotating
+/// secretariat, meetings, joint statements and the mailing list.
+///
+/// Every setting comes from the environment (or a .env file in the working folder).
+#[derive(Parser)]
+#[command(name = "roundtable", version)]
+struct Cli {
+    #[command(flatten)]
+    env: EnvSettings,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web pages, the JSON API and the calendar feeds (the default).
+    Serve,
+    /// Run the database migrations, then exit.
+    Migrate,
+    /// Build the example coalition in an empty database and print how to sign in.
+    Demo,
+    /// People.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Personal API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// The audit record.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a person. On an empty database, also names the coalition and makes the person its
+    /// first administrator.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        /// Make the person an administrator.
+        #[arg(long)]
+        admin: bool,
+        /// The coalition's name (needed when nobody exists yet).
+        #[arg(long)]
+        coalition_name: Option<String>,
+        /// The coalition's time zone, for the first-run set-up.
+        #[arg(long, default_value = "Europe/Brussels")]
+        time_zone: String,
+        /// Read the password from standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create a personal API token for a person and print it.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "command line")]
+        label: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain and name the first broken event, if any.
+    Verify,
+}
+
+fn main() -> ExitCode {
+    // A missing .env file is normal; a broken one is not silently half-read.
+    if let Err(e) = dotenvy::dotenv()
+        && !e.not_found()
+    {
+        eprintln!("error: cannot read .env: {e}");
+        return ExitCode::from(78);
+    }
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            match std::error::Error::source(&e) {
+                Some(source) => eprintln!("error: {e}: {source}"),
+                None => eprintln!("error: {e}"),
+            }
+            ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(1))
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Error> {
+    let settings = Settings::resolve(&cli.env)?;
+    let state = AppState::open(settings)?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(state),
+        Command::Migrate => {
+            // Opening the state ran them.
+            let url = db::DbUrl::parse(&state.settings.database_url)?;
+            println!("The {} database is up to date.", url.backend_name());
+            Ok(())
+        }
+        Command::Demo => cli::demo(&state),
+        Command::User(UserCommand::Add {
+            name,
+            email,
+            admin,
+            coalition_name,
+            time_zone,
+            password_stdin,
+        }) => cli::user_add(
+            &state,
+            UserAdd {
+                name,
+                email,
+                admin,
+                coalition_name,
+                time_zone,
+                password_stdin,
+            },
+        ),
+        Command::Token(TokenCommand::Create { email, label }) => {
+            cli::token_create(&state, &email, &label)
+        }
+        Command::Audit(AuditCommand::Verify) => cli::audit_verify(&state),
+    }
+}
+
+#[actix_web::main]
+async fn serve(state: AppState) -> Result<(), Error> {
+    let bind = state.settings.bind.clone();
+    {
+        let mut conn = state.pool.get()?;
+        if let Some(token) = store::issue_setup_link(&mut conn, state.settings.setup_link_valid)? {
+            println!();
+            println!("Roundtable is not set up yet. Open this link to name the coalition and");
+            println!("create the first administrator (it works once, for 24 hours):");
+            println!();
+            println!("    {}/setup/{token}", state.settings.base_url);
+            println!();
+        }
+    }
+    let data = web::Data::new(state);
+    tracing::info!("serving on http://{bind} ({})", data.settings.base_url);
+    HttpServer::new(move || build_app(data.clone()))
+        .bind(&bind)
+        .map_err(|e| Error::Config(format!("cannot listen on {bind}: {e}")))?
+        .run()
+        .await
+        .map_err(|e| Error::Internal(format!("server stopped: {e}")))
+}

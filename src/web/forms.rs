@@ -1,0 +1,58 @@
+//! Forms that come back with each message beside its field and the person's input kept.
+
+use roundtable_templates::{FieldErrors, FormState};
+use serde::Serialize;
+use validator::{Validate, ValidationErrors, ValidationErrorsKind};
+
+/// The messages of a failed validation, per field.
+pub fn field_errors(errors: &ValidationErrors) -> FieldErrors {
+    errors
+        .errors()
+        .iter()
+        .filter_map(|(field, kind)| match kind {
+            ValidationErrorsKind::Field(list) => Some((
+                field.to_string(),
+                list.iter()
+                    .map(|e| match &e.message {
+                        Some(m) => m.to_string(),
+                        None => format!("this value is not accepted ({})", e.code),
+                    })
+                    .collect(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The values as the person typed them: every form struct is flat, its fields strings.
+pub fn values_of<T: Serialize>(form: &T) -> std::collections::BTreeMap<String, String> {
+    match serde_json::to_value(form) {
+        Ok(serde_json::Value::Object(map)) => map
+            .into_iter()
+            .filter_map(|(k, v)| match v {
+                serde_json::Value::String(s) => Some((k, s)),
+                serde_json::Value::Null => None,
+                other => Some((k, other.to_string())),
+            })
+            .collect(),
+        _ => Default::default(),
+    }
+}
+
+/// Validates a form; on failure gives back the state to render it again.
+pub fn check<T: Validate + Serialize>(form: &T) -> Result<(), FormState> {
+    form.validate().map_err(|e| FormState {
+        values: values_of(form),
+        errors: field_errors(&e),
+    })
+}
+
+/// The form as typed, with one message on one field (a rule the service checked).
+pub fn with_error<T: Serialize>(form: &T, field: &str, message: String) -> FormState {
+    let mut errors = FieldErrors::new();
+    errors.insert(field.to_owned(), vec![message]);
+    FormState {
+        values: values_of(form),
+        errors,
+    }
+}

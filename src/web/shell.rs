@@ -1,0 +1,100 @@
+//! Pages that belong to no capability: the dashboard, the health check, the stylesheet, the
+//! audit record and the "not found" answer.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use maud::Markup;
+use roundtable_templates::pages::{audit as audit_page, auth as auth_pages, dashboard};
+
+use super::context::Page;
+use crate::AppState;
+use crate::audit::{self, Verdict};
+use crate::auth::permissions::{self, Action};
+use crate::error::{ApiError, Error};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(home))
+        .route("/healthz", web::get().to(healthz))
+        .route("/static/style.css", web::get().to(stylesheet))
+        .route("/admin/audit", web::get().to(audit_record));
+}
+
+async fn home(page: Page) -> Result<Markup, Error> {
+    if page.setup_needed() {
+        return Ok(auth_pages::setup_pending(&page.chrome()));
+    }
+    let actor = page.actor()?;
+    permissions::require(actor, Action::UseOwnAccount)?;
+    let view = dashboard::DashboardView {
+        greeting_name: actor.person.name.clone(),
+        tasks: Vec::new(),
+    };
+    Ok(dashboard::dashboard(&page.chrome(), &view))
+}
+
+/// 200 when the database answers, 503 when it does not: for load balancers and monitors.
+async fn healthz(state: web::Data<AppState>) -> HttpResponse {
+    let check = state
+        .db(|conn| {
+            use diesel::RunQueryDsl;
+            diesel::sql_query("SELECT 1").execute(conn)?;
+            Ok(())
+        })
+        .await;
+    match check {
+        Ok(()) => HttpResponse::Ok().json(serde_json::json!({ "status": "ok", "database": "ok" })),
+        Err(e) => {
+            tracing::warn!("health check failed: {e}");
+            HttpResponse::ServiceUnavailable()
+                .json(serde_json::json!({ "status": "unavailable", "database": "unreachable" }))
+        }
+    }
+}
+
+/// The stylesheet's address carries its content hash, so it may be cached for a year.
+async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/css; charset=utf-8"))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
+        .body(roundtable_templates::STYLESHEET)
+}
+
+async fn audit_record(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> {
+    let actor = page.actor()?;
+    permissions::require(actor, Action::ViewAudit)?;
+    let (events, verdict) = state
+        .db(|conn| Ok((audit::recent(conn, 200)?, audit::verify(conn)?)))
+        .await?;
+    let verdict = match verdict {
+        Verdict::Intact { events } => format!("The chain of {events} events is intact."),
+        Verdict::Broken { event_id, reason } => {
+            format!("The chain is broken at event #{event_id}: {reason}.")
+        }
+    };
+    let rows: Vec<audit_page::AuditRow> = events
+        .into_iter()
+        .map(|e| audit_page::AuditRow {
+            id: e.id,
+            when: e.occurred_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            actor: e
+                .actor_id
+                .map_or_else(|| "system".into(), |id| format!("person #{id}")),
+            action: e.action,
+            subject: match e.subject_id {
+                Some(id) => format!("{} #{id}", e.subject_type),
+                None => e.subject_type,
+            },
+            details: e.details,
+        })
+        .collect();
+    Ok(audit_page::audit_log(&page.chrome(), &rows, &verdict))
+}
+
+/// Unknown addresses: JSON under the API, a page elsewhere.
+pub async fn not_found(req: HttpRequest) -> Result<HttpResponse, actix_web::Error> {
+    if req.path().starts_with("/api/") {
+        Err(ApiError(Error::NotFound).into())
+    } else {
+        Err(Error::NotFound.into())
+    }
+}

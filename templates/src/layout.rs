@@ -1,0 +1,97 @@
+//! The page frame: head, navigation, the signed-in person, flash messages, footer.
+
+use std::sync::LazyLock;
+
+use maud::{DOCTYPE, Markup, html};
+
+use crate::view::{Chrome, FlashKind};
+
+pub const STYLESHEET: &str = include_str!("../static/style.css");
+
+/// The stylesheet's address carries a hash of its content, so it can be cached for a year and
+/// still change the moment a new version is deployed.
+pub fn stylesheet_href() -> &'static str {
+    static HREF: LazyLock<String> = LazyLock::new(|| {
+        // FNV-1a: enough to tell versions apart, no crate needed.
+        let hash = STYLESHEET.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        format!("/static/style.css?v={hash:016x}")
+    });
+    &HREF
+}
+
+/// The whole page. `chrome` is absent on error pages rendered before anything is known.
+pub fn layout(chrome: Option<&Chrome>, title: &str, body: Markup) -> Markup {
+    let coalition = chrome
+        .map(|c| c.coalition_name.as_str())
+        .filter(|n| !n.is_empty())
+        .unwrap_or("Roundtable");
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · " (coalition) }
+                link rel="stylesheet" href=(stylesheet_href());
+            }
+            body {
+                a.skip-link href="#main" { "Skip to content" }
+                header.site-header {
+                    a.brand href="/" { (coalition) }
+                    @if let Some(c) = chrome {
+                        (navigation(c))
+                    }
+                }
+                main #main tabindex="-1" {
+                    @if let Some(c) = chrome {
+                        @for flash in &c.flashes {
+                            div.flash.(flash_class(flash.kind)) role=(if flash.kind == FlashKind::Error { "alert" } else { "status" }) {
+                                (flash.message)
+                            }
+                        }
+                    }
+                    (body)
+                }
+                footer.site-footer {
+                    p { "Roundtable: the governance of a coalition, kept in the open." }
+                }
+            }
+        }
+    }
+}
+
+fn navigation(chrome: &Chrome) -> Markup {
+    html! {
+        @if let Some(person) = &chrome.person {
+            nav aria-label="Main" {
+                ul {
+                    li { a href="/" { "Dashboard" } }
+                    @if person.is_admin {
+                        li { a href="/admin/audit" { "Audit record" } }
+                    }
+                }
+            }
+            div.signed-in {
+                a href="/account" { (person.name) }
+                form method="post" action="/logout" {
+                    (crate::components::csrf_field(&chrome.csrf_token))
+                    button.link type="submit" { "Sign out" }
+                }
+            }
+        } @else {
+            nav aria-label="Main" {
+                ul { li { a href="/login" { "Sign in" } } }
+            }
+        }
+    }
+}
+
+fn flash_class(kind: FlashKind) -> &'static str {
+    match kind {
+        FlashKind::Success => "flash-success",
+        FlashKind::Info => "flash-info",
+        FlashKind::Error => "flash-error",
+    }
+}

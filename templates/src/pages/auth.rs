@@ -1,0 +1,94 @@
+//! Sign-in and the first-run set-up.
+
+use maud::{Markup, html};
+
+use crate::components::{csrf_field, field, form_problems};
+use crate::layout;
+use crate::view::{Chrome, FormState};
+
+pub fn login(chrome: &Chrome, form: &FormState, problem: Option<&str>) -> Markup {
+    layout(
+        Some(chrome),
+        "Sign in",
+        html! {
+            section.narrow {
+                h1 { "Sign in" }
+                @if let Some(problem) = problem {
+                    div.flash.flash-error role="alert" { (problem) }
+                }
+                form method="post" action="/login" novalidate {
+                    (csrf_field(&chrome.csrf_token))
+                    (field(form, "email", "Email", "email", None))
+                    (field(form, "password", "Password", "password", None))
+                    button type="submit" { "Sign in" }
+                }
+            }
+        },
+    )
+}
+
+/// Shown when nobody has set the coalition up yet.
+pub fn setup_pending(chrome: &Chrome) -> Markup {
+    layout(
+        Some(chrome),
+        "Welcome",
+        html! {
+            section.narrow {
+                h1 { "Roundtable is not set up yet" }
+                p { "When the service started, it printed a one-time set-up link in its console. Open that link to name the coalition and create the first administrator." }
+                p { "No link at hand? Restart the service to print a new one, or run " code { "roundtable user add" } " on the server." }
+            }
+        },
+    )
+}
+
+pub fn setup(chrome: &Chrome, action: &str, form: &FormState, time_zones: &[&str]) -> Markup {
+    layout(
+        Some(chrome),
+        "Set up the coalition",
+        html! {
+            section.narrow {
+                h1 { "Set up the coalition" }
+                p { "Name the coalition, choose the time zone its meetings are planned in, and create the first administrator. This link works once." }
+                (form_problems(form))
+                form method="post" action=(action) novalidate {
+                    (csrf_field(&chrome.csrf_token))
+                    fieldset {
+                        legend { "The coalition" }
+                        (field(form, "coalition_name", "Name of the coalition", "text", None))
+                        (time_zone_field(form, time_zones))
+                    }
+                    fieldset {
+                        legend { "The first administrator" }
+                        (field(form, "name", "Your name", "text", None))
+                        (field(form, "email", "Your email", "email", None))
+                        (field(form, "password", "Password", "password", Some("At least 10 characters.")))
+                        (field(form, "password_confirm", "Password again", "password", None))
+                    }
+                    button type="submit" { "Create the coalition" }
+                }
+            }
+        },
+    )
+}
+
+fn time_zone_field(form: &FormState, time_zones: &[&str]) -> Markup {
+    let errors = form.errors("time_zone");
+    let chosen = match form.value("time_zone") {
+        "" => "Europe/Brussels",
+        v => v,
+    };
+    html! {
+        div.field.(if errors.is_empty() { "" } else { "field-invalid" }) {
+            label for="field-time_zone" { "Time zone" }
+            select id="field-time_zone" name="time_zone" {
+                @for tz in time_zones {
+                    option value=(tz) selected[*tz == chosen] { (tz) }
+                }
+            }
+            @if !errors.is_empty() {
+                ul.field-errors { @for m in errors { li { (m) } } }
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+//! Error pages, in the site's layout.
+
+use maud::{Markup, html};
+
+use crate::layout;
+
+pub fn error_page(status: u16, message: &str) -> Markup {
+    let title = match status {
+        403 => "Not allowed",
+        404 => "Page not found",
+        422 => "Please check your input",
+        429 => "Too many attempts",
+        503 => "Busy",
+        s if s >= 500 => "Something went wrong",
+        _ => "Request refused",
+    };
+    layout(
+        None,
+        title,
+        html! {
+            section.error-page {
+                h1 { (title) }
+                p { (capitalise(message)) "." }
+                @if status >= 500 {
+                    p { "The problem has been logged. Try again in a moment; if it persists, tell the administrator." }
+                }
+                p { a href="/" { "Back to the start page" } }
+            }
+        },
+    )
+}
+
+fn capitalise(message: &str) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,7 @@
+//! One module per area of the site.
+
+pub mod account;
+pub mod audit;
+pub mod auth;
+pub mod dashboard;
+pub mod errors;
