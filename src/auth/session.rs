@@ -11,8 +11,9 @@ use crate::config::Settings;
 use crate::error::Error;
 
 const PERSON: &str = "person";
-const SIGNED_IN_AT: &str = "signed_in_at";
-const SEEN_AT: &str = "seen_at";
+/// Instants in milliseconds since 1970.
+const SIGNED_IN_AT: &str = "signed_in_at_ms";
+const SEEN_AT: &str = "seen_at_ms";
 const CSRF: &str = "csrf";
 const FLASH: &str = "flash";
 
@@ -24,9 +25,10 @@ fn session_error(e: impl std::fmt::Display) -> Error {
 /// nothing from before sign-in carries over.
 pub fn sign_in(session: &Session, person_id: i64) -> Result<(), Error> {
     let flashes = take_flashes(session);
-    session.purge();
+    // clear + renew, not purge: actix-session ignores inserts into a purged session.
+    session.clear();
     session.renew();
-    let now = Utc::now().timestamp();
+    let now = Utc::now().timestamp_millis();
     session.insert(PERSON, person_id).map_err(session_error)?;
     session.insert(SIGNED_IN_AT, now).map_err(session_error)?;
     session.insert(SEEN_AT, now).map_err(session_error)?;
@@ -39,8 +41,10 @@ pub fn sign_in(session: &Session, person_id: i64) -> Result<(), Error> {
     Ok(())
 }
 
+/// Forgets everything the session held and gives it a new cookie.
 pub fn sign_out(session: &Session) {
-    session.purge();
+    session.clear();
+    session.renew();
 }
 
 /// The signed-in person's id, unless the session has been idle too long or has reached its
@@ -49,11 +53,11 @@ pub fn person_id(session: &Session, settings: &Settings) -> Option<i64> {
     let person: i64 = session.get(PERSON).ok().flatten()?;
     let signed_in_at: i64 = session.get(SIGNED_IN_AT).ok().flatten()?;
     let seen_at: i64 = session.get(SEEN_AT).ok().flatten()?;
-    let now = Utc::now().timestamp();
-    let idle = i64::try_from(settings.session_idle.as_secs()).unwrap_or(i64::MAX);
-    let max = i64::try_from(settings.session_max.as_secs()).unwrap_or(i64::MAX);
+    let now = Utc::now().timestamp_millis();
+    let idle = i64::try_from(settings.session_idle.as_millis()).unwrap_or(i64::MAX);
+    let max = i64::try_from(settings.session_max.as_millis()).unwrap_or(i64::MAX);
     if now.saturating_sub(seen_at) >= idle || now.saturating_sub(signed_in_at) >= max {
-        session.purge();
+        sign_out(session);
         push_flash(
             session,
             FlashKind::Info,
@@ -61,7 +65,8 @@ pub fn person_id(session: &Session, settings: &Settings) -> Option<i64> {
         );
         return None;
     }
-    if now != seen_at {
+    // Refreshed at most once a second, so a burst of requests rewrites the cookie once.
+    if now - seen_at >= 1000 {
         let _ = session.insert(SEEN_AT, now);
     }
     Some(person)

@@ -1,0 +1,97 @@
+//! The test-app builder: a fresh, migrated database per app (an SQLite file in a temporary
+//! folder, or a new PostgreSQL database dropped afterwards), the real App, and a client that
+//! keeps the session cookie and the CSRF token like a browser would.
+
+#![allow(dead_code)]
+
+mod client;
+mod database;
+
+use actix_web::web;
+use roundtable::AppState;
+use roundtable::auth::model::Person;
+use roundtable::auth::store::{self, PersonDraft};
+use roundtable::config::{Settings, ThrottlePolicy};
+use roundtable::db::{DbConn, PooledConn};
+
+pub use client::Client;
+pub use database::{Backend, TestDb, backends};
+
+pub const ADMIN_EMAIL: &str = "admin@example.org";
+pub const ADMIN_PASSWORD: &str = "a long admin password";
+
+/// One running app over one fresh database.
+pub struct TestApp {
+    // Declared before `db` so the pool closes before the database is dropped.
+    pub state: web::Data<AppState>,
+    pub db: TestDb,
+}
+
+impl TestApp {
+    pub fn new(backend: &Backend) -> TestApp {
+        TestApp::with_settings(backend, |_| {})
+    }
+
+    pub fn with_settings(backend: &Backend, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        let db = TestDb::create(backend);
+        let mut settings = Settings {
+            data_dir: db.dir.path().to_path_buf(),
+            database_url: db.url.clone(),
+            bind: "127.0.0.1:0".into(),
+            base_url: "http://roundtable.test".into(),
+            smtp_url: None,
+            mail_from: "roundtable@roundtable.test".into(),
+            cookie_key: [7u8; 64],
+            session_idle: std::time::Duration::from_secs(3600),
+            session_max: std::time::Duration::from_secs(12 * 3600),
+            throttle: ThrottlePolicy::default(),
+            setup_link_valid: std::time::Duration::from_secs(3600),
+            db_pool_size: 4,
+        };
+        adjust(&mut settings);
+        let state = AppState::open(settings).expect("the app opens its database");
+        TestApp { state: web::Data::new(state), db }
+    }
+
+    pub fn conn(&self) -> PooledConn {
+        self.state.pool.get().expect("a pooled connection")
+    }
+
+    pub async fn client(&self) -> Client<impl client::AppService> {
+        Client::new(actix_web::test::init_service(roundtable::build_app(self.state.clone())).await)
+    }
+
+    /// The coalition and its first administrator, as the set-up link would create them.
+    pub fn bootstrap(&self) -> Person {
+        let admin = PersonDraft {
+            name: "Ada Admin",
+            email: ADMIN_EMAIL,
+            password: Some(ADMIN_PASSWORD),
+            is_admin: true,
+        };
+        store::bootstrap(&mut self.conn(), None, "Test Coalition", "Europe/Brussels", &admin)
+            .expect("bootstrap")
+    }
+
+    /// A person without special roles.
+    pub fn add_member(&self, name: &str, email: &str, password: &str) -> Person {
+        let draft = PersonDraft { name, email, password: Some(password), is_admin: false };
+        store::add_person_from_console(&mut self.conn(), &draft).expect("add person")
+    }
+
+    pub fn with_conn<T>(&self, work: impl FnOnce(&mut DbConn) -> T) -> T {
+        work(&mut self.conn())
+    }
+}
+
+/// Runs a scenario on every backend under test, saying which one is running so a failure
+/// names it.
+#[macro_export]
+macro_rules! on_each_backend {
+    (|$backend:ident| $body:expr) => {
+        for $backend in $crate::common::backends() {
+            eprintln!("--- on {}", $backend.name());
+            $body.await;
+        }
+    };
+}

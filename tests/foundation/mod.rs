@@ -1,0 +1,8 @@
+//! The foundation: set-up, sign-in, sessions, CSRF, API tokens, headers, audit, schema.
+
+mod api_tokens;
+mod audit_chain;
+mod schema;
+mod security;
+mod setup;
+mod sign_in;

@@ -1,0 +1,212 @@
+use std::time::Duration;
+
+use actix_web::http::StatusCode;
+use diesel::prelude::*;
+use roundtable::auth::store::{self, PersonDraft};
+use roundtable::db::schema::login_throttle;
+use roundtable::error::Error;
+
+use crate::common::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp};
+use crate::on_each_backend;
+
+#[actix_web::test]
+async fn sign_in_succeeds_with_the_right_password_only() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        app.bootstrap();
+        let mut browser = app.client().await;
+        browser.get("/login").await;
+        let wrong = browser.post_form("/login", &[("email", ADMIN_EMAIL), ("password", "not the password")]).await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(wrong.texts("[role=alert]"), ["The email or password is not right."]);
+        assert_eq!(wrong.attr("input[name=email]", "value").as_deref(), Some(ADMIN_EMAIL));
+        assert_eq!(browser.get("/").await.location(), Some("/login"), "still signed out");
+
+        // Email case does not matter.
+        browser.sign_in("ADMIN@Example.ORG", ADMIN_PASSWORD).await;
+        let home = browser.get("/").await;
+        assert_eq!(home.status, StatusCode::OK);
+        assert_eq!(home.texts("h1"), ["Welcome, Ada Admin"]);
+
+        let out = browser.post_form("/logout", &[]).await;
+        assert_eq!(out.location(), Some("/login"));
+        assert_eq!(browser.get("/").await.location(), Some("/login"));
+    })
+}
+
+#[actix_web::test]
+async fn an_unknown_email_gets_the_same_answer_as_a_wrong_password() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        app.bootstrap();
+        let mut browser = app.client().await;
+        browser.get("/login").await;
+        let unknown = browser.post_form("/login", &[("email", "nobody@example.org"), ("password", "whatever it is")]).await;
+        browser.get("/login").await;
+        let wrong = browser.post_form("/login", &[("email", ADMIN_EMAIL), ("password", "whatever it is")]).await;
+        assert_eq!(unknown.status, wrong.status);
+        assert_eq!(unknown.texts("[role=alert]"), wrong.texts("[role=alert]"));
+    })
+}
+
+fn strict_policy(settings: &mut roundtable::config::Settings) {
+    settings.throttle.slow_after = 2;
+    settings.throttle.delay = Duration::from_secs(3600);
+    settings.throttle.lock_after = 4;
+    settings.throttle.lock_for = Duration::from_secs(7200);
+}
+
+/// Moves the throttle's clock: every failure and lock happened `seconds` earlier.
+fn pass_time(app: &TestApp, seconds: i64) {
+    app.with_conn(|conn| {
+        let rows: Vec<(String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)> = login_throttle::table
+            .select((login_throttle::throttle_key, login_throttle::last_failure_at, login_throttle::locked_until))
+            .load(conn)
+            .expect("read throttle");
+        for (key, last, locked) in rows {
+            let back = chrono::TimeDelta::seconds(seconds);
+            diesel::update(login_throttle::table.find(key))
+                .set((login_throttle::last_failure_at.eq(last - back), login_throttle::locked_until.eq(locked.map(|l| l - back))))
+                .execute(conn)
+                .expect("move time");
+        }
+    });
+}
+
+#[actix_web::test]
+async fn throttling_slows_then_locks_and_lifts() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::with_settings(&backend, strict_policy);
+        app.bootstrap();
+        let mut browser = app.client().await;
+        let attempt = |password: &'static str| (ADMIN_EMAIL, password);
+        for _ in 0..2 {
+            browser.get("/login").await;
+            let (e, p) = attempt("wrong password");
+            assert_eq!(browser.post_form("/login", &[("email", e), ("password", p)]).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+        // Slowed: even the right password must wait.
+        browser.get("/login").await;
+        let slowed = browser.post_form("/login", &[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)]).await;
+        assert_eq!(slowed.status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(slowed.texts("[role=alert]")[0].contains("wait"), "{}", slowed.body);
+
+        // After the delay, two more failures lock the account.
+        for _ in 0..2 {
+            pass_time(&app, 3601);
+            browser.get("/login").await;
+            browser.post_form("/login", &[("email", ADMIN_EMAIL), ("password", "wrong again")]).await;
+        }
+        browser.get("/login").await;
+        let locked = browser.post_form("/login", &[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)]).await;
+        assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(locked.texts("[role=alert]")[0].contains("locked for 120 more minutes"), "{}", locked.body);
+
+        // Two hours later the lock has lifted.
+        pass_time(&app, 7201);
+        browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let account_row = app.with_conn(|c| {
+            login_throttle::table.find("account:admin@example.org").count().get_result::<i64>(c).expect("count")
+        });
+        assert_eq!(account_row, 0, "a successful sign-in clears the account's failures");
+    })
+}
+
+#[actix_web::test]
+async fn an_address_that_guesses_many_accounts_is_locked_out() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::with_settings(&backend, |s| {
+            s.throttle.slow_after = 100;
+            s.throttle.lock_after = 3;
+        });
+        app.bootstrap();
+        let mut guesser = app.client().await;
+        for email in ["a@example.org", "b@example.org", "c@example.org"] {
+            guesser.get("/login").await;
+            guesser.post_form("/login", &[("email", email), ("password", "guess guess")]).await;
+        }
+        guesser.get("/login").await;
+        let refused = guesser.post_form("/login", &[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)]).await;
+        assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+
+        // The account itself is not locked: from another address its owner signs in.
+        let mut owner = app.client().await;
+        owner.peer = "198.51.100.7:50000".parse().expect("address");
+        owner.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    })
+}
+
+#[actix_web::test]
+async fn signing_in_renews_the_session() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        app.bootstrap();
+        let mut browser = app.client().await;
+        browser.get("/login").await;
+        let (cookie_before, csrf_before) = (browser.cookie.clone(), browser.csrf.clone());
+        assert!(cookie_before.is_some() && csrf_before.is_some());
+        browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        browser.get("/").await;
+        assert_ne!(browser.cookie, cookie_before, "a new cookie after sign-in");
+        assert_ne!(browser.csrf, csrf_before, "a new CSRF token after sign-in");
+
+        // The cookie from before sign-in grants nothing.
+        let mut stale = app.client().await;
+        stale.cookie = cookie_before;
+        assert_eq!(stale.get("/").await.location(), Some("/login"));
+    })
+}
+
+#[actix_web::test]
+async fn an_idle_session_ends() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::with_settings(&backend, |s| s.session_idle = Duration::from_secs(1));
+        app.bootstrap();
+        let mut browser = app.client().await;
+        browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        tokio_sleep(Duration::from_millis(2100)).await;
+        let after = browser.get("/").await;
+        assert_eq!(after.location(), Some("/login"));
+        let login = browser.get("/login").await;
+        assert!(login.texts(".flash-info").iter().any(|t| t.contains("session has ended")), "{}", login.body);
+    })
+}
+
+#[actix_web::test]
+async fn a_session_ends_at_its_absolute_limit_however_active() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::with_settings(&backend, |s| s.session_max = Duration::from_secs(3));
+        app.bootstrap();
+        let mut browser = app.client().await;
+        browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        for _ in 0..4 {
+            tokio_sleep(Duration::from_millis(500)).await;
+            assert_eq!(browser.get("/").await.status, StatusCode::OK, "active within the limit");
+        }
+        tokio_sleep(Duration::from_millis(1200)).await;
+        assert_eq!(browser.get("/").await.location(), Some("/login"));
+    })
+}
+
+async fn tokio_sleep(d: Duration) {
+    actix_web::rt::time::sleep(d).await;
+}
+
+#[actix_web::test]
+async fn emails_are_unique_whatever_their_case() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        app.bootstrap();
+        let twin = PersonDraft { name: "Twin", email: "Admin@EXAMPLE.org", password: None, is_admin: false };
+        let result = app.with_conn(|c| store::add_person_from_console(c, &twin));
+        assert!(matches!(result, Err(Error::Conflict(_))), "{result:?}");
+        // The database refuses it too, even past the service's check.
+        let raw = app.with_conn(|c| {
+            diesel::sql_query(
+                "INSERT INTO people (name, email, active, is_admin, created_at) VALUES ('Twin', 'admin@example.org', TRUE, FALSE, '2026-01-01 00:00:00')",
+            )
+            .execute(c)
+        });
+        assert!(raw.is_err());
+    })
+}
