@@ -14,6 +14,11 @@ pub struct Coalition {
     pub name: String,
     pub time_zone: String,
     pub created_at: NaiveDateTime,
+    /// The public may see the member list (names and sectors only).
+    pub publish_member_list: bool,
+    /// Organisations may apply through a public form.
+    pub public_applications: bool,
+    pub fees_enabled: bool,
 }
 
 pub fn get(conn: &mut DbConn) -> Result<Option<Coalition>, Error> {
@@ -55,4 +60,39 @@ pub fn create(conn: &mut DbConn, name: &str, time_zone: &str) -> Result<Coalitio
         ))
         .execute(conn)?;
     get(conn)?.ok_or(Error::NotFound)
+}
+
+/// The coalition's choices about what is public and whether it keeps fees.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub publish_member_list: bool,
+    pub public_applications: bool,
+    pub fees_enabled: bool,
+}
+
+pub fn set_options(conn: &mut DbConn, actor: &crate::auth::Actor, options: Options) -> Result<(), Error> {
+    crate::auth::permissions::require(actor, crate::auth::Action::ManageCoalitionSettings)?;
+    db::write_tx(conn, |conn| {
+        let updated = diesel::update(coalition::table)
+            .set((
+                coalition::publish_member_list.eq(options.publish_member_list),
+                coalition::public_applications.eq(options.public_applications),
+                coalition::fees_enabled.eq(options.fees_enabled),
+            ))
+            .execute(conn)?;
+        if updated == 0 {
+            return Err(Error::NotFound);
+        }
+        crate::audit::record(
+            conn,
+            Some(actor.id()),
+            "coalition.options_changed",
+            crate::audit::Subject::new("coalition", 1),
+            serde_json::json!({
+                "publish_member_list": options.publish_member_list,
+                "public_applications": options.public_applications,
+                "fees_enabled": options.fees_enabled,
+            }),
+        )
+    })
 }

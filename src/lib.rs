@@ -10,6 +10,8 @@ pub mod coalition;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod markdown;
+pub mod membership;
 pub mod web;
 
 use actix_session::SessionMiddleware;

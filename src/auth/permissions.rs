@@ -6,12 +6,21 @@ use crate::db::DbConn;
 use crate::error::Error;
 
 /// What a person is, in this coalition, right now. Later capabilities add their roles here
-/// (secretariat by the rotation, representative and authoriser by their organisation,
-/// convenor by their working group, evaluator, complaints panel member).
+/// (secretariat by the rotation, evaluator, complaints panel member).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Role {
     Administrator,
     Secretariat,
+    /// Belongs to a participating organisation (full member or associate).
+    Member { organisation_id: i64 },
+    /// The primary representative of a full member.
+    Representative { organisation_id: i64 },
+    /// An alternate representative of a full member.
+    Alternate { organisation_id: i64 },
+    /// May give a full member's internal authorisation.
+    Authoriser { organisation_id: i64 },
+    /// Convenes an active working group.
+    Convenor { group_id: i64 },
 }
 
 /// Someone acting: the person and the roles they hold at this moment.
@@ -42,6 +51,19 @@ pub enum Action {
     ViewAudit,
     /// Add people and change the coalition's settings.
     AdministerCoalition,
+    /// Choose what the coalition publishes and whether it keeps fees.
+    ManageCoalitionSettings,
+    /// See the member directory with contact details.
+    ViewDirectory,
+    /// Admit, suspend and withdraw organisations, manage their people, criteria, fees and
+    /// the memorandum: the secretariat's work.
+    ManageMembership,
+    /// Sign the memorandum on an organisation's behalf.
+    SignMemorandum { organisation_id: i64 },
+    /// Create a working group.
+    CreateWorkingGroup,
+    /// Change a working group's mandate, members and nominees.
+    ManageWorkingGroup { group_id: i64 },
 }
 
 pub fn may(actor: &Actor, action: Action) -> bool {
@@ -52,6 +74,20 @@ pub fn may(actor: &Actor, action: Action) -> bool {
         Action::UseOwnAccount | Action::ManageOwnTokens => true,
         Action::ViewAudit => actor.has(&Role::Administrator) || actor.has(&Role::Secretariat),
         Action::AdministerCoalition => actor.has(&Role::Administrator),
+        Action::ManageCoalitionSettings => {
+            actor.has(&Role::Administrator) || actor.has(&Role::Secretariat)
+        }
+        Action::ViewDirectory => {
+            actor.has(&Role::Secretariat)
+                || actor.roles.iter().any(|r| matches!(r, Role::Member { .. }))
+        }
+        Action::ManageMembership | Action::CreateWorkingGroup => actor.has(&Role::Secretariat),
+        Action::SignMemorandum { organisation_id } => {
+            actor.has(&Role::Secretariat) || actor.has(&Role::Representative { organisation_id })
+        }
+        Action::ManageWorkingGroup { group_id } => {
+            actor.has(&Role::Secretariat) || actor.has(&Role::Convenor { group_id })
+        }
     }
 }
 
@@ -64,12 +100,16 @@ pub fn require(actor: &Actor, action: Action) -> Result<(), Error> {
 }
 
 /// The roles a person holds now, worked out from the records (never from a stored flag that
-/// someone must remember to clear).
-pub fn roles_of(_conn: &mut DbConn, person: &Person) -> Result<Vec<Role>, Error> {
+/// someone must remember to clear): an organisation that is suspended or withdraws takes its
+/// people's rights with it, and a closed group its convenor's.
+pub fn roles_of(conn: &mut DbConn, person: &Person) -> Result<Vec<Role>, Error> {
     let mut roles = Vec::new();
     if person.is_admin {
         roles.push(Role::Administrator);
+        // Until the rotating secretariat hands the role over, the administrator acts for it.
+        roles.push(Role::Secretariat);
     }
+    roles.extend(crate::membership::roles::of_person(conn, person.id)?);
     Ok(roles)
 }
 
@@ -111,6 +151,23 @@ mod tests {
         let sec = actor(true, vec![Role::Secretariat]);
         assert!(may(&sec, Action::ViewAudit));
         assert!(!may(&sec, Action::AdministerCoalition));
+        assert!(may(&sec, Action::ManageMembership));
+        assert!(may(&sec, Action::ManageWorkingGroup { group_id: 9 }));
+    }
+
+    #[test]
+    fn representatives_and_convenors_act_only_for_their_own() {
+        let rep = actor(true, vec![Role::Member { organisation_id: 3 }, Role::Representative { organisation_id: 3 }]);
+        assert!(may(&rep, Action::ViewDirectory));
+        assert!(may(&rep, Action::SignMemorandum { organisation_id: 3 }));
+        assert!(!may(&rep, Action::SignMemorandum { organisation_id: 4 }));
+        assert!(!may(&rep, Action::ManageMembership));
+        let convenor = actor(true, vec![Role::Convenor { group_id: 2 }]);
+        assert!(may(&convenor, Action::ManageWorkingGroup { group_id: 2 }));
+        assert!(!may(&convenor, Action::ManageWorkingGroup { group_id: 5 }));
+        assert!(!may(&convenor, Action::CreateWorkingGroup));
+        let outsider = actor(true, vec![]);
+        assert!(!may(&outsider, Action::ViewDirectory));
     }
 
     #[test]

@@ -73,7 +73,7 @@ fn check_draft(draft: &PersonDraft<'_>) -> Result<(), Error> {
 
 /// Inserts a person and records who added them. Runs inside the caller's transaction;
 /// `actor` is None for the command line and the first-run set-up.
-fn insert_person(
+pub(crate) fn insert_person(
     conn: &mut DbConn,
     actor: Option<i64>,
     draft: &PersonDraft<'_>,
@@ -211,4 +211,19 @@ pub fn sign_in(
             Err(Error::Invalid("the email or password is not right".into()))
         }
     }
+}
+
+/// Sets a person's password, inside the caller's transaction (invitations, resets).
+pub(crate) fn set_password(conn: &mut DbConn, person_id: i64, new_password: &str) -> Result<(), Error> {
+    if new_password.chars().count() < password::MIN_LENGTH {
+        return Err(Error::Invalid(format!(
+            "a password needs at least {} characters",
+            password::MIN_LENGTH
+        )));
+    }
+    let hash = password::hash(new_password)?;
+    diesel::update(people::table.find(person_id))
+        .set(people::password_hash.eq(Some(hash)))
+        .execute(conn)?;
+    Ok(())
 }

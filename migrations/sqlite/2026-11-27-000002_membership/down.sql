@@ -1,0 +1,18 @@
+DROP TABLE working_group_nominees;
+DROP TABLE working_group_members;
+DROP TABLE working_groups;
+DROP TABLE mou_signatures;
+DROP TABLE mou_versions;
+DROP TABLE fee_ledger;
+DROP TABLE fee_schedules;
+DROP TABLE application_sponsors;
+DROP TABLE application_answers;
+DROP TABLE applications;
+DROP TABLE admission_criteria;
+DROP TABLE affiliations;
+DROP TABLE membership_events;
+DROP TABLE organisations;
+DROP TABLE sectors;
+ALTER TABLE coalition DROP COLUMN fees_enabled;
+ALTER TABLE coalition DROP COLUMN public_applications;
+ALTER TABLE coalition DROP COLUMN publish_member_list;

@@ -1,0 +1,14 @@
+//! Membership: organisations (not individuals) with their people and roles, the admission
+//! procedure, fees, the memorandum of understanding, and working groups.
+
+pub mod admission;
+pub mod directory;
+pub mod fees;
+pub mod groups;
+pub mod import;
+pub mod model;
+pub mod mou;
+pub mod organisations;
+pub mod people;
+pub mod roles;
+pub mod rules;
