@@ -70,7 +70,11 @@ pub struct Options {
     pub fees_enabled: bool,
 }
 
-pub fn set_options(conn: &mut DbConn, actor: &crate::auth::Actor, options: Options) -> Result<(), Error> {
+pub fn set_options(
+    conn: &mut DbConn,
+    actor: &crate::auth::Actor,
+    options: Options,
+) -> Result<(), Error> {
     crate::auth::permissions::require(actor, crate::auth::Action::ManageCoalitionSettings)?;
     db::write_tx(conn, |conn| {
         let updated = diesel::update(coalition::table)

@@ -6,7 +6,8 @@ use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, html};
 
 fn safe_url(url: &str) -> bool {
     let lower = url.trim().to_ascii_lowercase();
-    if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:") {
+    if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:")
+    {
         return true;
     }
     // Relative links and anchors, but nothing with a scheme of its own (javascript:, data:).
@@ -14,19 +15,39 @@ fn safe_url(url: &str) -> bool {
 }
 
 fn defuse(url: CowStr<'_>) -> CowStr<'_> {
-    if safe_url(&url) { url } else { CowStr::Borrowed("#") }
+    if safe_url(&url) {
+        url
+    } else {
+        CowStr::Borrowed("#")
+    }
 }
 
 pub fn render(source: &str) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let events = Parser::new_ext(source, options).map(|event| match event {
         Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
-        Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-            Event::Start(Tag::Link { link_type, dest_url: defuse(dest_url), title, id })
-        }
-        Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-            Event::Start(Tag::Image { link_type, dest_url: defuse(dest_url), title, id })
-        }
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: defuse(dest_url),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: defuse(dest_url),
+            title,
+            id,
+        }),
         other => other,
     });
     let mut out = String::with_capacity(source.len() * 3 / 2);
@@ -40,7 +61,10 @@ mod tests {
 
     #[test]
     fn formats_text() {
-        assert_eq!(render("**Article 1.** Members *cooperate*."), "<p><strong>Article 1.</strong> Members <em>cooperate</em>.</p>\n");
+        assert_eq!(
+            render("**Article 1.** Members *cooperate*."),
+            "<p><strong>Article 1.</strong> Members <em>cooperate</em>.</p>\n"
+        );
     }
 
     #[test]
@@ -53,7 +77,9 @@ mod tests {
 
     #[test]
     fn dangerous_links_are_defused() {
-        let out = render("[click](javascript:alert(1)) [ok](https://example.org) [rel](/meetings) ![x](data:image/png;base64,AAA)");
+        let out = render(
+            "[click](javascript:alert(1)) [ok](https://example.org) [rel](/meetings) ![x](data:image/png;base64,AAA)",
+        );
         assert!(!out.contains("javascript:"), "{out}");
         assert!(!out.contains("data:"), "{out}");
         assert!(out.contains("href=\"https://example.org\""), "{out}");

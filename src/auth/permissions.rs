@@ -12,15 +12,25 @@ pub enum Role {
     Administrator,
     Secretariat,
     /// Belongs to a participating organisation (full member or associate).
-    Member { organisation_id: i64 },
+    Member {
+        organisation_id: i64,
+    },
     /// The primary representative of a full member.
-    Representative { organisation_id: i64 },
+    Representative {
+        organisation_id: i64,
+    },
     /// An alternate representative of a full member.
-    Alternate { organisation_id: i64 },
+    Alternate {
+        organisation_id: i64,
+    },
     /// May give a full member's internal authorisation.
-    Authoriser { organisation_id: i64 },
+    Authoriser {
+        organisation_id: i64,
+    },
     /// Convenes an active working group.
-    Convenor { group_id: i64 },
+    Convenor {
+        group_id: i64,
+    },
 }
 
 /// Someone acting: the person and the roles they hold at this moment.
@@ -157,7 +167,13 @@ mod tests {
 
     #[test]
     fn representatives_and_convenors_act_only_for_their_own() {
-        let rep = actor(true, vec![Role::Member { organisation_id: 3 }, Role::Representative { organisation_id: 3 }]);
+        let rep = actor(
+            true,
+            vec![
+                Role::Member { organisation_id: 3 },
+                Role::Representative { organisation_id: 3 },
+            ],
+        );
         assert!(may(&rep, Action::ViewDirectory));
         assert!(may(&rep, Action::SignMemorandum { organisation_id: 3 }));
         assert!(!may(&rep, Action::SignMemorandum { organisation_id: 4 }));

@@ -214,7 +214,11 @@ pub fn sign_in(
 }
 
 /// Sets a person's password, inside the caller's transaction (invitations, resets).
-pub(crate) fn set_password(conn: &mut DbConn, person_id: i64, new_password: &str) -> Result<(), Error> {
+pub(crate) fn set_password(
+    conn: &mut DbConn,
+    person_id: i64,
+    new_password: &str,
+) -> Result<(), Error> {
     if new_password.chars().count() < password::MIN_LENGTH {
         return Err(Error::Invalid(format!(
             "a password needs at least {} characters",

@@ -14,7 +14,7 @@ use super::{session, tokens};
 use crate::AppState;
 use crate::error::Error;
 use crate::web::context::Page;
-use crate::web::forms;
+use crate::web::{capitalise, forms};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/login", web::get().to(login_page))
@@ -288,12 +288,4 @@ async fn revoke_token(
         "The token is revoked; it no longer works.",
     );
     Ok(see_other("/account"))
-}
-
-fn capitalise(message: &str) -> String {
-    let mut chars = message.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect::<String>() + ".",
-        None => String::new(),
-    }
 }

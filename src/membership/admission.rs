@@ -13,7 +13,10 @@ use crate::audit::{self, Subject};
 use crate::auth::model::Person;
 use crate::auth::permissions::{self, Action, Actor};
 use crate::coalition;
-use crate::db::schema::{admission_criteria, application_answers, application_sponsors, applications, organisations as orgs, people as people_table};
+use crate::db::schema::{
+    admission_criteria, application_answers, application_sponsors, applications,
+    organisations as orgs, people as people_table,
+};
 use crate::db::{self, DbConn};
 use crate::error::Error;
 
@@ -32,10 +35,14 @@ pub fn add_criterion(conn: &mut DbConn, actor: &Actor, text: &str) -> Result<Cri
     permissions::require(actor, Action::ManageMembership)?;
     let text = text.trim();
     if text.is_empty() || text.chars().count() > 1000 {
-        return Err(Error::Invalid("a criterion needs a text of 1 to 1000 characters".into()));
+        return Err(Error::Invalid(
+            "a criterion needs a text of 1 to 1000 characters".into(),
+        ));
     }
     db::write_tx(conn, |conn| {
-        let position: Option<i32> = admission_criteria::table.select(diesel::dsl::max(admission_criteria::position)).first(conn)?;
+        let position: Option<i32> = admission_criteria::table
+            .select(diesel::dsl::max(admission_criteria::position))
+            .first(conn)?;
         let id: i64 = diesel::insert_into(admission_criteria::table)
             .values((
                 admission_criteria::position.eq(position.unwrap_or(0) + 1),
@@ -45,8 +52,17 @@ pub fn add_criterion(conn: &mut DbConn, actor: &Actor, text: &str) -> Result<Cri
             ))
             .returning(admission_criteria::id)
             .get_result(conn)?;
-        audit::record(conn, Some(actor.id()), "criterion.added", Subject::new("criterion", id), json!({ "text": text }))?;
-        Ok(admission_criteria::table.find(id).select(Criterion::as_select()).first(conn)?)
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "criterion.added",
+            Subject::new("criterion", id),
+            json!({ "text": text }),
+        )?;
+        Ok(admission_criteria::table
+            .find(id)
+            .select(Criterion::as_select())
+            .first(conn)?)
     })
 }
 
@@ -54,11 +70,19 @@ pub fn add_criterion(conn: &mut DbConn, actor: &Actor, text: &str) -> Result<Cri
 pub fn retire_criterion(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<(), Error> {
     permissions::require(actor, Action::ManageMembership)?;
     db::write_tx(conn, |conn| {
-        let updated = diesel::update(admission_criteria::table.find(id)).set(admission_criteria::active.eq(false)).execute(conn)?;
+        let updated = diesel::update(admission_criteria::table.find(id))
+            .set(admission_criteria::active.eq(false))
+            .execute(conn)?;
         if updated == 0 {
             return Err(Error::NotFound);
         }
-        audit::record(conn, Some(actor.id()), "criterion.retired", Subject::new("criterion", id), json!({}))
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "criterion.retired",
+            Subject::new("criterion", id),
+            json!({}),
+        )
     })
 }
 
@@ -81,7 +105,12 @@ pub struct ApplicationInput {
 
 /// Records an application. `actor` is the secretariat entering it on the applicant's behalf,
 /// or None for the public form, which only works when the coalition has opened it.
-pub fn submit(conn: &mut DbConn, actor: Option<&Actor>, input: &ApplicationInput, today: NaiveDate) -> Result<Application, Error> {
+pub fn submit(
+    conn: &mut DbConn,
+    actor: Option<&Actor>,
+    input: &ApplicationInput,
+    today: NaiveDate,
+) -> Result<Application, Error> {
     match actor {
         Some(a) => permissions::require(a, Action::ManageMembership)?,
         None => {
@@ -96,25 +125,46 @@ pub fn submit(conn: &mut DbConn, actor: Option<&Actor>, input: &ApplicationInput
         let wanted = criteria(conn, false)?;
         for criterion in &wanted {
             if !input.answers.iter().any(|a| a.criterion_id == criterion.id) {
-                return Err(Error::Invalid(format!("answer the criterion: {}", criterion.text)));
+                return Err(Error::Invalid(format!(
+                    "answer the criterion: {}",
+                    criterion.text
+                )));
             }
         }
-        let organisation = organisations::insert(conn, actor_id, &input.organisation, Status::Applicant, today, "applied for membership")?;
-        let contact = PersonInput { representation: None, ..input.contact.clone() };
-        let (person, _invitation) = people::insert_affiliated(conn, actor_id, organisation.id, &contact)?;
+        let organisation = organisations::insert(
+            conn,
+            actor_id,
+            &input.organisation,
+            Status::Applicant,
+            today,
+            "applied for membership",
+        )?;
+        let contact = PersonInput {
+            representation: None,
+            ..input.contact.clone()
+        };
+        let (person, _invitation) =
+            people::insert_affiliated(conn, actor_id, organisation.id, &contact)?;
         let id: i64 = diesel::insert_into(applications::table)
             .values((
                 applications::organisation_id.eq(organisation.id),
                 applications::contact_person_id.eq(person.id),
                 applications::motivation.eq(input.motivation.trim()),
-                applications::submitted_via.eq(if actor.is_some() { "secretariat" } else { "public" }),
+                applications::submitted_via.eq(if actor.is_some() {
+                    "secretariat"
+                } else {
+                    "public"
+                }),
                 applications::submitted_by.eq(actor_id),
                 applications::submitted_at.eq(db::now()),
             ))
             .returning(applications::id)
             .get_result(conn)?;
         for criterion in &wanted {
-            let answer = input.answers.iter().find(|a| a.criterion_id == criterion.id);
+            let answer = input
+                .answers
+                .iter()
+                .find(|a| a.criterion_id == criterion.id);
             diesel::insert_into(application_answers::table)
                 .values((
                     application_answers::application_id.eq(id),
@@ -128,10 +178,16 @@ pub fn submit(conn: &mut DbConn, actor: Option<&Actor>, input: &ApplicationInput
         for sponsor in &input.sponsor_ids {
             let sponsor_org = organisations::get(conn, *sponsor)?;
             if organisations::status_of(&sponsor_org) != Status::Full {
-                return Err(Error::Invalid(format!("{} is not a full member and cannot sponsor", sponsor_org.name)));
+                return Err(Error::Invalid(format!(
+                    "{} is not a full member and cannot sponsor",
+                    sponsor_org.name
+                )));
             }
             diesel::insert_into(application_sponsors::table)
-                .values((application_sponsors::application_id.eq(id), application_sponsors::organisation_id.eq(*sponsor)))
+                .values((
+                    application_sponsors::application_id.eq(id),
+                    application_sponsors::organisation_id.eq(*sponsor),
+                ))
                 .execute(conn)?;
         }
         audit::record(
@@ -146,7 +202,10 @@ pub fn submit(conn: &mut DbConn, actor: Option<&Actor>, input: &ApplicationInput
 }
 
 pub fn get(conn: &mut DbConn, id: i64) -> Result<Application, Error> {
-    Ok(applications::table.find(id).select(Application::as_select()).first(conn)?)
+    Ok(applications::table
+        .find(id)
+        .select(Application::as_select())
+        .first(conn)?)
 }
 
 /// An application with everything the secretariat needs to decide on it.
@@ -172,7 +231,13 @@ pub fn dossier(conn: &mut DbConn, id: i64) -> Result<Dossier, Error> {
         .filter(application_sponsors::application_id.eq(id))
         .select(Organisation::as_select())
         .load(conn)?;
-    Ok(Dossier { application, organisation, contact, answers, sponsors })
+    Ok(Dossier {
+        application,
+        organisation,
+        contact,
+        answers,
+        sponsors,
+    })
 }
 
 /// Applications still waiting for a decision, oldest first.
@@ -182,7 +247,11 @@ pub fn queue(conn: &mut DbConn) -> Result<Vec<(Application, Organisation, Person
         .inner_join(people_table::table.on(people_table::id.eq(applications::contact_person_id)))
         .filter(applications::decision.is_null())
         .order(applications::submitted_at)
-        .select((Application::as_select(), Organisation::as_select(), Person::as_select()))
+        .select((
+            Application::as_select(),
+            Organisation::as_select(),
+            Person::as_select(),
+        ))
         .load(conn)?)
 }
 
@@ -240,19 +309,32 @@ pub fn decide(
             ))
             .execute(conn)?;
         if updated != 1 {
-            return Err(Error::Conflict("this application has already been decided".into()));
+            return Err(Error::Conflict(
+                "this application has already been decided".into(),
+            ));
         }
         let (status, invite) = match decision {
             Decision::AdmitFull => (Status::Full, true),
             Decision::AdmitAssociate => (Status::Associate, true),
             Decision::Decline => (Status::Declined, false),
         };
-        if status == Status::Full && organisations::primary_representative(conn, application.organisation_id)?.is_none() {
-            diesel::update(crate::db::schema::affiliations::table.filter(crate::db::schema::affiliations::person_id.eq(application.contact_person_id)))
-                .set(crate::db::schema::affiliations::representation.eq("primary"))
-                .execute(conn)?;
+        if status == Status::Full
+            && organisations::primary_representative(conn, application.organisation_id)?.is_none()
+        {
+            diesel::update(crate::db::schema::affiliations::table.filter(
+                crate::db::schema::affiliations::person_id.eq(application.contact_person_id),
+            ))
+            .set(crate::db::schema::affiliations::representation.eq("primary"))
+            .execute(conn)?;
         }
-        organisations::apply_status(conn, Some(actor.id()), application.organisation_id, status, effective_on, reason)?;
+        organisations::apply_status(
+            conn,
+            Some(actor.id()),
+            application.organisation_id,
+            status,
+            effective_on,
+            reason,
+        )?;
         audit::record(
             conn,
             Some(actor.id()),

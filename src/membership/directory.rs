@@ -73,7 +73,11 @@ pub fn list(conn: &mut DbConn, filter: &Filter) -> Result<Listing, Error> {
         })
         .filter(|e| filter.sector_id.is_none_or(|s| e.sector.id == s))
         .filter(|e| filter.side.is_none_or(|s| e.side == s))
-        .filter(|e| in_group.as_ref().is_none_or(|ids| ids.contains(&e.organisation.id)))
+        .filter(|e| {
+            in_group
+                .as_ref()
+                .is_none_or(|ids| ids.contains(&e.organisation.id))
+        })
         .collect();
     let mut by_side = BTreeMap::new();
     let mut by_status = BTreeMap::new();
@@ -83,7 +87,12 @@ pub fn list(conn: &mut DbConn, filter: &Filter) -> Result<Listing, Error> {
         *by_status.entry(e.status.label()).or_insert(0) += 1;
         *by_sector.entry(e.sector.name.clone()).or_insert(0) += 1;
     }
-    Ok(Listing { entries, by_side, by_status, by_sector })
+    Ok(Listing {
+        entries,
+        by_side,
+        by_status,
+        by_sector,
+    })
 }
 
 /// What the public sees when the coalition publishes its member list: names and sectors of

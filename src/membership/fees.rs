@@ -18,7 +18,9 @@ fn require_fees(conn: &mut DbConn) -> Result<(), Error> {
     if coalition::get(conn)?.is_some_and(|c| c.fees_enabled) {
         Ok(())
     } else {
-        Err(Error::Invalid("this coalition does not keep membership fees (see its settings)".into()))
+        Err(Error::Invalid(
+            "this coalition does not keep membership fees (see its settings)".into(),
+        ))
     }
 }
 
@@ -32,15 +34,26 @@ pub fn schedule(conn: &mut DbConn, year: i32) -> Result<Vec<FeeTier>, Error> {
 
 /// Sets a tier's amount for a year; an amount of zero is a waiver (for example for
 /// governmental members).
-pub fn set_tier(conn: &mut DbConn, actor: &Actor, year: i32, tier: &str, amount_cents: i64, currency: &str) -> Result<(), Error> {
+pub fn set_tier(
+    conn: &mut DbConn,
+    actor: &Actor,
+    year: i32,
+    tier: &str,
+    amount_cents: i64,
+    currency: &str,
+) -> Result<(), Error> {
     permissions::require(actor, Action::ManageMembership)?;
     let tier = tier.trim();
     let currency = currency.trim().to_uppercase();
     if tier.is_empty() || tier.chars().count() > 50 {
-        return Err(Error::Invalid("a tier needs a name of 1 to 50 characters".into()));
+        return Err(Error::Invalid(
+            "a tier needs a name of 1 to 50 characters".into(),
+        ));
     }
     if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_alphabetic()) {
-        return Err(Error::Invalid("the currency is a three-letter code such as EUR".into()));
+        return Err(Error::Invalid(
+            "the currency is a three-letter code such as EUR".into(),
+        ));
     }
     if amount_cents < 0 {
         return Err(Error::Invalid("an amount cannot be negative".into()));
@@ -59,7 +72,10 @@ pub fn set_tier(conn: &mut DbConn, actor: &Actor, year: i32, tier: &str, amount_
         let id = match existing {
             Some(id) => {
                 diesel::update(fee_schedules::table.find(id))
-                    .set((fee_schedules::amount_cents.eq(amount_cents), fee_schedules::currency.eq(&currency)))
+                    .set((
+                        fee_schedules::amount_cents.eq(amount_cents),
+                        fee_schedules::currency.eq(&currency),
+                    ))
                     .execute(conn)?;
                 id
             }
@@ -73,8 +89,13 @@ pub fn set_tier(conn: &mut DbConn, actor: &Actor, year: i32, tier: &str, amount_
                 .returning(fee_schedules::id)
                 .get_result(conn)?,
         };
-        audit::record(conn, Some(actor.id()), "fee_tier.saved", Subject::new("fee_tier", id),
-            json!({ "year": year, "tier": tier, "amount_cents": amount_cents, "currency": currency }))
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "fee_tier.saved",
+            Subject::new("fee_tier", id),
+            json!({ "year": year, "tier": tier, "amount_cents": amount_cents, "currency": currency }),
+        )
     })
 }
 
@@ -91,7 +112,11 @@ pub fn generate_ledger(conn: &mut DbConn, actor: &Actor, year: i32) -> Result<us
             .load(conn)?;
         let mut written = 0;
         for org in members {
-            let Some(tier) = org.fee_tier.as_deref().and_then(|t| tiers.iter().find(|s| s.tier == t)) else {
+            let Some(tier) = org
+                .fee_tier
+                .as_deref()
+                .and_then(|t| tiers.iter().find(|s| s.tier == t))
+            else {
                 continue;
             };
             let exists: i64 = fee_ledger::table
@@ -121,22 +146,41 @@ pub fn generate_ledger(conn: &mut DbConn, actor: &Actor, year: i32) -> Result<us
                 .execute(conn)?;
             written += 1;
         }
-        audit::record(conn, Some(actor.id()), "fee_ledger.generated", Subject { kind: "fee_ledger", id: None },
-            json!({ "year": year, "rows": written }))?;
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "fee_ledger.generated",
+            Subject {
+                kind: "fee_ledger",
+                id: None,
+            },
+            json!({ "year": year, "rows": written }),
+        )?;
         Ok(written)
     })
 }
 
 fn entry(conn: &mut DbConn, id: i64) -> Result<FeeEntry, Error> {
-    Ok(fee_ledger::table.find(id).select(FeeEntry::as_select()).first(conn)?)
+    Ok(fee_ledger::table
+        .find(id)
+        .select(FeeEntry::as_select())
+        .first(conn)?)
 }
 
-pub fn record_payment(conn: &mut DbConn, actor: &Actor, id: i64, paid_on: NaiveDate, reference: &str) -> Result<(), Error> {
+pub fn record_payment(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    paid_on: NaiveDate,
+    reference: &str,
+) -> Result<(), Error> {
     permissions::require(actor, Action::ManageMembership)?;
     db::write_tx(conn, |conn| {
         let before = entry(conn, id)?;
         if before.status == FeeStatus::Paid.as_str() {
-            return Err(Error::Conflict("this fee is already recorded as paid".into()));
+            return Err(Error::Conflict(
+                "this fee is already recorded as paid".into(),
+            ));
         }
         diesel::update(fee_ledger::table.find(id))
             .set((
@@ -146,8 +190,13 @@ pub fn record_payment(conn: &mut DbConn, actor: &Actor, id: i64, paid_on: NaiveD
                 fee_ledger::updated_at.eq(db::now()),
             ))
             .execute(conn)?;
-        audit::record(conn, Some(actor.id()), "fee.paid", Subject::new("fee_entry", id),
-            json!({ "organisation_id": before.organisation_id, "year": before.year, "paid_on": paid_on, "reference": reference.trim() }))
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "fee.paid",
+            Subject::new("fee_entry", id),
+            json!({ "organisation_id": before.organisation_id, "year": before.year, "paid_on": paid_on, "reference": reference.trim() }),
+        )
     })
 }
 
@@ -159,10 +208,19 @@ pub fn waive(conn: &mut DbConn, actor: &Actor, id: i64, note: &str) -> Result<()
     db::write_tx(conn, |conn| {
         let before = entry(conn, id)?;
         diesel::update(fee_ledger::table.find(id))
-            .set((fee_ledger::status.eq(FeeStatus::Waived.as_str()), fee_ledger::note.eq(note.trim()), fee_ledger::updated_at.eq(db::now())))
+            .set((
+                fee_ledger::status.eq(FeeStatus::Waived.as_str()),
+                fee_ledger::note.eq(note.trim()),
+                fee_ledger::updated_at.eq(db::now()),
+            ))
             .execute(conn)?;
-        audit::record(conn, Some(actor.id()), "fee.waived", Subject::new("fee_entry", id),
-            json!({ "organisation_id": before.organisation_id, "year": before.year, "note": note.trim() }))
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "fee.waived",
+            Subject::new("fee_entry", id),
+            json!({ "organisation_id": before.organisation_id, "year": before.year, "note": note.trim() }),
+        )
     })
 }
 
@@ -184,7 +242,10 @@ pub fn outstanding(conn: &mut DbConn) -> Result<Vec<(FeeEntry, Organisation)>, E
         .load(conn)?)
 }
 
-pub fn ledger_for_year(conn: &mut DbConn, year: i32) -> Result<Vec<(FeeEntry, Organisation)>, Error> {
+pub fn ledger_for_year(
+    conn: &mut DbConn,
+    year: i32,
+) -> Result<Vec<(FeeEntry, Organisation)>, Error> {
     Ok(fee_ledger::table
         .inner_join(orgs::table)
         .filter(fee_ledger::year.eq(year))
@@ -192,4 +253,3 @@ pub fn ledger_for_year(conn: &mut DbConn, year: i32) -> Result<Vec<(FeeEntry, Or
         .select((FeeEntry::as_select(), Organisation::as_select()))
         .load(conn)?)
 }
-

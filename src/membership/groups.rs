@@ -10,7 +10,10 @@ use crate::audit::{self, Subject};
 use crate::auth::model::Person;
 use crate::auth::permissions::{self, Action, Actor};
 use crate::auth::store as people_store;
-use crate::db::schema::{organisations as orgs, people as people_table, working_group_members, working_group_nominees, working_groups};
+use crate::db::schema::{
+    organisations as orgs, people as people_table, working_group_members, working_group_nominees,
+    working_groups,
+};
 use crate::db::{self, DbConn};
 use crate::error::Error;
 
@@ -29,13 +32,18 @@ pub fn list(conn: &mut DbConn) -> Result<Vec<WorkingGroup>, Error> {
 }
 
 pub fn get(conn: &mut DbConn, id: i64) -> Result<WorkingGroup, Error> {
-    Ok(working_groups::table.find(id).select(WorkingGroup::as_select()).first(conn)?)
+    Ok(working_groups::table
+        .find(id)
+        .select(WorkingGroup::as_select())
+        .first(conn)?)
 }
 
 fn check(conn: &mut DbConn, input: &GroupInput, except: Option<i64>) -> Result<(), Error> {
     let name = input.name.trim();
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(Error::Invalid("a working group needs a name of 1 to 200 characters".into()));
+        return Err(Error::Invalid(
+            "a working group needs a name of 1 to 200 characters".into(),
+        ));
     }
     let clash: Option<i64> = working_groups::table
         .filter(working_groups::name.eq(name))
@@ -43,18 +51,28 @@ fn check(conn: &mut DbConn, input: &GroupInput, except: Option<i64>) -> Result<(
         .first(conn)
         .optional()?;
     if clash.is_some() && clash != except {
-        return Err(Error::Conflict(format!("a working group named {name:?} already exists")));
+        return Err(Error::Conflict(format!(
+            "a working group named {name:?} already exists"
+        )));
     }
     if let Some(convenor) = input.convenor_id {
         let person = people_store::find(conn, convenor)?;
         if !person.active {
-            return Err(Error::Invalid(format!("{} is deactivated and cannot convene", person.name)));
+            return Err(Error::Invalid(format!(
+                "{} is deactivated and cannot convene",
+                person.name
+            )));
         }
     }
     Ok(())
 }
 
-pub fn create(conn: &mut DbConn, actor: &Actor, input: &GroupInput, started_on: NaiveDate) -> Result<WorkingGroup, Error> {
+pub fn create(
+    conn: &mut DbConn,
+    actor: &Actor,
+    input: &GroupInput,
+    started_on: NaiveDate,
+) -> Result<WorkingGroup, Error> {
     permissions::require(actor, Action::CreateWorkingGroup)?;
     db::write_tx(conn, |conn| {
         check(conn, input, None)?;
@@ -69,15 +87,25 @@ pub fn create(conn: &mut DbConn, actor: &Actor, input: &GroupInput, started_on: 
             ))
             .returning(working_groups::id)
             .get_result(conn)?;
-        audit::record(conn, Some(actor.id()), "working_group.created", Subject::new("working_group", id),
-            json!({ "name": input.name.trim(), "convenor_id": input.convenor_id }))?;
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "working_group.created",
+            Subject::new("working_group", id),
+            json!({ "name": input.name.trim(), "convenor_id": input.convenor_id }),
+        )?;
         get(conn, id)
     })
 }
 
 /// The mandate and name are the convenor's to keep current; choosing the convenor is the
 /// secretariat's.
-pub fn update(conn: &mut DbConn, actor: &Actor, id: i64, input: &GroupInput) -> Result<WorkingGroup, Error> {
+pub fn update(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    input: &GroupInput,
+) -> Result<WorkingGroup, Error> {
     permissions::require(actor, Action::ManageWorkingGroup { group_id: id })?;
     db::write_tx(conn, |conn| {
         let before = get(conn, id)?;
@@ -92,28 +120,55 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: i64, input: &GroupInput) -> 
                 working_groups::convenor_id.eq(input.convenor_id),
             ))
             .execute(conn)?;
-        audit::record(conn, Some(actor.id()), "working_group.updated", Subject::new("working_group", id),
-            json!({ "name": input.name.trim(), "convenor_id": input.convenor_id }))?;
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "working_group.updated",
+            Subject::new("working_group", id),
+            json!({ "name": input.name.trim(), "convenor_id": input.convenor_id }),
+        )?;
         get(conn, id)
     })
 }
 
-pub fn close(conn: &mut DbConn, actor: &Actor, id: i64, closed_on: NaiveDate, reason: &str) -> Result<(), Error> {
+pub fn close(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    closed_on: NaiveDate,
+    reason: &str,
+) -> Result<(), Error> {
     permissions::require(actor, Action::CreateWorkingGroup)?;
     db::write_tx(conn, |conn| {
         let updated = diesel::update(working_groups::table.find(id))
             .filter(working_groups::status.eq("active"))
-            .set((working_groups::status.eq("closed"), working_groups::closed_on.eq(Some(closed_on))))
+            .set((
+                working_groups::status.eq("closed"),
+                working_groups::closed_on.eq(Some(closed_on)),
+            ))
             .execute(conn)?;
         if updated == 0 {
-            return Err(Error::Conflict("this working group is already closed".into()));
+            return Err(Error::Conflict(
+                "this working group is already closed".into(),
+            ));
         }
-        audit::record(conn, Some(actor.id()), "working_group.closed", Subject::new("working_group", id),
-            json!({ "closed_on": closed_on, "reason": reason.trim() }))
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "working_group.closed",
+            Subject::new("working_group", id),
+            json!({ "closed_on": closed_on, "reason": reason.trim() }),
+        )
     })
 }
 
-pub fn add_member(conn: &mut DbConn, actor: &Actor, group_id: i64, organisation_id: i64, joined_on: NaiveDate) -> Result<(), Error> {
+pub fn add_member(
+    conn: &mut DbConn,
+    actor: &Actor,
+    group_id: i64,
+    organisation_id: i64,
+    joined_on: NaiveDate,
+) -> Result<(), Error> {
     permissions::require(actor, Action::ManageWorkingGroup { group_id })?;
     db::write_tx(conn, |conn| {
         let group = get(conn, group_id)?;
@@ -122,7 +177,10 @@ pub fn add_member(conn: &mut DbConn, actor: &Actor, group_id: i64, organisation_
         }
         let organisation = organisations::get(conn, organisation_id)?;
         if !organisations::status_of(&organisation).participates() {
-            return Err(Error::Invalid(format!("{} is not a member of the coalition", organisation.name)));
+            return Err(Error::Invalid(format!(
+                "{} is not a member of the coalition",
+                organisation.name
+            )));
         }
         let exists: i64 = working_group_members::table
             .filter(working_group_members::group_id.eq(group_id))
@@ -130,7 +188,10 @@ pub fn add_member(conn: &mut DbConn, actor: &Actor, group_id: i64, organisation_
             .count()
             .get_result(conn)?;
         if exists > 0 {
-            return Err(Error::Conflict(format!("{} is already in this group", organisation.name)));
+            return Err(Error::Conflict(format!(
+                "{} is already in this group",
+                organisation.name
+            )));
         }
         diesel::insert_into(working_group_members::table)
             .values((
@@ -139,13 +200,23 @@ pub fn add_member(conn: &mut DbConn, actor: &Actor, group_id: i64, organisation_
                 working_group_members::joined_on.eq(joined_on),
             ))
             .execute(conn)?;
-        audit::record(conn, Some(actor.id()), "working_group.member_added", Subject::new("working_group", group_id),
-            json!({ "organisation_id": organisation_id, "organisation": organisation.name }))
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "working_group.member_added",
+            Subject::new("working_group", group_id),
+            json!({ "organisation_id": organisation_id, "organisation": organisation.name }),
+        )
     })
 }
 
 /// Removes an organisation and its nominees from the group.
-pub fn remove_member(conn: &mut DbConn, actor: &Actor, group_id: i64, organisation_id: i64) -> Result<(), Error> {
+pub fn remove_member(
+    conn: &mut DbConn,
+    actor: &Actor,
+    group_id: i64,
+    organisation_id: i64,
+) -> Result<(), Error> {
     permissions::require(actor, Action::ManageWorkingGroup { group_id })?;
     db::write_tx(conn, |conn| {
         let nominees: Vec<i64> = nominees_of(conn, group_id)?
@@ -168,24 +239,38 @@ pub fn remove_member(conn: &mut DbConn, actor: &Actor, group_id: i64, organisati
         if removed == 0 {
             return Err(Error::NotFound);
         }
-        audit::record(conn, Some(actor.id()), "working_group.member_removed", Subject::new("working_group", group_id),
-            json!({ "organisation_id": organisation_id, "nominees_removed": nominees }))
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "working_group.member_removed",
+            Subject::new("working_group", group_id),
+            json!({ "organisation_id": organisation_id, "nominees_removed": nominees }),
+        )
     })
 }
 
 /// Nominates a person of a member organisation to the group.
-pub fn nominate(conn: &mut DbConn, actor: &Actor, group_id: i64, person_id: i64) -> Result<(), Error> {
+pub fn nominate(
+    conn: &mut DbConn,
+    actor: &Actor,
+    group_id: i64,
+    person_id: i64,
+) -> Result<(), Error> {
     permissions::require(actor, Action::ManageWorkingGroup { group_id })?;
     db::write_tx(conn, |conn| {
-        let (_, organisation) = people::affiliation_of(conn, person_id)?
-            .ok_or_else(|| Error::Invalid("only people of member organisations can be nominated".into()))?;
+        let (_, organisation) = people::affiliation_of(conn, person_id)?.ok_or_else(|| {
+            Error::Invalid("only people of member organisations can be nominated".into())
+        })?;
         let in_group: i64 = working_group_members::table
             .filter(working_group_members::group_id.eq(group_id))
             .filter(working_group_members::organisation_id.eq(organisation.id))
             .count()
             .get_result(conn)?;
         if in_group == 0 {
-            return Err(Error::Invalid(format!("{} is not in this group: add the organisation first", organisation.name)));
+            return Err(Error::Invalid(format!(
+                "{} is not in this group: add the organisation first",
+                organisation.name
+            )));
         }
         let exists: i64 = working_group_nominees::table
             .filter(working_group_nominees::group_id.eq(group_id))
@@ -196,10 +281,18 @@ pub fn nominate(conn: &mut DbConn, actor: &Actor, group_id: i64, person_id: i64)
             return Ok(());
         }
         diesel::insert_into(working_group_nominees::table)
-            .values((working_group_nominees::group_id.eq(group_id), working_group_nominees::person_id.eq(person_id)))
+            .values((
+                working_group_nominees::group_id.eq(group_id),
+                working_group_nominees::person_id.eq(person_id),
+            ))
             .execute(conn)?;
-        audit::record(conn, Some(actor.id()), "working_group.nominated", Subject::new("working_group", group_id),
-            json!({ "person_id": person_id }))
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "working_group.nominated",
+            Subject::new("working_group", group_id),
+            json!({ "person_id": person_id }),
+        )
     })
 }
 

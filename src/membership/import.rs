@@ -81,7 +81,9 @@ pub fn export(conn: &mut DbConn, actor: &Actor) -> Result<String, Error> {
             out.write_record(&row).map_err(csv_error)?;
         }
     }
-    let bytes = out.into_inner().map_err(|e| Error::Internal(format!("writing CSV: {e}")))?;
+    let bytes = out
+        .into_inner()
+        .map_err(|e| Error::Internal(format!("writing CSV: {e}")))?;
     String::from_utf8(bytes).map_err(|e| Error::Internal(format!("CSV is not UTF-8: {e}")))
 }
 
@@ -119,18 +121,35 @@ fn parse_flag(value: &str) -> Result<Option<bool>, String> {
 /// Reads and checks the whole file against the database; returns the plan or every problem.
 fn plan(conn: &mut DbConn, text: &str) -> Result<Result<Vec<PlannedOrg>, Vec<RowProblem>>, Error> {
     let mut problems = Vec::new();
-    let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
     let header: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|c| c.trim().to_lowercase()).collect(),
-        Err(e) => return Ok(Err(vec![RowProblem { line: 1, message: format!("the header cannot be read: {e}") }])),
+        Err(e) => {
+            return Ok(Err(vec![RowProblem {
+                line: 1,
+                message: format!("the header cannot be read: {e}"),
+            }]));
+        }
     };
     for required in ["organisation", "sector", "status"] {
         if !header.iter().any(|h| h == required) {
-            problems.push(RowProblem { line: 1, message: format!("the header has no column {required:?}") });
+            problems.push(RowProblem {
+                line: 1,
+                message: format!("the header has no column {required:?}"),
+            });
         }
     }
     if let Some(unknown) = header.iter().find(|h| !COLUMNS.contains(&h.as_str())) {
-        problems.push(RowProblem { line: 1, message: format!("unknown column {unknown:?}; the columns are: {}", COLUMNS.join(", ")) });
+        problems.push(RowProblem {
+            line: 1,
+            message: format!(
+                "unknown column {unknown:?}; the columns are: {}",
+                COLUMNS.join(", ")
+            ),
+        });
     }
     if !problems.is_empty() {
         return Ok(Err(problems));
@@ -143,26 +162,42 @@ fn plan(conn: &mut DbConn, text: &str) -> Result<Result<Vec<PlannedOrg>, Vec<Row
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                problems.push(RowProblem { line, message: format!("this row cannot be read: {e}") });
+                problems.push(RowProblem {
+                    line,
+                    message: format!("this row cannot be read: {e}"),
+                });
                 continue;
             }
         };
         let field = |name: &str| -> String {
-            header.iter().position(|h| h == name).and_then(|i| record.get(i)).unwrap_or("").to_owned()
+            header
+                .iter()
+                .position(|h| h == name)
+                .and_then(|i| record.get(i))
+                .unwrap_or("")
+                .to_owned()
         };
         let mut row_problems = Vec::new();
         let name = field("organisation");
         if name.is_empty() {
             row_problems.push("the organisation has no name".to_owned());
         }
-        let sector = sectors.iter().find(|s| s.name.eq_ignore_ascii_case(&field("sector")));
+        let sector = sectors
+            .iter()
+            .find(|s| s.name.eq_ignore_ascii_case(&field("sector")));
         if sector.is_none() {
-            row_problems.push(format!("{:?} is not a sector of this coalition", field("sector")));
+            row_problems.push(format!(
+                "{:?} is not a sector of this coalition",
+                field("sector")
+            ));
         }
         let status = match Status::parse(&field("status").to_lowercase()) {
             Some(s @ (Status::Full | Status::Associate | Status::Applicant)) => Some(s),
             _ => {
-                row_problems.push(format!("status {:?} must be full, associate or applicant", field("status")));
+                row_problems.push(format!(
+                    "status {:?} must be full, associate or applicant",
+                    field("status")
+                ));
                 None
             }
         };
@@ -176,7 +211,9 @@ fn plan(conn: &mut DbConn, text: &str) -> Result<Result<Vec<PlannedOrg>, Vec<Row
         });
         let website = field("website");
         if !website.is_empty() && url::Url::parse(&website).is_err() {
-            row_problems.push(format!("{website:?} is not a web address (start it with https://)"));
+            row_problems.push(format!(
+                "{website:?} is not a web address (start it with https://)"
+            ));
         }
         let person_name = field("person_name");
         let person_email = field("person_email").to_lowercase();
@@ -194,22 +231,37 @@ fn plan(conn: &mut DbConn, text: &str) -> Result<Result<Vec<PlannedOrg>, Vec<Row
             } else if !emails_in_file.insert(person_email.clone()) {
                 row_problems.push(format!("{person_email} appears twice in the file"));
             } else if people_store::find_by_email(conn, &person_email)?.is_some() {
-                row_problems.push(format!("someone with the email {person_email} already exists"));
+                row_problems.push(format!(
+                    "someone with the email {person_email} already exists"
+                ));
             }
-            if !matches!(representation.as_str(), "" | "primary" | "alternate" | "none") {
-                row_problems.push(format!("representation {representation:?} must be primary, alternate or empty"));
+            if !matches!(
+                representation.as_str(),
+                "" | "primary" | "alternate" | "none"
+            ) {
+                row_problems.push(format!(
+                    "representation {representation:?} must be primary, alternate or empty"
+                ));
             }
         } else if !representation.is_empty() {
             row_problems.push("a representation is given but no person".into());
         }
         if !row_problems.is_empty() {
-            problems.push(RowProblem { line, message: row_problems.join("; ") });
+            problems.push(RowProblem {
+                line,
+                message: row_problems.join("; "),
+            });
             continue;
         }
-        let (Some(sector), Some(status)) = (sector, status) else { continue };
+        let (Some(sector), Some(status)) = (sector, status) else {
+            continue;
+        };
         let key = name.to_lowercase();
         if !planned.contains_key(&key) && organisations::find_by_name(conn, &name)?.is_some() {
-            problems.push(RowProblem { line, message: format!("an organisation named {name:?} already exists") });
+            problems.push(RowProblem {
+                line,
+                message: format!("an organisation named {name:?} already exists"),
+            });
             continue;
         }
         let entry = planned.entry(key).or_insert_with(|| PlannedOrg {
@@ -233,7 +285,10 @@ fn plan(conn: &mut DbConn, text: &str) -> Result<Result<Vec<PlannedOrg>, Vec<Row
         if entry.status != status || entry.input.sector_id != sector.id {
             problems.push(RowProblem {
                 line,
-                message: format!("{name} has a different sector or status on line {}", entry.line),
+                message: format!(
+                    "{name} has a different sector or status on line {}",
+                    entry.line
+                ),
             });
             continue;
         }
@@ -243,7 +298,8 @@ fn plan(conn: &mut DbConn, text: &str) -> Result<Result<Vec<PlannedOrg>, Vec<Row
                 PersonInput {
                     name: person_name,
                     email: person_email,
-                    representation: (!representation.is_empty() && representation != "none").then_some(representation),
+                    representation: (!representation.is_empty() && representation != "none")
+                        .then_some(representation),
                     is_authoriser: authoriser.unwrap_or(false),
                     job_title: field("job_title"),
                     phone: String::new(),
@@ -261,13 +317,19 @@ fn plan(conn: &mut DbConn, text: &str) -> Result<Result<Vec<PlannedOrg>, Vec<Row
         if primaries.len() > 1 {
             problems.push(RowProblem {
                 line: primaries[1],
-                message: format!("{} has more than one primary representative (first on line {})", org.input.name, primaries[0]),
+                message: format!(
+                    "{} has more than one primary representative (first on line {})",
+                    org.input.name, primaries[0]
+                ),
             });
         }
         if org.status == Status::Full && primaries.is_empty() {
             problems.push(RowProblem {
                 line: org.line,
-                message: format!("{} is a full member but no row names its primary representative", org.input.name),
+                message: format!(
+                    "{} is a full member but no row names its primary representative",
+                    org.input.name
+                ),
             });
         }
     }
@@ -282,7 +344,12 @@ fn plan(conn: &mut DbConn, text: &str) -> Result<Result<Vec<PlannedOrg>, Vec<Row
 }
 
 /// Checks every row; imports all of them in one transaction, or none.
-pub fn import(conn: &mut DbConn, actor: &Actor, text: &str, today: NaiveDate) -> Result<Result<Imported, Vec<RowProblem>>, Error> {
+pub fn import(
+    conn: &mut DbConn,
+    actor: &Actor,
+    text: &str,
+    today: NaiveDate,
+) -> Result<Result<Imported, Vec<RowProblem>>, Error> {
     permissions::require(actor, Action::ManageMembership)?;
     db::write_tx(conn, |conn| {
         let orgs = match plan(conn, text)? {
@@ -290,22 +357,51 @@ pub fn import(conn: &mut DbConn, actor: &Actor, text: &str, today: NaiveDate) ->
             Err(problems) => return Ok(Err(problems)),
         };
         if orgs.is_empty() {
-            return Ok(Err(vec![RowProblem { line: 2, message: "the file holds no rows".into() }]));
+            return Ok(Err(vec![RowProblem {
+                line: 2,
+                message: "the file holds no rows".into(),
+            }]));
         }
         let mut invitations = Vec::new();
         for org in &orgs {
             // Primary representatives first: a full member is never without one.
-            let organisation = organisations::insert(conn, Some(actor.id()), &org.input, Status::Applicant, today, "imported")?;
+            let organisation = organisations::insert(
+                conn,
+                Some(actor.id()),
+                &org.input,
+                Status::Applicant,
+                today,
+                "imported",
+            )?;
             for (_, person) in &org.people {
-                let (p, token) = people::insert_affiliated(conn, Some(actor.id()), organisation.id, person)?;
+                let (p, token) =
+                    people::insert_affiliated(conn, Some(actor.id()), organisation.id, person)?;
                 invitations.push((p.name, p.email, token));
             }
             if org.status != Status::Applicant {
-                organisations::apply_status(conn, Some(actor.id()), organisation.id, org.status, today, "imported as an existing member")?;
+                organisations::apply_status(
+                    conn,
+                    Some(actor.id()),
+                    organisation.id,
+                    org.status,
+                    today,
+                    "imported as an existing member",
+                )?;
             }
         }
-        audit::record(conn, Some(actor.id()), "membership.imported", Subject { kind: "organisation", id: None },
-            json!({ "organisations": orgs.len(), "people": invitations.len() }))?;
-        Ok(Ok(Imported { organisations: orgs.len(), invitations }))
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "membership.imported",
+            Subject {
+                kind: "organisation",
+                id: None,
+            },
+            json!({ "organisations": orgs.len(), "people": invitations.len() }),
+        )?;
+        Ok(Ok(Imported {
+            organisations: orgs.len(),
+            invitations,
+        }))
     })
 }

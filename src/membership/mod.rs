@@ -2,6 +2,7 @@
 //! procedure, fees, the memorandum of understanding, and working groups.
 
 pub mod admission;
+pub mod api;
 pub mod directory;
 pub mod fees;
 pub mod groups;
@@ -12,3 +13,4 @@ pub mod organisations;
 pub mod people;
 pub mod roles;
 pub mod rules;
+pub mod web;

@@ -13,7 +13,10 @@ use crate::db::{self, DbConn};
 use crate::error::Error;
 
 pub fn versions(conn: &mut DbConn) -> Result<Vec<MouVersion>, Error> {
-    Ok(mou_versions::table.order(mou_versions::version_no.desc()).select(MouVersion::as_select()).load(conn)?)
+    Ok(mou_versions::table
+        .order(mou_versions::version_no.desc())
+        .select(MouVersion::as_select())
+        .load(conn)?)
 }
 
 pub fn current(conn: &mut DbConn) -> Result<Option<MouVersion>, Error> {
@@ -25,18 +28,31 @@ pub fn current(conn: &mut DbConn) -> Result<Option<MouVersion>, Error> {
 }
 
 pub fn version(conn: &mut DbConn, id: i64) -> Result<MouVersion, Error> {
-    Ok(mou_versions::table.find(id).select(MouVersion::as_select()).first(conn)?)
+    Ok(mou_versions::table
+        .find(id)
+        .select(MouVersion::as_select())
+        .first(conn)?)
 }
 
 /// Adopts a new version. Signatures belong to the version signed, so every member is "not yet
 /// signed" on the new one.
-pub fn adopt(conn: &mut DbConn, actor: &Actor, title: &str, body: &str, adopted_on: NaiveDate) -> Result<MouVersion, Error> {
+pub fn adopt(
+    conn: &mut DbConn,
+    actor: &Actor,
+    title: &str,
+    body: &str,
+    adopted_on: NaiveDate,
+) -> Result<MouVersion, Error> {
     permissions::require(actor, Action::ManageMembership)?;
     if title.trim().is_empty() || body.trim().is_empty() {
-        return Err(Error::Invalid("the memorandum needs a title and a text".into()));
+        return Err(Error::Invalid(
+            "the memorandum needs a title and a text".into(),
+        ));
     }
     db::write_tx(conn, |conn| {
-        let last: Option<i32> = mou_versions::table.select(diesel::dsl::max(mou_versions::version_no)).first(conn)?;
+        let last: Option<i32> = mou_versions::table
+            .select(diesel::dsl::max(mou_versions::version_no))
+            .first(conn)?;
         let version_no = last.unwrap_or(0) + 1;
         let id: i64 = diesel::insert_into(mou_versions::table)
             .values((
@@ -49,8 +65,13 @@ pub fn adopt(conn: &mut DbConn, actor: &Actor, title: &str, body: &str, adopted_
             ))
             .returning(mou_versions::id)
             .get_result(conn)?;
-        audit::record(conn, Some(actor.id()), "mou.adopted", Subject::new("mou_version", id),
-            json!({ "version_no": version_no, "title": title.trim(), "adopted_on": adopted_on }))?;
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "mou.adopted",
+            Subject::new("mou_version", id),
+            json!({ "version_no": version_no, "title": title.trim(), "adopted_on": adopted_on }),
+        )?;
         version(conn, id)
     })
 }
@@ -68,12 +89,17 @@ pub fn sign(
 ) -> Result<MouSignature, Error> {
     permissions::require(actor, Action::SignMemorandum { organisation_id })?;
     if signed_by_name.trim().is_empty() {
-        return Err(Error::Invalid("name the person who signed on the organisation's behalf".into()));
+        return Err(Error::Invalid(
+            "name the person who signed on the organisation's behalf".into(),
+        ));
     }
     db::write_tx(conn, |conn| {
         let organisation = organisations::get(conn, organisation_id)?;
         if !organisations::status_of(&organisation).participates() {
-            return Err(Error::Invalid(format!("{} is not a member and cannot sign", organisation.name)));
+            return Err(Error::Invalid(format!(
+                "{} is not a member and cannot sign",
+                organisation.name
+            )));
         }
         let v = version(conn, version_id)?;
         let already: i64 = mou_signatures::table
@@ -82,7 +108,10 @@ pub fn sign(
             .count()
             .get_result(conn)?;
         if already > 0 {
-            return Err(Error::Conflict(format!("{} has already signed version {}", organisation.name, v.version_no)));
+            return Err(Error::Conflict(format!(
+                "{} has already signed version {}",
+                organisation.name, v.version_no
+            )));
         }
         let id: i64 = diesel::insert_into(mou_signatures::table)
             .values((
@@ -96,14 +125,25 @@ pub fn sign(
             ))
             .returning(mou_signatures::id)
             .get_result(conn)?;
-        audit::record(conn, Some(actor.id()), "mou.signed", Subject::new("mou_signature", id),
-            json!({ "version_no": v.version_no, "organisation_id": organisation_id, "signed_by": signed_by_name.trim(), "signed_on": signed_on }))?;
-        Ok(mou_signatures::table.find(id).select(MouSignature::as_select()).first(conn)?)
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "mou.signed",
+            Subject::new("mou_signature", id),
+            json!({ "version_no": v.version_no, "organisation_id": organisation_id, "signed_by": signed_by_name.trim(), "signed_on": signed_on }),
+        )?;
+        Ok(mou_signatures::table
+            .find(id)
+            .select(MouSignature::as_select())
+            .first(conn)?)
     })
 }
 
 /// Every participating organisation with its signature of the version, if any.
-pub fn signature_status(conn: &mut DbConn, version_id: i64) -> Result<Vec<(Organisation, Option<MouSignature>)>, Error> {
+pub fn signature_status(
+    conn: &mut DbConn,
+    version_id: i64,
+) -> Result<Vec<(Organisation, Option<MouSignature>)>, Error> {
     let members: Vec<Organisation> = orgs::table
         .filter(orgs::status.eq_any(["full", "associate"]))
         .order(orgs::name)
@@ -116,15 +156,23 @@ pub fn signature_status(conn: &mut DbConn, version_id: i64) -> Result<Vec<(Organ
     Ok(members
         .into_iter()
         .map(|o| {
-            let s = signatures.iter().find(|s| s.organisation_id == o.id).cloned();
+            let s = signatures
+                .iter()
+                .find(|s| s.organisation_id == o.id)
+                .cloned();
             (o, s)
         })
         .collect())
 }
 
 /// The organisation's signature of the current version, if the memorandum exists.
-pub fn signature_of(conn: &mut DbConn, organisation_id: i64) -> Result<Option<(MouVersion, Option<MouSignature>)>, Error> {
-    let Some(v) = current(conn)? else { return Ok(None) };
+pub fn signature_of(
+    conn: &mut DbConn,
+    organisation_id: i64,
+) -> Result<Option<(MouVersion, Option<MouSignature>)>, Error> {
+    let Some(v) = current(conn)? else {
+        return Ok(None);
+    };
     let s = mou_signatures::table
         .filter(mou_signatures::mou_version_id.eq(v.id))
         .filter(mou_signatures::organisation_id.eq(organisation_id))

@@ -30,7 +30,10 @@ pub struct OrganisationInput {
 }
 
 pub fn sectors(conn: &mut DbConn) -> Result<Vec<Sector>, Error> {
-    Ok(sectors::table.order(sectors::name).select(Sector::as_select()).load(conn)?)
+    Ok(sectors::table
+        .order(sectors::name)
+        .select(Sector::as_select())
+        .load(conn)?)
 }
 
 pub fn sector(conn: &mut DbConn, id: i64) -> Result<Sector, Error> {
@@ -47,11 +50,18 @@ pub fn side_of(sector: &Sector) -> Side {
 }
 
 /// Adds a sector or moves one to the other side.
-pub fn save_sector(conn: &mut DbConn, actor: &Actor, name: &str, side: Side) -> Result<Sector, Error> {
+pub fn save_sector(
+    conn: &mut DbConn,
+    actor: &Actor,
+    name: &str,
+    side: Side,
+) -> Result<Sector, Error> {
     permissions::require(actor, Action::ManageMembership)?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(Error::Invalid("a sector needs a name of 1 to 100 characters".into()));
+        return Err(Error::Invalid(
+            "a sector needs a name of 1 to 100 characters".into(),
+        ));
     }
     db::write_tx(conn, |conn| {
         let existing: Option<Sector> = sectors::table
@@ -61,7 +71,9 @@ pub fn save_sector(conn: &mut DbConn, actor: &Actor, name: &str, side: Side) -> 
             .optional()?;
         let id = match existing {
             Some(s) => {
-                diesel::update(sectors::table.find(s.id)).set(sectors::side.eq(side.as_str())).execute(conn)?;
+                diesel::update(sectors::table.find(s.id))
+                    .set(sectors::side.eq(side.as_str()))
+                    .execute(conn)?;
                 s.id
             }
             None => diesel::insert_into(sectors::table)
@@ -69,13 +81,22 @@ pub fn save_sector(conn: &mut DbConn, actor: &Actor, name: &str, side: Side) -> 
                 .returning(sectors::id)
                 .get_result(conn)?,
         };
-        audit::record(conn, Some(actor.id()), "sector.saved", Subject::new("sector", id), json!({ "name": name, "side": side.as_str() }))?;
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "sector.saved",
+            Subject::new("sector", id),
+            json!({ "name": name, "side": side.as_str() }),
+        )?;
         sector(conn, id)
     })
 }
 
 pub fn get(conn: &mut DbConn, id: i64) -> Result<Organisation, Error> {
-    Ok(organisations::table.find(id).select(Organisation::as_select()).first(conn)?)
+    Ok(organisations::table
+        .find(id)
+        .select(Organisation::as_select())
+        .first(conn)?)
 }
 
 pub fn status_of(organisation: &Organisation) -> Status {
@@ -84,22 +105,36 @@ pub fn status_of(organisation: &Organisation) -> Status {
 
 pub fn find_by_name(conn: &mut DbConn, name: &str) -> Result<Option<Organisation>, Error> {
     let wanted = name.trim().to_lowercase();
-    let all: Vec<Organisation> = organisations::table.select(Organisation::as_select()).load(conn)?;
+    let all: Vec<Organisation> = organisations::table
+        .select(Organisation::as_select())
+        .load(conn)?;
     Ok(all.into_iter().find(|o| o.name.to_lowercase() == wanted))
 }
 
-fn check_input(conn: &mut DbConn, input: &OrganisationInput, except: Option<i64>) -> Result<Sector, Error> {
+fn check_input(
+    conn: &mut DbConn,
+    input: &OrganisationInput,
+    except: Option<i64>,
+) -> Result<Sector, Error> {
     let name = input.name.trim();
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(Error::Invalid("an organisation needs a name of 1 to 200 characters".into()));
+        return Err(Error::Invalid(
+            "an organisation needs a name of 1 to 200 characters".into(),
+        ));
     }
     if !input.website.trim().is_empty() && url::Url::parse(input.website.trim()).is_err() {
-        return Err(Error::Invalid(format!("{:?} is not a web address (start it with https://)", input.website)));
+        return Err(Error::Invalid(format!(
+            "{:?} is not a web address (start it with https://)",
+            input.website
+        )));
     }
     if let Some(other) = find_by_name(conn, name)?
         && Some(other.id) != except
     {
-        return Err(Error::Conflict(format!("an organisation named {:?} already exists", other.name)));
+        return Err(Error::Conflict(format!(
+            "an organisation named {:?} already exists",
+            other.name
+        )));
     }
     sector(conn, input.sector_id)
 }
@@ -114,8 +149,9 @@ pub(crate) fn insert(
     reason: &str,
 ) -> Result<Organisation, Error> {
     let sector = check_input(conn, input, None)?;
-    let needs_authorisation =
-        input.needs_authorisation.unwrap_or_else(|| side_of(&sector).needs_authorisation_by_default());
+    let needs_authorisation = input
+        .needs_authorisation
+        .unwrap_or_else(|| side_of(&sector).needs_authorisation_by_default());
     let admitted_on = status.participates().then_some(effective_on);
     let id: i64 = diesel::insert_into(organisations::table)
         .values((
@@ -131,7 +167,11 @@ pub(crate) fn insert(
             organisations::offers_venue.eq(input.offers_venue),
             organisations::status.eq(status.as_str()),
             organisations::admitted_on.eq(admitted_on),
-            organisations::fee_tier.eq(input.fee_tier.as_deref().map(str::trim).filter(|t| !t.is_empty())),
+            organisations::fee_tier.eq(input
+                .fee_tier
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())),
             organisations::created_at.eq(db::now()),
         ))
         .returning(organisations::id)
@@ -170,13 +210,19 @@ fn record_event(
     Ok(())
 }
 
-pub fn update(conn: &mut DbConn, actor: &Actor, id: i64, input: &OrganisationInput) -> Result<Organisation, Error> {
+pub fn update(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    input: &OrganisationInput,
+) -> Result<Organisation, Error> {
     permissions::require(actor, Action::ManageMembership)?;
     db::write_tx(conn, |conn| {
         let before = get(conn, id)?;
         let sector = check_input(conn, input, Some(id))?;
-        let needs_authorisation =
-            input.needs_authorisation.unwrap_or_else(|| side_of(&sector).needs_authorisation_by_default());
+        let needs_authorisation = input
+            .needs_authorisation
+            .unwrap_or_else(|| side_of(&sector).needs_authorisation_by_default());
         diesel::update(organisations::table.find(id))
             .set((
                 organisations::name.eq(input.name.trim()),
@@ -189,7 +235,11 @@ pub fn update(conn: &mut DbConn, actor: &Actor, id: i64, input: &OrganisationInp
                 organisations::phone.eq(input.phone.trim()),
                 organisations::needs_authorisation.eq(needs_authorisation),
                 organisations::offers_venue.eq(input.offers_venue),
-                organisations::fee_tier.eq(input.fee_tier.as_deref().map(str::trim).filter(|t| !t.is_empty())),
+                organisations::fee_tier.eq(input
+                    .fee_tier
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())),
             ))
             .execute(conn)?;
         audit::record(
@@ -215,7 +265,9 @@ pub fn change_status(
     reason: &str,
 ) -> Result<Organisation, Error> {
     permissions::require(actor, Action::ManageMembership)?;
-    db::write_tx(conn, |conn| apply_status(conn, Some(actor.id()), id, to, effective_on, reason))
+    db::write_tx(conn, |conn| {
+        apply_status(conn, Some(actor.id()), id, to, effective_on, reason)
+    })
 }
 
 /// The transition itself, inside the caller's transaction (admission decisions use it too).
@@ -242,13 +294,17 @@ pub(crate) fn apply_status(
     }
     // Admission and re-admission date the membership; a change between full and associate or a
     // reinstatement after suspension does not.
-    let admitted_on = if matches!(from, Status::Applicant | Status::Withdrawn) && to.participates() {
+    let admitted_on = if matches!(from, Status::Applicant | Status::Withdrawn) && to.participates()
+    {
         Some(effective_on)
     } else {
         organisation.admitted_on
     };
     diesel::update(organisations::table.find(id))
-        .set((organisations::status.eq(to.as_str()), organisations::admitted_on.eq(admitted_on)))
+        .set((
+            organisations::status.eq(to.as_str()),
+            organisations::admitted_on.eq(admitted_on),
+        ))
         .execute(conn)?;
     record_event(conn, id, Some(from), to, effective_on, actor, reason)?;
     audit::record(
@@ -261,7 +317,10 @@ pub(crate) fn apply_status(
     get(conn, id)
 }
 
-pub fn primary_representative(conn: &mut DbConn, organisation_id: i64) -> Result<Option<i64>, Error> {
+pub fn primary_representative(
+    conn: &mut DbConn,
+    organisation_id: i64,
+) -> Result<Option<i64>, Error> {
     Ok(affiliations::table
         .filter(affiliations::organisation_id.eq(organisation_id))
         .filter(affiliations::representation.eq(Representation::Primary.as_str()))
@@ -273,7 +332,10 @@ pub fn primary_representative(conn: &mut DbConn, organisation_id: i64) -> Result
 pub fn history(conn: &mut DbConn, organisation_id: i64) -> Result<Vec<MembershipEvent>, Error> {
     Ok(membership_events::table
         .filter(membership_events::organisation_id.eq(organisation_id))
-        .order((membership_events::effective_on.asc(), membership_events::id.asc()))
+        .order((
+            membership_events::effective_on.asc(),
+            membership_events::id.asc(),
+        ))
         .select(MembershipEvent::as_select())
         .load(conn)?)
 }
@@ -291,18 +353,34 @@ pub fn create(
 ) -> Result<(Organisation, Option<(crate::auth::model::Person, String)>), Error> {
     permissions::require(actor, Action::ManageMembership)?;
     if !matches!(status, Status::Applicant | Status::Full | Status::Associate) {
-        return Err(Error::Invalid("a new organisation starts as applicant, full member or associate".into()));
+        return Err(Error::Invalid(
+            "a new organisation starts as applicant, full member or associate".into(),
+        ));
     }
     if status == Status::Full && primary.is_none() {
-        return Err(Error::Invalid("a full member needs its primary representative from the start".into()));
+        return Err(Error::Invalid(
+            "a full member needs its primary representative from the start".into(),
+        ));
     }
-    let reason = if reason.trim().is_empty() { "recorded by the secretariat" } else { reason.trim() };
+    let reason = if reason.trim().is_empty() {
+        "recorded by the secretariat"
+    } else {
+        reason.trim()
+    };
     db::write_tx(conn, |conn| {
         let organisation = insert(conn, Some(actor.id()), input, status, effective_on, reason)?;
         let invited = match primary {
             Some(p) => {
-                let p = super::people::PersonInput { representation: Some("primary".into()), ..p.clone() };
-                Some(super::people::insert_affiliated(conn, Some(actor.id()), organisation.id, &p)?)
+                let p = super::people::PersonInput {
+                    representation: Some("primary".into()),
+                    ..p.clone()
+                };
+                Some(super::people::insert_affiliated(
+                    conn,
+                    Some(actor.id()),
+                    organisation.id,
+                    &p,
+                )?)
             }
             None => None,
         };

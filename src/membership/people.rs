@@ -35,9 +35,11 @@ pub struct PersonInput {
 fn representation_of(input: &PersonInput) -> Result<Option<Representation>, Error> {
     match input.representation.as_deref().map(str::trim) {
         None | Some("") | Some("none") => Ok(None),
-        Some(r) => Representation::parse(r)
-            .map(Some)
-            .ok_or_else(|| Error::Invalid(format!("{r:?} is not a role: use primary, alternate or none"))),
+        Some(r) => Representation::parse(r).map(Some).ok_or_else(|| {
+            Error::Invalid(format!(
+                "{r:?} is not a role: use primary, alternate or none"
+            ))
+        }),
     }
 }
 
@@ -57,7 +59,12 @@ pub(crate) fn insert_affiliated(
             "this organisation already has a primary representative: replace them instead".into(),
         ));
     }
-    let draft = PersonDraft { name: &input.name, email: &input.email, password: None, is_admin: false };
+    let draft = PersonDraft {
+        name: &input.name,
+        email: &input.email,
+        password: None,
+        is_admin: false,
+    };
     let person = people_store::insert_person(conn, actor, &draft)?;
     diesel::insert_into(affiliations::table)
         .values((
@@ -78,7 +85,8 @@ pub(crate) fn insert_affiliated(
         json!({ "organisation_id": organisation_id, "representation": representation.map(Representation::as_str),
                 "is_authoriser": input.is_authoriser }),
     )?;
-    let token = tokens::create_link_token(conn, PURPOSE_INVITATION, Some(person.id), INVITATION_VALID)?;
+    let token =
+        tokens::create_link_token(conn, PURPOSE_INVITATION, Some(person.id), INVITATION_VALID)?;
     Ok((person, token))
 }
 
@@ -96,7 +104,10 @@ pub fn add_to_organisation(
     })
 }
 
-pub fn affiliation_of(conn: &mut DbConn, person_id: i64) -> Result<Option<(Affiliation, Organisation)>, Error> {
+pub fn affiliation_of(
+    conn: &mut DbConn,
+    person_id: i64,
+) -> Result<Option<(Affiliation, Organisation)>, Error> {
     Ok(affiliations::table
         .inner_join(orgs::table)
         .filter(affiliations::person_id.eq(person_id))
@@ -106,7 +117,10 @@ pub fn affiliation_of(conn: &mut DbConn, person_id: i64) -> Result<Option<(Affil
 }
 
 /// The organisation's people with their roles, primary representative first.
-pub fn people_of(conn: &mut DbConn, organisation_id: i64) -> Result<Vec<(Person, Affiliation)>, Error> {
+pub fn people_of(
+    conn: &mut DbConn,
+    organisation_id: i64,
+) -> Result<Vec<(Person, Affiliation)>, Error> {
     let mut rows: Vec<(Person, Affiliation)> = people::table
         .inner_join(affiliations::table)
         .filter(affiliations::organisation_id.eq(organisation_id))
@@ -146,7 +160,9 @@ pub fn replace_primary(
     db::write_tx(conn, |conn| {
         let target = affiliation(conn, new_primary)?;
         if target.organisation_id != organisation_id {
-            return Err(Error::Invalid("the new primary representative must belong to this organisation".into()));
+            return Err(Error::Invalid(
+                "the new primary representative must belong to this organisation".into(),
+            ));
         }
         let person = people_store::find(conn, new_primary)?;
         if !person.active {
@@ -195,12 +211,13 @@ pub fn set_roles(
                     "a full member always has a primary representative: replace this one instead of removing them".into(),
                 ));
             }
-        } else if !was_primary && representation == Some(Representation::Primary) {
-            if organisations::primary_representative(conn, organisation.id)?.is_some() {
-                return Err(Error::Conflict(
-                    "this organisation already has a primary representative: use \"replace primary representative\"".into(),
-                ));
-            }
+        } else if !was_primary
+            && representation == Some(Representation::Primary)
+            && organisations::primary_representative(conn, organisation.id)?.is_some()
+        {
+            return Err(Error::Conflict(
+                "this organisation already has a primary representative: use \"replace primary representative\"".into(),
+            ));
         }
         diesel::update(affiliations::table.find(current.id))
             .set((
@@ -220,10 +237,17 @@ pub fn set_roles(
 }
 
 /// Deactivates a person: they can no longer sign in; everything they did stays on record.
-pub fn deactivate(conn: &mut DbConn, actor: &Actor, person_id: i64, reason: &str) -> Result<(), Error> {
+pub fn deactivate(
+    conn: &mut DbConn,
+    actor: &Actor,
+    person_id: i64,
+    reason: &str,
+) -> Result<(), Error> {
     permissions::require(actor, Action::ManageMembership)?;
     if reason.trim().is_empty() {
-        return Err(Error::Invalid("give the reason for deactivating this person".into()));
+        return Err(Error::Invalid(
+            "give the reason for deactivating this person".into(),
+        ));
     }
     db::write_tx(conn, |conn| {
         let person = people_store::find(conn, person_id)?;
@@ -236,7 +260,9 @@ pub fn deactivate(conn: &mut DbConn, actor: &Actor, person_id: i64, reason: &str
                 person.name, org.name
             )));
         }
-        diesel::update(people::table.find(person_id)).set(people::active.eq(false)).execute(conn)?;
+        diesel::update(people::table.find(person_id))
+            .set(people::active.eq(false))
+            .execute(conn)?;
         audit::record(
             conn,
             Some(actor.id()),
@@ -255,23 +281,42 @@ pub fn reinvite(conn: &mut DbConn, actor: &Actor, person_id: i64) -> Result<Stri
         if !person.active {
             return Err(Error::Invalid(format!("{} is deactivated", person.name)));
         }
-        let token = tokens::create_link_token(conn, PURPOSE_INVITATION, Some(person.id), INVITATION_VALID)?;
-        audit::record(conn, Some(actor.id()), "person.invited", Subject::new("person", person.id), json!({}))?;
+        let token =
+            tokens::create_link_token(conn, PURPOSE_INVITATION, Some(person.id), INVITATION_VALID)?;
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "person.invited",
+            Subject::new("person", person.id),
+            json!({}),
+        )?;
         Ok(token)
     })
 }
 
 /// The invited person sets their password; the link is used up in the same transaction.
-pub fn accept_invitation(conn: &mut DbConn, token: &str, new_password: &str) -> Result<Person, Error> {
+pub fn accept_invitation(
+    conn: &mut DbConn,
+    token: &str,
+    new_password: &str,
+) -> Result<Person, Error> {
     db::write_tx(conn, |conn| {
         let link = tokens::consume_link_token(conn, PURPOSE_INVITATION, token)?;
-        let person_id = link.person_id.ok_or_else(|| Error::Invalid("this link is not valid".into()))?;
+        let person_id = link
+            .person_id
+            .ok_or_else(|| Error::Invalid("this link is not valid".into()))?;
         let person = people_store::find(conn, person_id)?;
         if !person.active {
             return Err(Error::Invalid("this account has been deactivated".into()));
         }
         people_store::set_password(conn, person_id, new_password)?;
-        audit::record(conn, Some(person_id), "person.invitation_accepted", Subject::new("person", person_id), json!({}))?;
+        audit::record(
+            conn,
+            Some(person_id),
+            "person.invitation_accepted",
+            Subject::new("person", person_id),
+            json!({}),
+        )?;
         Ok(person)
     })
 }

@@ -29,7 +29,9 @@ pub fn of_person(conn: &mut DbConn, person_id: i64) -> Result<Vec<Role>, Error> 
         // Associates, suspended and withdrawn organisations hold no representative rights.
         if status.is_some_and(Status::takes_positions) {
             match representation.as_deref().and_then(Representation::parse) {
-                Some(Representation::Primary) => roles.push(Role::Representative { organisation_id }),
+                Some(Representation::Primary) => {
+                    roles.push(Role::Representative { organisation_id })
+                }
                 Some(Representation::Alternate) => roles.push(Role::Alternate { organisation_id }),
                 None => {}
             }
@@ -43,6 +45,10 @@ pub fn of_person(conn: &mut DbConn, person_id: i64) -> Result<Vec<Role>, Error> 
         .filter(working_groups::status.eq("active"))
         .select(working_groups::id)
         .load(conn)?;
-    roles.extend(convened.into_iter().map(|group_id| Role::Convenor { group_id }));
+    roles.extend(
+        convened
+            .into_iter()
+            .map(|group_id| Role::Convenor { group_id }),
+    );
     Ok(roles)
 }

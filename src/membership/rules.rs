@@ -86,10 +86,16 @@ pub fn check_transition(from: Status, to: Status) -> Result<(), String> {
     }
     let hint = match (from, to) {
         (a, b) if a == b => "it already is",
-        (Applicant, _) => "an applicant is first admitted (as full member or associate) or declined",
-        (Withdrawn, _) => "a withdrawn organisation can only be re-admitted, as full member or associate",
+        (Applicant, _) => {
+            "an applicant is first admitted (as full member or associate) or declined"
+        }
+        (Withdrawn, _) => {
+            "a withdrawn organisation can only be re-admitted, as full member or associate"
+        }
         (Declined, _) => "a declined organisation must apply again first",
-        (_, Applicant | Declined) => "only applications are declined; a member can be suspended or withdraw",
+        (_, Applicant | Declined) => {
+            "only applications are declined; a member can be suspended or withdraw"
+        }
         _ => "this change is not part of the membership procedure",
     };
     Err(format!(
@@ -196,7 +202,11 @@ pub fn parse_amount(text: &str) -> Option<i64> {
         return None;
     }
     let whole: i64 = whole.parse().ok()?;
-    let frac: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse().ok()? };
+    let frac: i64 = if frac.is_empty() {
+        0
+    } else {
+        format!("{frac:0<2}").parse().ok()?
+    };
     whole.checked_mul(100)?.checked_add(frac)
 }
 
@@ -241,7 +251,10 @@ mod tests {
     fn only_full_members_take_positions() {
         for s in Status::ALL {
             assert_eq!(s.takes_positions(), s == Status::Full);
-            assert_eq!(s.participates(), matches!(s, Status::Full | Status::Associate));
+            assert_eq!(
+                s.participates(),
+                matches!(s, Status::Full | Status::Associate)
+            );
         }
     }
 

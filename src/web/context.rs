@@ -38,8 +38,11 @@ impl Page {
         Chrome {
             coalition_name: self.coalition_name.clone().unwrap_or_default(),
             person: self.actor.as_ref().map(|a| NavPerson {
+                id: a.person.id,
                 name: a.person.name.clone(),
                 is_admin: a.has(&Role::Administrator),
+                is_secretariat: a.has(&Role::Secretariat),
+                sees_directory: permissions::may(a, permissions::Action::ViewDirectory),
             }),
             csrf_token: session::csrf_token(&self.session),
             flashes: session::take_flashes(&self.session),

@@ -6,12 +6,89 @@ pub mod forms;
 pub mod headers;
 pub mod shell;
 
-use actix_web::web;
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, web};
+use maud::Markup;
+use roundtable_templates::FlashKind;
+
+use crate::error::Error;
+use context::Page;
 
 /// Every route of the service. Each capability adds its own in its `web`/`api` modules.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     shell::routes(cfg);
     crate::auth::web::routes(cfg);
-    cfg.service(web::scope("/api/v1").configure(crate::auth::api::routes));
+    crate::membership::web::routes(cfg);
+    cfg.service(
+        web::scope("/api/v1")
+            .configure(crate::auth::api::routes)
+            .configure(crate::membership::api::routes),
+    );
     cfg.default_service(web::to(shell::not_found));
+}
+
+/// A redirect after a form, so that reloading the page does not post it again.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+/// A page with a chosen status (a form sent back with its problems is 422).
+pub fn html(status: StatusCode, markup: Markup) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(markup.into_string())
+}
+
+/// After an action form: back to `location` with a message. A refusal the person can act on
+/// (bad input, a rule, a conflict) becomes an error message there; anything else is an error.
+pub fn after_action<T>(
+    page: &Page,
+    result: Result<T, Error>,
+    location: &str,
+    success: &str,
+) -> Result<HttpResponse, Error> {
+    match result {
+        Ok(_) => {
+            page.flash(FlashKind::Success, success);
+            Ok(see_other(location))
+        }
+        Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
+            page.flash(FlashKind::Error, &capitalise(&e.to_string()));
+            Ok(see_other(location))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// "this link has expired" -> "This link has expired."
+pub fn capitalise(message: &str) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => {
+            let mut out: String = first.to_uppercase().chain(chars).collect();
+            if !out.ends_with(['.', '!', '?']) {
+                out.push('.');
+            }
+            out
+        }
+        None => String::new(),
+    }
+}
+
+/// A date typed into a form (YYYY-MM-DD).
+pub fn parse_date(value: &str, what: &str) -> Result<chrono::NaiveDate, Error> {
+    chrono::NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
+        .map_err(|_| Error::Invalid(format!("{what}: {value:?} is not a date (YYYY-MM-DD)")))
+}
+
+/// Today, for default dates in forms.
+pub fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+/// A checkbox's value: present ("on") when ticked.
+pub fn ticked(value: &Option<String>) -> bool {
+    matches!(value.as_deref(), Some("on" | "true" | "yes" | "1"))
 }

@@ -52,3 +52,95 @@ pub fn form_problems(form: &FormState) -> Markup {
         }
     }
 }
+
+fn field_wrapper(
+    form: &FormState,
+    name: &str,
+    label: &str,
+    hint: Option<&str>,
+    control: Markup,
+) -> Markup {
+    let errors = form.errors(name);
+    html! {
+        div.field.(if errors.is_empty() { "" } else { "field-invalid" }) {
+            label for=(format!("field-{name}")) { (label) }
+            @if let Some(hint) = hint { p.hint { (hint) } }
+            (control)
+            @if !errors.is_empty() {
+                ul.field-errors id=(format!("field-{name}-errors")) {
+                    @for message in errors { li { (message) } }
+                }
+            }
+        }
+    }
+}
+
+/// A drop-down; `options` are (value, label) pairs. An empty value is "none chosen".
+pub fn select(
+    form: &FormState,
+    name: &str,
+    label: &str,
+    options: &[(String, String)],
+    hint: Option<&str>,
+) -> Markup {
+    let chosen = form.value(name);
+    let control = html! {
+        select id=(format!("field-{name}")) name=(name) {
+            @for (value, text) in options {
+                option value=(value) selected[value == chosen] { (text) }
+            }
+        }
+    };
+    field_wrapper(form, name, label, hint, control)
+}
+
+pub fn textarea(
+    form: &FormState,
+    name: &str,
+    label: &str,
+    rows: u32,
+    hint: Option<&str>,
+) -> Markup {
+    let control = html! {
+        textarea id=(format!("field-{name}")) name=(name) rows=(rows) { (form.value(name)) }
+    };
+    field_wrapper(form, name, label, hint, control)
+}
+
+/// A checkbox that sends "on" when ticked.
+pub fn checkbox(form: &FormState, name: &str, label: &str) -> Markup {
+    let checked = matches!(form.value(name), "on" | "true" | "yes");
+    html! {
+        div.field.checkbox {
+            label {
+                input type="checkbox" name=(name) checked[checked];
+                " " (label)
+            }
+        }
+    }
+}
+
+/// A small form that posts one action, with its own fields.
+pub fn action_form(csrf: &str, action: &str, button: &str, fields: Markup) -> Markup {
+    html! {
+        form.action method="post" action=(action) {
+            (csrf_field(csrf))
+            (fields)
+            button type="submit" { (button) }
+        }
+    }
+}
+
+/// A problem reported above a form (a rule the service checked, not a single field).
+pub fn problem(message: Option<&str>) -> Markup {
+    html! {
+        @if let Some(message) = message {
+            div.flash.flash-error role="alert" { (message) }
+        }
+    }
+}
+
+/// A badge for a status word.
+pub fn badge(text: &str, kind: &str) -> Markup {
+    html! { span.badge.(format!("badge-{kind}")) { (text) } }
+}

@@ -68,6 +68,16 @@ fn navigation(chrome: &Chrome) -> Markup {
             nav aria-label="Main" {
                 ul {
                     li { a href="/" { "Dashboard" } }
+                    @if person.sees_directory {
+                        li { a href="/organisations" { "Members" } }
+                        li { a href="/groups" { "Working groups" } }
+                        li { a href="/memorandum" { "Memorandum" } }
+                    }
+                    @if person.is_secretariat {
+                        li { a href="/admission" { "Admission" } }
+                        li { a href="/fees" { "Fees" } }
+                        li { a href="/settings" { "Settings" } }
+                    }
                     @if person.is_admin {
                         li { a href="/admin/audit" { "Audit record" } }
                     }

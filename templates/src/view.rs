@@ -17,8 +17,12 @@ pub struct Chrome {
 
 #[derive(Debug, Clone)]
 pub struct NavPerson {
+    pub id: i64,
     pub name: String,
     pub is_admin: bool,
+    pub is_secretariat: bool,
+    /// Belongs to a participating organisation (or is the secretariat): sees the directory.
+    pub sees_directory: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,7 +11,9 @@ use scraper::{Html, Selector};
 pub const COOKIE_NAME: &str = "roundtable_session";
 
 /// The app as actix's test harness hands it out.
-pub trait AppService: Service<Request, Response = ServiceResponse<Self::Body>, Error = actix_web::Error> {
+pub trait AppService:
+    Service<Request, Response = ServiceResponse<Self::Body>, Error = actix_web::Error>
+{
     type Body: MessageBody;
 }
 
@@ -46,11 +48,16 @@ impl Response {
     /// The value of an attribute on the first element the selector matches.
     pub fn attr(&self, selector: &str, attribute: &str) -> Option<String> {
         let sel = Selector::parse(selector).expect("a valid selector");
-        self.html().select(&sel).next().and_then(|e| e.value().attr(attribute).map(str::to_owned))
+        self.html()
+            .select(&sel)
+            .next()
+            .and_then(|e| e.value().attr(attribute).map(str::to_owned))
     }
 
     pub fn location(&self) -> Option<&str> {
-        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok())
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
@@ -71,7 +78,12 @@ pub struct Client<S> {
 
 impl<S: AppService> Client<S> {
     pub fn new(service: S) -> Self {
-        Client { service, cookie: None, csrf: None, peer: "192.0.2.10:40000".parse().expect("an address") }
+        Client {
+            service,
+            cookie: None,
+            csrf: None,
+            peer: "192.0.2.10:40000".parse().expect("an address"),
+        }
     }
 
     pub async fn send(&mut self, request: TestRequest) -> Response {
@@ -79,25 +91,32 @@ impl<S: AppService> Client<S> {
         if let Some(cookie) = &self.cookie {
             request = request.insert_header((header::COOKIE, format!("{COOKIE_NAME}={cookie}")));
         }
-        let (status, headers, body) = match test::try_call_service(&self.service, request.to_request()).await {
-            Ok(response) => {
-                let status = response.status();
-                let headers = response.headers().clone();
-                let body = test::read_body(response).await;
-                (status, headers, body)
-            }
-            // Errors raised by middleware become responses in the real server too.
-            Err(error) => {
-                let response = error.error_response();
-                let status = response.status();
-                let headers = response.headers().clone();
-                let body = actix_web::body::to_bytes(response.into_body()).await.expect("error body");
-                (status, headers, body)
-            }
-        };
+        let (status, headers, body) =
+            match test::try_call_service(&self.service, request.to_request()).await {
+                Ok(response) => {
+                    let status = response.status();
+                    let headers = response.headers().clone();
+                    let body = test::read_body(response).await;
+                    (status, headers, body)
+                }
+                // Errors raised by middleware become responses in the real server too.
+                Err(error) => {
+                    let response = error.error_response();
+                    let status = response.status();
+                    let headers = response.headers().clone();
+                    let body = actix_web::body::to_bytes(response.into_body())
+                        .await
+                        .expect("error body");
+                    (status, headers, body)
+                }
+            };
         self.keep_cookie(&headers);
         let body = String::from_utf8_lossy(&body).into_owned();
-        let response = Response { status, headers, body };
+        let response = Response {
+            status,
+            headers,
+            body,
+        };
         if let Some(token) = response.attr("input[name=csrf_token]", "value") {
             self.csrf = Some(token);
         }
@@ -107,13 +126,21 @@ impl<S: AppService> Client<S> {
     fn keep_cookie(&mut self, headers: &header::HeaderMap) {
         for value in headers.get_all(header::SET_COOKIE) {
             let Ok(text) = value.to_str() else { continue };
-            let Ok(cookie) = actix_web::cookie::Cookie::parse_encoded(text.to_owned()) else { continue };
+            let Ok(cookie) = actix_web::cookie::Cookie::parse_encoded(text.to_owned()) else {
+                continue;
+            };
             if cookie.name() != COOKIE_NAME {
                 continue;
             }
             let removed = cookie.value().is_empty()
-                || cookie.max_age().is_some_and(|age| age.is_zero() || age.is_negative());
-            self.cookie = if removed { None } else { Some(cookie.value().to_owned()) };
+                || cookie
+                    .max_age()
+                    .is_some_and(|age| age.is_zero() || age.is_negative());
+            self.cookie = if removed {
+                None
+            } else {
+                Some(cookie.value().to_owned())
+            };
         }
     }
 
@@ -123,27 +150,43 @@ impl<S: AppService> Client<S> {
 
     /// Posts a form with the CSRF token of the last page, as a browser submitting it would.
     pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Response {
-        let token = self.csrf.clone().expect("a page with a form was loaded first");
+        let token = self
+            .csrf
+            .clone()
+            .expect("a page with a form was loaded first");
         let mut all: Vec<(&str, &str)> = fields.to_vec();
         all.push(("csrf_token", &token));
-        self.send(TestRequest::post().uri(path).set_form(&all)).await
+        self.send(TestRequest::post().uri(path).set_form(&all))
+            .await
     }
 
     /// Posts a form exactly as given, with no CSRF token added.
     pub async fn post_form_raw(&mut self, path: &str, fields: &[(&str, &str)]) -> Response {
-        self.send(TestRequest::post().uri(path).set_form(fields)).await
+        self.send(TestRequest::post().uri(path).set_form(fields))
+            .await
     }
 
     pub async fn api_get(&mut self, path: &str, token: &str) -> Response {
-        self.send(TestRequest::get().uri(path).insert_header((header::AUTHORIZATION, format!("Bearer {token}"))))
-            .await
+        self.send(
+            TestRequest::get()
+                .uri(path)
+                .insert_header((header::AUTHORIZATION, format!("Bearer {token}"))),
+        )
+        .await
     }
 
     /// Signs in through the form and checks it worked.
     pub async fn sign_in(&mut self, email: &str, password: &str) {
         self.get("/login").await;
-        let response = self.post_form("/login", &[("email", email), ("password", password)]).await;
-        assert_eq!(response.status, StatusCode::SEE_OTHER, "sign-in failed: {}", response.body);
+        let response = self
+            .post_form("/login", &[("email", email), ("password", password)])
+            .await;
+        assert_eq!(
+            response.status,
+            StatusCode::SEE_OTHER,
+            "sign-in failed: {}",
+            response.body
+        );
         assert_eq!(response.location(), Some("/"));
     }
 }

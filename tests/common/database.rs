@@ -48,7 +48,10 @@ impl TestDb {
         let dir = tempfile::tempdir().expect("a temporary folder");
         match backend {
             Backend::Sqlite => TestDb {
-                url: format!("sqlite://{}", dir.path().join("roundtable.sqlite3").display()),
+                url: format!(
+                    "sqlite://{}",
+                    dir.path().join("roundtable.sqlite3").display()
+                ),
                 backend: backend.clone(),
                 dir,
                 postgres_database: None,
@@ -57,9 +60,12 @@ impl TestDb {
                 let name = format!(
                     "rt_test_{}_{}",
                     std::process::id(),
-                    roundtable::auth::tokens::random_token(6).to_lowercase().replace(['-', '_'], "x")
+                    roundtable::auth::tokens::random_token(6)
+                        .to_lowercase()
+                        .replace(['-', '_'], "x")
                 );
-                let mut admin = PgConnection::establish(server).expect("connect to the test PostgreSQL");
+                let mut admin =
+                    PgConnection::establish(server).expect("connect to the test PostgreSQL");
                 diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
                     .execute(&mut admin)
                     .expect("create a test database");

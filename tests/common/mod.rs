@@ -50,7 +50,10 @@ impl TestApp {
         };
         adjust(&mut settings);
         let state = AppState::open(settings).expect("the app opens its database");
-        TestApp { state: web::Data::new(state), db }
+        TestApp {
+            state: web::Data::new(state),
+            db,
+        }
     }
 
     pub fn conn(&self) -> PooledConn {
@@ -69,13 +72,24 @@ impl TestApp {
             password: Some(ADMIN_PASSWORD),
             is_admin: true,
         };
-        store::bootstrap(&mut self.conn(), None, "Test Coalition", "Europe/Brussels", &admin)
-            .expect("bootstrap")
+        store::bootstrap(
+            &mut self.conn(),
+            None,
+            "Test Coalition",
+            "Europe/Brussels",
+            &admin,
+        )
+        .expect("bootstrap")
     }
 
     /// A person without special roles.
     pub fn add_member(&self, name: &str, email: &str, password: &str) -> Person {
-        let draft = PersonDraft { name, email, password: Some(password), is_admin: false };
+        let draft = PersonDraft {
+            name,
+            email,
+            password: Some(password),
+            is_admin: false,
+        };
         store::add_person_from_console(&mut self.conn(), &draft).expect("add person")
     }
 

@@ -9,7 +9,9 @@ async fn an_api_token_works_until_it_is_revoked() {
     on_each_backend!(|backend| async {
         let app = TestApp::new(&backend);
         let admin = app.bootstrap();
-        let token = app.with_conn(|c| tokens::create_api_token(c, &admin, "calendar sync")).expect("token");
+        let token = app
+            .with_conn(|c| tokens::create_api_token(c, &admin, "calendar sync"))
+            .expect("token");
         let mut client = app.client().await;
 
         let me = client.api_get("/api/v1/me", &token).await;
@@ -37,10 +39,15 @@ async fn an_api_token_works_until_it_is_revoked() {
         let mut browser = app.client().await;
         browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
         let account = browser.get("/account").await;
-        let action = account.attr("form[action$='/revoke']", "action").expect("a revoke button");
+        let action = account
+            .attr("form[action$='/revoke']", "action")
+            .expect("a revoke button");
         let revoked = browser.post_form(&action, &[]).await;
         assert_eq!(revoked.status, StatusCode::SEE_OTHER);
-        assert_eq!(client.api_get("/api/v1/me", &token).await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            client.api_get("/api/v1/me", &token).await.status,
+            StatusCode::UNAUTHORIZED
+        );
         let account = browser.get("/account").await;
         assert!(account.texts("td").iter().any(|t| t.starts_with("revoked")));
     })
@@ -54,12 +61,22 @@ async fn a_token_created_on_the_account_page_is_shown_once_and_works() {
         let mut browser = app.client().await;
         browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
         browser.get("/account").await;
-        let empty = browser.post_form("/account/tokens", &[("label", "  ")]).await;
+        let empty = browser
+            .post_form("/account/tokens", &[("label", "  ")])
+            .await;
         assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
-        let created = browser.post_form("/account/tokens", &[("label", "office server")]).await;
-        let token = created.texts("code.token").pop().expect("the new token is shown");
+        let created = browser
+            .post_form("/account/tokens", &[("label", "office server")])
+            .await;
+        let token = created
+            .texts("code.token")
+            .pop()
+            .expect("the new token is shown");
         let mut client = app.client().await;
-        assert_eq!(client.api_get("/api/v1/me", &token).await.status, StatusCode::OK);
+        assert_eq!(
+            client.api_get("/api/v1/me", &token).await.status,
+            StatusCode::OK
+        );
         let later = browser.get("/account").await;
         assert!(later.texts("code.token").is_empty(), "never shown again");
     })

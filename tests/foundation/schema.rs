@@ -68,11 +68,19 @@ const POSTGRES_COLUMNS: &str = "SELECT table_name::text AS table_name, column_na
      WHERE table_schema = current_schema() AND table_name <> '__diesel_schema_migrations'";
 
 fn sqlite_shape(conn: &mut SqliteConnection) -> Shape {
-    shape(diesel::sql_query(SQLITE_COLUMNS).load(conn).expect("read SQLite schema"))
+    shape(
+        diesel::sql_query(SQLITE_COLUMNS)
+            .load(conn)
+            .expect("read SQLite schema"),
+    )
 }
 
 fn postgres_shape(conn: &mut PgConnection) -> Shape {
-    shape(diesel::sql_query(POSTGRES_COLUMNS).load(conn).expect("read PostgreSQL schema"))
+    shape(
+        diesel::sql_query(POSTGRES_COLUMNS)
+            .load(conn)
+            .expect("read PostgreSQL schema"),
+    )
 }
 
 /// The tables and columns `schema.rs` declares, read from its text.
@@ -101,7 +109,10 @@ fn declared_shape() -> Shape {
                 "Double" | "Float" => "float",
                 other => other,
             };
-            shape.entry(t.clone()).or_default().insert(column.trim().to_owned(), (fam.to_owned(), !nullable));
+            shape
+                .entry(t.clone())
+                .or_default()
+                .insert(column.trim().to_owned(), (fam.to_owned(), !nullable));
         }
     }
     shape
@@ -115,12 +126,14 @@ fn migrated_shapes() -> Vec<(String, Shape)> {
             Backend::Sqlite => {
                 let path = db.url.trim_start_matches("sqlite://");
                 let mut conn = SqliteConnection::establish(path).expect("open SQLite");
-                conn.run_pending_migrations(SQLITE_MIGRATIONS).expect("migrate");
+                conn.run_pending_migrations(SQLITE_MIGRATIONS)
+                    .expect("migrate");
                 sqlite_shape(&mut conn)
             }
             Backend::Postgres(_) => {
                 let mut conn = PgConnection::establish(&db.url).expect("open PostgreSQL");
-                conn.run_pending_migrations(POSTGRES_MIGRATIONS).expect("migrate");
+                conn.run_pending_migrations(POSTGRES_MIGRATIONS)
+                    .expect("migrate");
                 postgres_shape(&mut conn)
             }
         };
@@ -132,7 +145,10 @@ fn migrated_shapes() -> Vec<(String, Shape)> {
 #[test]
 fn both_migration_sets_match_schema_rs() {
     let declared = declared_shape();
-    assert!(declared.contains_key("people") && declared.contains_key("audit_events"), "{declared:?}");
+    assert!(
+        declared.contains_key("people") && declared.contains_key("audit_events"),
+        "{declared:?}"
+    );
     for (name, shape) in migrated_shapes() {
         assert_eq!(shape, declared, "{name} migrations differ from schema.rs");
     }
@@ -149,7 +165,10 @@ fn both_migration_folders_hold_the_same_names() {
         v
     };
     let root = env!("CARGO_MANIFEST_DIR");
-    assert_eq!(names(&format!("{root}/migrations/sqlite")), names(&format!("{root}/migrations/postgres")));
+    assert_eq!(
+        names(&format!("{root}/migrations/sqlite")),
+        names(&format!("{root}/migrations/postgres"))
+    );
 }
 
 #[test]
@@ -160,22 +179,38 @@ fn every_migration_runs_down_and_up_again() {
             Backend::Sqlite => {
                 let path = db.url.trim_start_matches("sqlite://");
                 let mut conn = SqliteConnection::establish(path).expect("open SQLite");
-                let applied = conn.run_pending_migrations(SQLITE_MIGRATIONS).expect("up").len();
+                let applied = conn
+                    .run_pending_migrations(SQLITE_MIGRATIONS)
+                    .expect("up")
+                    .len();
                 let full = sqlite_shape(&mut conn);
                 let reverted = conn.revert_all_migrations(SQLITE_MIGRATIONS).expect("down");
                 assert_eq!(reverted.len(), applied);
-                assert!(sqlite_shape(&mut conn).is_empty(), "down leaves no tables behind");
-                conn.run_pending_migrations(SQLITE_MIGRATIONS).expect("up again");
+                assert!(
+                    sqlite_shape(&mut conn).is_empty(),
+                    "down leaves no tables behind"
+                );
+                conn.run_pending_migrations(SQLITE_MIGRATIONS)
+                    .expect("up again");
                 assert_eq!(sqlite_shape(&mut conn), full);
             }
             Backend::Postgres(_) => {
                 let mut conn = PgConnection::establish(&db.url).expect("open PostgreSQL");
-                let applied = conn.run_pending_migrations(POSTGRES_MIGRATIONS).expect("up").len();
+                let applied = conn
+                    .run_pending_migrations(POSTGRES_MIGRATIONS)
+                    .expect("up")
+                    .len();
                 let full = postgres_shape(&mut conn);
-                let reverted = conn.revert_all_migrations(POSTGRES_MIGRATIONS).expect("down");
+                let reverted = conn
+                    .revert_all_migrations(POSTGRES_MIGRATIONS)
+                    .expect("down");
                 assert_eq!(reverted.len(), applied);
-                assert!(postgres_shape(&mut conn).is_empty(), "down leaves no tables behind");
-                conn.run_pending_migrations(POSTGRES_MIGRATIONS).expect("up again");
+                assert!(
+                    postgres_shape(&mut conn).is_empty(),
+                    "down leaves no tables behind"
+                );
+                conn.run_pending_migrations(POSTGRES_MIGRATIONS)
+                    .expect("up again");
                 assert_eq!(postgres_shape(&mut conn), full);
             }
         }

@@ -18,10 +18,17 @@ async fn a_post_without_the_right_csrf_token_is_refused_and_changes_nothing() {
         browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
         browser.get("/account").await;
 
-        let missing = browser.post_form_raw("/account/tokens", &[("label", "sync")]).await;
+        let missing = browser
+            .post_form_raw("/account/tokens", &[("label", "sync")])
+            .await;
         assert_eq!(missing.status, StatusCode::FORBIDDEN);
         assert_eq!(missing.texts("h1"), ["Not allowed"]);
-        let wrong = browser.post_form_raw("/account/tokens", &[("label", "sync"), ("csrf_token", "forged")]).await;
+        let wrong = browser
+            .post_form_raw(
+                "/account/tokens",
+                &[("label", "sync"), ("csrf_token", "forged")],
+            )
+            .await;
         assert_eq!(wrong.status, StatusCode::FORBIDDEN);
         assert_eq!(token_count(&app), 0);
 
@@ -29,15 +36,29 @@ async fn a_post_without_the_right_csrf_token_is_refused_and_changes_nothing() {
         let mut other = app.client().await;
         other.get("/login").await;
         let foreign = other.csrf.clone().expect("token");
-        let crossed = browser.post_form_raw("/account/tokens", &[("label", "sync"), ("csrf_token", &foreign)]).await;
+        let crossed = browser
+            .post_form_raw(
+                "/account/tokens",
+                &[("label", "sync"), ("csrf_token", &foreign)],
+            )
+            .await;
         assert_eq!(crossed.status, StatusCode::FORBIDDEN);
         assert_eq!(token_count(&app), 0);
 
         // Sign-out is a state change too.
-        assert_eq!(browser.post_form_raw("/logout", &[]).await.status, StatusCode::FORBIDDEN);
-        assert_eq!(browser.get("/").await.status, StatusCode::OK, "still signed in");
+        assert_eq!(
+            browser.post_form_raw("/logout", &[]).await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            browser.get("/").await.status,
+            StatusCode::OK,
+            "still signed in"
+        );
 
-        let ok = browser.post_form("/account/tokens", &[("label", "sync")]).await;
+        let ok = browser
+            .post_form("/account/tokens", &[("label", "sync")])
+            .await;
         assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
         assert_eq!(token_count(&app), 1);
     })
@@ -49,13 +70,33 @@ async fn every_response_carries_the_security_headers() {
         let app = TestApp::new(&backend);
         app.bootstrap();
         let mut browser = app.client().await;
-        for path in ["/", "/login", "/no/such/page", "/api/v1/me", "/healthz", "/static/style.css"] {
+        for path in [
+            "/",
+            "/login",
+            "/no/such/page",
+            "/api/v1/me",
+            "/healthz",
+            "/static/style.css",
+        ] {
             let response = browser.get(path).await;
-            let csp = response.header("content-security-policy").unwrap_or_else(|| panic!("CSP on {path}"));
+            let csp = response
+                .header("content-security-policy")
+                .unwrap_or_else(|| panic!("CSP on {path}"));
             assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
-            assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{path}: {csp}");
-            assert_eq!(response.header("x-content-type-options"), Some("nosniff"), "{path}");
-            assert_eq!(response.header("referrer-policy"), Some("same-origin"), "{path}");
+            assert!(
+                csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+                "{path}: {csp}"
+            );
+            assert_eq!(
+                response.header("x-content-type-options"),
+                Some("nosniff"),
+                "{path}"
+            );
+            assert_eq!(
+                response.header("referrer-policy"),
+                Some("same-origin"),
+                "{path}"
+            );
         }
     })
 }
@@ -66,13 +107,26 @@ async fn the_session_cookie_is_http_only_and_same_site_and_secure_on_https() {
         let plain = TestApp::new(&backend);
         let mut browser = plain.client().await;
         let response = browser.get("/login").await;
-        let cookie = response.header("set-cookie").expect("a session cookie").to_owned();
-        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+        let cookie = response
+            .header("set-cookie")
+            .expect("a session cookie")
+            .to_owned();
+        assert!(
+            cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+            "{cookie}"
+        );
         assert!(!cookie.contains("Secure"), "{cookie}");
 
-        let https = TestApp::with_settings(&backend, |s| s.base_url = "https://coalition.example".into());
+        let https = TestApp::with_settings(&backend, |s| {
+            s.base_url = "https://coalition.example".into()
+        });
         let mut browser = https.client().await;
-        let cookie = browser.get("/login").await.header("set-cookie").expect("cookie").to_owned();
+        let cookie = browser
+            .get("/login")
+            .await
+            .header("set-cookie")
+            .expect("cookie")
+            .to_owned();
         assert!(cookie.contains("Secure"), "{cookie}");
     })
 }
@@ -86,7 +140,11 @@ async fn errors_are_pages_for_people_and_json_for_the_api() {
         let page = browser.get("/no/such/page").await;
         assert_eq!(page.status, StatusCode::NOT_FOUND);
         assert_eq!(page.texts("h1"), ["Page not found"]);
-        assert_eq!(page.texts("a.skip-link"), ["Skip to content"], "in the layout");
+        assert_eq!(
+            page.texts("a.skip-link"),
+            ["Skip to content"],
+            "in the layout"
+        );
 
         let api = browser.get("/api/v1/no/such/thing").await;
         assert_eq!(api.status, StatusCode::NOT_FOUND);
@@ -99,7 +157,11 @@ async fn errors_are_pages_for_people_and_json_for_the_api() {
         let forbidden = max.get("/admin/audit").await;
         assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
         assert_eq!(forbidden.texts("h1"), ["Not allowed"]);
-        assert_eq!(browser.get("/admin/audit").await.status, StatusCode::OK, "the administrator may");
+        assert_eq!(
+            browser.get("/admin/audit").await.status,
+            StatusCode::OK,
+            "the administrator may"
+        );
     })
 }
 
@@ -112,10 +174,15 @@ async fn health_and_stylesheet() {
         assert_eq!(health.status, StatusCode::OK);
         assert_eq!(health.json()["database"], "ok");
         let page = browser.get("/login").await;
-        let href = page.attr("link[rel=stylesheet]", "href").expect("a stylesheet");
+        let href = page
+            .attr("link[rel=stylesheet]", "href")
+            .expect("a stylesheet");
         let css = browser.get(&href).await;
         assert_eq!(css.status, StatusCode::OK);
-        assert!(css.header("cache-control").is_some_and(|c| c.contains("max-age=31536000")));
+        assert!(
+            css.header("cache-control")
+                .is_some_and(|c| c.contains("max-age=31536000"))
+        );
         assert!(css.body.contains(".skip-link"));
     })
 }

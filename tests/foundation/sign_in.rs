@@ -16,11 +16,26 @@ async fn sign_in_succeeds_with_the_right_password_only() {
         app.bootstrap();
         let mut browser = app.client().await;
         browser.get("/login").await;
-        let wrong = browser.post_form("/login", &[("email", ADMIN_EMAIL), ("password", "not the password")]).await;
+        let wrong = browser
+            .post_form(
+                "/login",
+                &[("email", ADMIN_EMAIL), ("password", "not the password")],
+            )
+            .await;
         assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(wrong.texts("[role=alert]"), ["The email or password is not right."]);
-        assert_eq!(wrong.attr("input[name=email]", "value").as_deref(), Some(ADMIN_EMAIL));
-        assert_eq!(browser.get("/").await.location(), Some("/login"), "still signed out");
+        assert_eq!(
+            wrong.texts("[role=alert]"),
+            ["The email or password is not right."]
+        );
+        assert_eq!(
+            wrong.attr("input[name=email]", "value").as_deref(),
+            Some(ADMIN_EMAIL)
+        );
+        assert_eq!(
+            browser.get("/").await.location(),
+            Some("/login"),
+            "still signed out"
+        );
 
         // Email case does not matter.
         browser.sign_in("ADMIN@Example.ORG", ADMIN_PASSWORD).await;
@@ -41,9 +56,22 @@ async fn an_unknown_email_gets_the_same_answer_as_a_wrong_password() {
         app.bootstrap();
         let mut browser = app.client().await;
         browser.get("/login").await;
-        let unknown = browser.post_form("/login", &[("email", "nobody@example.org"), ("password", "whatever it is")]).await;
+        let unknown = browser
+            .post_form(
+                "/login",
+                &[
+                    ("email", "nobody@example.org"),
+                    ("password", "whatever it is"),
+                ],
+            )
+            .await;
         browser.get("/login").await;
-        let wrong = browser.post_form("/login", &[("email", ADMIN_EMAIL), ("password", "whatever it is")]).await;
+        let wrong = browser
+            .post_form(
+                "/login",
+                &[("email", ADMIN_EMAIL), ("password", "whatever it is")],
+            )
+            .await;
         assert_eq!(unknown.status, wrong.status);
         assert_eq!(unknown.texts("[role=alert]"), wrong.texts("[role=alert]"));
     })
@@ -59,14 +87,22 @@ fn strict_policy(settings: &mut roundtable::config::Settings) {
 /// Moves the throttle's clock: every failure and lock happened `seconds` earlier.
 fn pass_time(app: &TestApp, seconds: i64) {
     app.with_conn(|conn| {
-        let rows: Vec<(String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)> = login_throttle::table
-            .select((login_throttle::throttle_key, login_throttle::last_failure_at, login_throttle::locked_until))
-            .load(conn)
-            .expect("read throttle");
+        let rows: Vec<(String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)> =
+            login_throttle::table
+                .select((
+                    login_throttle::throttle_key,
+                    login_throttle::last_failure_at,
+                    login_throttle::locked_until,
+                ))
+                .load(conn)
+                .expect("read throttle");
         for (key, last, locked) in rows {
             let back = chrono::TimeDelta::seconds(seconds);
             diesel::update(login_throttle::table.find(key))
-                .set((login_throttle::last_failure_at.eq(last - back), login_throttle::locked_until.eq(locked.map(|l| l - back))))
+                .set((
+                    login_throttle::last_failure_at.eq(last - back),
+                    login_throttle::locked_until.eq(locked.map(|l| l - back)),
+                ))
                 .execute(conn)
                 .expect("move time");
         }
@@ -83,32 +119,68 @@ async fn throttling_slows_then_locks_and_lifts() {
         for _ in 0..2 {
             browser.get("/login").await;
             let (e, p) = attempt("wrong password");
-            assert_eq!(browser.post_form("/login", &[("email", e), ("password", p)]).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert_eq!(
+                browser
+                    .post_form("/login", &[("email", e), ("password", p)])
+                    .await
+                    .status,
+                StatusCode::UNPROCESSABLE_ENTITY
+            );
         }
         // Slowed: even the right password must wait.
         browser.get("/login").await;
-        let slowed = browser.post_form("/login", &[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)]).await;
+        let slowed = browser
+            .post_form(
+                "/login",
+                &[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)],
+            )
+            .await;
         assert_eq!(slowed.status, StatusCode::TOO_MANY_REQUESTS);
-        assert!(slowed.texts("[role=alert]")[0].contains("wait"), "{}", slowed.body);
+        assert!(
+            slowed.texts("[role=alert]")[0].contains("wait"),
+            "{}",
+            slowed.body
+        );
 
         // After the delay, two more failures lock the account.
         for _ in 0..2 {
             pass_time(&app, 3601);
             browser.get("/login").await;
-            browser.post_form("/login", &[("email", ADMIN_EMAIL), ("password", "wrong again")]).await;
+            browser
+                .post_form(
+                    "/login",
+                    &[("email", ADMIN_EMAIL), ("password", "wrong again")],
+                )
+                .await;
         }
         browser.get("/login").await;
-        let locked = browser.post_form("/login", &[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)]).await;
+        let locked = browser
+            .post_form(
+                "/login",
+                &[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)],
+            )
+            .await;
         assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
-        assert!(locked.texts("[role=alert]")[0].contains("locked for 120 more minutes"), "{}", locked.body);
+        assert!(
+            locked.texts("[role=alert]")[0].contains("locked for 120 more minutes"),
+            "{}",
+            locked.body
+        );
 
         // Two hours later the lock has lifted.
         pass_time(&app, 7201);
         browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
         let account_row = app.with_conn(|c| {
-            login_throttle::table.find("account:admin@example.org").count().get_result::<i64>(c).expect("count")
+            login_throttle::table
+                .find("account:admin@example.org")
+                .count()
+                .get_result::<i64>(c)
+                .expect("count")
         });
-        assert_eq!(account_row, 0, "a successful sign-in clears the account's failures");
+        assert_eq!(
+            account_row, 0,
+            "a successful sign-in clears the account's failures"
+        );
     })
 }
 
@@ -123,10 +195,17 @@ async fn an_address_that_guesses_many_accounts_is_locked_out() {
         let mut guesser = app.client().await;
         for email in ["a@example.org", "b@example.org", "c@example.org"] {
             guesser.get("/login").await;
-            guesser.post_form("/login", &[("email", email), ("password", "guess guess")]).await;
+            guesser
+                .post_form("/login", &[("email", email), ("password", "guess guess")])
+                .await;
         }
         guesser.get("/login").await;
-        let refused = guesser.post_form("/login", &[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)]).await;
+        let refused = guesser
+            .post_form(
+                "/login",
+                &[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)],
+            )
+            .await;
         assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
 
         // The account itself is not locked: from another address its owner signs in.
@@ -168,7 +247,14 @@ async fn an_idle_session_ends() {
         let after = browser.get("/").await;
         assert_eq!(after.location(), Some("/login"));
         let login = browser.get("/login").await;
-        assert!(login.texts(".flash-info").iter().any(|t| t.contains("session has ended")), "{}", login.body);
+        assert!(
+            login
+                .texts(".flash-info")
+                .iter()
+                .any(|t| t.contains("session has ended")),
+            "{}",
+            login.body
+        );
     })
 }
 
@@ -181,7 +267,11 @@ async fn a_session_ends_at_its_absolute_limit_however_active() {
         browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
         for _ in 0..4 {
             tokio_sleep(Duration::from_millis(500)).await;
-            assert_eq!(browser.get("/").await.status, StatusCode::OK, "active within the limit");
+            assert_eq!(
+                browser.get("/").await.status,
+                StatusCode::OK,
+                "active within the limit"
+            );
         }
         tokio_sleep(Duration::from_millis(1200)).await;
         assert_eq!(browser.get("/").await.location(), Some("/login"));
@@ -197,7 +287,12 @@ async fn emails_are_unique_whatever_their_case() {
     on_each_backend!(|backend| async {
         let app = TestApp::new(&backend);
         app.bootstrap();
-        let twin = PersonDraft { name: "Twin", email: "Admin@EXAMPLE.org", password: None, is_admin: false };
+        let twin = PersonDraft {
+            name: "Twin",
+            email: "Admin@EXAMPLE.org",
+            password: None,
+            is_admin: false,
+        };
         let result = app.with_conn(|c| store::add_person_from_console(c, &twin));
         assert!(matches!(result, Err(Error::Conflict(_))), "{result:?}");
         // The database refuses it too, even past the service's check.

@@ -1,0 +1,210 @@
+//! The directory, its CSV export, the public member list and the CSV import.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, web};
+use maud::Markup;
+use roundtable_templates::FormState;
+use roundtable_templates::pages::membership::directory as pages;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::permissions::{self, Action};
+use crate::error::Error;
+use crate::membership::directory::{self, Filter};
+use crate::membership::rules::{Side, Status};
+use crate::membership::{groups, import, organisations};
+use crate::web::context::Page;
+use crate::web::{html, today};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/organisations", web::get().to(list))
+        .route("/organisations/export.csv", web::get().to(export))
+        .route("/import", web::get().to(import_page))
+        .route("/import", web::post().to(import_csv));
+}
+
+#[derive(Deserialize, Default)]
+struct FilterQuery {
+    sector: Option<String>,
+    side: Option<String>,
+    status: Option<String>,
+    group: Option<String>,
+}
+
+fn any_option(label: &str) -> (String, String) {
+    (String::new(), label.to_owned())
+}
+
+async fn list(
+    page: Page,
+    state: web::Data<AppState>,
+    query: web::Query<FilterQuery>,
+) -> Result<Markup, Error> {
+    let may_view = page
+        .actor
+        .as_ref()
+        .is_some_and(|a| permissions::may(a, Action::ViewDirectory));
+    if !may_view {
+        // The public sees the list only when the coalition publishes it; a signed-in outsider
+        // (for example of a suspended member) is refused.
+        if page.actor.is_some() {
+            return Err(Error::Forbidden);
+        }
+        let members = state
+            .db(directory::public_list)
+            .await?
+            .ok_or(Error::SignInRequired)?;
+        return Ok(pages::public_list(&page.chrome(), &members));
+    }
+    let actor = page.actor()?;
+    let q = query.into_inner();
+    let filter = Filter {
+        sector_id: q.sector.as_deref().and_then(|s| s.parse().ok()),
+        side: q.side.as_deref().and_then(Side::parse),
+        status: q.status.as_deref().and_then(Status::parse),
+        group_id: q.group.as_deref().and_then(|s| s.parse().ok()),
+    };
+    let (listing, sectors, all_groups) = state
+        .db(move |conn| {
+            Ok((
+                directory::list(conn, &filter)?,
+                organisations::sectors(conn)?,
+                groups::list(conn)?,
+            ))
+        })
+        .await?;
+    let mut filter_state = FormState::default();
+    for (k, v) in [
+        ("sector", &q.sector),
+        ("side", &q.side),
+        ("status", &q.status),
+        ("group", &q.group),
+    ] {
+        if let Some(v) = v {
+            filter_state.values.insert(k.into(), v.clone());
+        }
+    }
+    let mut counts: Vec<(String, usize)> = listing
+        .by_side
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), *v))
+        .collect();
+    counts.extend(listing.by_status.iter().map(|(k, v)| ((*k).to_owned(), *v)));
+    let view = pages::DirectoryView {
+        rows: listing
+            .entries
+            .iter()
+            .map(|e| pages::DirectoryRow {
+                id: e.organisation.id,
+                name: e.organisation.name.clone(),
+                short_name: e.organisation.short_name.clone(),
+                sector: e.sector.name.clone(),
+                side: e.side.label().to_owned(),
+                status: e.status.label().to_owned(),
+                status_key: e.status.as_str().to_owned(),
+                region: e.organisation.region.clone(),
+                email: e.organisation.email.clone(),
+                phone: e.organisation.phone.clone(),
+            })
+            .collect(),
+        counts,
+        sectors: std::iter::once(any_option("any sector"))
+            .chain(sectors.iter().map(|s| (s.id.to_string(), s.name.clone())))
+            .collect(),
+        sides: vec![
+            any_option("both sides"),
+            ("governmental".into(), "Governmental".into()),
+            ("civil_society".into(), "Civil society".into()),
+        ],
+        statuses: std::iter::once(any_option("members (full and associate)"))
+            .chain(
+                Status::ALL
+                    .iter()
+                    .map(|s| (s.as_str().to_owned(), s.label().to_owned())),
+            )
+            .collect(),
+        groups: std::iter::once(any_option("any group"))
+            .chain(
+                all_groups
+                    .iter()
+                    .map(|g| (g.id.to_string(), g.name.clone())),
+            )
+            .collect(),
+        filter: filter_state,
+        can_manage: permissions::may(actor, Action::ManageMembership),
+        export_href: "/organisations/export.csv".into(),
+    };
+    Ok(pages::directory(&page.chrome(), &view))
+}
+
+async fn export(page: Page, state: web::Data<AppState>) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let csv = state.db(move |conn| import::export(conn, &actor)).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"members-{}.csv\"", today()),
+        ))
+        .body(csv))
+}
+
+async fn import_page(page: Page) -> Result<Markup, Error> {
+    permissions::require(page.actor()?, Action::ManageMembership)?;
+    Ok(pages::import(
+        &page.chrome(),
+        &FormState::default(),
+        &import::COLUMNS,
+        None,
+    ))
+}
+
+#[derive(Deserialize, serde::Serialize)]
+struct ImportForm {
+    csv: String,
+}
+
+async fn import_csv(
+    page: Page,
+    state: web::Data<AppState>,
+    form: web::Form<ImportForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    permissions::require(&actor, Action::ManageMembership)?;
+    let text = form.csv.clone();
+    let outcome = state
+        .db(move |conn| import::import(conn, &actor, &text, today()))
+        .await?;
+    let base = state.settings.base_url.clone();
+    let (status, report, kept) = match outcome {
+        Ok(done) => (
+            StatusCode::OK,
+            pages::ImportReport {
+                problems: Vec::new(),
+                organisations: done.organisations,
+                invitations: done
+                    .invitations
+                    .into_iter()
+                    .map(|(name, email, token)| (name, email, format!("{base}/invitation/{token}")))
+                    .collect(),
+            },
+            FormState::default(),
+        ),
+        Err(problems) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            pages::ImportReport {
+                problems: problems.into_iter().map(|p| (p.line, p.message)).collect(),
+                organisations: 0,
+                invitations: Vec::new(),
+            },
+            FormState {
+                values: [("csv".to_owned(), form.csv.clone())].into(),
+                errors: Default::default(),
+            },
+        ),
+    };
+    Ok(html(
+        status,
+        pages::import(&page.chrome(), &kept, &import::COLUMNS, Some(&report)),
+    ))
+}

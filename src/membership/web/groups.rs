@@ -1,0 +1,328 @@
+//! Working-group pages and the convenor's and secretariat's actions.
+
+use actix_web::{HttpResponse, web};
+use maud::Markup;
+use roundtable_templates::pages::membership::groups as pages;
+use serde::Deserialize;
+
+use super::{organisation_options, person_options};
+use crate::AppState;
+use crate::auth::model::Person;
+use crate::auth::permissions::{self, Action};
+use crate::error::Error;
+use crate::membership::groups::{self, GroupInput};
+use crate::membership::{directory, people as members};
+use crate::web::context::Page;
+use crate::web::{after_action, parse_date, today};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/groups", web::get().to(list))
+        .route("/groups", web::post().to(create))
+        .route("/groups/{id}", web::get().to(show))
+        .route("/groups/{id}", web::post().to(update))
+        .route("/groups/{id}/members", web::post().to(add_member))
+        .route(
+            "/groups/{id}/members/{org}/remove",
+            web::post().to(remove_member),
+        )
+        .route("/groups/{id}/nominees", web::post().to(nominate))
+        .route("/groups/{id}/close", web::post().to(close));
+}
+
+fn active_people(conn: &mut crate::db::DbConn) -> Result<Vec<Person>, Error> {
+    use crate::db::schema::people;
+    use diesel::prelude::*;
+    Ok(people::table
+        .filter(people::active.eq(true))
+        .order(people::name)
+        .select(Person::as_select())
+        .load(conn)?)
+}
+
+async fn list(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> {
+    let actor = page.actor()?;
+    permissions::require(actor, Action::ViewDirectory)?;
+    let (rows, people) = state
+        .db(|conn| {
+            let mut rows = Vec::new();
+            for g in groups::list(conn)? {
+                let convenor = match g.convenor_id {
+                    Some(id) => crate::auth::store::find(conn, id)?.name,
+                    None => "—".into(),
+                };
+                let members = groups::members_of(conn, g.id)?.len();
+                rows.push(pages::GroupRow {
+                    id: g.id,
+                    name: g.name,
+                    convenor,
+                    status: g.status,
+                    members,
+                });
+            }
+            Ok((rows, active_people(conn)?))
+        })
+        .await?;
+    let can_create = permissions::may(actor, Action::CreateWorkingGroup);
+    Ok(pages::groups(
+        &page.chrome(),
+        &rows,
+        can_create,
+        &person_options(&people, Some("no convenor yet")),
+        &today().to_string(),
+    ))
+}
+
+#[derive(Deserialize)]
+struct GroupForm {
+    name: String,
+    #[serde(default)]
+    mandate: String,
+    #[serde(default)]
+    convenor_id: String,
+    #[serde(default)]
+    started_on: String,
+}
+
+impl GroupForm {
+    fn input(&self) -> Result<GroupInput, Error> {
+        let convenor_id = match self.convenor_id.trim() {
+            "" => None,
+            id => Some(
+                id.parse()
+                    .map_err(|_| Error::Invalid("choose a convenor from the list".into()))?,
+            ),
+        };
+        Ok(GroupInput {
+            name: self.name.clone(),
+            mandate: self.mandate.clone(),
+            convenor_id,
+        })
+    }
+}
+
+async fn create(
+    page: Page,
+    state: web::Data<AppState>,
+    form: web::Form<GroupForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let form = form.into_inner();
+    let result = match (form.input(), parse_date(&form.started_on, "started on")) {
+        (Ok(input), Ok(date)) => {
+            state
+                .db(move |conn| groups::create(conn, &actor, &input, date))
+                .await
+        }
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    };
+    match result {
+        Ok(g) => after_action(
+            &page,
+            Ok(()),
+            &format!("/groups/{}", g.id),
+            "The working group is created.",
+        ),
+        Err(e) => after_action::<()>(&page, Err(e), "/groups", ""),
+    }
+}
+
+async fn show(page: Page, state: web::Data<AppState>, id: web::Path<i64>) -> Result<Markup, Error> {
+    let actor = page.actor()?.clone();
+    permissions::require(&actor, Action::ViewDirectory)?;
+    let id = id.into_inner();
+    let (group, convenor, members, nominees, all_orgs, people) = state
+        .db(move |conn| {
+            let group = groups::get(conn, id)?;
+            let convenor = match group.convenor_id {
+                Some(c) => Some(crate::auth::store::find(conn, c)?),
+                None => None,
+            };
+            let members = groups::members_of(conn, id)?;
+            let nominees = groups::nominees_of(conn, id)?;
+            let all_orgs = directory::all(conn)?;
+            let mut people = Vec::new();
+            for m in &members {
+                for (p, _) in members::people_of(conn, m.id)? {
+                    people.push(p);
+                }
+            }
+            let everyone = active_people(conn)?;
+            Ok((
+                group,
+                convenor,
+                members,
+                nominees,
+                all_orgs,
+                (people, everyone),
+            ))
+        })
+        .await?;
+    let (member_people, everyone) = people;
+    let candidate_orgs: Vec<_> = all_orgs
+        .into_iter()
+        .filter(|e| e.status.participates() && !members.iter().any(|m| m.id == e.organisation.id))
+        .map(|e| e.organisation)
+        .collect();
+    let candidate_people: Vec<Person> = member_people
+        .into_iter()
+        .filter(|p| !nominees.iter().any(|(n, _)| n.id == p.id))
+        .collect();
+    let view = pages::GroupView {
+        id,
+        name: group.name.clone(),
+        mandate: group.mandate.clone(),
+        convenor: convenor
+            .as_ref()
+            .map(|c| c.name.clone())
+            .unwrap_or_else(|| "nobody yet".into()),
+        convenor_id: group.convenor_id,
+        status: group.status.clone(),
+        dates: match group.closed_on {
+            Some(c) => format!("{} – {c}", group.started_on),
+            None => format!("since {}", group.started_on),
+        },
+        members: members.iter().map(|o| (o.id, o.name.clone())).collect(),
+        nominees: nominees
+            .iter()
+            .map(|(p, o)| (p.id, p.name.clone(), o.name.clone()))
+            .collect(),
+        can_manage: permissions::may(&actor, Action::ManageWorkingGroup { group_id: id })
+            && group.status == "active",
+        can_close: permissions::may(&actor, Action::CreateWorkingGroup),
+        candidate_organisations: organisation_options(&candidate_orgs),
+        candidate_people: person_options(&candidate_people, None),
+        all_people: person_options(&everyone, Some("no convenor")),
+        today: today().to_string(),
+    };
+    Ok(pages::group(&page.chrome(), &view))
+}
+
+async fn update(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<GroupForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let id = id.into_inner();
+    let result = match form.input() {
+        Ok(input) => {
+            state
+                .db(move |conn| groups::update(conn, &actor, id, &input))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    after_action(
+        &page,
+        result,
+        &format!("/groups/{id}"),
+        "The group is updated.",
+    )
+}
+
+#[derive(Deserialize)]
+struct MemberForm {
+    organisation_id: i64,
+    joined_on: String,
+}
+
+async fn add_member(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<MemberForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let id = id.into_inner();
+    let form = form.into_inner();
+    let result = match parse_date(&form.joined_on, "joined on") {
+        Ok(date) => {
+            state
+                .db(move |conn| groups::add_member(conn, &actor, id, form.organisation_id, date))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    after_action(
+        &page,
+        result,
+        &format!("/groups/{id}"),
+        "The organisation has joined the group.",
+    )
+}
+
+async fn remove_member(
+    page: Page,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let (id, org) = path.into_inner();
+    let result = state
+        .db(move |conn| groups::remove_member(conn, &actor, id, org))
+        .await;
+    after_action(
+        &page,
+        result,
+        &format!("/groups/{id}"),
+        "The organisation has left the group.",
+    )
+}
+
+#[derive(Deserialize)]
+struct NomineeForm {
+    person_id: i64,
+}
+
+async fn nominate(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<NomineeForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let id = id.into_inner();
+    let person = form.person_id;
+    let result = state
+        .db(move |conn| groups::nominate(conn, &actor, id, person))
+        .await;
+    after_action(
+        &page,
+        result,
+        &format!("/groups/{id}"),
+        "The person is nominated.",
+    )
+}
+
+#[derive(Deserialize)]
+struct CloseForm {
+    closed_on: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn close(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<CloseForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let id = id.into_inner();
+    let form = form.into_inner();
+    let result = match parse_date(&form.closed_on, "closed on") {
+        Ok(date) => {
+            state
+                .db(move |conn| groups::close(conn, &actor, id, date, &form.reason))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    after_action(
+        &page,
+        result,
+        &format!("/groups/{id}"),
+        "The group is closed.",
+    )
+}

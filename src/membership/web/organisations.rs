@@ -1,0 +1,609 @@
+//! An organisation's page, its form, and the secretariat's actions on it.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use maud::Markup;
+use roundtable_templates::FormState;
+use roundtable_templates::pages::membership::organisation as pages;
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+use super::{roles_text, status_label};
+use crate::AppState;
+use crate::auth::permissions::{self, Action};
+use crate::auth::store as people_store;
+use crate::error::Error;
+use crate::membership::organisations::{self, OrganisationInput};
+use crate::membership::people::{self as members, PersonInput};
+use crate::membership::rules::{self, Status, format_amount};
+use crate::membership::{fees, groups, mou};
+use crate::web::context::Page;
+use crate::web::{after_action, capitalise, forms, html, parse_date, see_other, ticked, today};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/organisations/new", web::get().to(new_form))
+        .route("/organisations", web::post().to(create))
+        .route("/organisations/{id}", web::get().to(show))
+        .route("/organisations/{id}/edit", web::get().to(edit_form))
+        .route("/organisations/{id}", web::post().to(update))
+        .route("/organisations/{id}/status", web::post().to(change_status))
+        .route("/organisations/{id}/people", web::post().to(add_person))
+        .route(
+            "/organisations/{id}/primary",
+            web::post().to(replace_primary),
+        );
+}
+
+fn optional_email(value: &str) -> Result<(), validator::ValidationError> {
+    if value.trim().is_empty() || validator::ValidateEmail::validate_email(&value.trim()) {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("email")
+            .with_message("enter a valid email address or leave it empty".into()))
+    }
+}
+
+#[derive(Debug, Default, Deserialize, Serialize, Validate)]
+pub struct OrganisationForm {
+    #[validate(length(min = 1, max = 200, message = "give the organisation's name"))]
+    name: String,
+    #[serde(default)]
+    short_name: String,
+    #[validate(length(min = 1, message = "choose a sector"))]
+    sector_id: String,
+    #[serde(default)]
+    region: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    website: String,
+    #[serde(default)]
+    #[validate(custom(function = "optional_email"))]
+    email: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    needs_authorisation: String,
+    offers_venue: Option<String>,
+    #[serde(default)]
+    fee_tier: String,
+    // Only when creating:
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    effective_on: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    primary_name: String,
+    #[serde(default)]
+    #[validate(custom(function = "optional_email"))]
+    primary_email: String,
+}
+
+impl OrganisationForm {
+    fn input(&self) -> Result<OrganisationInput, Error> {
+        Ok(OrganisationInput {
+            name: self.name.clone(),
+            short_name: self.short_name.clone(),
+            sector_id: self
+                .sector_id
+                .parse()
+                .map_err(|_| Error::Invalid("choose a sector".into()))?,
+            region: self.region.clone(),
+            address: self.address.clone(),
+            website: self.website.clone(),
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+            needs_authorisation: match self.needs_authorisation.as_str() {
+                "yes" => Some(true),
+                "no" => Some(false),
+                _ => None,
+            },
+            offers_venue: ticked(&self.offers_venue),
+            fee_tier: Some(self.fee_tier.clone()).filter(|t| !t.trim().is_empty()),
+        })
+    }
+}
+
+async fn sector_options(state: &web::Data<AppState>) -> Result<Vec<(String, String)>, Error> {
+    let sectors = state.db(organisations::sectors).await?;
+    Ok(std::iter::once((String::new(), "choose…".to_owned()))
+        .chain(sectors.into_iter().map(|s| {
+            (
+                s.id.to_string(),
+                format!(
+                    "{} ({})",
+                    s.name,
+                    rules::Side::parse(&s.side).map_or("", |x| x.label())
+                ),
+            )
+        }))
+        .collect())
+}
+
+async fn render_form(
+    page: &Page,
+    state: &web::Data<AppState>,
+    is_new: bool,
+    action: String,
+    form: &FormState,
+    problem: Option<String>,
+    status: StatusCode,
+) -> Result<HttpResponse, Error> {
+    let view = pages::OrganisationFormView {
+        title: if is_new {
+            "Add an organisation"
+        } else {
+            "Edit the organisation"
+        },
+        action,
+        sectors: sector_options(state).await?,
+        is_new,
+        problem,
+    };
+    Ok(html(
+        status,
+        pages::organisation_form(&page.chrome(), &view, form),
+    ))
+}
+
+async fn new_form(page: Page, state: web::Data<AppState>) -> Result<HttpResponse, Error> {
+    permissions::require(page.actor()?, Action::ManageMembership)?;
+    let mut form = FormState::default();
+    form.values
+        .insert("effective_on".into(), today().to_string());
+    form.values.insert("status".into(), "full".into());
+    render_form(
+        &page,
+        &state,
+        true,
+        "/organisations".into(),
+        &form,
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn create(
+    page: Page,
+    state: web::Data<AppState>,
+    form: web::Form<OrganisationForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    permissions::require(&actor, Action::ManageMembership)?;
+    let form = form.into_inner();
+    if let Err(state_back) = forms::check(&form) {
+        return render_form(
+            &page,
+            &state,
+            true,
+            "/organisations".into(),
+            &state_back,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let attempt = (|| {
+        let input = form.input()?;
+        let status = Status::parse(&form.status)
+            .ok_or_else(|| Error::Invalid("choose the status".into()))?;
+        let effective_on = parse_date(&form.effective_on, "with effect from")?;
+        let primary = (!form.primary_name.trim().is_empty()
+            || !form.primary_email.trim().is_empty())
+        .then(|| PersonInput {
+            name: form.primary_name.clone(),
+            email: form.primary_email.clone(),
+            ..PersonInput::default()
+        });
+        Ok::<_, Error>((input, status, effective_on, primary))
+    })();
+    let result = match attempt {
+        Ok((input, status, effective_on, primary)) => {
+            let reason = form.reason.clone();
+            state
+                .db(move |conn| {
+                    organisations::create(
+                        conn,
+                        &actor,
+                        &input,
+                        status,
+                        effective_on,
+                        &reason,
+                        primary.as_ref(),
+                    )
+                })
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok((organisation, invited)) => {
+            let mut message = format!("{} is recorded.", organisation.name);
+            if let Some((person, token)) = invited {
+                message.push_str(&format!(
+                    " Send {} this link to set a password: {}/invitation/{token}",
+                    person.name, state.settings.base_url
+                ));
+            }
+            page.flash(roundtable_templates::FlashKind::Success, &message);
+            Ok(see_other(&format!("/organisations/{}", organisation.id)))
+        }
+        Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
+            let kept = FormState {
+                values: forms::values_of(&form),
+                errors: Default::default(),
+            };
+            render_form(
+                &page,
+                &state,
+                true,
+                "/organisations".into(),
+                &kept,
+                Some(capitalise(&e.to_string())),
+                e.status(),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn show(page: Page, state: web::Data<AppState>, id: web::Path<i64>) -> Result<Markup, Error> {
+    let id = id.into_inner();
+    let actor = page.actor()?.clone();
+    permissions::require(&actor, Action::ViewDirectory)?;
+    let can_manage = permissions::may(&actor, Action::ManageMembership);
+    let can_sign = permissions::may(
+        &actor,
+        Action::SignMemorandum {
+            organisation_id: id,
+        },
+    );
+    let data = state
+        .db(move |conn| {
+            let organisation = organisations::get(conn, id)?;
+            let sector = organisations::sector(conn, organisation.sector_id)?;
+            let people = members::people_of(conn, id)?;
+            let history = organisations::history(conn, id)?;
+            let mut deciders = std::collections::HashMap::new();
+            for event in &history {
+                if let Some(by) = event.decided_by
+                    && !deciders.contains_key(&by)
+                {
+                    deciders.insert(by, people_store::find(conn, by)?.name);
+                }
+            }
+            let fees_enabled = crate::coalition::get(conn)?.is_some_and(|c| c.fees_enabled);
+            let ledger = if fees_enabled {
+                Some(fees::ledger_of(conn, id)?)
+            } else {
+                None
+            };
+            let memorandum = mou::signature_of(conn, id)?;
+            let groups = groups::groups_of(conn, id)?;
+            Ok((
+                organisation,
+                sector,
+                people,
+                history,
+                deciders,
+                ledger,
+                memorandum,
+                groups,
+            ))
+        })
+        .await?;
+    let (organisation, sector, people, history, deciders, ledger, memorandum, groups) = data;
+    let status = organisations::status_of(&organisation);
+    let side = organisations::side_of(&sector);
+    let yes_no = |b: bool| if b { "yes" } else { "no" }.to_owned();
+    let view = pages::OrganisationView {
+        id,
+        name: organisation.name.clone(),
+        short_name: organisation.short_name.clone(),
+        sector: sector.name.clone(),
+        side: side.label().to_owned(),
+        status: status.label().to_owned(),
+        status_key: status.as_str().to_owned(),
+        admitted_on: organisation.admitted_on.map(|d| d.to_string()),
+        facts: vec![
+            ("Region".into(), organisation.region.clone()),
+            (
+                "Needs internal authorisation".into(),
+                yes_no(organisation.needs_authorisation),
+            ),
+            (
+                "Offers its premises as a venue".into(),
+                yes_no(organisation.offers_venue),
+            ),
+            (
+                "Fee tier".into(),
+                organisation.fee_tier.clone().unwrap_or_else(|| "—".into()),
+            ),
+        ],
+        show_contact: true,
+        contact: vec![
+            ("Address".into(), organisation.address.clone()),
+            ("Website".into(), organisation.website.clone()),
+            ("Email".into(), organisation.email.clone()),
+            ("Telephone".into(), organisation.phone.clone()),
+        ],
+        people: people
+            .iter()
+            .map(|(p, a)| pages::PersonRow {
+                id: p.id,
+                name: p.name.clone(),
+                email: p.email.clone(),
+                roles: roles_text(a.representation.as_deref(), a.is_authoriser),
+                job_title: a.job_title.clone(),
+                active: p.active,
+                invited: p.password_hash.is_none(),
+            })
+            .collect(),
+        history: history
+            .iter()
+            .map(|e| pages::HistoryRow {
+                date: e.effective_on.to_string(),
+                change: match &e.from_status {
+                    Some(from) => {
+                        format!("{} → {}", status_label(from), status_label(&e.to_status))
+                    }
+                    None => format!("recorded as {}", status_label(&e.to_status).to_lowercase()),
+                },
+                by: e
+                    .decided_by
+                    .and_then(|d| deciders.get(&d).cloned())
+                    .unwrap_or_else(|| "—".into()),
+                reason: e.reason.clone(),
+            })
+            .collect(),
+        fees: ledger.map(|rows| {
+            rows.into_iter()
+                .map(|f| pages::FeeRow {
+                    year: f.year,
+                    tier: f.tier,
+                    amount: format_amount(f.amount_cents, &f.currency),
+                    status: f.status,
+                    paid: match f.paid_on {
+                        Some(d) => format!("{d} {}", f.reference),
+                        None => f.note,
+                    },
+                })
+                .collect()
+        }),
+        memorandum: memorandum.map(|(v, s)| {
+            (
+                v.id,
+                format!("Version {} of {}", v.version_no, v.adopted_on),
+                s.map(|s| format!("by {} on {}", s.signed_by_name, s.signed_on)),
+            )
+        }),
+        groups: groups.into_iter().map(|g| (g.id, g.name)).collect(),
+        can_manage,
+        can_sign: can_sign && status.participates(),
+        status_options: Status::ALL
+            .iter()
+            .filter(|to| rules::check_transition(status, **to).is_ok())
+            .map(|s| (s.as_str().to_owned(), s.label().to_owned()))
+            .collect(),
+        people_options: people
+            .iter()
+            .filter(|(p, a)| p.active && a.representation.as_deref() != Some("primary"))
+            .map(|(p, _)| (p.id.to_string(), p.name.clone()))
+            .collect(),
+        today: today().to_string(),
+    };
+    Ok(pages::organisation(&page.chrome(), &view))
+}
+
+async fn edit_form(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, Error> {
+    permissions::require(page.actor()?, Action::ManageMembership)?;
+    let id = id.into_inner();
+    let o = state.db(move |conn| organisations::get(conn, id)).await?;
+    let mut form = FormState::default();
+    for (k, v) in [
+        ("name", o.name),
+        ("short_name", o.short_name),
+        ("sector_id", o.sector_id.to_string()),
+        ("region", o.region),
+        ("address", o.address),
+        ("website", o.website),
+        ("email", o.email),
+        ("phone", o.phone),
+        (
+            "needs_authorisation",
+            if o.needs_authorisation { "yes" } else { "no" }.to_owned(),
+        ),
+        ("fee_tier", o.fee_tier.unwrap_or_default()),
+    ] {
+        form.values.insert(k.into(), v);
+    }
+    if o.offers_venue {
+        form.values.insert("offers_venue".into(), "on".into());
+    }
+    render_form(
+        &page,
+        &state,
+        false,
+        format!("/organisations/{id}"),
+        &form,
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn update(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<OrganisationForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    permissions::require(&actor, Action::ManageMembership)?;
+    let id = id.into_inner();
+    let form = form.into_inner();
+    let action = format!("/organisations/{id}");
+    if let Err(back) = forms::check(&form) {
+        return render_form(
+            &page,
+            &state,
+            false,
+            action,
+            &back,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let result = match form.input() {
+        Ok(input) => {
+            state
+                .db(move |conn| organisations::update(conn, &actor, id, &input))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(o) => {
+            page.flash(
+                roundtable_templates::FlashKind::Success,
+                &format!("{} is updated.", o.name),
+            );
+            Ok(see_other(&action))
+        }
+        Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
+            let kept = FormState {
+                values: forms::values_of(&form),
+                errors: Default::default(),
+            };
+            render_form(
+                &page,
+                &state,
+                false,
+                action,
+                &kept,
+                Some(capitalise(&e.to_string())),
+                e.status(),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct StatusForm {
+    status: String,
+    effective_on: String,
+    reason: String,
+}
+
+async fn change_status(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<StatusForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let id = id.into_inner();
+    let form = form.into_inner();
+    let result = match (
+        Status::parse(&form.status),
+        parse_date(&form.effective_on, "with effect from"),
+    ) {
+        (Some(to), Ok(date)) => {
+            state
+                .db(move |conn| {
+                    organisations::change_status(conn, &actor, id, to, date, &form.reason)
+                })
+                .await
+        }
+        (None, _) => Err(Error::Invalid(format!(
+            "{:?} is not a membership status",
+            form.status
+        ))),
+        (_, Err(e)) => Err(e),
+    };
+    after_action(
+        &page,
+        result,
+        &format!("/organisations/{id}"),
+        "The decision is recorded.",
+    )
+}
+
+#[derive(Deserialize)]
+struct AddPersonForm {
+    name: String,
+    email: String,
+    #[serde(default)]
+    representation: String,
+    is_authoriser: Option<String>,
+    #[serde(default)]
+    job_title: String,
+}
+
+async fn add_person(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<AddPersonForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let id = id.into_inner();
+    let form = form.into_inner();
+    let input = PersonInput {
+        name: form.name,
+        email: form.email,
+        representation: Some(form.representation).filter(|r| !r.is_empty()),
+        is_authoriser: ticked(&form.is_authoriser),
+        job_title: form.job_title,
+        phone: String::new(),
+    };
+    let result = state
+        .db(move |conn| members::add_to_organisation(conn, &actor, id, &input))
+        .await;
+    let message = match &result {
+        Ok((person, token)) => format!(
+            "{} is added. Send them this link to set a password: {}/invitation/{token}",
+            person.name, state.settings.base_url
+        ),
+        Err(_) => String::new(),
+    };
+    after_action(&page, result, &format!("/organisations/{id}"), &message)
+}
+
+#[derive(Deserialize)]
+struct PrimaryForm {
+    person_id: i64,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn replace_primary(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<PrimaryForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let id = id.into_inner();
+    let form = form.into_inner();
+    let result = state
+        .db(move |conn| members::replace_primary(conn, &actor, id, form.person_id, &form.reason))
+        .await;
+    after_action(
+        &page,
+        result,
+        &format!("/organisations/{id}"),
+        "The primary representative is replaced.",
+    )
+}

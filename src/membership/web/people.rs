@@ -1,0 +1,233 @@
+//! A person's page, the secretariat's actions on people, and accepting an invitation.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use maud::Markup;
+use roundtable_templates::pages::membership::person as pages;
+use roundtable_templates::{FlashKind, FormState};
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+use super::roles_text;
+use crate::AppState;
+use crate::auth::permissions::{self, Action};
+use crate::auth::{session, store as people_store, tokens};
+use crate::error::Error;
+use crate::membership::people as members;
+use crate::membership::rules::Representation;
+use crate::web::context::Page;
+use crate::web::{after_action, forms, html, see_other, ticked};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/people/{id}", web::get().to(show))
+        .route("/people/{id}/roles", web::post().to(set_roles))
+        .route("/people/{id}/deactivate", web::post().to(deactivate))
+        .route("/people/{id}/invite", web::post().to(reinvite))
+        .route("/invitation/{token}", web::get().to(invitation_page))
+        .route("/invitation/{token}", web::post().to(accept_invitation));
+}
+
+async fn show(page: Page, state: web::Data<AppState>, id: web::Path<i64>) -> Result<Markup, Error> {
+    let id = id.into_inner();
+    let actor = page.actor()?.clone();
+    if actor.id() != id {
+        permissions::require(&actor, Action::ViewDirectory)?;
+    }
+    let (person, affiliation, groups) = state
+        .db(move |conn| {
+            let person = people_store::find(conn, id)?;
+            let affiliation = members::affiliation_of(conn, id)?;
+            let groups: Vec<(i64, String)> = {
+                use crate::db::schema::{working_group_nominees as n, working_groups as g};
+                use diesel::prelude::*;
+                g::table
+                    .inner_join(n::table)
+                    .filter(n::person_id.eq(id))
+                    .select((g::id, g::name))
+                    .load(conn)?
+            };
+            Ok((person, affiliation, groups))
+        })
+        .await?;
+    let view = pages::PersonView {
+        id,
+        name: person.name.clone(),
+        organisation: affiliation.as_ref().map(|(_, o)| (o.id, o.name.clone())),
+        roles: affiliation
+            .as_ref()
+            .map(|(a, _)| roles_text(a.representation.as_deref(), a.is_authoriser))
+            .unwrap_or_else(|| "—".into()),
+        job_title: affiliation
+            .as_ref()
+            .map(|(a, _)| a.job_title.clone())
+            .unwrap_or_default(),
+        show_contact: true,
+        email: person.email.clone(),
+        phone: affiliation
+            .as_ref()
+            .map(|(a, _)| a.phone.clone())
+            .unwrap_or_default(),
+        active: person.active,
+        invited: person.password_hash.is_none(),
+        groups,
+        can_manage: permissions::may(&actor, Action::ManageMembership),
+        representation: affiliation
+            .as_ref()
+            .and_then(|(a, _)| a.representation.clone())
+            .unwrap_or_default(),
+        is_authoriser: affiliation.as_ref().is_some_and(|(a, _)| a.is_authoriser),
+        invitation_link: None,
+    };
+    Ok(pages::person(&page.chrome(), &view))
+}
+
+#[derive(Deserialize)]
+struct RolesForm {
+    #[serde(default)]
+    representation: String,
+    is_authoriser: Option<String>,
+}
+
+async fn set_roles(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<RolesForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let id = id.into_inner();
+    let representation = match form.representation.as_str() {
+        "" | "none" => Ok(None),
+        other => Representation::parse(other)
+            .map(Some)
+            .ok_or_else(|| Error::Invalid(format!("{other:?} is not a representation"))),
+    };
+    let is_authoriser = ticked(&form.is_authoriser);
+    let result = match representation {
+        Ok(r) => {
+            state
+                .db(move |conn| members::set_roles(conn, &actor, id, r, is_authoriser))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    after_action(
+        &page,
+        result,
+        &format!("/people/{id}"),
+        "The roles are saved.",
+    )
+}
+
+#[derive(Deserialize)]
+struct ReasonForm {
+    #[serde(default)]
+    reason: String,
+}
+
+async fn deactivate(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<ReasonForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let id = id.into_inner();
+    let reason = form.into_inner().reason;
+    let result = state
+        .db(move |conn| members::deactivate(conn, &actor, id, &reason))
+        .await;
+    after_action(
+        &page,
+        result,
+        &format!("/people/{id}"),
+        "The person is deactivated; their history stays.",
+    )
+}
+
+async fn reinvite(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let id = id.into_inner();
+    let result = state
+        .db(move |conn| members::reinvite(conn, &actor, id))
+        .await;
+    let message = match &result {
+        Ok(token) => format!(
+            "New invitation link: {}/invitation/{token}",
+            state.settings.base_url
+        ),
+        Err(_) => String::new(),
+    };
+    after_action(&page, result, &format!("/people/{id}"), &message)
+}
+
+async fn invitation_page(
+    page: Page,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<Markup, Error> {
+    let token = token.into_inner();
+    let t = token.clone();
+    let person = state
+        .db(move |conn| {
+            let link = tokens::peek_link_token(conn, members::PURPOSE_INVITATION, &t)?;
+            people_store::find(conn, link.person_id.ok_or(Error::NotFound)?)
+        })
+        .await?;
+    Ok(pages::accept_invitation(
+        &page.chrome(),
+        &format!("/invitation/{token}"),
+        &person.name,
+        &FormState::default(),
+    ))
+}
+
+#[derive(Deserialize, Serialize, Validate)]
+struct PasswordForm {
+    #[serde(skip_serializing)]
+    #[validate(length(min = 10, message = "use at least 10 characters"))]
+    password: String,
+    #[serde(skip_serializing)]
+    #[validate(must_match(other = "password", message = "the two passwords differ"))]
+    password_confirm: String,
+}
+
+async fn accept_invitation(
+    page: Page,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    form: web::Form<PasswordForm>,
+) -> Result<HttpResponse, Error> {
+    let token = token.into_inner();
+    let form = form.into_inner();
+    if let Err(back) = forms::check(&form) {
+        let t = token.clone();
+        let person = state
+            .db(move |conn| {
+                let link = tokens::peek_link_token(conn, members::PURPOSE_INVITATION, &t)?;
+                people_store::find(conn, link.person_id.ok_or(Error::NotFound)?)
+            })
+            .await?;
+        let markup = pages::accept_invitation(
+            &page.chrome(),
+            &format!("/invitation/{token}"),
+            &person.name,
+            &back,
+        );
+        return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, markup));
+    }
+    let person = state
+        .db(move |conn| members::accept_invitation(conn, &token, &form.password))
+        .await?;
+    session::sign_in(&page.session, person.id)?;
+    session::push_flash(
+        &page.session,
+        FlashKind::Success,
+        "Your password is set. Welcome!",
+    );
+    Ok(see_other("/"))
+}

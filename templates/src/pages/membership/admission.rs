@@ -1,0 +1,216 @@
+//! The admission queue, criteria, the application form and an application's dossier.
+
+use maud::{Markup, html};
+
+use super::Options;
+use crate::components::{
+    action_form, badge, checkbox, csrf_field, field, form_problems, problem, select, textarea,
+};
+use crate::layout;
+use crate::view::{Chrome, FormState};
+
+pub struct QueueRow {
+    pub id: i64,
+    pub organisation: String,
+    pub sector: String,
+    pub contact: String,
+    pub submitted: String,
+    pub via: String,
+}
+
+pub struct AdmissionView {
+    pub queue: Vec<QueueRow>,
+    pub criteria: Vec<(i64, String)>,
+    pub public_form_open: bool,
+}
+
+pub fn admission(chrome: &Chrome, v: &AdmissionView) -> Markup {
+    let csrf = &chrome.csrf_token;
+    layout(
+        Some(chrome),
+        "Admission",
+        html! {
+            h1 { "Admission" }
+            div.actions {
+                a.button href="/admission/new" { "Enter an application" }
+                @if v.public_form_open { span { "The public application form is open at " a href="/apply" { "/apply" } "." } }
+                @else { span.hint { "The public application form is closed (see Settings)." } }
+            }
+            section aria-labelledby="queue" {
+                h2 #queue { "Waiting for a decision" }
+                @if v.queue.is_empty() { p.empty { "No application is waiting." } }
+                @else {
+                    table #queue-table {
+                        thead { tr { th { "Organisation" } th { "Sector" } th { "Contact" } th { "Submitted" } th { "Via" } } }
+                        tbody { @for r in &v.queue { tr {
+                            td { a href=(format!("/admission/{}", r.id)) { (r.organisation) } }
+                            td { (r.sector) } td { (r.contact) } td { (r.submitted) } td { (r.via) }
+                        } } }
+                    }
+                }
+            }
+            section aria-labelledby="criteria" {
+                h2 #criteria { "Admission criteria" }
+                p { "Every applicant answers each of these statements." }
+                ol #criteria-list {
+                    @for (id, text) in &v.criteria {
+                        li {
+                            (text)
+                            form.inline method="post" action=(format!("/admission/criteria/{id}/retire")) {
+                                (csrf_field(csrf)) " " button.link-dark type="submit" { "retire" }
+                            }
+                        }
+                    }
+                }
+                (action_form(csrf, "/admission/criteria", "Add the criterion", html! {
+                    (textarea(&FormState::default(), "text", "New criterion", 2, None))
+                }))
+            }
+        },
+    )
+}
+
+pub struct ApplicationFormView {
+    pub action: String,
+    pub title: String,
+    pub sectors: Options,
+    pub criteria: Vec<(i64, String)>,
+    /// Full members that may sponsor: (id, name).
+    pub sponsors: Vec<(i64, String)>,
+    pub problem: Option<String>,
+}
+
+pub fn application_form(chrome: &Chrome, v: &ApplicationFormView, form: &FormState) -> Markup {
+    layout(
+        Some(chrome),
+        &v.title,
+        html! {
+            h1 { (v.title) }
+            (problem(v.problem.as_deref()))
+            (form_problems(form))
+            form method="post" action=(v.action) novalidate {
+                (csrf_field(&chrome.csrf_token))
+                fieldset {
+                    legend { "The organisation" }
+                    (field(form, "name", "Name", "text", None))
+                    (field(form, "short_name", "Short name", "text", None))
+                    (select(form, "sector_id", "Sector", &v.sectors, None))
+                    (field(form, "region", "Country or region", "text", None))
+                    (field(form, "website", "Website", "text", None))
+                    (field(form, "email", "Email", "email", None))
+                }
+                fieldset {
+                    legend { "Contact person" }
+                    (field(form, "contact_name", "Name", "text", None))
+                    (field(form, "contact_email", "Email", "email", None))
+                }
+                fieldset {
+                    legend { "Criteria" }
+                    @for (id, text) in &v.criteria {
+                        div.criterion {
+                            p { (text) }
+                            (checkbox(form, &format!("attest_{id}"), "We attest to this"))
+                            (field(form, &format!("comment_{id}"), "Comment (optional)", "text", None))
+                        }
+                    }
+                    @if v.criteria.is_empty() { p.empty { "The coalition has set no criteria." } }
+                }
+                fieldset {
+                    legend { "Why the organisation wishes to join" }
+                    (textarea(form, "motivation", "Motivation", 5, None))
+                }
+                @if !v.sponsors.is_empty() {
+                    fieldset {
+                        legend { "Sponsoring members (optional)" }
+                        @for (id, name) in &v.sponsors {
+                            (checkbox(form, &format!("sponsor_{id}"), name))
+                        }
+                    }
+                }
+                button type="submit" { "Submit the application" }
+            }
+        },
+    )
+}
+
+pub struct DossierView {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub organisation: String,
+    pub sector: String,
+    pub side: String,
+    pub contact: String,
+    pub motivation: String,
+    pub submitted: String,
+    pub answers: Vec<(String, bool, String)>,
+    pub sponsors: Vec<String>,
+    /// decision, by, when, reason
+    pub decision: Option<(String, String, String, String)>,
+    pub today: String,
+    pub invitation_link: Option<String>,
+}
+
+pub fn dossier(chrome: &Chrome, v: &DossierView) -> Markup {
+    let decisions: Options = vec![
+        ("full".into(), "Admit as full member".into()),
+        ("associate".into(), "Admit as associate".into()),
+        ("declined".into(), "Decline".into()),
+    ];
+    let mut today = FormState::default();
+    today.values.insert("effective_on".into(), v.today.clone());
+    layout(
+        Some(chrome),
+        &format!("Application of {}", v.organisation),
+        html! {
+            h1 { "Application of " a href=(format!("/organisations/{}", v.organisation_id)) { (v.organisation) } }
+            @if let Some(link) = &v.invitation_link {
+                div.flash.flash-info role="status" {
+                    p { "Invitation link for the contact person (valid 14 days):" }
+                    p.invitation-link { code #invitation-link { (link) } }
+                }
+            }
+            section {
+                dl.facts {
+                    dt { "Sector" } dd { (v.sector) " · " (v.side) }
+                    dt { "Contact" } dd { (v.contact) }
+                    dt { "Submitted" } dd { (v.submitted) }
+                    dt { "Sponsors" } dd { @if v.sponsors.is_empty() { "none" } @else { (v.sponsors.join(", ")) } }
+                }
+                h2 { "Motivation" }
+                p { (v.motivation) }
+                h2 { "Criteria" }
+                table #answers {
+                    thead { tr { th { "Criterion" } th { "Attested" } th { "Comment" } } }
+                    tbody { @for (text, attested, comment) in &v.answers { tr {
+                        td { (text) } td { @if *attested { (badge("yes", "full")) } @else { (badge("no", "declined")) } } td { (comment) }
+                    } } }
+                }
+            }
+            section {
+                h2 { "Decision" }
+                @match &v.decision {
+                    Some((d, by, when, reason)) => p #decision { (d) " by " (by) ", " (when) ": " (reason) },
+                    None => (action_form(&chrome.csrf_token, &format!("/admission/{}/decision", v.id), "Record the decision", html! {
+                        (select(&FormState::default(), "decision", "Decision", &decisions, None))
+                        (field(&today, "effective_on", "With effect from", "date", None))
+                        (field(&FormState::default(), "reason", "Reason", "text", Some("For example: decision of the plenary of 12 March.")))
+                    })),
+                }
+            }
+        },
+    )
+}
+
+/// Shown to a public applicant after submitting.
+pub fn application_received(chrome: &Chrome, organisation: &str) -> Markup {
+    layout(
+        Some(chrome),
+        "Application received",
+        html! {
+            section.narrow {
+                h1 { "Thank you" }
+                p { "The application of " strong { (organisation) } " has been received. The secretariat will be in touch with the contact person." }
+            }
+        },
+    )
+}

@@ -1,0 +1,101 @@
+//! The fees page: the year's schedule, its ledger and what is outstanding.
+
+use maud::{Markup, html};
+
+use crate::components::{action_form, badge, field};
+use crate::layout;
+use crate::view::{Chrome, FormState};
+
+pub struct LedgerRow {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub organisation: String,
+    pub year: i32,
+    pub tier: String,
+    pub amount: String,
+    pub status: String,
+    pub paid: String,
+    pub note: String,
+}
+
+pub struct FeesView {
+    pub enabled: bool,
+    pub year: i32,
+    pub schedule: Vec<(String, String)>,
+    pub ledger: Vec<LedgerRow>,
+    pub outstanding: Vec<LedgerRow>,
+    pub today: String,
+}
+
+pub fn fees(chrome: &Chrome, v: &FeesView) -> Markup {
+    let csrf = &chrome.csrf_token;
+    let mut year = FormState::default();
+    year.values.insert("year".into(), v.year.to_string());
+    year.values.insert("currency".into(), "EUR".into());
+    let mut paid = FormState::default();
+    paid.values.insert("paid_on".into(), v.today.clone());
+    layout(
+        Some(chrome),
+        "Fees",
+        html! {
+            h1 { "Membership fees " (v.year) }
+            @if !v.enabled {
+                p.empty { "This coalition does not keep membership fees. The secretariat can turn them on in " a href="/settings" { "Settings" } "." }
+            } @else {
+                div.actions {
+                    a href=(format!("/fees?year={}", v.year - 1)) { "← " (v.year - 1) }
+                    a href=(format!("/fees?year={}", v.year + 1)) { (v.year + 1) " →" }
+                }
+                div.columns {
+                    section {
+                        h2 { "Schedule" }
+                        @if v.schedule.is_empty() { p.empty { "No tiers for this year." } }
+                        table #schedule { tbody { @for (tier, amount) in &v.schedule { tr { td { (tier) } td { (amount) } } } } }
+                        (action_form(csrf, "/fees/tiers", "Save the tier", html! {
+                            input type="hidden" name="year" value=(v.year);
+                            (field(&FormState::default(), "tier", "Tier", "text", Some("Organisations are given a tier on their page. An amount of 0 waives the fee.")))
+                            (field(&FormState::default(), "amount", "Amount", "text", None))
+                            (field(&year, "currency", "Currency", "text", None))
+                        }))
+                        (action_form(csrf, "/fees/ledger", "Write the year's ledger", html! {
+                            input type="hidden" name="year" value=(v.year);
+                        }))
+                    }
+                    section {
+                        h2 { "Outstanding (all years)" }
+                        @if v.outstanding.is_empty() { p.empty { "Nothing is outstanding." } }
+                        @else {
+                            table #outstanding { tbody { @for r in &v.outstanding { tr {
+                                td { a href=(format!("/organisations/{}", r.organisation_id)) { (r.organisation) } } td { (r.year) } td { (r.amount) }
+                            } } } }
+                        }
+                    }
+                }
+                section {
+                    h2 { "Ledger " (v.year) }
+                    @if v.ledger.is_empty() { p.empty { "No ledger yet for this year." } }
+                    @else {
+                        table #ledger {
+                            thead { tr { th { "Organisation" } th { "Tier" } th { "Amount" } th { "State" } th { "Paid" } th { "Record" } } }
+                            tbody { @for r in &v.ledger { tr {
+                                td { a href=(format!("/organisations/{}", r.organisation_id)) { (r.organisation) } }
+                                td { (r.tier) } td { (r.amount) } td { (badge(&r.status, &r.status)) " " (r.note) } td { (r.paid) }
+                                td {
+                                    @if r.status == "due" {
+                                        (action_form(csrf, &format!("/fees/{}/paid", r.id), "Paid", html! {
+                                            (field(&paid, "paid_on", "Date", "date", None))
+                                            (field(&FormState::default(), "reference", "Reference", "text", None))
+                                        }))
+                                        (action_form(csrf, &format!("/fees/{}/waive", r.id), "Waive", html! {
+                                            (field(&FormState::default(), "note", "Why", "text", None))
+                                        }))
+                                    }
+                                }
+                            } } }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}

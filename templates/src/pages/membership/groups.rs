@@ -1,0 +1,142 @@
+//! Working groups: the list and a group's page.
+
+use maud::{Markup, html};
+
+use super::Options;
+use crate::components::{action_form, badge, field, select, textarea};
+use crate::layout;
+use crate::view::{Chrome, FormState};
+
+pub struct GroupRow {
+    pub id: i64,
+    pub name: String,
+    pub convenor: String,
+    pub status: String,
+    pub members: usize,
+}
+
+pub fn groups(
+    chrome: &Chrome,
+    rows: &[GroupRow],
+    can_create: bool,
+    people: &Options,
+    today: &str,
+) -> Markup {
+    let mut form = FormState::default();
+    form.values.insert("started_on".into(), today.to_owned());
+    layout(
+        Some(chrome),
+        "Working groups",
+        html! {
+            h1 { "Working groups" }
+            @if rows.is_empty() { p.empty { "No working groups yet." } }
+            @else {
+                table #groups-table {
+                    thead { tr { th { "Group" } th { "Convenor" } th { "Members" } th { "State" } } }
+                    tbody { @for g in rows { tr {
+                        td { a href=(format!("/groups/{}", g.id)) { (g.name) } } td { (g.convenor) } td { (g.members) } td { (badge(&g.status, &g.status)) }
+                    } } }
+                }
+            }
+            @if can_create {
+                section {
+                    h2 { "Create a working group" }
+                    (action_form(&chrome.csrf_token, "/groups", "Create", html! {
+                        (field(&form, "name", "Name", "text", None))
+                        (textarea(&form, "mandate", "Mandate", 4, None))
+                        (select(&form, "convenor_id", "Convenor", people, None))
+                        (field(&form, "started_on", "Started on", "date", None))
+                    }))
+                }
+            }
+        },
+    )
+}
+
+pub struct GroupView {
+    pub id: i64,
+    pub name: String,
+    pub mandate: String,
+    pub convenor: String,
+    pub convenor_id: Option<i64>,
+    pub status: String,
+    pub dates: String,
+    pub members: Vec<(i64, String)>,
+    pub nominees: Vec<(i64, String, String)>,
+    pub can_manage: bool,
+    pub can_close: bool,
+    pub candidate_organisations: Options,
+    pub candidate_people: Options,
+    pub all_people: Options,
+    pub today: String,
+}
+
+pub fn group(chrome: &Chrome, v: &GroupView) -> Markup {
+    let csrf = &chrome.csrf_token;
+    let mut edit = FormState::default();
+    edit.values.insert("name".into(), v.name.clone());
+    edit.values.insert("mandate".into(), v.mandate.clone());
+    edit.values.insert(
+        "convenor_id".into(),
+        v.convenor_id.map(|i| i.to_string()).unwrap_or_default(),
+    );
+    let mut today = FormState::default();
+    today.values.insert("joined_on".into(), v.today.clone());
+    today.values.insert("closed_on".into(), v.today.clone());
+    layout(
+        Some(chrome),
+        &v.name,
+        html! {
+            h1 { (v.name) }
+            p.lead { (badge(&v.status, &v.status)) " " (v.dates) " · convened by " (v.convenor) }
+            section { h2 { "Mandate" } p #mandate { (v.mandate) } }
+            div.columns {
+                section {
+                    h2 { "Member organisations" }
+                    @if v.members.is_empty() { p.empty { "None yet." } }
+                    ul #group-members { @for (id, name) in &v.members { li {
+                        a href=(format!("/organisations/{id}")) { (name) }
+                        @if v.can_manage {
+                            form.inline method="post" action=(format!("/groups/{}/members/{id}/remove", v.id)) {
+                                (crate::components::csrf_field(csrf)) " " button.link-dark type="submit" { "remove" }
+                            }
+                        }
+                    } } }
+                    @if v.can_manage && !v.candidate_organisations.is_empty() {
+                        (action_form(csrf, &format!("/groups/{}/members", v.id), "Add", html! {
+                            (select(&FormState::default(), "organisation_id", "Organisation", &v.candidate_organisations, None))
+                            (field(&today, "joined_on", "Joined on", "date", None))
+                        }))
+                    }
+                }
+                section {
+                    h2 { "Nominated people" }
+                    @if v.nominees.is_empty() { p.empty { "None yet." } }
+                    ul #group-nominees { @for (id, name, org) in &v.nominees { li { a href=(format!("/people/{id}")) { (name) } " (" (org) ")" } } }
+                    @if v.can_manage && !v.candidate_people.is_empty() {
+                        (action_form(csrf, &format!("/groups/{}/nominees", v.id), "Nominate", html! {
+                            (select(&FormState::default(), "person_id", "Person", &v.candidate_people, None))
+                        }))
+                    }
+                }
+            }
+            @if v.can_manage {
+                section {
+                    h2 { "Edit" }
+                    (action_form(csrf, &format!("/groups/{}", v.id), "Save", html! {
+                        (field(&edit, "name", "Name", "text", None))
+                        (textarea(&edit, "mandate", "Mandate", 4, None))
+                        @if v.can_close { (select(&edit, "convenor_id", "Convenor", &v.all_people, None)) }
+                        @else { input type="hidden" name="convenor_id" value=(v.convenor_id.map(|i| i.to_string()).unwrap_or_default()); }
+                    }))
+                    @if v.can_close && v.status == "active" {
+                        (action_form(csrf, &format!("/groups/{}/close", v.id), "Close the group", html! {
+                            (field(&today, "closed_on", "Closed on", "date", None))
+                            (field(&FormState::default(), "reason", "Reason", "text", None))
+                        }))
+                    }
+                }
+            }
+        },
+    )
+}

@@ -1,0 +1,14 @@
+//! The membership pages: directory, organisations, people, admission, fees, memorandum,
+//! working groups, import and the coalition's settings.
+
+pub mod admission;
+pub mod directory;
+pub mod fees;
+pub mod groups;
+pub mod memorandum;
+pub mod organisation;
+pub mod person;
+pub mod settings;
+
+/// A (value, label) option list.
+pub type Options = Vec<(String, String)>;

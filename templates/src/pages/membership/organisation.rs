@@ -1,0 +1,259 @@
+//! An organisation's page and its form.
+
+use maud::{Markup, html};
+
+use super::Options;
+use crate::components::{
+    action_form, badge, checkbox, csrf_field, field, form_problems, problem, select, textarea,
+};
+use crate::layout;
+use crate::view::{Chrome, FormState};
+
+pub struct PersonRow {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub roles: String,
+    pub job_title: String,
+    pub active: bool,
+    /// Has not set a password yet.
+    pub invited: bool,
+}
+
+pub struct HistoryRow {
+    pub date: String,
+    pub change: String,
+    pub by: String,
+    pub reason: String,
+}
+
+pub struct FeeRow {
+    pub year: i32,
+    pub tier: String,
+    pub amount: String,
+    pub status: String,
+    pub paid: String,
+}
+
+pub struct OrganisationView {
+    pub id: i64,
+    pub name: String,
+    pub short_name: String,
+    pub sector: String,
+    pub side: String,
+    pub status: String,
+    pub status_key: String,
+    pub admitted_on: Option<String>,
+    pub facts: Vec<(String, String)>,
+    pub show_contact: bool,
+    pub contact: Vec<(String, String)>,
+    pub people: Vec<PersonRow>,
+    pub history: Vec<HistoryRow>,
+    pub fees: Option<Vec<FeeRow>>,
+    /// Current memorandum version and this organisation's signature of it.
+    pub memorandum: Option<(i64, String, Option<String>)>,
+    pub groups: Vec<(i64, String)>,
+    pub can_manage: bool,
+    pub can_sign: bool,
+    pub status_options: Options,
+    pub people_options: Options,
+    pub today: String,
+}
+
+pub fn organisation(chrome: &Chrome, v: &OrganisationView) -> Markup {
+    let csrf = &chrome.csrf_token;
+    layout(
+        Some(chrome),
+        &v.name,
+        html! {
+            h1 { (v.name) @if !v.short_name.is_empty() { " (" (v.short_name) ")" } }
+            p.lead {
+                (badge(&v.status, &v.status_key)) " " (v.sector) " · " (v.side)
+                @if let Some(d) = &v.admitted_on { " · member since " (d) }
+            }
+            @if v.can_manage {
+                div.actions { a href=(format!("/organisations/{}/edit", v.id)) { "Edit details" } }
+            }
+            div.columns {
+                section aria-labelledby="facts" {
+                    h2 #facts { "Details" }
+                    dl.facts {
+                        @for (k, val) in &v.facts { dt { (k) } dd { (val) } }
+                        @if v.show_contact {
+                            @for (k, val) in &v.contact { dt { (k) } dd { (val) } }
+                        }
+                    }
+                }
+                section aria-labelledby="mou" {
+                    h2 #mou { "Memorandum" }
+                    @match &v.memorandum {
+                        None => p.empty { "The coalition has no memorandum yet." },
+                        Some((version_id, label, signed)) => {
+                            p { (label) ": "
+                                @if let Some(s) = signed { (badge("signed", "signed")) " " (s) }
+                                @else { (badge("not yet signed", "unsigned")) }
+                            }
+                            @if signed.is_none() && v.can_sign {
+                                (action_form(csrf, &format!("/memorandum/{version_id}/signatures"), "Record the signature", html! {
+                                    input type="hidden" name="organisation_id" value=(v.id);
+                                    (field(&FormState::default(), "signed_by_name", "Signed on the organisation's behalf by", "text", None))
+                                    (field(&with_value("signed_on", &v.today), "signed_on", "Date of signature", "date", None))
+                                    (field(&FormState::default(), "reference", "Reference (optional)", "text", None))
+                                }))
+                            }
+                        }
+                    }
+                    h2 { "Working groups" }
+                    @if v.groups.is_empty() { p.empty { "None." } }
+                    ul { @for (id, name) in &v.groups { li { a href=(format!("/groups/{id}")) { (name) } } } }
+                }
+            }
+            section aria-labelledby="people" {
+                h2 #people { "People" }
+                @if v.people.is_empty() { p.empty { "Nobody recorded yet." } }
+                @else {
+                    table #people-table {
+                        thead { tr { th { "Name" } th { "Roles" } th { "Position" } @if v.show_contact { th { "Email" } } th { "State" } } }
+                        tbody {
+                            @for p in &v.people {
+                                tr {
+                                    td { a href=(format!("/people/{}", p.id)) { (p.name) } }
+                                    td.roles { (p.roles) }
+                                    td { (p.job_title) }
+                                    @if v.show_contact { td { (p.email) } }
+                                    td { @if !p.active { "deactivated" } @else if p.invited { "invited" } @else { "active" } }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if v.can_manage {
+                    div.columns {
+                        div {
+                            h3 { "Add a person" }
+                            (action_form(csrf, &format!("/organisations/{}/people", v.id), "Add and invite", html! {
+                                (field(&FormState::default(), "name", "Name", "text", None))
+                                (field(&FormState::default(), "email", "Email", "email", None))
+                                (select(&FormState::default(), "representation", "Representation", &[
+                                    ("".into(), "none".into()), ("alternate".into(), "alternate".into()), ("primary".into(), "primary (if there is none)".into())], None))
+                                (checkbox(&FormState::default(), "is_authoriser", "May give the organisation's internal authorisation"))
+                                (field(&FormState::default(), "job_title", "Position (optional)", "text", None))
+                            }))
+                        }
+                        @if !v.people_options.is_empty() {
+                            div {
+                                h3 { "Replace the primary representative" }
+                                (action_form(csrf, &format!("/organisations/{}/primary", v.id), "Replace", html! {
+                                    (select(&FormState::default(), "person_id", "New primary representative", &v.people_options, Some("The present one stays on as an alternate.")))
+                                    (field(&FormState::default(), "reason", "Reason", "text", None))
+                                }))
+                            }
+                        }
+                    }
+                }
+            }
+            @if let Some(fees) = &v.fees {
+                section aria-labelledby="fees" {
+                    h2 #fees { "Fees" }
+                    @if fees.is_empty() { p.empty { "No fees recorded." } }
+                    @else {
+                        table #fees-table {
+                            thead { tr { th { "Year" } th { "Tier" } th { "Amount" } th { "State" } th { "Paid" } } }
+                            tbody { @for f in fees { tr { td { (f.year) } td { (f.tier) } td { (f.amount) } td { (badge(&f.status, &f.status)) } td { (f.paid) } } } }
+                        }
+                    }
+                }
+            }
+            section aria-labelledby="history" {
+                h2 #history { "Membership history" }
+                table #history-table {
+                    thead { tr { th { "Date" } th { "Change" } th { "Decided by" } th { "Reason" } } }
+                    tbody { @for h in &v.history { tr { td { (h.date) } td { (h.change) } td { (h.by) } td { (h.reason) } } } }
+                }
+                @if v.can_manage && !v.status_options.is_empty() {
+                    (action_form(csrf, &format!("/organisations/{}/status", v.id), "Record the decision", html! {
+                        (select(&FormState::default(), "status", "New status", &v.status_options, None))
+                        (field(&with_value("effective_on", &v.today), "effective_on", "With effect from", "date", None))
+                        (field(&FormState::default(), "reason", "Reason", "text", None))
+                    }))
+                }
+            }
+        },
+    )
+}
+
+fn with_value(name: &str, value: &str) -> FormState {
+    let mut f = FormState::default();
+    f.values.insert(name.to_owned(), value.to_owned());
+    f
+}
+
+pub struct OrganisationFormView<'a> {
+    pub title: &'a str,
+    pub action: String,
+    pub sectors: Options,
+    /// Shown when creating: the first status and the primary representative.
+    pub is_new: bool,
+    pub problem: Option<String>,
+}
+
+pub fn organisation_form(
+    chrome: &Chrome,
+    v: &OrganisationFormView<'_>,
+    form: &FormState,
+) -> Markup {
+    let authorisation: Options = vec![
+        (
+            "".into(),
+            "as its side usually does (governmental: yes)".into(),
+        ),
+        ("yes".into(), "yes".into()),
+        ("no".into(), "no".into()),
+    ];
+    let statuses: Options = vec![
+        ("full".into(), "Full member".into()),
+        ("associate".into(), "Associate".into()),
+        ("applicant".into(), "Applicant".into()),
+    ];
+    layout(
+        Some(chrome),
+        v.title,
+        html! {
+            h1 { (v.title) }
+            (problem(v.problem.as_deref()))
+            (form_problems(form))
+            form method="post" action=(v.action) novalidate {
+                (csrf_field(&chrome.csrf_token))
+                fieldset {
+                    legend { "The organisation" }
+                    (field(form, "name", "Name", "text", None))
+                    (field(form, "short_name", "Short name", "text", None))
+                    (select(form, "sector_id", "Sector", &v.sectors, Some("The sector decides the side: governmental or civil society.")))
+                    (field(form, "region", "Country or region", "text", None))
+                    (textarea(form, "address", "Address", 3, None))
+                    (field(form, "website", "Website", "text", None))
+                    (field(form, "email", "Email", "email", None))
+                    (field(form, "phone", "Telephone", "text", None))
+                    (select(form, "needs_authorisation", "Needs internal authorisation before signing a joint statement", &authorisation, None))
+                    (checkbox(form, "offers_venue", "Offers its premises as a meeting venue"))
+                    (field(form, "fee_tier", "Fee tier (optional)", "text", None))
+                }
+                @if v.is_new {
+                    fieldset {
+                        legend { "Membership" }
+                        (select(form, "status", "Status", &statuses, None))
+                        (field(form, "effective_on", "With effect from", "date", None))
+                        (field(form, "reason", "Reason or basis", "text", Some("For example: founding member, decision of the plenary of 12 March.")))
+                    }
+                    fieldset {
+                        legend { "Primary representative" }
+                        p.hint { "Required for a full member. They receive an invitation link to set a password." }
+                        (field(form, "primary_name", "Name", "text", None))
+                        (field(form, "primary_email", "Email", "email", None))
+                    }
+                }
+                button type="submit" { "Save" }
+            }
+        },
+    )
+}

@@ -1,0 +1,118 @@
+//! A person's page, and the page where an invited person sets their password.
+
+use maud::{Markup, html};
+
+use super::Options;
+use crate::components::{action_form, checkbox, csrf_field, field, form_problems, select};
+use crate::layout;
+use crate::view::{Chrome, FormState};
+
+pub struct PersonView {
+    pub id: i64,
+    pub name: String,
+    pub organisation: Option<(i64, String)>,
+    pub roles: String,
+    pub job_title: String,
+    pub show_contact: bool,
+    pub email: String,
+    pub phone: String,
+    pub active: bool,
+    pub invited: bool,
+    pub groups: Vec<(i64, String)>,
+    pub can_manage: bool,
+    /// Current representation ("", "alternate", "primary") and authoriser flag, for the form.
+    pub representation: String,
+    pub is_authoriser: bool,
+    /// A fresh invitation link to show the secretariat (until mail is sent for it).
+    pub invitation_link: Option<String>,
+}
+
+pub fn person(chrome: &Chrome, v: &PersonView) -> Markup {
+    let csrf = &chrome.csrf_token;
+    let mut roles_form = FormState::default();
+    roles_form
+        .values
+        .insert("representation".into(), v.representation.clone());
+    if v.is_authoriser {
+        roles_form
+            .values
+            .insert("is_authoriser".into(), "on".into());
+    }
+    let representations: Options = vec![
+        ("".into(), "none".into()),
+        ("alternate".into(), "alternate".into()),
+        ("primary".into(), "primary".into()),
+    ];
+    layout(
+        Some(chrome),
+        &v.name,
+        html! {
+            h1 { (v.name) }
+            @if let Some(link) = &v.invitation_link {
+                div.flash.flash-info role="status" {
+                    p { "Invitation link for " (v.name) " (valid 14 days):" }
+                    p.invitation-link { code #invitation-link { (link) } }
+                }
+            }
+            section {
+                dl.facts {
+                    dt { "Organisation" }
+                    dd { @match &v.organisation { Some((id, name)) => a href=(format!("/organisations/{id}")) { (name) }, None => "independent" } }
+                    dt { "Roles" } dd #roles { (v.roles) }
+                    @if !v.job_title.is_empty() { dt { "Position" } dd { (v.job_title) } }
+                    @if v.show_contact {
+                        dt { "Email" } dd { a href=(format!("mailto:{}", v.email)) { (v.email) } }
+                        @if !v.phone.is_empty() { dt { "Telephone" } dd { (v.phone) } }
+                    }
+                    dt { "State" } dd { @if !v.active { "deactivated" } @else if v.invited { "invited, no password set yet" } @else { "active" } }
+                    @if !v.groups.is_empty() {
+                        dt { "Working groups" }
+                        dd { @for (i, (id, name)) in v.groups.iter().enumerate() { @if i > 0 { ", " } a href=(format!("/groups/{id}")) { (name) } } }
+                    }
+                }
+            }
+            @if v.can_manage && v.active {
+                div.columns {
+                    @if v.organisation.is_some() {
+                        section {
+                            h2 { "Roles" }
+                            (action_form(csrf, &format!("/people/{}/roles", v.id), "Save roles", html! {
+                                (select(&roles_form, "representation", "Representation", &representations, Some("To change the primary representative, use \"replace\" on the organisation's page.")))
+                                (checkbox(&roles_form, "is_authoriser", "May give the organisation's internal authorisation"))
+                            }))
+                        }
+                    }
+                    section {
+                        h2 { "Access" }
+                        @if v.invited {
+                            (action_form(csrf, &format!("/people/{}/invite", v.id), "Make a new invitation link", html! {}))
+                        }
+                        (action_form(csrf, &format!("/people/{}/deactivate", v.id), "Deactivate", html! {
+                            (field(&FormState::default(), "reason", "Reason", "text", Some("They can no longer sign in; everything they did stays on record.")))
+                        }))
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub fn accept_invitation(chrome: &Chrome, action: &str, name: &str, form: &FormState) -> Markup {
+    layout(
+        Some(chrome),
+        "Set your password",
+        html! {
+            section.narrow {
+                h1 { "Welcome, " (name) }
+                p { "Choose a password to sign in to the coalition's pages." }
+                (form_problems(form))
+                form method="post" action=(action) novalidate {
+                    (csrf_field(&chrome.csrf_token))
+                    (field(form, "password", "Password", "password", Some("At least 10 characters.")))
+                    (field(form, "password_confirm", "Password again", "password", None))
+                    button type="submit" { "Set password and sign in" }
+                }
+            }
+        },
+    )
+}
