@@ -106,16 +106,28 @@ pub fn demo(state: &AppState) -> Result<(), Error> {
         password: Some(&password),
         is_admin: true,
     };
-    store::bootstrap(
+    let person = store::bootstrap(
         &mut conn,
         None,
         "Alliance against Forced Labour",
         "Europe/Brussels",
         &admin,
     )?;
+    let actor = crate::auth::permissions::actor_for(&mut conn, person)?;
+    let member_password = tokens::random_token(12);
+    crate::membership::demo::seed(
+        &mut conn,
+        &actor,
+        chrono::Utc::now().date_naive(),
+        &member_password,
+    )?;
     println!("The demo coalition \"Alliance against Forced Labour\" is ready.");
     println!("Sign in at {}/login", state.settings.base_url);
-    println!("  email:    admin@demo.example");
-    println!("  password: {password}");
+    println!("  as the administrator (acting for the secretariat):");
+    println!("    email:    admin@demo.example");
+    println!("    password: {password}");
+    println!("  as a member (the Migrant Rights Centre's representative):");
+    println!("    email:    {}", crate::membership::demo::MEMBER_EMAIL);
+    println!("    password: {member_password}");
     Ok(())
 }

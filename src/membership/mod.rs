@@ -3,6 +3,7 @@
 
 pub mod admission;
 pub mod api;
+pub mod demo;
 pub mod directory;
 pub mod fees;
 pub mod groups;
