@@ -143,8 +143,7 @@ pub fn submit(
             representation: None,
             ..input.contact.clone()
         };
-        let (person, _invitation) =
-            people::insert_affiliated(conn, actor_id, organisation.id, &contact)?;
+        let person = people::insert_uninvited(conn, actor_id, organisation.id, &contact)?;
         let id: i64 = diesel::insert_into(applications::table)
             .values((
                 applications::organisation_id.eq(organisation.id),

@@ -14,4 +14,5 @@ pub mod organisations;
 pub mod people;
 pub mod roles;
 pub mod rules;
+pub mod tasks;
 pub mod web;

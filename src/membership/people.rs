@@ -51,6 +51,20 @@ pub(crate) fn insert_affiliated(
     organisation_id: i64,
     input: &PersonInput,
 ) -> Result<(Person, String), Error> {
+    let person = insert_uninvited(conn, actor, organisation_id, input)?;
+    let token =
+        tokens::create_link_token(conn, PURPOSE_INVITATION, Some(person.id), INVITATION_VALID)?;
+    Ok((person, token))
+}
+
+/// Creates a person inside an organisation without inviting them yet (an applicant's contact
+/// is invited only once the organisation is admitted).
+pub(crate) fn insert_uninvited(
+    conn: &mut DbConn,
+    actor: Option<i64>,
+    organisation_id: i64,
+    input: &PersonInput,
+) -> Result<Person, Error> {
     let representation = representation_of(input)?;
     if representation == Some(Representation::Primary)
         && organisations::primary_representative(conn, organisation_id)?.is_some()
@@ -85,9 +99,7 @@ pub(crate) fn insert_affiliated(
         json!({ "organisation_id": organisation_id, "representation": representation.map(Representation::as_str),
                 "is_authoriser": input.is_authoriser }),
     )?;
-    let token =
-        tokens::create_link_token(conn, PURPOSE_INVITATION, Some(person.id), INVITATION_VALID)?;
-    Ok((person, token))
+    Ok(person)
 }
 
 /// The secretariat adds a person to an organisation; the invitation link comes back.

@@ -19,15 +19,26 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/audit", web::get().to(audit_record));
 }
 
-async fn home(page: Page) -> Result<Markup, Error> {
+async fn home(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> {
     if page.setup_needed() {
         return Ok(auth_pages::setup_pending(&page.chrome()));
     }
-    let actor = page.actor()?;
-    permissions::require(actor, Action::UseOwnAccount)?;
+    let actor = page.actor()?.clone();
+    permissions::require(&actor, Action::UseOwnAccount)?;
+    let name = actor.person.name.clone();
+    let tasks = state
+        .db(move |conn| crate::membership::tasks::for_actor(conn, &actor))
+        .await?;
     let view = dashboard::DashboardView {
-        greeting_name: actor.person.name.clone(),
-        tasks: Vec::new(),
+        greeting_name: name,
+        tasks: tasks
+            .into_iter()
+            .map(|t| dashboard::Task {
+                title: t.title,
+                detail: t.detail,
+                href: t.href,
+            })
+            .collect(),
     };
     Ok(dashboard::dashboard(&page.chrome(), &view))
 }
