@@ -12,6 +12,8 @@ pub mod db;
 pub mod error;
 pub mod markdown;
 pub mod membership;
+pub mod meetings;
+pub mod secretariat;
 pub mod web;
 
 use actix_session::SessionMiddleware;

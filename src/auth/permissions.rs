@@ -74,6 +74,10 @@ pub enum Action {
     CreateWorkingGroup,
     /// Change a working group's mandate, members and nominees.
     ManageWorkingGroup { group_id: i64 },
+    /// Start the rotation, change its settings, swap or replace holders, put in cover.
+    ManageSecretariat,
+    /// Plan meetings, publish agendas, record attendance, write and approve minutes.
+    ManageMeetings,
 }
 
 pub fn may(actor: &Actor, action: Action) -> bool {
@@ -98,6 +102,8 @@ pub fn may(actor: &Actor, action: Action) -> bool {
         Action::ManageWorkingGroup { group_id } => {
             actor.has(&Role::Secretariat) || actor.has(&Role::Convenor { group_id })
         }
+        Action::ManageSecretariat => actor.has(&Role::Secretariat) || actor.has(&Role::Administrator),
+        Action::ManageMeetings => actor.has(&Role::Secretariat),
     }
 }
 
@@ -113,10 +119,19 @@ pub fn require(actor: &Actor, action: Action) -> Result<(), Error> {
 /// someone must remember to clear): an organisation that is suspended or withdraws takes its
 /// people's rights with it, and a closed group its convenor's.
 pub fn roles_of(conn: &mut DbConn, person: &Person) -> Result<Vec<Role>, Error> {
+    roles_on(conn, person, chrono::Utc::now().date_naive())
+}
+
+/// The roles a person holds on a given day: the secretariat follows the rotation's terms.
+pub fn roles_on(conn: &mut DbConn, person: &Person, day: chrono::NaiveDate) -> Result<Vec<Role>, Error> {
     let mut roles = Vec::new();
     if person.is_admin {
         roles.push(Role::Administrator);
-        // Until the rotating secretariat hands the role over, the administrator acts for it.
+    }
+    let (holds, term_running) = crate::secretariat::store::standing_of(conn, person.id, day)?;
+    // Before the rotation starts (or in a gap), administrators act for the secretariat, so
+    // a coalition being set up is never without one.
+    if holds || (person.is_admin && !term_running) {
         roles.push(Role::Secretariat);
     }
     roles.extend(crate::membership::roles::of_person(conn, person.id)?);

@@ -97,6 +97,7 @@ diesel::table! {
         admitted_on -> Nullable<Date>,
         fee_tier -> Nullable<Text>,
         created_at -> Timestamp,
+        secretariat_opt_out -> Bool,
     }
 }
 
@@ -252,6 +253,216 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    secretariat_settings (id) {
+        id -> BigInt,
+        term_months -> Integer,
+        paired -> Bool,
+        horizon_terms -> Integer,
+        first_term_starts -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    secretariat_terms (id) {
+        id -> BigInt,
+        starts_on -> Date,
+        ends_on -> Date,
+        civil_society_org -> Nullable<BigInt>,
+        governmental_org -> Nullable<BigInt>,
+        pinned -> Bool,
+        note -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    secretariat_covers (id) {
+        id -> BigInt,
+        term_id -> BigInt,
+        side -> Text,
+        organisation_id -> BigInt,
+        starts_on -> Date,
+        ends_on -> Date,
+        reason -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    meeting_settings (id) {
+        id -> BigInt,
+        plenary_months -> Text,
+        plenary_weekday -> Integer,
+        plenary_week -> Integer,
+        plenary_start -> Text,
+        plenary_end -> Text,
+        time_zone -> Nullable<Text>,
+        quorum_percent -> Integer,
+        venue_rotation -> Text,
+    }
+}
+
+diesel::table! {
+    venues (id) {
+        id -> BigInt,
+        name -> Text,
+        address -> Text,
+        notes -> Text,
+        organisation_id -> Nullable<BigInt>,
+        active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    meetings (id) {
+        id -> BigInt,
+        kind -> Text,
+        group_id -> Nullable<BigInt>,
+        title -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        time_zone -> Text,
+        venue_id -> Nullable<BigInt>,
+        online_url -> Text,
+        status -> Text,
+        cancel_reason -> Nullable<Text>,
+        visibility -> Text,
+        media_open -> Bool,
+        media_reason -> Text,
+        uid -> Text,
+        sequence -> Integer,
+        plan_year -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    meeting_guests (id) {
+        id -> BigInt,
+        meeting_id -> BigInt,
+        name -> Text,
+        email -> Text,
+        affiliation -> Text,
+        attended -> Nullable<Bool>,
+    }
+}
+
+diesel::table! {
+    agenda_items (id) {
+        id -> BigInt,
+        meeting_id -> BigInt,
+        position -> Integer,
+        title -> Text,
+        presenter -> Text,
+        duration_minutes -> Integer,
+        description -> Text,
+        confidential -> Bool,
+    }
+}
+
+diesel::table! {
+    agenda_versions (id) {
+        id -> BigInt,
+        meeting_id -> BigInt,
+        version_no -> Integer,
+        items -> Text,
+        published_by -> Nullable<BigInt>,
+        published_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    attendance (id) {
+        id -> BigInt,
+        meeting_id -> BigInt,
+        organisation_id -> BigInt,
+        status -> Text,
+        represented_by -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    minutes (id) {
+        id -> BigInt,
+        meeting_id -> BigInt,
+        body -> Text,
+        status -> Text,
+        comment_deadline -> Nullable<Date>,
+        approved_at -> Nullable<Timestamp>,
+        approved_by -> Nullable<BigInt>,
+        approval_note -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    minute_comments (id) {
+        id -> BigInt,
+        minutes_id -> BigInt,
+        person_id -> BigInt,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    minute_addenda (id) {
+        id -> BigInt,
+        minutes_id -> BigInt,
+        body -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    action_items (id) {
+        id -> BigInt,
+        meeting_id -> BigInt,
+        title -> Text,
+        owner_organisation_id -> Nullable<BigInt>,
+        owner_person_id -> Nullable<BigInt>,
+        due_on -> Nullable<Date>,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    calendar_imports (id) {
+        id -> BigInt,
+        name -> Text,
+        imported_by -> Nullable<BigInt>,
+        imported_at -> Timestamp,
+        events -> Integer,
+        days -> Integer,
+    }
+}
+
+diesel::table! {
+    blocked_dates (id) {
+        id -> BigInt,
+        import_id -> BigInt,
+        day -> Date,
+        yearly -> Bool,
+        label -> Text,
+    }
+}
+
+diesel::table! {
+    calendar_feeds (id) {
+        id -> BigInt,
+        person_id -> BigInt,
+        token_hash -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_tokens -> people (person_id));
 diesel::joinable!(link_tokens -> people (person_id));
 diesel::joinable!(audit_events -> people (actor_id));
@@ -270,6 +481,21 @@ diesel::joinable!(working_group_members -> working_groups (group_id));
 diesel::joinable!(working_group_members -> organisations (organisation_id));
 diesel::joinable!(working_group_nominees -> working_groups (group_id));
 diesel::joinable!(working_group_nominees -> people (person_id));
+diesel::joinable!(secretariat_covers -> secretariat_terms (term_id));
+diesel::joinable!(venues -> organisations (organisation_id));
+diesel::joinable!(meetings -> venues (venue_id));
+diesel::joinable!(meetings -> working_groups (group_id));
+diesel::joinable!(meeting_guests -> meetings (meeting_id));
+diesel::joinable!(agenda_items -> meetings (meeting_id));
+diesel::joinable!(agenda_versions -> meetings (meeting_id));
+diesel::joinable!(attendance -> meetings (meeting_id));
+diesel::joinable!(attendance -> organisations (organisation_id));
+diesel::joinable!(minutes -> meetings (meeting_id));
+diesel::joinable!(minute_comments -> minutes (minutes_id));
+diesel::joinable!(minute_addenda -> minutes (minutes_id));
+diesel::joinable!(action_items -> meetings (meeting_id));
+diesel::joinable!(blocked_dates -> calendar_imports (import_id));
+diesel::joinable!(calendar_feeds -> people (person_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     coalition,
@@ -293,4 +519,21 @@ diesel::allow_tables_to_appear_in_same_query!(
     working_groups,
     working_group_members,
     working_group_nominees,
+    secretariat_settings,
+    secretariat_terms,
+    secretariat_covers,
+    meeting_settings,
+    venues,
+    meetings,
+    meeting_guests,
+    agenda_items,
+    agenda_versions,
+    attendance,
+    minutes,
+    minute_comments,
+    minute_addenda,
+    action_items,
+    calendar_imports,
+    blocked_dates,
+    calendar_feeds,
 );

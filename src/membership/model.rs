@@ -34,6 +34,8 @@ pub struct Organisation {
     pub admitted_on: Option<NaiveDate>,
     pub fee_tier: Option<String>,
     pub created_at: NaiveDateTime,
+    /// Asked not to hold the rotating secretariat.
+    pub secretariat_opt_out: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]

@@ -307,6 +307,10 @@ pub(crate) fn apply_status(
         ))
         .execute(conn)?;
     record_event(conn, id, Some(from), to, effective_on, actor, reason)?;
+    if from == Status::Full || to == Status::Full {
+        // Joining or leaving the full members changes who rotates, in future terms only.
+        crate::secretariat::store::replan_in_tx(conn, chrono::Utc::now().date_naive())?;
+    }
     audit::record(
         conn,
         actor,
@@ -384,6 +388,9 @@ pub fn create(
             }
             None => None,
         };
+        if status == Status::Full {
+            crate::secretariat::store::replan_in_tx(conn, chrono::Utc::now().date_naive())?;
+        }
         Ok((organisation, invited))
     })
 }

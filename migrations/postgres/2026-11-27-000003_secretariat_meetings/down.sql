@@ -1,0 +1,18 @@
+DROP TABLE calendar_feeds;
+DROP TABLE blocked_dates;
+DROP TABLE calendar_imports;
+DROP TABLE action_items;
+DROP TABLE minute_addenda;
+DROP TABLE minute_comments;
+DROP TABLE minutes;
+DROP TABLE attendance;
+DROP TABLE agenda_versions;
+DROP TABLE agenda_items;
+DROP TABLE meeting_guests;
+DROP TABLE meetings;
+DROP TABLE venues;
+DROP TABLE meeting_settings;
+DROP TABLE secretariat_covers;
+DROP TABLE secretariat_terms;
+DROP TABLE secretariat_settings;
+ALTER TABLE organisations DROP COLUMN secretariat_opt_out;
