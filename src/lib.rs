@@ -11,8 +11,8 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod markdown;
-pub mod membership;
 pub mod meetings;
+pub mod membership;
 pub mod secretariat;
 pub mod web;
 

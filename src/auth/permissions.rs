@@ -15,6 +15,10 @@ pub enum Role {
     Member {
         organisation_id: i64,
     },
+    /// Belongs to a full member: reads confidential agenda items and minutes.
+    FullMember {
+        organisation_id: i64,
+    },
     /// The primary representative of a full member.
     Representative {
         organisation_id: i64,
@@ -102,7 +106,9 @@ pub fn may(actor: &Actor, action: Action) -> bool {
         Action::ManageWorkingGroup { group_id } => {
             actor.has(&Role::Secretariat) || actor.has(&Role::Convenor { group_id })
         }
-        Action::ManageSecretariat => actor.has(&Role::Secretariat) || actor.has(&Role::Administrator),
+        Action::ManageSecretariat => {
+            actor.has(&Role::Secretariat) || actor.has(&Role::Administrator)
+        }
         Action::ManageMeetings => actor.has(&Role::Secretariat),
     }
 }
@@ -123,7 +129,11 @@ pub fn roles_of(conn: &mut DbConn, person: &Person) -> Result<Vec<Role>, Error> 
 }
 
 /// The roles a person holds on a given day: the secretariat follows the rotation's terms.
-pub fn roles_on(conn: &mut DbConn, person: &Person, day: chrono::NaiveDate) -> Result<Vec<Role>, Error> {
+pub fn roles_on(
+    conn: &mut DbConn,
+    person: &Person,
+    day: chrono::NaiveDate,
+) -> Result<Vec<Role>, Error> {
     let mut roles = Vec::new();
     if person.is_admin {
         roles.push(Role::Administrator);

@@ -57,7 +57,12 @@ fn check_lines(text: &str) -> Result<Vec<HashMap<String, usize>>, FileError> {
         if let Some(rest) = line.strip_prefix([' ', '\t']) {
             match logical.last_mut() {
                 Some((_, previous)) => previous.push_str(rest),
-                None => return Err(FileError { line: index + 1, message: "the file starts with a continuation line".into() }),
+                None => {
+                    return Err(FileError {
+                        line: index + 1,
+                        message: "the file starts with a continuation line".into(),
+                    });
+                }
             }
         } else if !line.trim().is_empty() {
             logical.push((index + 1, line.to_owned()));
@@ -67,17 +72,26 @@ fn check_lines(text: &str) -> Result<Vec<HashMap<String, usize>>, FileError> {
     let mut events = Vec::new();
     for (number, line) in &logical {
         let Some((head, value)) = line.split_once(':') else {
-            return Err(FileError { line: *number, message: format!("{:?} is not a calendar line (NAME:value)", truncate(line)) });
+            return Err(FileError {
+                line: *number,
+                message: format!("{:?} is not a calendar line (NAME:value)", truncate(line)),
+            });
         };
         let name = head.split(';').next().unwrap_or("").to_uppercase();
         if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            return Err(FileError { line: *number, message: format!("{:?} is not a property name", truncate(&name)) });
+            return Err(FileError {
+                line: *number,
+                message: format!("{:?} is not a property name", truncate(&name)),
+            });
         }
         match name.as_str() {
             "BEGIN" => {
                 let component = value.trim().to_uppercase();
                 if stack.is_empty() && component != "VCALENDAR" {
-                    return Err(FileError { line: *number, message: "a calendar file starts with BEGIN:VCALENDAR".into() });
+                    return Err(FileError {
+                        line: *number,
+                        message: "a calendar file starts with BEGIN:VCALENDAR".into(),
+                    });
                 }
                 if component == "VEVENT" {
                     events.push(HashMap::new());
@@ -88,13 +102,26 @@ fn check_lines(text: &str) -> Result<Vec<HashMap<String, usize>>, FileError> {
                 let component = value.trim().to_uppercase();
                 match stack.pop() {
                     Some(open) if open == component => {}
-                    Some(open) => return Err(FileError { line: *number, message: format!("END:{component} closes BEGIN:{open}") }),
-                    None => return Err(FileError { line: *number, message: format!("END:{component} without BEGIN") }),
+                    Some(open) => {
+                        return Err(FileError {
+                            line: *number,
+                            message: format!("END:{component} closes BEGIN:{open}"),
+                        });
+                    }
+                    None => {
+                        return Err(FileError {
+                            line: *number,
+                            message: format!("END:{component} without BEGIN"),
+                        });
+                    }
                 }
             }
             _ => {
                 if stack.is_empty() {
-                    return Err(FileError { line: *number, message: "a property outside BEGIN:VCALENDAR … END:VCALENDAR".into() });
+                    return Err(FileError {
+                        line: *number,
+                        message: "a property outside BEGIN:VCALENDAR … END:VCALENDAR".into(),
+                    });
                 }
                 if stack.last().is_some_and(|c| c == "VEVENT")
                     && let Some(current) = events.last_mut()
@@ -106,10 +133,16 @@ fn check_lines(text: &str) -> Result<Vec<HashMap<String, usize>>, FileError> {
     }
     if let Some(open) = stack.last() {
         let last = logical.last().map_or(1, |(n, _)| *n);
-        return Err(FileError { line: last, message: format!("BEGIN:{open} is never closed") });
+        return Err(FileError {
+            line: last,
+            message: format!("BEGIN:{open} is never closed"),
+        });
     }
     if logical.is_empty() {
-        return Err(FileError { line: 1, message: "the file is empty".into() });
+        return Err(FileError {
+            line: 1,
+            message: "the file is empty".into(),
+        });
     }
     Ok(events)
 }
@@ -119,11 +152,19 @@ fn truncate(s: &str) -> String {
 }
 
 fn prop<'a>(event: &'a IcalEvent, name: &str) -> Option<&'a Property> {
-    event.properties.iter().find(|p| p.name.eq_ignore_ascii_case(name))
+    event
+        .properties
+        .iter()
+        .find(|p| p.name.eq_ignore_ascii_case(name))
 }
 
 fn param<'a>(p: &'a Property, name: &str) -> Option<&'a str> {
-    p.params.as_ref()?.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).and_then(|(_, v)| v.first()).map(String::as_str)
+    p.params
+        .as_ref()?
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .and_then(|(_, v)| v.first())
+        .map(String::as_str)
 }
 
 /// A DATE or DATE-TIME value: an all-day date, or an instant in UTC.
@@ -144,27 +185,37 @@ impl Reader<'_> {
         let value = p.value.as_deref().unwrap_or("").trim();
         // EXDATE and RDATE may list several; callers split first.
         if param(p, "VALUE").is_some_and(|v| v.eq_ignore_ascii_case("DATE")) || value.len() == 8 {
-            return NaiveDate::parse_from_str(value, "%Y%m%d").map(When::Day).map_err(|_| format!("{value:?} is not a date (YYYYMMDD)"));
+            return NaiveDate::parse_from_str(value, "%Y%m%d")
+                .map(When::Day)
+                .map_err(|_| format!("{value:?} is not a date (YYYYMMDD)"));
         }
         self.instant(value, param(p, "TZID"))
     }
 
     fn instant(&mut self, value: &str, tzid: Option<&str>) -> Result<When, String> {
         if let Some(v) = value.strip_suffix('Z') {
-            let t = NaiveDateTime::parse_from_str(v, "%Y%m%dT%H%M%S").map_err(|_| format!("{value:?} is not a date-time"))?;
+            let t = NaiveDateTime::parse_from_str(v, "%Y%m%dT%H%M%S")
+                .map_err(|_| format!("{value:?} is not a date-time"))?;
             return Ok(When::Instant(t));
         }
-        let local = NaiveDateTime::parse_from_str(value, "%Y%m%dT%H%M%S").map_err(|_| format!("{value:?} is not a date-time"))?;
+        let local = NaiveDateTime::parse_from_str(value, "%Y%m%dT%H%M%S")
+            .map_err(|_| format!("{value:?} is not a date-time"))?;
         let zone = match tzid {
             Some(id) => windows_zones::resolve(id).unwrap_or_else(|| {
                 if self.unknown_zones.insert(id.to_owned()) {
-                    self.warnings.push(format!("unknown time zone {id:?}: read as the coalition's zone"));
+                    self.warnings.push(format!(
+                        "unknown time zone {id:?}: read as the coalition's zone"
+                    ));
                 }
                 self.zone
             }),
             None => self.zone,
         };
-        Ok(When::Instant(zone.from_local_datetime(&local).earliest().map_or(local, |t| t.naive_utc())))
+        Ok(When::Instant(
+            zone.from_local_datetime(&local)
+                .earliest()
+                .map_or(local, |t| t.naive_utc()),
+        ))
     }
 
     fn local_day(&self, w: When) -> NaiveDate {
@@ -182,7 +233,11 @@ impl Reader<'_> {
             (When::Instant(_), Some(When::Instant(e))) => {
                 // An event ending at midnight does not touch the next day.
                 let e_local = self.zone.from_utc_datetime(&e).naive_local();
-                let d = if e_local.time() == chrono::NaiveTime::MIN { e_local.date() - Duration::days(1) } else { e_local.date() };
+                let d = if e_local.time() == chrono::NaiveTime::MIN {
+                    e_local.date() - Duration::days(1)
+                } else {
+                    e_local.date()
+                };
                 d.max(first)
             }
             _ => first,
@@ -199,18 +254,39 @@ pub fn parse(text: &str, zone: Tz, from: NaiveDate, until: NaiveDate) -> Result<
     let mut parser = ical::IcalParser::new(BufReader::new(text.as_bytes()));
     let calendar = match parser.next() {
         Some(Ok(c)) => c,
-        Some(Err(e)) => return Err(FileError { line: 1, message: format!("the calendar cannot be read: {e}") }),
-        None => return Err(FileError { line: 1, message: "the file holds no calendar".into() }),
+        Some(Err(e)) => {
+            return Err(FileError {
+                line: 1,
+                message: format!("the calendar cannot be read: {e}"),
+            });
+        }
+        None => {
+            return Err(FileError {
+                line: 1,
+                message: "the file holds no calendar".into(),
+            });
+        }
     };
     let mut warnings = Vec::new();
-    let mut reader = Reader { zone, warnings: &mut warnings, unknown_zones: HashSet::new() };
-    let line_of = |i: usize, name: &str| lines.get(i).and_then(|m| m.get(name)).copied().unwrap_or(1);
+    let mut reader = Reader {
+        zone,
+        warnings: &mut warnings,
+        unknown_zones: HashSet::new(),
+    };
+    let line_of =
+        |i: usize, name: &str| lines.get(i).and_then(|m| m.get(name)).copied().unwrap_or(1);
 
     // Occurrences moved or cancelled by an override leave the master's series.
     let mut excluded: HashMap<String, HashSet<NaiveDate>> = HashMap::new();
     for (i, event) in calendar.events.iter().enumerate() {
-        if let (Some(uid), Some(rid)) = (prop(event, "UID").and_then(|p| p.value.clone()), prop(event, "RECURRENCE-ID")) {
-            let w = reader.when(rid).map_err(|m| FileError { line: line_of(i, "RECURRENCE-ID"), message: m })?;
+        if let (Some(uid), Some(rid)) = (
+            prop(event, "UID").and_then(|p| p.value.clone()),
+            prop(event, "RECURRENCE-ID"),
+        ) {
+            let w = reader.when(rid).map_err(|m| FileError {
+                line: line_of(i, "RECURRENCE-ID"),
+                message: m,
+            })?;
             excluded.entry(uid).or_default().insert(reader.local_day(w));
         }
     }
@@ -219,15 +295,29 @@ pub fn parse(text: &str, zone: Tz, from: NaiveDate, until: NaiveDate) -> Result<
     let mut events = 0;
     for (i, event) in calendar.events.iter().enumerate() {
         events += 1;
-        let cancelled = prop(event, "STATUS").and_then(|p| p.value.as_deref()).is_some_and(|v| v.trim().eq_ignore_ascii_case("CANCELLED"));
+        let cancelled = prop(event, "STATUS")
+            .and_then(|p| p.value.as_deref())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("CANCELLED"));
         if cancelled {
             continue;
         }
-        let label = prop(event, "SUMMARY").and_then(|p| p.value.as_deref()).map(unescape_text).unwrap_or_else(|| "(no title)".into());
-        let start_prop = prop(event, "DTSTART").ok_or_else(|| FileError { line: line_of(i, "BEGIN").max(1), message: "an event without DTSTART".into() })?;
-        let start = reader.when(start_prop).map_err(|m| FileError { line: line_of(i, "DTSTART"), message: m })?;
+        let label = prop(event, "SUMMARY")
+            .and_then(|p| p.value.as_deref())
+            .map(unescape_text)
+            .unwrap_or_else(|| "(no title)".into());
+        let start_prop = prop(event, "DTSTART").ok_or_else(|| FileError {
+            line: line_of(i, "BEGIN").max(1),
+            message: "an event without DTSTART".into(),
+        })?;
+        let start = reader.when(start_prop).map_err(|m| FileError {
+            line: line_of(i, "DTSTART"),
+            message: m,
+        })?;
         let end = match prop(event, "DTEND") {
-            Some(p) => Some(reader.when(p).map_err(|m| FileError { line: line_of(i, "DTEND"), message: m })?),
+            Some(p) => Some(reader.when(p).map_err(|m| FileError {
+                line: line_of(i, "DTEND"),
+                message: m,
+            })?),
             None => None,
         };
         let span = end.map(|e| match (start, e) {
@@ -235,14 +325,27 @@ pub fn parse(text: &str, zone: Tz, from: NaiveDate, until: NaiveDate) -> Result<
             (When::Instant(a), When::Instant(b)) => b - a,
             _ => Duration::zero(),
         });
-        let uid = prop(event, "UID").and_then(|p| p.value.clone()).unwrap_or_default();
+        let uid = prop(event, "UID")
+            .and_then(|p| p.value.clone())
+            .unwrap_or_default();
         let rrule = prop(event, "RRULE").and_then(|p| p.value.clone());
         let is_override = prop(event, "RECURRENCE-ID").is_some();
         let mut exdates: HashSet<NaiveDate> = excluded.get(&uid).cloned().unwrap_or_default();
-        for p in event.properties.iter().filter(|p| p.name.eq_ignore_ascii_case("EXDATE")) {
+        for p in event
+            .properties
+            .iter()
+            .filter(|p| p.name.eq_ignore_ascii_case("EXDATE"))
+        {
             for v in p.value.as_deref().unwrap_or("").split(',') {
-                let single = Property { name: p.name.clone(), params: p.params.clone(), value: Some(v.trim().to_owned()) };
-                let w = reader.when(&single).map_err(|m| FileError { line: line_of(i, "EXDATE"), message: m })?;
+                let single = Property {
+                    name: p.name.clone(),
+                    params: p.params.clone(),
+                    value: Some(v.trim().to_owned()),
+                };
+                let w = reader.when(&single).map_err(|m| FileError {
+                    line: line_of(i, "EXDATE"),
+                    message: m,
+                })?;
                 exdates.insert(reader.local_day(w));
             }
         }
@@ -279,54 +382,93 @@ pub fn parse(text: &str, zone: Tz, from: NaiveDate, until: NaiveDate) -> Result<
             }
         }
     }
-    let days = by_day.into_iter().map(|((day, yearly), label)| BlockedDay { day, yearly, label }).collect();
-    Ok(Parsed { events, days, warnings })
+    let days = by_day
+        .into_iter()
+        .map(|((day, yearly), label)| BlockedDay { day, yearly, label })
+        .collect();
+    Ok(Parsed {
+        events,
+        days,
+        warnings,
+    })
 }
 
 /// FREQ=YEARLY with no limit and no BY-rule beyond the start date's own month and day.
 fn plain_yearly(rule: &str) -> bool {
     let parts: Vec<(String, String)> = rule
         .split(';')
-        .filter_map(|p| p.split_once('=').map(|(k, v)| (k.trim().to_uppercase(), v.trim().to_uppercase())))
+        .filter_map(|p| {
+            p.split_once('=')
+                .map(|(k, v)| (k.trim().to_uppercase(), v.trim().to_uppercase()))
+        })
         .collect();
     parts.iter().any(|(k, v)| k == "FREQ" && v == "YEARLY")
-        && parts.iter().all(|(k, v)| matches!(k.as_str(), "FREQ" | "BYMONTH" | "BYMONTHDAY" | "WKST") || (k == "INTERVAL" && v == "1"))
+        && parts.iter().all(|(k, v)| {
+            matches!(k.as_str(), "FREQ" | "BYMONTH" | "BYMONTHDAY" | "WKST")
+                || (k == "INTERVAL" && v == "1")
+        })
 }
 
-fn expand(rule: &str, start: When, reader: &Reader<'_>, from: NaiveDate, until: NaiveDate) -> Result<Vec<When>, String> {
+fn expand(
+    rule: &str,
+    start: When,
+    reader: &Reader<'_>,
+    from: NaiveDate,
+    until: NaiveDate,
+) -> Result<Vec<When>, String> {
     let tz = rrule::Tz::Tz(reader.zone);
     let (dt_start, all_day) = match start {
-        When::Day(d) => (rrule::Tz::Tz(chrono_tz::UTC).from_utc_datetime(&d.and_time(chrono::NaiveTime::MIN)), true),
+        When::Day(d) => (
+            rrule::Tz::Tz(chrono_tz::UTC).from_utc_datetime(&d.and_time(chrono::NaiveTime::MIN)),
+            true,
+        ),
         When::Instant(t) => (tz.from_utc_datetime(&t), false),
     };
     // A floating or dated UNTIL against a zoned start is a common exporter slip: read it as UTC.
     let rule = normalise_until(rule);
     // A series that ends before it starts has just its first occurrence (RFC 5545 3.8.5.3:
     // DTSTART always counts as the first one).
-    let until_value = rule.split(';').find_map(|p| p.strip_prefix("UNTIL=").or_else(|| p.strip_prefix("until=")));
+    let until_value = rule.split(';').find_map(|p| {
+        p.strip_prefix("UNTIL=")
+            .or_else(|| p.strip_prefix("until="))
+    });
     if let Some(u) = until_value
         && let Ok(u) = NaiveDateTime::parse_from_str(u.trim_end_matches('Z'), "%Y%m%dT%H%M%S")
         && u < dt_start.naive_utc()
     {
         return Ok(vec![start]);
     }
-    let parsed: rrule::RRule<rrule::Unvalidated> = format!("RRULE:{rule}").parse().map_err(|e: rrule::RRuleError| e.to_string())?;
+    let parsed: rrule::RRule<rrule::Unvalidated> = format!("RRULE:{rule}")
+        .parse()
+        .map_err(|e: rrule::RRuleError| e.to_string())?;
     let set = parsed.build(dt_start).map_err(|e| e.to_string())?;
-    let after = rrule::Tz::Tz(chrono_tz::UTC).from_utc_datetime(&(from - Duration::days(1)).and_time(chrono::NaiveTime::MIN));
-    let before = rrule::Tz::Tz(chrono_tz::UTC).from_utc_datetime(&(until + Duration::days(1)).and_time(chrono::NaiveTime::MIN));
+    let after = rrule::Tz::Tz(chrono_tz::UTC)
+        .from_utc_datetime(&(from - Duration::days(1)).and_time(chrono::NaiveTime::MIN));
+    let before = rrule::Tz::Tz(chrono_tz::UTC)
+        .from_utc_datetime(&(until + Duration::days(1)).and_time(chrono::NaiveTime::MIN));
     let result = set.after(after).before(before).all(5000);
     Ok(result
         .dates
         .into_iter()
-        .map(|d| if all_day { When::Day(d.naive_utc().date()) } else { When::Instant(d.naive_utc()) })
+        .map(|d| {
+            if all_day {
+                When::Day(d.naive_utc().date())
+            } else {
+                When::Instant(d.naive_utc())
+            }
+        })
         .collect())
 }
 
 fn normalise_until(rule: &str) -> String {
     rule.split(';')
         .map(|part| match part.split_once('=') {
-            Some((k, v)) if k.eq_ignore_ascii_case("UNTIL") && v.len() == 8 => format!("UNTIL={v}T235959Z"),
-            Some((k, v)) if k.eq_ignore_ascii_case("UNTIL") && !v.ends_with('Z') => format!("UNTIL={v}Z"),
+            Some((k, v)) if k.eq_ignore_ascii_case("UNTIL") && v.len() == 8 => {
+                format!("UNTIL={v}T235959Z")
+            }
+            Some((k, v)) if k.eq_ignore_ascii_case("UNTIL") && !v.ends_with('Z') => {
+                format!("UNTIL={v}Z")
+            }
             _ => part.to_owned(),
         })
         .collect::<Vec<_>>()
@@ -381,7 +523,12 @@ END:VCALENDAR\r\n";
         let text = "BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:a\nSUMMARY:Conference\nDTSTART;VALUE=DATE:20270310\nDTEND;VALUE=DATE:20270312\nEND:VEVENT\n\
 BEGIN:VEVENT\nUID:b\nSUMMARY:National Day\nDTSTART;VALUE=DATE:20201026\nRRULE:FREQ=YEARLY\nEND:VEVENT\nEND:VCALENDAR\n";
         let parsed = parse_str(text).expect("parses");
-        let single: Vec<NaiveDate> = parsed.days.iter().filter(|d| !d.yearly).map(|d| d.day).collect();
+        let single: Vec<NaiveDate> = parsed
+            .days
+            .iter()
+            .filter(|d| !d.yearly)
+            .map(|d| d.day)
+            .collect();
         assert_eq!(single, [day(2027, 3, 10), day(2027, 3, 11)]);
         let yearly: Vec<&BlockedDay> = parsed.days.iter().filter(|d| d.yearly).collect();
         assert_eq!(yearly.len(), 1);
@@ -404,7 +551,8 @@ DTSTART;TZID=Europe/Vienna:20270120T100000\r\nDTEND;TZID=Europe/Vienna:20270120T
     fn a_malformed_file_names_its_line() {
         let broken = "BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:x\nthis line is not ical\nEND:VEVENT\nEND:VCALENDAR\n";
         assert_eq!(parse_str(broken).map(|_| ()).unwrap_err().line, 5);
-        let unclosed = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:x\nDTSTART;VALUE=DATE:20270101\nEND:VCALENDAR\n";
+        let unclosed =
+            "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:x\nDTSTART;VALUE=DATE:20270101\nEND:VCALENDAR\n";
         let e = parse_str(unclosed).map(|_| ()).unwrap_err();
         assert_eq!(e.line, 5);
         assert!(e.message.contains("closes BEGIN:VEVENT"), "{e}");

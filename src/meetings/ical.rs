@@ -72,7 +72,10 @@ pub fn utc(instant: NaiveDateTime) -> String {
 /// A person in ORGANIZER or ATTENDEE: the name is a parameter, so it is quoted and its quotes
 /// removed (a parameter value cannot escape them).
 pub fn cal_address(name: &str, email: &str) -> String {
-    let name: String = name.chars().filter(|c| !matches!(c, '"' | '\r' | '\n')).collect();
+    let name: String = name
+        .chars()
+        .filter(|c| !matches!(c, '"' | '\r' | '\n'))
+        .collect();
     format!("CN=\"{name}\":mailto:{email}")
 }
 
@@ -122,12 +125,22 @@ pub fn calendar(name: &str, method: Option<&str>, events: &[Event]) -> String {
         if let Some(url) = &e.url {
             line(format!("URL:{url}"));
         }
-        line(format!("STATUS:{}", if e.cancelled { "CANCELLED" } else { "CONFIRMED" }));
+        line(format!(
+            "STATUS:{}",
+            if e.cancelled {
+                "CANCELLED"
+            } else {
+                "CONFIRMED"
+            }
+        ));
         if let Some((name, email)) = &e.organizer {
             line(format!("ORGANIZER;{}", cal_address(name, email)));
         }
         for (name, email) in &e.attendees {
-            line(format!("ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE;{}", cal_address(name, email)));
+            line(format!(
+                "ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE;{}",
+                cal_address(name, email)
+            ));
         }
         line("END:VEVENT".into());
     }
@@ -143,7 +156,10 @@ mod tests {
     fn text_escaping_round_trips() {
         let text = "Agenda; part 1, part 2\\3\nline two\r\nline three";
         let escaped = escape_text(text);
-        assert_eq!(escaped, "Agenda\\; part 1\\, part 2\\\\3\\nline two\\nline three");
+        assert_eq!(
+            escaped,
+            "Agenda\\; part 1\\, part 2\\\\3\\nline two\\nline three"
+        );
         assert_eq!(unescape_text(&escaped), text.replace("\r\n", "\n"));
     }
 
@@ -156,7 +172,11 @@ mod tests {
         ] {
             let folded = fold(&format!("SUMMARY:{}", escape_text(text)));
             for physical in folded.split("\r\n").filter(|l| !l.is_empty()) {
-                assert!(physical.len() <= 75, "{} octets: {physical}", physical.len());
+                assert!(
+                    physical.len() <= 75,
+                    "{} octets: {physical}",
+                    physical.len()
+                );
             }
             let unfolded = folded.trim_end_matches("\r\n").replace("\r\n ", "");
             assert_eq!(unescape_text(unfolded.trim_start_matches("SUMMARY:")), text);

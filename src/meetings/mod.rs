@@ -1,7 +1,15 @@
-//! Meetings.
+//! Meetings: the calendar, the year plan around blocked dates, venues, agendas, attendance,
+//! minutes and action items, and the calendar feeds.
 
+pub mod agenda;
+pub mod attendance;
 pub mod blocked;
+pub mod dates;
+pub mod feeds;
 pub mod ical;
+pub mod minutes;
 pub mod model;
+pub mod plan;
 pub mod rules;
+pub mod store;
 pub mod windows_zones;

@@ -4,8 +4,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::schema::{
-    action_items, agenda_items, agenda_versions, attendance, blocked_dates, calendar_imports, meeting_guests,
-    meeting_settings, meetings, minute_addenda, minute_comments, minutes, venues,
+    action_items, agenda_items, agenda_versions, attendance, blocked_dates, calendar_imports,
+    meeting_guests, meeting_settings, meetings, minute_addenda, minute_comments, minutes, venues,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -89,7 +89,9 @@ pub struct Guest {
     pub attended: Option<bool>,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Queryable, Selectable, Identifiable, serde::Serialize, serde::Deserialize,
+)]
 #[diesel(table_name = agenda_items)]
 pub struct AgendaItem {
     pub id: i64,

@@ -16,7 +16,13 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 5] = [Status::Planned, Status::AgendaPublished, Status::Held, Status::MinutesApproved, Status::Cancelled];
+    pub const ALL: [Status; 5] = [
+        Status::Planned,
+        Status::AgendaPublished,
+        Status::Held,
+        Status::MinutesApproved,
+        Status::Cancelled,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -49,13 +55,21 @@ pub fn check_transition(from: Status, to: Status) -> Result<(), String> {
     use Status::*;
     let ok = matches!(
         (from, to),
-        (Planned, AgendaPublished) | (AgendaPublished, AgendaPublished) | (AgendaPublished, Held) | (Planned, Held)
-            | (Held, MinutesApproved) | (Planned | AgendaPublished, Cancelled)
+        (Planned, AgendaPublished)
+            | (AgendaPublished, AgendaPublished)
+            | (AgendaPublished, Held)
+            | (Planned, Held)
+            | (Held, MinutesApproved)
+            | (Planned | AgendaPublished, Cancelled)
     );
     if ok {
         Ok(())
     } else {
-        Err(format!("a meeting that is {} cannot become {}", from.label().to_lowercase(), to.label().to_lowercase()))
+        Err(format!(
+            "a meeting that is {} cannot become {}",
+            from.label().to_lowercase(),
+            to.label().to_lowercase()
+        ))
     }
 }
 
@@ -68,7 +82,12 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Plenary, Kind::WorkingGroup, Kind::AdHoc, Kind::Extraordinary];
+    pub const ALL: [Kind; 4] = [
+        Kind::Plenary,
+        Kind::WorkingGroup,
+        Kind::AdHoc,
+        Kind::Extraordinary,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -109,7 +128,11 @@ impl Blocked {
 /// The `week`-th `weekday` of a month (week -1: the last one).
 pub fn nth_weekday(year: i32, month: u32, weekday: Weekday, week: i32) -> Option<NaiveDate> {
     if week == -1 {
-        let next = if month == 12 { NaiveDate::from_ymd_opt(year + 1, 1, 1) } else { NaiveDate::from_ymd_opt(year, month + 1, 1) }?;
+        let next = if month == 12 {
+            NaiveDate::from_ymd_opt(year + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(year, month + 1, 1)
+        }?;
         let mut d = next.pred_opt()?;
         while d.weekday() != weekday {
             d = d.pred_opt()?;
@@ -135,10 +158,19 @@ pub struct ProposedDate {
 
 /// The year's plenary dates by the rule, each moved to the next working day if it falls on a
 /// blocked day.
-pub fn plenary_dates(year: i32, months: &[u32], weekday: Weekday, week: i32, blocked: &Blocked, label_of: impl Fn(NaiveDate) -> Option<String>) -> Vec<ProposedDate> {
+pub fn plenary_dates(
+    year: i32,
+    months: &[u32],
+    weekday: Weekday,
+    week: i32,
+    blocked: &Blocked,
+    label_of: impl Fn(NaiveDate) -> Option<String>,
+) -> Vec<ProposedDate> {
     let mut out = Vec::new();
     for &month in months {
-        let Some(rule_date) = nth_weekday(year, month, weekday, week) else { continue };
+        let Some(rule_date) = nth_weekday(year, month, weekday, week) else {
+            continue;
+        };
         let mut date = rule_date;
         let mut reasons = Vec::new();
         while !is_working_day(date, blocked) {
@@ -148,7 +180,11 @@ pub fn plenary_dates(year: i32, months: &[u32], weekday: Weekday, week: i32, blo
             date += Duration::days(1);
         }
         let moved_because = (date != rule_date).then(|| reasons.join("; "));
-        out.push(ProposedDate { rule_date, date, moved_because });
+        out.push(ProposedDate {
+            rule_date,
+            date,
+            moved_because,
+        });
     }
     out
 }
@@ -157,7 +193,9 @@ pub fn plenary_dates(year: i32, months: &[u32], weekday: Weekday, week: i32, blo
 pub fn parse_months(text: &str) -> Result<Vec<u32>, String> {
     let mut months = Vec::new();
     for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let m: u32 = part.parse().map_err(|_| format!("{part:?} is not a month number"))?;
+        let m: u32 = part
+            .parse()
+            .map_err(|_| format!("{part:?} is not a month number"))?;
         if !(1..=12).contains(&m) {
             return Err(format!("{m} is not a month (1 to 12)"));
         }
@@ -173,7 +211,8 @@ pub fn parse_months(text: &str) -> Result<Vec<u32>, String> {
 }
 
 pub fn parse_time(text: &str) -> Result<NaiveTime, String> {
-    NaiveTime::parse_from_str(text.trim(), "%H:%M").map_err(|_| format!("{text:?} is not a time (HH:MM)"))
+    NaiveTime::parse_from_str(text.trim(), "%H:%M")
+        .map_err(|_| format!("{text:?} is not a time (HH:MM)"))
 }
 
 /// The UTC instant of a wall-clock time in a zone. A time skipped by a clock change moves an
@@ -197,7 +236,8 @@ pub fn local(utc: NaiveDateTime, tz: Tz) -> NaiveDateTime {
 
 /// Quorum: strictly more than `percent` of the full members present.
 pub fn quorum_reached(present_full: usize, full_members: usize, percent: i32) -> bool {
-    full_members > 0 && present_full * 100 > full_members * usize::try_from(percent.clamp(0, 100)).unwrap_or(50)
+    full_members > 0
+        && present_full * 100 > full_members * usize::try_from(percent.clamp(0, 100)).unwrap_or(50)
 }
 
 /// How many present full members a quorum needs.
@@ -208,8 +248,12 @@ pub fn quorum_needed(full_members: usize, percent: i32) -> usize {
 
 /// The next venue in rotation: the member premises (or neutral venue, when neutral comes first)
 /// used least recently, by name on a tie.
-pub fn next_venue<'a>(choices: &'a [(i64, String, Option<NaiveDate>)]) -> Option<&'a (i64, String, Option<NaiveDate>)> {
-    choices.iter().min_by(|a, b| a.2.cmp(&b.2).then(a.1.cmp(&b.1)))
+pub fn next_venue<'a>(
+    choices: &'a [(i64, String, Option<NaiveDate>)],
+) -> Option<&'a (i64, String, Option<NaiveDate>)> {
+    choices
+        .iter()
+        .min_by(|a, b| a.2.cmp(&b.2).then(a.1.cmp(&b.1)))
 }
 
 #[cfg(test)]
@@ -236,8 +280,14 @@ mod tests {
     #[test]
     fn second_tuesdays_and_last_fridays() {
         assert_eq!(nth_weekday(2027, 3, Weekday::Tue, 2), Some(day(2027, 3, 9)));
-        assert_eq!(nth_weekday(2027, 12, Weekday::Tue, 2), Some(day(2027, 12, 14)));
-        assert_eq!(nth_weekday(2027, 4, Weekday::Fri, -1), Some(day(2027, 4, 30)));
+        assert_eq!(
+            nth_weekday(2027, 12, Weekday::Tue, 2),
+            Some(day(2027, 12, 14))
+        );
+        assert_eq!(
+            nth_weekday(2027, 4, Weekday::Fri, -1),
+            Some(day(2027, 4, 30))
+        );
         assert_eq!(nth_weekday(2027, 2, Weekday::Mon, 5), None);
     }
 
@@ -246,12 +296,21 @@ mod tests {
         let mut blocked = Blocked::default();
         blocked.days.insert(day(2027, 6, 8));
         blocked.yearly.insert((12, 14));
-        let dates = plenary_dates(2027, &[3, 6, 12], Weekday::Tue, 2, &blocked, |d| Some(format!("holiday {d}")));
+        let dates = plenary_dates(2027, &[3, 6, 12], Weekday::Tue, 2, &blocked, |d| {
+            Some(format!("holiday {d}"))
+        });
         assert_eq!(dates[0].date, day(2027, 3, 9));
         assert_eq!(dates[0].moved_because, None);
         assert_eq!(dates[1].date, day(2027, 6, 9));
-        assert_eq!(dates[1].moved_because.as_deref(), Some("2027-06-08 is blocked (holiday 2027-06-08)"));
-        assert_eq!(dates[2].date, day(2027, 12, 15), "a yearly blocked day blocks every year");
+        assert_eq!(
+            dates[1].moved_because.as_deref(),
+            Some("2027-06-08 is blocked (holiday 2027-06-08)")
+        );
+        assert_eq!(
+            dates[2].date,
+            day(2027, 12, 15),
+            "a yearly blocked day blocks every year"
+        );
     }
 
     #[test]
@@ -267,13 +326,28 @@ mod tests {
         let tz: Tz = "Europe/Brussels".parse().expect("zone");
         let ten = NaiveTime::from_hms_opt(10, 0, 0).expect("time");
         // March 9 2027: still winter time (UTC+1); November 9 2027: winter time again; June: UTC+2.
-        assert_eq!(to_utc(day(2027, 3, 9), ten, tz), day(2027, 3, 9).and_hms_opt(9, 0, 0).expect("t"));
-        assert_eq!(to_utc(day(2027, 3, 30), ten, tz), day(2027, 3, 30).and_hms_opt(8, 0, 0).expect("t"));
-        assert_eq!(to_utc(day(2027, 11, 9), ten, tz), day(2027, 11, 9).and_hms_opt(9, 0, 0).expect("t"));
-        assert_eq!(local(day(2027, 6, 8).and_hms_opt(8, 0, 0).expect("t"), tz), day(2027, 6, 8).and_hms_opt(10, 0, 0).expect("t"));
+        assert_eq!(
+            to_utc(day(2027, 3, 9), ten, tz),
+            day(2027, 3, 9).and_hms_opt(9, 0, 0).expect("t")
+        );
+        assert_eq!(
+            to_utc(day(2027, 3, 30), ten, tz),
+            day(2027, 3, 30).and_hms_opt(8, 0, 0).expect("t")
+        );
+        assert_eq!(
+            to_utc(day(2027, 11, 9), ten, tz),
+            day(2027, 11, 9).and_hms_opt(9, 0, 0).expect("t")
+        );
+        assert_eq!(
+            local(day(2027, 6, 8).and_hms_opt(8, 0, 0).expect("t"), tz),
+            day(2027, 6, 8).and_hms_opt(10, 0, 0).expect("t")
+        );
         // 02:30 on the spring-forward night does not exist: it moves an hour later.
         let skipped = NaiveTime::from_hms_opt(2, 30, 0).expect("time");
-        assert_eq!(to_utc(day(2027, 3, 28), skipped, tz), day(2027, 3, 28).and_hms_opt(1, 30, 0).expect("t"));
+        assert_eq!(
+            to_utc(day(2027, 3, 28), skipped, tz),
+            day(2027, 3, 28).and_hms_opt(1, 30, 0).expect("t")
+        );
     }
 
     #[test]

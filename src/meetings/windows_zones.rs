@@ -77,7 +77,10 @@ pub fn resolve(tzid: &str) -> Option<chrono_tz::Tz> {
     if let Ok(tz) = tzid.parse::<chrono_tz::Tz>() {
         return Some(tz);
     }
-    if let Some((_, iana)) = ZONES.iter().find(|(windows, _)| windows.eq_ignore_ascii_case(tzid)) {
+    if let Some((_, iana)) = ZONES
+        .iter()
+        .find(|(windows, _)| windows.eq_ignore_ascii_case(tzid))
+    {
         return iana.parse().ok();
     }
     // A path-like prefix before a real zone name.
@@ -91,10 +94,22 @@ mod tests {
 
     #[test]
     fn windows_iana_and_prefixed_names() {
-        assert_eq!(resolve("W. Europe Standard Time").map(|t| t.name()), Some("Europe/Berlin"));
-        assert_eq!(resolve("Romance Standard Time").map(|t| t.name()), Some("Europe/Paris"));
-        assert_eq!(resolve("Europe/Vienna").map(|t| t.name()), Some("Europe/Vienna"));
-        assert_eq!(resolve("/mozilla.org/20050126_1/Europe/Berlin").map(|t| t.name()), Some("Europe/Berlin"));
+        assert_eq!(
+            resolve("W. Europe Standard Time").map(|t| t.name()),
+            Some("Europe/Berlin")
+        );
+        assert_eq!(
+            resolve("Romance Standard Time").map(|t| t.name()),
+            Some("Europe/Paris")
+        );
+        assert_eq!(
+            resolve("Europe/Vienna").map(|t| t.name()),
+            Some("Europe/Vienna")
+        );
+        assert_eq!(
+            resolve("/mozilla.org/20050126_1/Europe/Berlin").map(|t| t.name()),
+            Some("Europe/Berlin")
+        );
         assert_eq!(resolve("Mars Standard Time"), None);
     }
 }

@@ -28,6 +28,7 @@ pub fn of_person(conn: &mut DbConn, person_id: i64) -> Result<Vec<Role>, Error> 
         }
         // Associates, suspended and withdrawn organisations hold no representative rights.
         if status.is_some_and(Status::takes_positions) {
+            roles.push(Role::FullMember { organisation_id });
             match representation.as_deref().and_then(Representation::parse) {
                 Some(Representation::Primary) => {
                     roles.push(Role::Representative { organisation_id })

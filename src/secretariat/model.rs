@@ -18,7 +18,13 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { id: 1, term_months: 12, paired: true, horizon_terms: 4, first_term_starts: None }
+        Settings {
+            id: 1,
+            term_months: 12,
+            paired: true,
+            horizon_terms: 4,
+            first_term_starts: None,
+        }
     }
 }
 
@@ -37,7 +43,10 @@ pub struct Term {
 
 impl Term {
     pub fn holders(&self) -> super::rules::Holders {
-        super::rules::Holders { civil_society: self.civil_society_org, governmental: self.governmental_org }
+        super::rules::Holders {
+            civil_society: self.civil_society_org,
+            governmental: self.governmental_org,
+        }
     }
 
     pub fn contains(&self, day: NaiveDate) -> bool {

@@ -28,7 +28,9 @@ pub struct Holders {
 
 impl Holders {
     pub fn ids(&self) -> impl Iterator<Item = i64> {
-        [self.civil_society, self.governmental].into_iter().flatten()
+        [self.civil_society, self.governmental]
+            .into_iter()
+            .flatten()
     }
 
     pub fn get(&self, side: Side) -> Option<i64> {
@@ -90,7 +92,10 @@ impl ServiceRecord {
 /// The holders of the next term. Paired: one per side. Unpaired: a single holder, chosen across
 /// both sides by the same order.
 pub fn next_holders(candidates: &[Candidate], record: &ServiceRecord, paired: bool) -> Holders {
-    let mut holders = Holders { civil_society: None, governmental: None };
+    let mut holders = Holders {
+        civil_society: None,
+        governmental: None,
+    };
     if paired {
         for side in [Side::CivilSociety, Side::Governmental] {
             let pick = record.next(candidates.iter().filter(|c| c.side == side));
@@ -104,7 +109,9 @@ pub fn next_holders(candidates: &[Candidate], record: &ServiceRecord, paired: bo
 
 /// The start of the term after one starting at `starts_on`.
 pub fn term_end(starts_on: NaiveDate, term_months: u32) -> NaiveDate {
-    starts_on.checked_add_months(Months::new(term_months.max(1))).unwrap_or(NaiveDate::MAX)
+    starts_on
+        .checked_add_months(Months::new(term_months.max(1)))
+        .unwrap_or(NaiveDate::MAX)
 }
 
 /// Plans `count` terms from `first_start`, continuing the record of who served.
@@ -122,7 +129,11 @@ pub fn plan(
         let holders = next_holders(candidates, record, paired);
         record.served(&holders, starts_on);
         let ends_on = term_end(starts_on, term_months);
-        terms.push(PlannedTerm { starts_on, ends_on, holders });
+        terms.push(PlannedTerm {
+            starts_on,
+            ends_on,
+            holders,
+        });
         starts_on = ends_on;
     }
     terms
@@ -137,7 +148,12 @@ mod tests {
     }
 
     fn candidate(id: i64, side: Side, admitted: NaiveDate) -> Candidate {
-        Candidate { id, name: format!("Org {id:02}"), side, admitted_on: admitted }
+        Candidate {
+            id,
+            name: format!("Org {id:02}"),
+            side,
+            admitted_on: admitted,
+        }
     }
 
     #[test]
@@ -148,10 +164,27 @@ mod tests {
             candidate(3, Side::Governmental, day(2021, 1, 1)),
             candidate(4, Side::Governmental, day(2019, 1, 1)),
         ];
-        let terms = plan(&c, &mut ServiceRecord::default(), day(2026, 1, 1), 12, 4, true);
-        let holders: Vec<(Option<i64>, Option<i64>)> =
-            terms.iter().map(|t| (t.holders.civil_society, t.holders.governmental)).collect();
-        assert_eq!(holders, [(Some(2), Some(4)), (Some(1), Some(3)), (Some(2), Some(4)), (Some(1), Some(3))]);
+        let terms = plan(
+            &c,
+            &mut ServiceRecord::default(),
+            day(2026, 1, 1),
+            12,
+            4,
+            true,
+        );
+        let holders: Vec<(Option<i64>, Option<i64>)> = terms
+            .iter()
+            .map(|t| (t.holders.civil_society, t.holders.governmental))
+            .collect();
+        assert_eq!(
+            holders,
+            [
+                (Some(2), Some(4)),
+                (Some(1), Some(3)),
+                (Some(2), Some(4)),
+                (Some(1), Some(3))
+            ]
+        );
         assert_eq!(terms[1].starts_on, day(2027, 1, 1));
         assert_eq!(terms[1].ends_on, day(2028, 1, 1));
     }
@@ -164,7 +197,10 @@ mod tests {
         b.name = "Alpha".into();
         let h = next_holders(&[a, b], &ServiceRecord::default(), true);
         assert_eq!(h.civil_society, Some(8));
-        assert_eq!(h.governmental, None, "no governmental member: a single holder");
+        assert_eq!(
+            h.governmental, None,
+            "no governmental member: a single holder"
+        );
     }
 
     /// Fairness over a 40-term horizon while members join and leave: within a side nobody
@@ -173,7 +209,9 @@ mod tests {
     fn fair_over_forty_terms_with_members_joining_and_leaving() {
         let mut members: Vec<Candidate> = (1..=5)
             .map(|i| candidate(i, Side::CivilSociety, day(2018, 1, i as u32)))
-            .chain((11..=13).map(|i| candidate(i, Side::Governmental, day(2018, 2, (i - 10) as u32))))
+            .chain(
+                (11..=13).map(|i| candidate(i, Side::Governmental, day(2018, 2, (i - 10) as u32))),
+            )
             .collect();
         let mut record = ServiceRecord::default();
         let mut start = day(2026, 1, 1);
@@ -221,8 +259,18 @@ mod tests {
 
     #[test]
     fn unpaired_rotation_takes_one_holder_across_both_sides() {
-        let c = vec![candidate(1, Side::CivilSociety, day(2020, 1, 1)), candidate(2, Side::Governmental, day(2019, 1, 1))];
-        let terms = plan(&c, &mut ServiceRecord::default(), day(2026, 1, 1), 12, 3, false);
+        let c = vec![
+            candidate(1, Side::CivilSociety, day(2020, 1, 1)),
+            candidate(2, Side::Governmental, day(2019, 1, 1)),
+        ];
+        let terms = plan(
+            &c,
+            &mut ServiceRecord::default(),
+            day(2026, 1, 1),
+            12,
+            3,
+            false,
+        );
         let ids: Vec<Vec<i64>> = terms.iter().map(|t| t.holders.ids().collect()).collect();
         assert_eq!(ids, [vec![2], vec![1], vec![2]]);
     }

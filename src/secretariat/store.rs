@@ -10,7 +10,10 @@ use super::model::{Cover, Settings, Term};
 use super::rules::{self, Candidate, Holders, ServiceRecord};
 use crate::audit::{self, Subject};
 use crate::auth::permissions::{self, Action, Actor};
-use crate::db::schema::{affiliations, organisations, people, secretariat_covers, secretariat_settings, secretariat_terms, sectors};
+use crate::db::schema::{
+    affiliations, organisations, people, secretariat_covers, secretariat_settings,
+    secretariat_terms, sectors,
+};
 use crate::db::{self, DbConn};
 use crate::error::Error;
 use crate::membership::rules::Side;
@@ -32,20 +35,36 @@ fn save_settings(conn: &mut DbConn, s: &Settings) -> Result<(), Error> {
         secretariat_settings::first_term_starts.eq(s.first_term_starts),
     );
     if exists == 0 {
-        diesel::insert_into(secretariat_settings::table).values((secretariat_settings::id.eq(1), values)).execute(conn)?;
+        diesel::insert_into(secretariat_settings::table)
+            .values((secretariat_settings::id.eq(1), values))
+            .execute(conn)?;
     } else {
-        diesel::update(secretariat_settings::table).set(values).execute(conn)?;
+        diesel::update(secretariat_settings::table)
+            .set(values)
+            .execute(conn)?;
     }
     Ok(())
 }
 
 /// Full members that have not opted out, with the side of their sector.
 pub fn candidates(conn: &mut DbConn) -> Result<Vec<Candidate>, Error> {
-    let rows: Vec<(i64, String, String, Option<NaiveDate>, chrono::NaiveDateTime)> = organisations::table
+    let rows: Vec<(
+        i64,
+        String,
+        String,
+        Option<NaiveDate>,
+        chrono::NaiveDateTime,
+    )> = organisations::table
         .inner_join(sectors::table)
         .filter(organisations::status.eq("full"))
         .filter(organisations::secretariat_opt_out.eq(false))
-        .select((organisations::id, organisations::name, sectors::side, organisations::admitted_on, organisations::created_at))
+        .select((
+            organisations::id,
+            organisations::name,
+            sectors::side,
+            organisations::admitted_on,
+            organisations::created_at,
+        ))
         .load(conn)?;
     Ok(rows
         .into_iter()
@@ -59,15 +78,24 @@ pub fn candidates(conn: &mut DbConn) -> Result<Vec<Candidate>, Error> {
 }
 
 pub fn terms(conn: &mut DbConn) -> Result<Vec<Term>, Error> {
-    Ok(secretariat_terms::table.order(secretariat_terms::starts_on).select(Term::as_select()).load(conn)?)
+    Ok(secretariat_terms::table
+        .order(secretariat_terms::starts_on)
+        .select(Term::as_select())
+        .load(conn)?)
 }
 
 pub fn term(conn: &mut DbConn, id: i64) -> Result<Term, Error> {
-    Ok(secretariat_terms::table.find(id).select(Term::as_select()).first(conn)?)
+    Ok(secretariat_terms::table
+        .find(id)
+        .select(Term::as_select())
+        .first(conn)?)
 }
 
 pub fn covers(conn: &mut DbConn) -> Result<Vec<Cover>, Error> {
-    Ok(secretariat_covers::table.order(secretariat_covers::starts_on).select(Cover::as_select()).load(conn)?)
+    Ok(secretariat_covers::table
+        .order(secretariat_covers::starts_on)
+        .select(Cover::as_select())
+        .load(conn)?)
 }
 
 /// Keeps the plan `horizon_terms` ahead: past and current terms stay as they are, pinned
@@ -75,9 +103,13 @@ pub fn covers(conn: &mut DbConn) -> Result<Vec<Cover>, Error> {
 /// the caller's transaction; does nothing before the rotation has started.
 pub(crate) fn replan_in_tx(conn: &mut DbConn, today: NaiveDate) -> Result<usize, Error> {
     let s = settings(conn)?;
-    let Some(first_start) = s.first_term_starts else { return Ok(0) };
+    let Some(first_start) = s.first_term_starts else {
+        return Ok(0);
+    };
     let existing = terms(conn)?;
-    let (kept, replaceable): (Vec<Term>, Vec<Term>) = existing.into_iter().partition(|t| t.starts_on <= today || t.pinned);
+    let (kept, replaceable): (Vec<Term>, Vec<Term>) = existing
+        .into_iter()
+        .partition(|t| t.starts_on <= today || t.pinned);
     let candidates = candidates(conn)?;
     let mut record = ServiceRecord::default();
     let mut planned = Vec::new();
@@ -101,14 +133,20 @@ pub(crate) fn replan_in_tx(conn: &mut DbConn, today: NaiveDate) -> Result<usize,
     // Only what changed is written, so an unchanged plan leaves no trace.
     let mut changed = 0;
     for t in &replaceable {
-        if !planned.iter().any(|(s, e, h)| *s == t.starts_on && *e == t.ends_on && *h == t.holders()) {
-            diesel::delete(secretariat_covers::table.filter(secretariat_covers::term_id.eq(t.id))).execute(conn)?;
+        if !planned
+            .iter()
+            .any(|(s, e, h)| *s == t.starts_on && *e == t.ends_on && *h == t.holders())
+        {
+            diesel::delete(secretariat_covers::table.filter(secretariat_covers::term_id.eq(t.id)))
+                .execute(conn)?;
             diesel::delete(secretariat_terms::table.find(t.id)).execute(conn)?;
             changed += 1;
         }
     }
     for (starts_on, ends_on, holders) in &planned {
-        let same = replaceable.iter().any(|t| t.starts_on == *starts_on && t.ends_on == *ends_on && t.holders() == *holders);
+        let same = replaceable
+            .iter()
+            .any(|t| t.starts_on == *starts_on && t.ends_on == *ends_on && t.holders() == *holders);
         if same {
             continue;
         }
@@ -125,8 +163,16 @@ pub(crate) fn replan_in_tx(conn: &mut DbConn, today: NaiveDate) -> Result<usize,
         changed += 1;
     }
     if changed > 0 {
-        audit::record(conn, None, "secretariat.replanned", Subject { kind: "secretariat_plan", id: None },
-            json!({ "terms_written": changed, "as_of": today }))?;
+        audit::record(
+            conn,
+            None,
+            "secretariat.replanned",
+            Subject {
+                kind: "secretariat_plan",
+                id: None,
+            },
+            json!({ "terms_written": changed, "as_of": today }),
+        )?;
     }
     Ok(changed)
 }
@@ -136,7 +182,12 @@ pub fn replan(conn: &mut DbConn, today: NaiveDate) -> Result<usize, Error> {
 }
 
 /// Starts the rotation: the first term begins on `first_start`.
-pub fn start_rotation(conn: &mut DbConn, actor: &Actor, first_start: NaiveDate, today: NaiveDate) -> Result<(), Error> {
+pub fn start_rotation(
+    conn: &mut DbConn,
+    actor: &Actor,
+    first_start: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), Error> {
     permissions::require(actor, Action::ManageSecretariat)?;
     db::write_tx(conn, |conn| {
         let mut s = settings(conn)?;
@@ -145,17 +196,34 @@ pub fn start_rotation(conn: &mut DbConn, actor: &Actor, first_start: NaiveDate, 
         }
         s.first_term_starts = Some(first_start);
         save_settings(conn, &s)?;
-        audit::record(conn, Some(actor.id()), "secretariat.rotation_started", Subject { kind: "secretariat_plan", id: None },
-            json!({ "first_term_starts": first_start }))?;
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "secretariat.rotation_started",
+            Subject {
+                kind: "secretariat_plan",
+                id: None,
+            },
+            json!({ "first_term_starts": first_start }),
+        )?;
         replan_in_tx(conn, today).map(drop)
     })
 }
 
 /// Changes the term length, pairing or horizon; only future, unpinned terms follow.
-pub fn update_settings(conn: &mut DbConn, actor: &Actor, term_months: i32, paired: bool, horizon_terms: i32, today: NaiveDate) -> Result<(), Error> {
+pub fn update_settings(
+    conn: &mut DbConn,
+    actor: &Actor,
+    term_months: i32,
+    paired: bool,
+    horizon_terms: i32,
+    today: NaiveDate,
+) -> Result<(), Error> {
     permissions::require(actor, Action::ManageSecretariat)?;
     if !(1..=60).contains(&term_months) || !(1..=40).contains(&horizon_terms) {
-        return Err(Error::Invalid("a term lasts 1 to 60 months; plan 1 to 40 terms ahead".into()));
+        return Err(Error::Invalid(
+            "a term lasts 1 to 60 months; plan 1 to 40 terms ahead".into(),
+        ));
     }
     db::write_tx(conn, |conn| {
         let mut s = settings(conn)?;
@@ -163,21 +231,40 @@ pub fn update_settings(conn: &mut DbConn, actor: &Actor, term_months: i32, paire
         s.paired = paired;
         s.horizon_terms = horizon_terms;
         save_settings(conn, &s)?;
-        audit::record(conn, Some(actor.id()), "secretariat.settings_changed", Subject { kind: "secretariat_plan", id: None },
-            json!({ "term_months": term_months, "paired": paired, "horizon_terms": horizon_terms }))?;
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "secretariat.settings_changed",
+            Subject {
+                kind: "secretariat_plan",
+                id: None,
+            },
+            json!({ "term_months": term_months, "paired": paired, "horizon_terms": horizon_terms }),
+        )?;
         replan_in_tx(conn, today).map(drop)
     })
 }
 
 /// An organisation asks not to hold the secretariat (or withdraws that request).
-pub fn set_opt_out(conn: &mut DbConn, actor: &Actor, organisation_id: i64, opt_out: bool, today: NaiveDate) -> Result<(), Error> {
+pub fn set_opt_out(
+    conn: &mut DbConn,
+    actor: &Actor,
+    organisation_id: i64,
+    opt_out: bool,
+    today: NaiveDate,
+) -> Result<(), Error> {
     permissions::require(actor, Action::ManageSecretariat)?;
     db::write_tx(conn, |conn| {
         diesel::update(organisations::table.find(organisation_id))
             .set(organisations::secretariat_opt_out.eq(opt_out))
             .execute(conn)?;
-        audit::record(conn, Some(actor.id()), "secretariat.opt_out_changed", Subject::new("organisation", organisation_id),
-            json!({ "opt_out": opt_out }))?;
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "secretariat.opt_out_changed",
+            Subject::new("organisation", organisation_id),
+            json!({ "opt_out": opt_out }),
+        )?;
         replan_in_tx(conn, today).map(drop)
     })
 }
@@ -185,7 +272,10 @@ pub fn set_opt_out(conn: &mut DbConn, actor: &Actor, organisation_id: i64, opt_o
 fn future_term(conn: &mut DbConn, id: i64, today: NaiveDate) -> Result<Term, Error> {
     let t = term(conn, id)?;
     if t.starts_on <= today {
-        return Err(Error::Invalid("past and current terms are never rewritten; use interim cover for the current term".into()));
+        return Err(Error::Invalid(
+            "past and current terms are never rewritten; use interim cover for the current term"
+                .into(),
+        ));
     }
     Ok(t)
 }
@@ -204,11 +294,22 @@ fn set_holders(conn: &mut DbConn, id: i64, holders: Holders, note: &str) -> Resu
 
 fn require_reason(reason: &str) -> Result<&str, Error> {
     let r = reason.trim();
-    if r.is_empty() { Err(Error::Invalid("give the reason for this change".into())) } else { Ok(r) }
+    if r.is_empty() {
+        Err(Error::Invalid("give the reason for this change".into()))
+    } else {
+        Ok(r)
+    }
 }
 
 /// Swaps the holders of two future terms; both are pinned from then on.
-pub fn swap(conn: &mut DbConn, actor: &Actor, a: i64, b: i64, reason: &str, today: NaiveDate) -> Result<(), Error> {
+pub fn swap(
+    conn: &mut DbConn,
+    actor: &Actor,
+    a: i64,
+    b: i64,
+    reason: &str,
+    today: NaiveDate,
+) -> Result<(), Error> {
     permissions::require(actor, Action::ManageSecretariat)?;
     let reason = require_reason(reason)?;
     if a == b {
@@ -218,8 +319,13 @@ pub fn swap(conn: &mut DbConn, actor: &Actor, a: i64, b: i64, reason: &str, toda
         let (ta, tb) = (future_term(conn, a, today)?, future_term(conn, b, today)?);
         set_holders(conn, ta.id, tb.holders(), &format!("swapped: {reason}"))?;
         set_holders(conn, tb.id, ta.holders(), &format!("swapped: {reason}"))?;
-        audit::record(conn, Some(actor.id()), "secretariat.terms_swapped", Subject::new("secretariat_term", ta.id),
-            json!({ "term_a": ta.starts_on, "term_b": tb.starts_on, "reason": reason }))?;
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "secretariat.terms_swapped",
+            Subject::new("secretariat_term", ta.id),
+            json!({ "term_a": ta.starts_on, "term_b": tb.starts_on, "reason": reason }),
+        )?;
         replan_in_tx(conn, today).map(drop)
     })
 }
@@ -228,13 +334,26 @@ fn eligible(conn: &mut DbConn, organisation_id: i64, side: Side) -> Result<(), E
     let c = candidates(conn)?;
     match c.iter().find(|c| c.id == organisation_id) {
         Some(c) if c.side == side => Ok(()),
-        Some(_) => Err(Error::Invalid(format!("this organisation is not on the {} side", side.label().to_lowercase()))),
-        None => Err(Error::Invalid("only full members that have not opted out can hold the secretariat".into())),
+        Some(_) => Err(Error::Invalid(format!(
+            "this organisation is not on the {} side",
+            side.label().to_lowercase()
+        ))),
+        None => Err(Error::Invalid(
+            "only full members that have not opted out can hold the secretariat".into(),
+        )),
     }
 }
 
 /// Puts another organisation in one side's seat for a future term.
-pub fn replace_holder(conn: &mut DbConn, actor: &Actor, term_id: i64, side: Side, organisation_id: i64, reason: &str, today: NaiveDate) -> Result<(), Error> {
+pub fn replace_holder(
+    conn: &mut DbConn,
+    actor: &Actor,
+    term_id: i64,
+    side: Side,
+    organisation_id: i64,
+    reason: &str,
+    today: NaiveDate,
+) -> Result<(), Error> {
     permissions::require(actor, Action::ManageSecretariat)?;
     let reason = require_reason(reason)?;
     db::write_tx(conn, |conn| {
@@ -244,8 +363,13 @@ pub fn replace_holder(conn: &mut DbConn, actor: &Actor, term_id: i64, side: Side
         let before = holders.get(side);
         holders.set(side, Some(organisation_id));
         set_holders(conn, t.id, holders, &format!("replaced: {reason}"))?;
-        audit::record(conn, Some(actor.id()), "secretariat.holder_replaced", Subject::new("secretariat_term", t.id),
-            json!({ "term": t.starts_on, "side": side.as_str(), "before": before, "after": organisation_id, "reason": reason }))?;
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "secretariat.holder_replaced",
+            Subject::new("secretariat_term", t.id),
+            json!({ "term": t.starts_on, "side": side.as_str(), "before": before, "after": organisation_id, "reason": reason }),
+        )?;
         replan_in_tx(conn, today).map(drop)
     })
 }
@@ -271,7 +395,10 @@ pub fn add_cover(
             return Err(Error::Invalid("this term is over".into()));
         }
         if starts_on < t.starts_on || ends_on > t.ends_on || ends_on <= starts_on {
-            return Err(Error::Invalid(format!("the cover must lie within the term ({} to {})", t.starts_on, t.ends_on)));
+            return Err(Error::Invalid(format!(
+                "the cover must lie within the term ({} to {})",
+                t.starts_on, t.ends_on
+            )));
         }
         eligible(conn, organisation_id, side)?;
         let id: i64 = diesel::insert_into(secretariat_covers::table)
@@ -287,9 +414,16 @@ pub fn add_cover(
             .returning(secretariat_covers::id)
             .get_result(conn)?;
         // A covered term is no longer the rotation's to replan.
-        diesel::update(secretariat_terms::table.find(term_id)).set(secretariat_terms::pinned.eq(true)).execute(conn)?;
-        audit::record(conn, Some(actor.id()), "secretariat.cover_added", Subject::new("secretariat_cover", id),
-            json!({ "term": t.starts_on, "side": side.as_str(), "organisation_id": organisation_id, "from": starts_on, "until": ends_on, "reason": reason }))
+        diesel::update(secretariat_terms::table.find(term_id))
+            .set(secretariat_terms::pinned.eq(true))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "secretariat.cover_added",
+            Subject::new("secretariat_cover", id),
+            json!({ "term": t.starts_on, "side": side.as_str(), "organisation_id": organisation_id, "from": starts_on, "until": ends_on, "reason": reason }),
+        )
     })
 }
 
@@ -321,13 +455,24 @@ pub fn holders_on(conn: &mut DbConn, day: NaiveDate) -> Result<Option<(Term, Vec
         .filter(organisations::status.eq("full"))
         .select(organisations::id)
         .load(conn)?;
-    Ok(Some((t, ids.into_iter().filter(|id| still_full.contains(id)).collect())))
+    Ok(Some((
+        t,
+        ids.into_iter()
+            .filter(|id| still_full.contains(id))
+            .collect(),
+    )))
 }
 
 /// Whether the person's organisation holds the secretariat on `day`, and whether any term is
 /// running at all (before the rotation starts, administrators act for the secretariat).
-pub fn standing_of(conn: &mut DbConn, person_id: i64, day: NaiveDate) -> Result<(bool, bool), Error> {
-    let Some((_, holders)) = holders_on(conn, day)? else { return Ok((false, false)) };
+pub fn standing_of(
+    conn: &mut DbConn,
+    person_id: i64,
+    day: NaiveDate,
+) -> Result<(bool, bool), Error> {
+    let Some((_, holders)) = holders_on(conn, day)? else {
+        return Ok((false, false));
+    };
     let organisation: Option<i64> = affiliations::table
         .inner_join(people::table)
         .filter(affiliations::person_id.eq(person_id))

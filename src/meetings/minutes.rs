@@ -1,0 +1,386 @@
+//! Minutes: a draft, a comment period for members, approval (at the next meeting or by the
+//! secretariat after the comment deadline); approved minutes never change, corrections are
+//! addenda. And the action items a meeting decides.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde_json::json;
+
+use super::agenda;
+use super::model::{ActionItem, Addendum, MinuteComment, Minutes};
+use super::rules::Status;
+use super::store::{self, get, require_manage};
+use crate::audit::{self, Subject};
+use crate::auth::permissions::{self, Action, Actor};
+use crate::db::schema::{action_items, minute_addenda, minute_comments, minutes};
+use crate::db::{self, DbConn};
+use crate::error::Error;
+
+pub fn of_meeting(conn: &mut DbConn, meeting_id: i64) -> Result<Option<Minutes>, Error> {
+    Ok(minutes::table
+        .filter(minutes::meeting_id.eq(meeting_id))
+        .select(Minutes::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The draft begins with a section per agenda item: discussion and decisions.
+fn skeleton(conn: &mut DbConn, meeting_id: i64) -> Result<String, Error> {
+    let items = match agenda::latest_published(conn, meeting_id)? {
+        Some((_, items)) => items,
+        None => agenda::items(conn, meeting_id)?,
+    };
+    let mut body = String::new();
+    for (n, item) in items.iter().enumerate() {
+        let marker = if item.confidential {
+            " (confidential)"
+        } else {
+            ""
+        };
+        body.push_str(&format!(
+            "## {}. {}{marker}\n\n**Discussion.** \n\n**Decisions.** \n\n",
+            n + 1,
+            item.title
+        ));
+    }
+    Ok(body)
+}
+
+/// Starts the minutes of a held meeting, or saves the draft's new text.
+pub fn save_draft(
+    conn: &mut DbConn,
+    actor: &Actor,
+    meeting_id: i64,
+    body: Option<&str>,
+) -> Result<Minutes, Error> {
+    db::write_tx(conn, |conn| {
+        let m = get(conn, meeting_id)?;
+        require_manage(actor, &m)?;
+        if store::status_of(&m) != Status::Held && store::status_of(&m) != Status::MinutesApproved {
+            return Err(Error::Invalid(
+                "minutes are written once the meeting has been held (mark it as held first)".into(),
+            ));
+        }
+        match of_meeting(conn, meeting_id)? {
+            Some(existing) if existing.status == "approved" => Err(Error::Invalid(
+                "approved minutes never change; add an addendum instead".into(),
+            )),
+            Some(existing) => {
+                let text = body.unwrap_or(&existing.body);
+                diesel::update(minutes::table.find(existing.id))
+                    .set((minutes::body.eq(text), minutes::updated_at.eq(db::now())))
+                    .execute(conn)?;
+                audit::record(
+                    conn,
+                    Some(actor.id()),
+                    "minutes.edited",
+                    Subject::new("meeting", meeting_id),
+                    json!({ "length": text.len() }),
+                )?;
+                Ok(minutes::table
+                    .find(existing.id)
+                    .select(Minutes::as_select())
+                    .first(conn)?)
+            }
+            None => {
+                let text = match body {
+                    Some(b) => b.to_owned(),
+                    None => skeleton(conn, meeting_id)?,
+                };
+                diesel::insert_into(minutes::table)
+                    .values((
+                        minutes::meeting_id.eq(meeting_id),
+                        minutes::body.eq(&text),
+                        minutes::status.eq("draft"),
+                        minutes::updated_at.eq(db::now()),
+                    ))
+                    .execute(conn)?;
+                audit::record(
+                    conn,
+                    Some(actor.id()),
+                    "minutes.started",
+                    Subject::new("meeting", meeting_id),
+                    json!({}),
+                )?;
+                of_meeting(conn, meeting_id)?.ok_or(Error::NotFound)
+            }
+        }
+    })
+}
+
+/// Opens the draft to the members' comments until `deadline`.
+pub fn open_comments(
+    conn: &mut DbConn,
+    actor: &Actor,
+    meeting_id: i64,
+    deadline: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), Error> {
+    if deadline <= today {
+        return Err(Error::Invalid(
+            "the comment deadline must be in the future".into(),
+        ));
+    }
+    db::write_tx(conn, |conn| {
+        let m = get(conn, meeting_id)?;
+        require_manage(actor, &m)?;
+        let draft = of_meeting(conn, meeting_id)?
+            .ok_or_else(|| Error::Invalid("write the draft first".into()))?;
+        if draft.status == "approved" {
+            return Err(Error::Invalid("these minutes are already approved".into()));
+        }
+        diesel::update(minutes::table.find(draft.id))
+            .set((
+                minutes::status.eq("in_comment"),
+                minutes::comment_deadline.eq(Some(deadline)),
+                minutes::updated_at.eq(db::now()),
+            ))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "minutes.comments_opened",
+            Subject::new("meeting", meeting_id),
+            json!({ "deadline": deadline }),
+        )
+    })
+}
+
+pub fn comment(
+    conn: &mut DbConn,
+    actor: &Actor,
+    meeting_id: i64,
+    body: &str,
+    today: NaiveDate,
+) -> Result<(), Error> {
+    permissions::require(actor, Action::ViewDirectory)?;
+    if body.trim().is_empty() {
+        return Err(Error::Invalid("write your comment".into()));
+    }
+    db::write_tx(conn, |conn| {
+        let draft = of_meeting(conn, meeting_id)?.ok_or(Error::NotFound)?;
+        let open =
+            draft.status == "in_comment" && draft.comment_deadline.is_some_and(|d| today <= d);
+        if !open {
+            return Err(Error::Invalid(
+                "these minutes are not open for comments".into(),
+            ));
+        }
+        diesel::insert_into(minute_comments::table)
+            .values((
+                minute_comments::minutes_id.eq(draft.id),
+                minute_comments::person_id.eq(actor.id()),
+                minute_comments::body.eq(body.trim()),
+                minute_comments::created_at.eq(db::now()),
+            ))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "minutes.commented",
+            Subject::new("meeting", meeting_id),
+            json!({}),
+        )
+    })
+}
+
+pub fn comments(conn: &mut DbConn, minutes_id: i64) -> Result<Vec<MinuteComment>, Error> {
+    Ok(minute_comments::table
+        .filter(minute_comments::minutes_id.eq(minutes_id))
+        .order(minute_comments::created_at)
+        .select(MinuteComment::as_select())
+        .load(conn)?)
+}
+
+/// Approves the minutes: at a later meeting (say which in the note), or by the secretariat once
+/// the comment deadline has passed. The meeting's status follows.
+pub fn approve(
+    conn: &mut DbConn,
+    actor: &Actor,
+    meeting_id: i64,
+    note: &str,
+    today: NaiveDate,
+) -> Result<(), Error> {
+    db::write_tx(conn, |conn| {
+        let m = get(conn, meeting_id)?;
+        require_manage(actor, &m)?;
+        let draft = of_meeting(conn, meeting_id)?
+            .ok_or_else(|| Error::Invalid("there are no minutes to approve".into()))?;
+        if draft.status == "approved" {
+            return Err(Error::Conflict("these minutes are already approved".into()));
+        }
+        let deadline_passed = draft.comment_deadline.is_some_and(|d| d < today);
+        if !deadline_passed && note.trim().is_empty() {
+            return Err(Error::Invalid(
+                "before the comment deadline has passed, minutes are approved at a meeting: say which one in the note".into(),
+            ));
+        }
+        diesel::update(minutes::table.find(draft.id))
+            .set((
+                minutes::status.eq("approved"),
+                minutes::approved_at.eq(Some(db::now())),
+                minutes::approved_by.eq(Some(actor.id())),
+                minutes::approval_note.eq(note.trim()),
+            ))
+            .execute(conn)?;
+        store::set_status_in_tx(conn, actor, meeting_id, Status::MinutesApproved, "")?;
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "minutes.approved",
+            Subject::new("meeting", meeting_id),
+            json!({ "note": note.trim() }),
+        )
+    })
+}
+
+pub fn add_addendum(
+    conn: &mut DbConn,
+    actor: &Actor,
+    meeting_id: i64,
+    body: &str,
+) -> Result<(), Error> {
+    if body.trim().is_empty() {
+        return Err(Error::Invalid("write the correction".into()));
+    }
+    db::write_tx(conn, |conn| {
+        let m = get(conn, meeting_id)?;
+        require_manage(actor, &m)?;
+        let approved = of_meeting(conn, meeting_id)?
+            .filter(|x| x.status == "approved")
+            .ok_or_else(|| {
+                Error::Invalid("addenda correct approved minutes; a draft is simply edited".into())
+            })?;
+        diesel::insert_into(minute_addenda::table)
+            .values((
+                minute_addenda::minutes_id.eq(approved.id),
+                minute_addenda::body.eq(body.trim()),
+                minute_addenda::created_by.eq(Some(actor.id())),
+                minute_addenda::created_at.eq(db::now()),
+            ))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "minutes.addendum",
+            Subject::new("meeting", meeting_id),
+            json!({ "text": body.trim() }),
+        )
+    })
+}
+
+pub fn addenda(conn: &mut DbConn, minutes_id: i64) -> Result<Vec<Addendum>, Error> {
+    Ok(minute_addenda::table
+        .filter(minute_addenda::minutes_id.eq(minutes_id))
+        .order(minute_addenda::created_at)
+        .select(Addendum::as_select())
+        .load(conn)?)
+}
+
+#[derive(Debug, Clone)]
+pub struct ActionInput {
+    pub title: String,
+    pub owner_organisation_id: Option<i64>,
+    pub owner_person_id: Option<i64>,
+    pub due_on: Option<NaiveDate>,
+}
+
+pub fn add_action(
+    conn: &mut DbConn,
+    actor: &Actor,
+    meeting_id: i64,
+    input: &ActionInput,
+) -> Result<(), Error> {
+    if input.title.trim().is_empty() {
+        return Err(Error::Invalid("an action item needs a title".into()));
+    }
+    if input.owner_organisation_id.is_none() && input.owner_person_id.is_none() {
+        return Err(Error::Invalid(
+            "name who owns the action: an organisation or a person".into(),
+        ));
+    }
+    db::write_tx(conn, |conn| {
+        let m = get(conn, meeting_id)?;
+        require_manage(actor, &m)?;
+        let id: i64 = diesel::insert_into(action_items::table)
+            .values((
+                action_items::meeting_id.eq(meeting_id),
+                action_items::title.eq(input.title.trim()),
+                action_items::owner_organisation_id.eq(input.owner_organisation_id),
+                action_items::owner_person_id.eq(input.owner_person_id),
+                action_items::due_on.eq(input.due_on),
+                action_items::status.eq("open"),
+                action_items::created_at.eq(db::now()),
+                action_items::updated_at.eq(db::now()),
+            ))
+            .returning(action_items::id)
+            .get_result(conn)?;
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "action.added",
+            Subject::new("action_item", id),
+            json!({ "meeting_id": meeting_id, "title": input.title.trim(), "due_on": input.due_on }),
+        )
+    })
+}
+
+/// Closes or reopens an action item: its owner or whoever manages the meeting may.
+pub fn set_action_status(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    status: &str,
+) -> Result<i64, Error> {
+    if !matches!(status, "open" | "done" | "dropped") {
+        return Err(Error::Invalid(format!(
+            "{status:?} is not open, done or dropped"
+        )));
+    }
+    db::write_tx(conn, |conn| {
+        let item: ActionItem = action_items::table
+            .find(id)
+            .select(ActionItem::as_select())
+            .first(conn)?;
+        let m = get(conn, item.meeting_id)?;
+        let owner = item.owner_person_id == Some(actor.id())
+            || item
+                .owner_organisation_id
+                .is_some_and(|o| actor.has(&crate::auth::Role::Member { organisation_id: o }));
+        if !owner {
+            require_manage(actor, &m)?;
+        }
+        diesel::update(action_items::table.find(id))
+            .set((
+                action_items::status.eq(status),
+                action_items::updated_at.eq(db::now()),
+            ))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "action.status_changed",
+            Subject::new("action_item", id),
+            json!({ "status": status }),
+        )?;
+        Ok(item.meeting_id)
+    })
+}
+
+pub fn actions_of_meeting(conn: &mut DbConn, meeting_id: i64) -> Result<Vec<ActionItem>, Error> {
+    Ok(action_items::table
+        .filter(action_items::meeting_id.eq(meeting_id))
+        .order(action_items::id)
+        .select(ActionItem::as_select())
+        .load(conn)?)
+}
+
+/// Every open action item, earliest due first.
+pub fn open_actions(conn: &mut DbConn) -> Result<Vec<ActionItem>, Error> {
+    let mut items: Vec<ActionItem> = action_items::table
+        .filter(action_items::status.eq("open"))
+        .select(ActionItem::as_select())
+        .load(conn)?;
+    items.sort_by_key(|i| (i.due_on.is_none(), i.due_on, i.id));
+    Ok(items)
+}

@@ -1,0 +1,533 @@
+//! Meetings: settings, venues, creating and changing meetings, their status, guests, and who
+//! may see and manage them.
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono_tz::Tz;
+use diesel::prelude::*;
+use serde_json::json;
+
+use super::model::{Guest, Meeting, MeetingSettings, Venue};
+use super::rules::{self, Kind, Status};
+use crate::audit::{self, Subject};
+use crate::auth::permissions::{self, Action, Actor};
+use crate::db::schema::{meeting_guests, meeting_settings, meetings, organisations, venues};
+use crate::db::{self, DbConn};
+use crate::error::Error;
+
+pub fn settings(conn: &mut DbConn) -> Result<MeetingSettings, Error> {
+    Ok(meeting_settings::table
+        .select(MeetingSettings::as_select())
+        .first(conn)
+        .optional()?
+        .unwrap_or_default())
+}
+
+/// The zone meetings are planned in unless a meeting says otherwise.
+pub fn default_zone(conn: &mut DbConn) -> Result<Tz, Error> {
+    let s = settings(conn)?;
+    let name = match s.time_zone {
+        Some(z) => z,
+        None => crate::coalition::get(conn)?
+            .map(|c| c.time_zone)
+            .unwrap_or_else(|| "Europe/Brussels".into()),
+    };
+    crate::coalition::parse_time_zone(&name)
+}
+
+pub fn save_settings(conn: &mut DbConn, actor: &Actor, s: &MeetingSettings) -> Result<(), Error> {
+    permissions::require(actor, Action::ManageMeetings)?;
+    rules::parse_months(&s.plenary_months).map_err(Error::Invalid)?;
+    rules::parse_time(&s.plenary_start).map_err(Error::Invalid)?;
+    rules::parse_time(&s.plenary_end).map_err(Error::Invalid)?;
+    if let Some(z) = &s.time_zone {
+        crate::coalition::parse_time_zone(z)?;
+    }
+    if !(1..=7).contains(&s.plenary_weekday)
+        || !(-1..=5).contains(&s.plenary_week)
+        || s.plenary_week == 0
+    {
+        return Err(Error::Invalid(
+            "choose a weekday and which of them in the month".into(),
+        ));
+    }
+    db::write_tx(conn, |conn| {
+        let values = (
+            meeting_settings::plenary_months.eq(&s.plenary_months),
+            meeting_settings::plenary_weekday.eq(s.plenary_weekday),
+            meeting_settings::plenary_week.eq(s.plenary_week),
+            meeting_settings::plenary_start.eq(&s.plenary_start),
+            meeting_settings::plenary_end.eq(&s.plenary_end),
+            meeting_settings::time_zone.eq(&s.time_zone),
+            meeting_settings::quorum_percent.eq(s.quorum_percent.clamp(0, 100)),
+            meeting_settings::venue_rotation.eq(&s.venue_rotation),
+        );
+        if meeting_settings::table.count().get_result::<i64>(conn)? == 0 {
+            diesel::insert_into(meeting_settings::table)
+                .values((meeting_settings::id.eq(1), values))
+                .execute(conn)?;
+        } else {
+            diesel::update(meeting_settings::table)
+                .set(values)
+                .execute(conn)?;
+        }
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "meetings.settings_changed",
+            Subject {
+                kind: "meeting_settings",
+                id: None,
+            },
+            json!({ "months": s.plenary_months, "weekday": s.plenary_weekday, "week": s.plenary_week,
+                    "start": s.plenary_start, "end": s.plenary_end, "quorum_percent": s.quorum_percent, "venue_rotation": s.venue_rotation }),
+        )
+    })
+}
+
+/// Keeps a venue row for every member that offers its premises, and retires those that no
+/// longer do. Member premises are venues like any other, so meetings can point at them.
+pub(crate) fn sync_member_premises(conn: &mut DbConn) -> Result<(), Error> {
+    let offering: Vec<(i64, String, String)> = organisations::table
+        .filter(organisations::offers_venue.eq(true))
+        .filter(organisations::status.eq_any(["full", "associate"]))
+        .select((
+            organisations::id,
+            organisations::name,
+            organisations::address,
+        ))
+        .load(conn)?;
+    let existing: Vec<Venue> = venues::table
+        .filter(venues::organisation_id.is_not_null())
+        .select(Venue::as_select())
+        .load(conn)?;
+    for (id, name, address) in &offering {
+        match existing.iter().find(|v| v.organisation_id == Some(*id)) {
+            Some(v) if v.active => {}
+            Some(v) => {
+                diesel::update(venues::table.find(v.id))
+                    .set(venues::active.eq(true))
+                    .execute(conn)?;
+            }
+            None => {
+                diesel::insert_into(venues::table)
+                    .values((
+                        venues::name.eq(name),
+                        venues::address.eq(address),
+                        venues::organisation_id.eq(Some(*id)),
+                        venues::active.eq(true),
+                        venues::created_at.eq(db::now()),
+                    ))
+                    .execute(conn)?;
+            }
+        }
+    }
+    for v in existing.iter().filter(|v| {
+        v.active
+            && !offering
+                .iter()
+                .any(|(id, _, _)| Some(*id) == v.organisation_id)
+    }) {
+        diesel::update(venues::table.find(v.id))
+            .set(venues::active.eq(false))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn venues(conn: &mut DbConn) -> Result<Vec<Venue>, Error> {
+    db::write_tx(conn, sync_member_premises)?;
+    Ok(venues::table
+        .order((venues::organisation_id.is_not_null(), venues::name))
+        .select(Venue::as_select())
+        .load(conn)?)
+}
+
+pub fn venue(conn: &mut DbConn, id: i64) -> Result<Venue, Error> {
+    Ok(venues::table
+        .find(id)
+        .select(Venue::as_select())
+        .first(conn)?)
+}
+
+pub fn add_venue(
+    conn: &mut DbConn,
+    actor: &Actor,
+    name: &str,
+    address: &str,
+    notes: &str,
+) -> Result<Venue, Error> {
+    permissions::require(actor, Action::ManageMeetings)?;
+    if name.trim().is_empty() {
+        return Err(Error::Invalid("a venue needs a name".into()));
+    }
+    db::write_tx(conn, |conn| {
+        let id: i64 = diesel::insert_into(venues::table)
+            .values((
+                venues::name.eq(name.trim()),
+                venues::address.eq(address.trim()),
+                venues::notes.eq(notes.trim()),
+                venues::active.eq(true),
+                venues::created_at.eq(db::now()),
+            ))
+            .returning(venues::id)
+            .get_result(conn)?;
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "venue.added",
+            Subject::new("venue", id),
+            json!({ "name": name.trim() }),
+        )?;
+        venue(conn, id)
+    })
+}
+
+pub fn get(conn: &mut DbConn, id: i64) -> Result<Meeting, Error> {
+    Ok(meetings::table
+        .find(id)
+        .select(Meeting::as_select())
+        .first(conn)?)
+}
+
+pub fn kind_of(m: &Meeting) -> Kind {
+    Kind::parse(&m.kind).unwrap_or(Kind::AdHoc)
+}
+
+pub fn status_of(m: &Meeting) -> Status {
+    Status::parse(&m.status).unwrap_or(Status::Planned)
+}
+
+pub fn zone_of(m: &Meeting) -> Tz {
+    m.time_zone.parse().unwrap_or(chrono_tz::UTC)
+}
+
+/// Who manages a meeting: the secretariat; for a working group's meeting, also its convenor.
+pub fn may_manage(actor: &Actor, m: &Meeting) -> bool {
+    match (kind_of(m), m.group_id) {
+        (Kind::WorkingGroup, Some(group_id)) => {
+            permissions::may(actor, Action::ManageWorkingGroup { group_id })
+        }
+        _ => permissions::may(actor, Action::ManageMeetings),
+    }
+}
+
+pub fn require_manage(actor: &Actor, m: &Meeting) -> Result<(), Error> {
+    if may_manage(actor, m) {
+        Ok(())
+    } else {
+        Err(Error::Forbidden)
+    }
+}
+
+/// Public meetings are for everyone; the others for the coalition's members.
+pub fn may_see(actor: Option<&Actor>, m: &Meeting) -> bool {
+    m.visibility == "public"
+        || actor.is_some_and(|a| permissions::may(a, Action::ViewDirectory) || may_manage(a, m))
+}
+
+/// What a person fills in for a meeting.
+#[derive(Debug, Clone)]
+pub struct MeetingInput {
+    pub kind: Kind,
+    pub group_id: Option<i64>,
+    pub title: String,
+    pub date: NaiveDate,
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+    pub time_zone: Option<String>,
+    pub venue_id: Option<i64>,
+    pub online_url: String,
+    pub public: bool,
+    pub media_open: bool,
+    pub media_reason: String,
+}
+
+struct Checked {
+    zone: Tz,
+    starts_at: NaiveDateTime,
+    ends_at: NaiveDateTime,
+}
+
+fn check(conn: &mut DbConn, input: &MeetingInput) -> Result<Checked, Error> {
+    if input.title.trim().is_empty() {
+        return Err(Error::Invalid("a meeting needs a title".into()));
+    }
+    if input.kind == Kind::WorkingGroup && input.group_id.is_none() {
+        return Err(Error::Invalid(
+            "a working-group meeting belongs to a working group: choose it".into(),
+        ));
+    }
+    if let Some(g) = input.group_id {
+        crate::membership::groups::get(conn, g)?;
+    }
+    if input.end <= input.start {
+        return Err(Error::Invalid(
+            "the meeting must end after it starts".into(),
+        ));
+    }
+    if input.media_open && input.media_reason.trim().is_empty() {
+        return Err(Error::Invalid(
+            "meetings are closed to the media unless a reason to open them is given".into(),
+        ));
+    }
+    if !input.online_url.trim().is_empty() && url::Url::parse(input.online_url.trim()).is_err() {
+        return Err(Error::Invalid(
+            "the online link must be a web address (https://…)".into(),
+        ));
+    }
+    if let Some(v) = input.venue_id {
+        venue(conn, v)?;
+    }
+    let zone = match input.time_zone.as_deref().filter(|z| !z.trim().is_empty()) {
+        Some(z) => crate::coalition::parse_time_zone(z)?,
+        None => default_zone(conn)?,
+    };
+    Ok(Checked {
+        zone,
+        starts_at: rules::to_utc(input.date, input.start, zone),
+        ends_at: rules::to_utc(input.date, input.end, zone),
+    })
+}
+
+fn require_input_permission(actor: &Actor, input: &MeetingInput) -> Result<(), Error> {
+    match (input.kind, input.group_id) {
+        (Kind::WorkingGroup, Some(group_id)) => {
+            permissions::require(actor, Action::ManageWorkingGroup { group_id })
+        }
+        _ => permissions::require(actor, Action::ManageMeetings),
+    }
+}
+
+/// Inserts a meeting in the caller's transaction (the year plan uses it too).
+pub(crate) fn insert(
+    conn: &mut DbConn,
+    actor: &Actor,
+    input: &MeetingInput,
+    plan_year: Option<i32>,
+) -> Result<Meeting, Error> {
+    let c = check(conn, input)?;
+    let now = db::now();
+    let uid = format!("{}@roundtable", crate::auth::tokens::random_token(16));
+    let id: i64 = diesel::insert_into(meetings::table)
+        .values((
+            meetings::kind.eq(input.kind.as_str()),
+            meetings::group_id.eq(input.group_id),
+            meetings::title.eq(input.title.trim()),
+            meetings::starts_at.eq(c.starts_at),
+            meetings::ends_at.eq(c.ends_at),
+            meetings::time_zone.eq(c.zone.name()),
+            meetings::venue_id.eq(input.venue_id),
+            meetings::online_url.eq(input.online_url.trim()),
+            meetings::status.eq(Status::Planned.as_str()),
+            meetings::visibility.eq(if input.public { "public" } else { "members" }),
+            meetings::media_open.eq(input.media_open),
+            meetings::media_reason.eq(input.media_reason.trim()),
+            meetings::uid.eq(&uid),
+            meetings::sequence.eq(0),
+            meetings::plan_year.eq(plan_year),
+            meetings::created_at.eq(now),
+            meetings::updated_at.eq(now),
+        ))
+        .returning(meetings::id)
+        .get_result(conn)?;
+    audit::record(
+        conn,
+        Some(actor.id()),
+        "meeting.created",
+        Subject::new("meeting", id),
+        json!({ "kind": input.kind.as_str(), "title": input.title.trim(), "starts_at": c.starts_at, "time_zone": c.zone.name() }),
+    )?;
+    get(conn, id)
+}
+
+pub fn create(conn: &mut DbConn, actor: &Actor, input: &MeetingInput) -> Result<Meeting, Error> {
+    require_input_permission(actor, input)?;
+    db::write_tx(conn, |conn| insert(conn, actor, input, None))
+}
+
+/// Changes a meeting. A change of time or place raises its SEQUENCE, so calendars update it.
+pub fn update(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    input: &MeetingInput,
+) -> Result<Meeting, Error> {
+    db::write_tx(conn, |conn| {
+        let before = get(conn, id)?;
+        require_manage(actor, &before)?;
+        require_input_permission(actor, input)?;
+        if matches!(
+            status_of(&before),
+            Status::Cancelled | Status::MinutesApproved
+        ) {
+            return Err(Error::Invalid(
+                "a cancelled meeting, or one whose minutes are approved, no longer changes".into(),
+            ));
+        }
+        let c = check(conn, input)?;
+        let moved = before.starts_at != c.starts_at
+            || before.ends_at != c.ends_at
+            || before.venue_id != input.venue_id
+            || before.online_url != input.online_url.trim();
+        diesel::update(meetings::table.find(id))
+            .set((
+                meetings::title.eq(input.title.trim()),
+                meetings::starts_at.eq(c.starts_at),
+                meetings::ends_at.eq(c.ends_at),
+                meetings::time_zone.eq(c.zone.name()),
+                meetings::venue_id.eq(input.venue_id),
+                meetings::online_url.eq(input.online_url.trim()),
+                meetings::visibility.eq(if input.public { "public" } else { "members" }),
+                meetings::media_open.eq(input.media_open),
+                meetings::media_reason.eq(input.media_reason.trim()),
+                meetings::sequence.eq(before.sequence + i32::from(moved)),
+                meetings::updated_at.eq(db::now()),
+            ))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "meeting.updated",
+            Subject::new("meeting", id),
+            json!({ "starts_at": c.starts_at, "ends_at": c.ends_at, "venue_id": input.venue_id, "moved": moved }),
+        )?;
+        get(conn, id)
+    })
+}
+
+/// Moves a meeting along its status; cancelling needs a reason. Every change of status raises
+/// the SEQUENCE.
+pub fn set_status(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    to: Status,
+    reason: &str,
+) -> Result<Meeting, Error> {
+    db::write_tx(conn, |conn| set_status_in_tx(conn, actor, id, to, reason))
+}
+
+pub(crate) fn set_status_in_tx(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    to: Status,
+    reason: &str,
+) -> Result<Meeting, Error> {
+    let before = get(conn, id)?;
+    require_manage(actor, &before)?;
+    let from = status_of(&before);
+    rules::check_transition(from, to).map_err(Error::Invalid)?;
+    if to == Status::Cancelled && reason.trim().is_empty() {
+        return Err(Error::Invalid(
+            "give the reason for cancelling the meeting".into(),
+        ));
+    }
+    diesel::update(meetings::table.find(id))
+        .set((
+            meetings::status.eq(to.as_str()),
+            meetings::cancel_reason.eq((to == Status::Cancelled).then(|| reason.trim().to_owned())),
+            meetings::sequence.eq(before.sequence + i32::from(from != to)),
+            meetings::updated_at.eq(db::now()),
+        ))
+        .execute(conn)?;
+    audit::record(
+        conn,
+        Some(actor.id()),
+        "meeting.status_changed",
+        Subject::new("meeting", id),
+        json!({ "from": from.as_str(), "to": to.as_str(), "reason": reason.trim() }),
+    )?;
+    get(conn, id)
+}
+
+/// Meetings starting in [from, until), in time order.
+pub fn between(
+    conn: &mut DbConn,
+    from: NaiveDateTime,
+    until: NaiveDateTime,
+) -> Result<Vec<Meeting>, Error> {
+    Ok(meetings::table
+        .filter(meetings::starts_at.ge(from))
+        .filter(meetings::starts_at.lt(until))
+        .order(meetings::starts_at)
+        .select(Meeting::as_select())
+        .load(conn)?)
+}
+
+pub fn all(conn: &mut DbConn) -> Result<Vec<Meeting>, Error> {
+    Ok(meetings::table
+        .order(meetings::starts_at)
+        .select(Meeting::as_select())
+        .load(conn)?)
+}
+
+pub fn guests(conn: &mut DbConn, meeting_id: i64) -> Result<Vec<Guest>, Error> {
+    Ok(meeting_guests::table
+        .filter(meeting_guests::meeting_id.eq(meeting_id))
+        .order(meeting_guests::name)
+        .select(Guest::as_select())
+        .load(conn)?)
+}
+
+pub fn add_guest(
+    conn: &mut DbConn,
+    actor: &Actor,
+    meeting_id: i64,
+    name: &str,
+    email: &str,
+    affiliation: &str,
+) -> Result<(), Error> {
+    let email = email.trim().to_lowercase();
+    if name.trim().is_empty() || !validator::ValidateEmail::validate_email(&email) {
+        return Err(Error::Invalid(
+            "a guest needs a name and a valid email".into(),
+        ));
+    }
+    db::write_tx(conn, |conn| {
+        let m = get(conn, meeting_id)?;
+        require_manage(actor, &m)?;
+        let id: i64 = diesel::insert_into(meeting_guests::table)
+            .values((
+                meeting_guests::meeting_id.eq(meeting_id),
+                meeting_guests::name.eq(name.trim()),
+                meeting_guests::email.eq(&email),
+                meeting_guests::affiliation.eq(affiliation.trim()),
+            ))
+            .returning(meeting_guests::id)
+            .get_result(conn)?;
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "meeting.guest_invited",
+            Subject::new("meeting", meeting_id),
+            json!({ "guest_id": id, "name": name.trim(), "email": email }),
+        )
+    })
+}
+
+pub fn set_guest_attended(
+    conn: &mut DbConn,
+    actor: &Actor,
+    guest_id: i64,
+    attended: bool,
+) -> Result<(), Error> {
+    db::write_tx(conn, |conn| {
+        let g: Guest = meeting_guests::table
+            .find(guest_id)
+            .select(Guest::as_select())
+            .first(conn)?;
+        let m = get(conn, g.meeting_id)?;
+        require_manage(actor, &m)?;
+        diesel::update(meeting_guests::table.find(guest_id))
+            .set(meeting_guests::attended.eq(Some(attended)))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "meeting.guest_attendance",
+            Subject::new("meeting", m.id),
+            json!({ "guest_id": guest_id, "attended": attended }),
+        )
+    })
+}
