@@ -550,14 +550,14 @@ DTSTART;TZID=Europe/Vienna:20270120T100000\r\nDTEND;TZID=Europe/Vienna:20270120T
     #[test]
     fn a_malformed_file_names_its_line() {
         let broken = "BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:x\nthis line is not ical\nEND:VEVENT\nEND:VCALENDAR\n";
-        assert_eq!(parse_str(broken).map(|_| ()).unwrap_err().line, 5);
+        assert_eq!(parse_str(broken).map(|_| ()).expect_err("refused").line, 5);
         let unclosed =
             "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:x\nDTSTART;VALUE=DATE:20270101\nEND:VCALENDAR\n";
-        let e = parse_str(unclosed).map(|_| ()).unwrap_err();
+        let e = parse_str(unclosed).map(|_| ()).expect_err("refused");
         assert_eq!(e.line, 5);
         assert!(e.message.contains("closes BEGIN:VEVENT"), "{e}");
         let bad_date = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:x\nSUMMARY:s\nDTSTART;VALUE=DATE:2027-01-01\nEND:VEVENT\nEND:VCALENDAR\n";
-        let e = parse_str(bad_date).map(|_| ()).unwrap_err();
+        let e = parse_str(bad_date).map(|_| ()).expect_err("refused");
         assert_eq!(e.line, 5, "{e}");
         assert!(parse_str("").is_err());
         assert!(parse_str("hello").is_err());

@@ -12,4 +12,7 @@ pub mod model;
 pub mod plan;
 pub mod rules;
 pub mod store;
+pub mod web;
+
+pub use web::when as web_when;
 pub mod windows_zones;

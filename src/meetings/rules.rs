@@ -248,9 +248,9 @@ pub fn quorum_needed(full_members: usize, percent: i32) -> usize {
 
 /// The next venue in rotation: the member premises (or neutral venue, when neutral comes first)
 /// used least recently, by name on a tie.
-pub fn next_venue<'a>(
-    choices: &'a [(i64, String, Option<NaiveDate>)],
-) -> Option<&'a (i64, String, Option<NaiveDate>)> {
+pub fn next_venue(
+    choices: &[(i64, String, Option<NaiveDate>)],
+) -> Option<&(i64, String, Option<NaiveDate>)> {
     choices
         .iter()
         .min_by(|a, b| a.2.cmp(&b.2).then(a.1.cmp(&b.1)))

@@ -1,1 +1,482 @@
-//! placeholder
+//! The rotation page, its overrides, and the hand-over page for the incoming secretariat.
+
+use std::collections::HashMap;
+
+use actix_web::{HttpResponse, web};
+use chrono::{Duration, NaiveDate};
+use maud::Markup;
+use roundtable_templates::FormState;
+use roundtable_templates::pages::secretariat as pages;
+use serde::Deserialize;
+
+use super::rules::ServiceRecord;
+use super::store;
+use crate::AppState;
+use crate::auth::permissions::{self, Action};
+use crate::error::Error;
+use crate::membership::rules::Side;
+use crate::web::context::Page;
+use crate::web::{after_action, parse_date, ticked, today};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/secretariat", web::get().to(show))
+        .route("/secretariat/handover", web::get().to(handover))
+        .route("/secretariat/start", web::post().to(start))
+        .route("/secretariat/settings", web::post().to(settings))
+        .route("/secretariat/swap", web::post().to(swap))
+        .route("/secretariat/replace", web::post().to(replace))
+        .route("/secretariat/cover", web::post().to(cover))
+        .route("/secretariat/opt-out/{id}", web::post().to(opt_out));
+}
+
+fn period(start: NaiveDate, end: NaiveDate) -> String {
+    format!(
+        "{} – {}",
+        start.format("%-d %b %Y"),
+        (end - Duration::days(1)).format("%-d %b %Y")
+    )
+}
+
+async fn show(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> {
+    let actor = page.actor()?.clone();
+    permissions::require(&actor, Action::ViewDirectory)?;
+    let today = today();
+    let (settings, terms, covers, candidates, names, running) = state
+        .db(move |conn| {
+            store::replan(conn, today)?;
+            let names: HashMap<i64, (String, bool)> = crate::membership::directory::all(conn)?
+                .into_iter()
+                .map(|e| {
+                    (
+                        e.organisation.id,
+                        (e.organisation.name, e.organisation.secretariat_opt_out),
+                    )
+                })
+                .collect();
+            Ok((
+                store::settings(conn)?,
+                store::terms(conn)?,
+                store::covers(conn)?,
+                store::candidates(conn)?,
+                names,
+                store::holders_on(conn, today)?,
+            ))
+        })
+        .await?;
+    let name = |id: Option<i64>| {
+        id.and_then(|i| names.get(&i).map(|n| n.0.clone()))
+            .unwrap_or_else(|| "—".into())
+    };
+    let mut why = Vec::new();
+    // Explain the order: who served last, and who has not served yet, per side.
+    let mut record = ServiceRecord::default();
+    for t in terms.iter().filter(|t| t.starts_on <= today) {
+        record.served(&t.holders(), t.starts_on);
+    }
+    for side in [Side::CivilSociety, Side::Governmental] {
+        let mut queue: Vec<_> = candidates.iter().filter(|c| c.side == side).collect();
+        queue.sort_by(|a, b| {
+            record
+                .last_served(a.id)
+                .cmp(&record.last_served(b.id))
+                .then(a.admitted_on.cmp(&b.admitted_on))
+                .then(a.name.cmp(&b.name))
+        });
+        let order: Vec<String> = queue
+            .iter()
+            .map(|c| match record.last_served(c.id) {
+                Some(d) => format!("{} (last served from {})", c.name, d.format("%b %Y")),
+                None => format!(
+                    "{} (not yet served; member since {})",
+                    c.name, c.admitted_on
+                ),
+            })
+            .collect();
+        if !order.is_empty() {
+            why.push(format!(
+                "{} side, next first: {}",
+                side.label(),
+                order.join(", ")
+            ));
+        }
+    }
+    why.push("Least recently served first, then earlier admission, then name; nobody serves twice before everyone of their side has served.".into());
+    let future: Vec<(String, String)> = terms
+        .iter()
+        .filter(|t| t.starts_on > today)
+        .map(|t| (t.id.to_string(), period(t.starts_on, t.ends_on)))
+        .collect();
+    let current_and_future: Vec<(String, String)> = terms
+        .iter()
+        .filter(|t| t.ends_on > today)
+        .map(|t| (t.id.to_string(), period(t.starts_on, t.ends_on)))
+        .collect();
+    let options = |side: Side| -> Vec<(String, String)> {
+        candidates
+            .iter()
+            .filter(|c| c.side == side)
+            .map(|c| (c.id.to_string(), c.name.clone()))
+            .collect()
+    };
+    let mut settings_form = FormState::default();
+    settings_form
+        .values
+        .insert("term_months".into(), settings.term_months.to_string());
+    settings_form
+        .values
+        .insert("horizon_terms".into(), settings.horizon_terms.to_string());
+    if settings.paired {
+        settings_form.values.insert("paired".into(), "on".into());
+    }
+    let mut opt_outs: Vec<(i64, String, bool)> = names
+        .iter()
+        .filter(|(id, _)| candidates.iter().any(|c| c.id == **id) || names[id].1)
+        .map(|(id, (n, out))| (*id, n.clone(), *out))
+        .collect();
+    opt_outs.sort_by(|a, b| a.1.cmp(&b.1));
+    let view = pages::RotationView {
+        started: settings.first_term_starts.is_some(),
+        current: running.as_ref().map(|(t, holders)| {
+            let held: Vec<String> = holders.iter().map(|h| name(Some(*h))).collect();
+            format!(
+                "{}: {}",
+                period(t.starts_on, t.ends_on),
+                if held.is_empty() {
+                    "nobody eligible holds it".into()
+                } else {
+                    held.join(" and ")
+                }
+            )
+        }),
+        why,
+        terms: terms
+            .iter()
+            .map(|t| pages::TermRow {
+                id: t.id,
+                period: period(t.starts_on, t.ends_on),
+                civil_society: name(t.civil_society_org),
+                governmental: name(t.governmental_org),
+                state: if t.ends_on <= today {
+                    "past"
+                } else if t.starts_on <= today {
+                    "current"
+                } else {
+                    "planned"
+                }
+                .into(),
+                note: t.note.clone(),
+            })
+            .collect(),
+        covers: covers
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} covers the {} seat from {} to {}: {}",
+                    name(Some(c.organisation_id)),
+                    c.side.replace('_', " "),
+                    c.starts_on,
+                    c.ends_on,
+                    c.reason
+                )
+            })
+            .collect(),
+        can_manage: permissions::may(&actor, Action::ManageSecretariat),
+        future_terms: future,
+        current_and_future,
+        candidates_civil: options(Side::CivilSociety),
+        candidates_gov: options(Side::Governmental),
+        settings: settings_form,
+        opt_outs,
+        today: today.to_string(),
+    };
+    Ok(pages::rotation(&page.chrome(), &view))
+}
+
+async fn handover(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> {
+    let actor = page.actor()?.clone();
+    permissions::require(&actor, Action::ViewDirectory)?;
+    let today = today();
+    let data = state
+        .db(move |conn| {
+            let terms = store::terms(conn)?;
+            let incoming = terms.iter().find(|t| t.starts_on > today).cloned();
+            let names: HashMap<i64, String> = crate::membership::directory::all(conn)?
+                .into_iter()
+                .map(|e| (e.organisation.id, e.organisation.name))
+                .collect();
+            let actions = crate::meetings::minutes::open_actions(conn)?;
+            let mut action_rows = Vec::new();
+            for a in actions {
+                let meeting = crate::meetings::store::get(conn, a.meeting_id)?;
+                let owner = match (a.owner_person_id, a.owner_organisation_id) {
+                    (Some(p), _) => crate::auth::store::find(conn, p)?.name,
+                    (None, Some(o)) => names.get(&o).cloned().unwrap_or_default(),
+                    _ => "—".into(),
+                };
+                action_rows.push((
+                    a.title,
+                    owner,
+                    a.due_on.map(|d| d.to_string()).unwrap_or_default(),
+                    meeting.title,
+                ));
+            }
+            let now = crate::db::now();
+            let meetings = crate::meetings::store::between(conn, now, now + Duration::days(200))?;
+            let mut business = Vec::new();
+            let waiting = crate::membership::admission::queue(conn)?.len();
+            if waiting > 0 {
+                business.push((
+                    format!("{waiting} membership application(s) to decide"),
+                    "/admission".to_owned(),
+                ));
+            }
+            if let Some(v) = crate::membership::mou::current(conn)? {
+                let unsigned = crate::membership::mou::signature_status(conn, v.id)?
+                    .iter()
+                    .filter(|(_, s)| s.is_none())
+                    .count();
+                if unsigned > 0 {
+                    business.push((
+                        format!("{unsigned} member(s) yet to sign the memorandum"),
+                        "/memorandum".to_owned(),
+                    ));
+                }
+            }
+            let drafts = meetings.iter().filter(|m| m.status == "held").count();
+            if drafts > 0 {
+                business.push((
+                    format!("{drafts} held meeting(s) whose minutes are not approved"),
+                    "/meetings".to_owned(),
+                ));
+            }
+            Ok((incoming, names, action_rows, meetings, business))
+        })
+        .await?;
+    let (incoming, names, actions, meetings, business) = data;
+    let name = |id: Option<i64>| id.and_then(|i| names.get(&i).cloned());
+    let view = pages::HandoverView {
+        incoming: match incoming {
+            Some(t) => {
+                let holders: Vec<String> = [name(t.civil_society_org), name(t.governmental_org)]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                format!(
+                    "From {}, the secretariat passes to {}.",
+                    t.starts_on.format("%-d %B %Y"),
+                    holders.join(" and ")
+                )
+            }
+            None => "No next term is planned yet.".into(),
+        },
+        actions,
+        meetings: meetings
+            .iter()
+            .filter(|m| crate::meetings::store::may_see(Some(&actor), m))
+            .map(|m| {
+                (
+                    m.id,
+                    m.title.clone(),
+                    crate::meetings::web_when(m),
+                    crate::meetings::store::status_of(m).label().to_owned(),
+                )
+            })
+            .collect(),
+        open_business: business,
+    };
+    Ok(pages::handover(&page.chrome(), &view))
+}
+
+#[derive(Deserialize)]
+struct StartForm {
+    first_term_starts: String,
+}
+
+async fn start(
+    page: Page,
+    state: web::Data<AppState>,
+    form: web::Form<StartForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let result = match parse_date(&form.first_term_starts, "first term") {
+        Ok(d) => {
+            state
+                .db(move |conn| store::start_rotation(conn, &actor, d, today()))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    after_action(&page, result, "/secretariat", "The rotation has started.")
+}
+
+#[derive(Deserialize)]
+struct SettingsForm {
+    term_months: i32,
+    horizon_terms: i32,
+    paired: Option<String>,
+}
+
+async fn settings(
+    page: Page,
+    state: web::Data<AppState>,
+    form: web::Form<SettingsForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let f = form.into_inner();
+    let paired = ticked(&f.paired);
+    let result = state
+        .db(move |conn| {
+            store::update_settings(
+                conn,
+                &actor,
+                f.term_months,
+                paired,
+                f.horizon_terms,
+                today(),
+            )
+        })
+        .await;
+    after_action(
+        &page,
+        result,
+        "/secretariat",
+        "The settings are saved; future terms are planned again.",
+    )
+}
+
+#[derive(Deserialize)]
+struct SwapForm {
+    term_a: i64,
+    term_b: i64,
+    reason: String,
+}
+
+async fn swap(
+    page: Page,
+    state: web::Data<AppState>,
+    form: web::Form<SwapForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let f = form.into_inner();
+    let result = state
+        .db(move |conn| store::swap(conn, &actor, f.term_a, f.term_b, &f.reason, today()))
+        .await;
+    after_action(&page, result, "/secretariat", "The two terms are swapped.")
+}
+
+#[derive(Deserialize)]
+struct ReplaceForm {
+    term_id: i64,
+    side: String,
+    organisation_id: i64,
+    reason: String,
+}
+
+async fn replace(
+    page: Page,
+    state: web::Data<AppState>,
+    form: web::Form<ReplaceForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let f = form.into_inner();
+    let result = match Side::parse(&f.side) {
+        Some(side) => {
+            state
+                .db(move |conn| {
+                    store::replace_holder(
+                        conn,
+                        &actor,
+                        f.term_id,
+                        side,
+                        f.organisation_id,
+                        &f.reason,
+                        today(),
+                    )
+                })
+                .await
+        }
+        None => Err(Error::Invalid("choose the seat".into())),
+    };
+    after_action(
+        &page,
+        result,
+        "/secretariat",
+        "The holder is replaced for that term.",
+    )
+}
+
+#[derive(Deserialize)]
+struct CoverForm {
+    term_id: i64,
+    side: String,
+    organisation_id: i64,
+    starts_on: String,
+    ends_on: String,
+    reason: String,
+}
+
+async fn cover(
+    page: Page,
+    state: web::Data<AppState>,
+    form: web::Form<CoverForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let f = form.into_inner();
+    let parsed = (
+        Side::parse(&f.side),
+        parse_date(&f.starts_on, "from"),
+        parse_date(&f.ends_on, "until"),
+    );
+    let result = match parsed {
+        (Some(side), Ok(from), Ok(until)) => {
+            state
+                .db(move |conn| {
+                    store::add_cover(
+                        conn,
+                        &actor,
+                        f.term_id,
+                        side,
+                        f.organisation_id,
+                        from,
+                        until,
+                        &f.reason,
+                        today(),
+                    )
+                })
+                .await
+        }
+        (None, _, _) => Err(Error::Invalid("choose the seat".into())),
+        (_, Err(e), _) | (_, _, Err(e)) => Err(e),
+    };
+    after_action(
+        &page,
+        result,
+        "/secretariat",
+        "The interim cover is recorded.",
+    )
+}
+
+#[derive(Deserialize)]
+struct OptOutForm {
+    opt_out: String,
+}
+
+async fn opt_out(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<OptOutForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let id = id.into_inner();
+    let out = form.opt_out == "yes";
+    let result = state
+        .db(move |conn| store::set_opt_out(conn, &actor, id, out, today()))
+        .await;
+    after_action(
+        &page,
+        result,
+        "/secretariat",
+        "Saved; future terms are planned again.",
+    )
+}

@@ -19,6 +19,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     shell::routes(cfg);
     crate::auth::web::routes(cfg);
     crate::membership::web::routes(cfg);
+    crate::secretariat::web::routes(cfg);
+    crate::meetings::web::routes(cfg);
     cfg.service(
         web::scope("/api/v1")
             .configure(crate::auth::api::routes)

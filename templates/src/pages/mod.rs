@@ -5,4 +5,6 @@ pub mod audit;
 pub mod auth;
 pub mod dashboard;
 pub mod errors;
+pub mod meetings;
 pub mod membership;
+pub mod secretariat;

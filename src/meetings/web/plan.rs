@@ -1,0 +1,352 @@
+//! The year plan page: the rule, the preview, confirming, venues, and the calendars to plan
+//! around (uploaded as .ics files).
+
+use actix_multipart::Multipart;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use chrono::Datelike;
+use futures_util::StreamExt;
+use roundtable_templates::FormState;
+use roundtable_templates::pages::meetings::plan as pages;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::permissions::{self, Action};
+use crate::error::Error;
+use crate::meetings::model::MeetingSettings;
+use crate::meetings::{dates, plan, rules, store};
+use crate::web::context::Page;
+use crate::web::{after_action, html, ticked, today};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/meetings/plan", web::get().to(show))
+        .route("/meetings/plan/rule", web::post().to(save_rule))
+        .route("/meetings/plan/confirm", web::post().to(confirm))
+        .route("/venues", web::post().to(add_venue))
+        .route("/meetings/calendars", web::post().to(import_calendar))
+        .route(
+            "/meetings/calendars/{id}/remove",
+            web::post().to(remove_calendar),
+        );
+}
+
+/// The largest calendar file accepted (a large Google export is about 3 MB).
+const MAX_CALENDAR_BYTES: usize = 16 * 1024 * 1024;
+
+#[derive(Deserialize)]
+struct YearQuery {
+    year: Option<i32>,
+}
+
+async fn render(
+    page: &Page,
+    state: &web::Data<AppState>,
+    year: i32,
+    report: Option<String>,
+    status: StatusCode,
+) -> Result<HttpResponse, Error> {
+    permissions::require(page.actor()?, Action::ManageMeetings)?;
+    let (proposals, settings, venues, imports) = state
+        .db(move |conn| {
+            Ok((
+                plan::preview(conn, year)?,
+                store::settings(conn)?,
+                store::venues(conn)?,
+                dates::imports(conn)?,
+            ))
+        })
+        .await?;
+    let chrome = page.chrome();
+    let mut rule = FormState::default();
+    for (k, v) in [
+        ("plenary_months", settings.plenary_months.clone()),
+        ("plenary_week", settings.plenary_week.to_string()),
+        ("plenary_weekday", settings.plenary_weekday.to_string()),
+        ("plenary_start", settings.plenary_start.clone()),
+        ("plenary_end", settings.plenary_end.clone()),
+        ("time_zone", settings.time_zone.clone().unwrap_or_default()),
+        ("quorum_percent", settings.quorum_percent.to_string()),
+        ("venue_rotation", settings.venue_rotation.clone()),
+    ] {
+        rule.values.insert(k.into(), v);
+    }
+    let view = pages::PlanView {
+        year,
+        proposals: proposals
+            .iter()
+            .map(|p| pages::ProposalRow {
+                date: p.date.date.format("%a %-d %b %Y").to_string(),
+                time: format!("{} – {}", settings.plenary_start, settings.plenary_end),
+                moved: p
+                    .date
+                    .moved_because
+                    .as_ref()
+                    .map(|why| format!("from {}: {why}", p.date.rule_date.format("%-d %b"))),
+                venue: p
+                    .venue
+                    .as_ref()
+                    .map(|v| v.1.clone())
+                    .unwrap_or_else(|| "no venue yet".into()),
+                existing: p.existing.as_ref().map(|m| (m.id, super::when(m))),
+            })
+            .collect(),
+        rule,
+        weekdays: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+            .iter()
+            .enumerate()
+            .map(|(i, d)| ((i + 1).to_string(), (*d).to_owned()))
+            .collect(),
+        weeks: vec![
+            ("1".into(), "first".into()),
+            ("2".into(), "second".into()),
+            ("3".into(), "third".into()),
+            ("4".into(), "fourth".into()),
+            ("-1".into(), "last".into()),
+        ],
+        rotations: vec![
+            (
+                "member_premises".into(),
+                "rotate among member premises".into(),
+            ),
+            ("neutral_first".into(), "neutral venues first".into()),
+        ],
+        venues: venues
+            .iter()
+            .map(|v| {
+                (
+                    v.name.clone(),
+                    if v.organisation_id.is_some() {
+                        "member premises".into()
+                    } else {
+                        "neutral".into()
+                    },
+                    v.active,
+                )
+            })
+            .collect(),
+        imports: imports
+            .iter()
+            .map(|i| {
+                (
+                    i.id,
+                    i.name.clone(),
+                    format!(
+                        "{} events, {} days, imported {}",
+                        i.events,
+                        i.days,
+                        i.imported_at.format("%Y-%m-%d")
+                    ),
+                )
+            })
+            .collect(),
+        import_action: format!("/meetings/calendars?csrf_token={}", chrome.csrf_token),
+        report,
+    };
+    Ok(html(status, pages::plan(&chrome, &view)))
+}
+
+async fn show(
+    page: Page,
+    state: web::Data<AppState>,
+    query: web::Query<YearQuery>,
+) -> Result<HttpResponse, Error> {
+    let year = query.year.unwrap_or_else(|| today().year() + 1);
+    render(&page, &state, year, None, StatusCode::OK).await
+}
+
+#[derive(Deserialize)]
+struct RuleForm {
+    plenary_months: String,
+    plenary_week: i32,
+    plenary_weekday: i32,
+    plenary_start: String,
+    plenary_end: String,
+    #[serde(default)]
+    time_zone: String,
+    quorum_percent: i32,
+    venue_rotation: String,
+}
+
+async fn save_rule(
+    page: Page,
+    state: web::Data<AppState>,
+    form: web::Form<RuleForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let f = form.into_inner();
+    let months = rules::parse_months(&f.plenary_months)
+        .map(|m| m.iter().map(u32::to_string).collect::<Vec<_>>().join(","));
+    let result = match months {
+        Ok(plenary_months) => {
+            let s = MeetingSettings {
+                id: 1,
+                plenary_months,
+                plenary_weekday: f.plenary_weekday,
+                plenary_week: f.plenary_week,
+                plenary_start: f.plenary_start,
+                plenary_end: f.plenary_end,
+                time_zone: Some(f.time_zone.trim().to_owned()).filter(|z| !z.is_empty()),
+                quorum_percent: f.quorum_percent,
+                venue_rotation: if f.venue_rotation == "neutral_first" {
+                    "neutral_first".into()
+                } else {
+                    "member_premises".into()
+                },
+            };
+            state
+                .db(move |conn| store::save_settings(conn, &actor, &s))
+                .await
+        }
+        Err(e) => Err(Error::Invalid(e)),
+    };
+    after_action(&page, result, "/meetings/plan", "The rule is saved.")
+}
+
+#[derive(Deserialize)]
+struct ConfirmForm {
+    year: i32,
+    move_planned: Option<String>,
+}
+
+async fn confirm(
+    page: Page,
+    state: web::Data<AppState>,
+    form: web::Form<ConfirmForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let year = form.year;
+    let move_planned = ticked(&form.move_planned);
+    let result = state
+        .db(move |conn| plan::confirm(conn, &actor, year, move_planned))
+        .await;
+    let message = match &result {
+        Ok((created, moved)) => {
+            format!("{created} plenaries added to the calendar for {year}; {moved} moved.")
+        }
+        Err(_) => String::new(),
+    };
+    after_action(
+        &page,
+        result,
+        &format!("/meetings/plan?year={year}"),
+        &message,
+    )
+}
+
+#[derive(Deserialize)]
+struct VenueForm {
+    name: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    notes: String,
+}
+
+async fn add_venue(
+    page: Page,
+    state: web::Data<AppState>,
+    form: web::Form<VenueForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let f = form.into_inner();
+    let result = state
+        .db(move |conn| store::add_venue(conn, &actor, &f.name, &f.address, &f.notes))
+        .await;
+    after_action(&page, result, "/meetings/plan", "The venue is added.")
+}
+
+/// Reads the upload: a `name` field and a `file` field.
+async fn read_upload(mut payload: Multipart) -> Result<(String, Vec<u8>), Error> {
+    let (mut name, mut file) = (String::new(), Vec::new());
+    while let Some(field) = payload.next().await {
+        let mut field =
+            field.map_err(|e| Error::Invalid(format!("the upload could not be read: {e}")))?;
+        let field_name = field.name().unwrap_or("").to_owned();
+        let mut data = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk =
+                chunk.map_err(|e| Error::Invalid(format!("the upload could not be read: {e}")))?;
+            if data.len() + chunk.len() > MAX_CALENDAR_BYTES {
+                return Err(Error::Invalid(
+                    "the calendar file is larger than 16 MB".into(),
+                ));
+            }
+            data.extend_from_slice(&chunk);
+        }
+        match field_name.as_str() {
+            "name" => name = String::from_utf8_lossy(&data).into_owned(),
+            "file" => file = data,
+            _ => {}
+        }
+    }
+    Ok((name, file))
+}
+
+async fn import_calendar(
+    page: Page,
+    state: web::Data<AppState>,
+    payload: Multipart,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    permissions::require(&actor, Action::ManageMeetings)?;
+    let year = today().year() + 1;
+    let upload = read_upload(payload).await;
+    let result = match upload {
+        Ok((_, file)) if file.is_empty() => {
+            Err(Error::Invalid("choose a calendar file (.ics)".into()))
+        }
+        Ok((name, file)) => match String::from_utf8(file) {
+            Ok(text) => {
+                state
+                    .db(move |conn| dates::import(conn, &actor, &name, &text, today()))
+                    .await
+            }
+            Err(_) => Err(Error::Invalid("the calendar file is not UTF-8 text".into())),
+        },
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(report) => {
+            let mut text = format!(
+                "Imported \"{}\": {} events blocking {} days.",
+                report.import.name, report.import.events, report.import.days
+            );
+            if !report.warnings.is_empty() {
+                text.push_str(&format!(
+                    " Read with assumptions: {}",
+                    report.warnings.join("; ")
+                ));
+            }
+            render(&page, &state, year, Some(text), StatusCode::OK).await
+        }
+        Err(e @ Error::Invalid(_)) => {
+            render(
+                &page,
+                &state,
+                year,
+                Some(crate::web::capitalise(&e.to_string())),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn remove_calendar(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let id = id.into_inner();
+    let result = state
+        .db(move |conn| dates::remove_import(conn, &actor, id))
+        .await;
+    after_action(
+        &page,
+        result,
+        "/meetings/plan",
+        "The calendar is removed; its days are no longer blocked.",
+    )
+}

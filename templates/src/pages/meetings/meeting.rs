@@ -1,0 +1,328 @@
+//! A meeting's page: details, agenda, attendance and quorum, guests, minutes, action items;
+//! and the meeting form.
+
+use maud::{Markup, PreEscaped, html};
+
+use super::Options;
+use crate::components::{
+    action_form, badge, checkbox, csrf_field, field, form_problems, problem, select, textarea,
+};
+use crate::layout;
+use crate::view::{Chrome, FormState};
+
+pub struct ItemRow {
+    pub id: i64,
+    pub title: String,
+    pub presenter: String,
+    pub duration: i32,
+    pub description: String,
+    pub confidential: bool,
+}
+
+pub struct AttendanceRow {
+    pub organisation_id: i64,
+    pub organisation: String,
+    pub full_member: bool,
+    pub status: String,
+    pub represented_by: String,
+}
+
+pub struct GuestRow {
+    pub id: i64,
+    pub name: String,
+    pub affiliation: String,
+    pub attended: Option<bool>,
+}
+
+pub struct MinutesView {
+    pub status: String,
+    pub body_html: String,
+    pub body_source: String,
+    pub deadline: Option<String>,
+    pub approved: Option<String>,
+    pub comments: Vec<(String, String, String)>,
+    pub addenda: Vec<(String, String)>,
+}
+
+pub struct ActionRow {
+    pub id: i64,
+    pub title: String,
+    pub owner: String,
+    pub due: String,
+    pub status: String,
+    pub may_update: bool,
+}
+
+pub struct MeetingView {
+    pub id: i64,
+    pub title: String,
+    pub kind: String,
+    pub when: String,
+    pub time_zone: String,
+    pub place: String,
+    pub online_url: String,
+    pub status: String,
+    pub status_key: String,
+    pub cancel_reason: Option<String>,
+    pub visibility: String,
+    pub media: String,
+    pub group: Option<(i64, String)>,
+    pub can_manage: bool,
+    pub status_actions: Options,
+    pub agenda_draft: Vec<ItemRow>,
+    pub published: Option<(i32, String, Vec<ItemRow>)>,
+    pub attendance: Vec<AttendanceRow>,
+    pub quorum: Option<(String, bool)>,
+    pub guests: Vec<GuestRow>,
+    pub minutes: Option<MinutesView>,
+    pub can_comment: bool,
+    pub actions: Vec<ActionRow>,
+    pub organisation_options: Options,
+    pub person_options: Options,
+    pub today: String,
+}
+
+fn item_table(items: &[ItemRow], manage: Option<(&str, i64)>) -> Markup {
+    html! {
+        ol.agenda {
+            @for item in items {
+                li {
+                    strong { (item.title) }
+                    @if item.confidential { " " (badge("confidential", "declined")) }
+                    @if !item.presenter.is_empty() { " · " (item.presenter) }
+                    @if item.duration > 0 { " · " (item.duration) " min" }
+                    @if !item.description.is_empty() { p { (item.description) } }
+                    @if let Some((csrf, _)) = manage {
+                        form.inline method="post" action=(format!("/agenda-items/{}/up", item.id)) { (csrf_field(csrf)) button.link-dark type="submit" { "up" } }
+                        " "
+                        form.inline method="post" action=(format!("/agenda-items/{}/down", item.id)) { (csrf_field(csrf)) button.link-dark type="submit" { "down" } }
+                        " "
+                        form.inline method="post" action=(format!("/agenda-items/{}/remove", item.id)) { (csrf_field(csrf)) button.link-dark type="submit" { "remove" } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub fn meeting(chrome: &Chrome, v: &MeetingView) -> Markup {
+    let csrf = chrome.csrf_token.as_str();
+    let base = format!("/meetings/{}", v.id);
+    let statuses: Options = vec![
+        ("present".into(), "present".into()),
+        ("apologies".into(), "apologies".into()),
+        ("absent".into(), "absent".into()),
+    ];
+    layout(
+        Some(chrome),
+        &v.title,
+        html! {
+            h1 { (v.title) }
+            p.lead { (badge(&v.status, &v.status_key)) " " (v.kind)
+                @if let Some((id, name)) = &v.group { " · " a href=(format!("/groups/{id}")) { (name) } }
+            }
+            @if let Some(reason) = &v.cancel_reason { div.flash.flash-error role="status" { "Cancelled: " (reason) } }
+            section {
+                dl.facts {
+                    dt { "When" } dd #when { (v.when) " (" (v.time_zone) ")" }
+                    dt { "Where" } dd { (v.place) @if !v.online_url.is_empty() { " · " a href=(v.online_url) { "online link" } } }
+                    dt { "Open to" } dd { (v.visibility) }
+                    dt { "Media" } dd { (v.media) }
+                }
+                div.actions {
+                    a href=(format!("{base}.ics")) { "Add to my calendar (.ics)" }
+                    @if v.can_manage { a href=(format!("{base}/edit")) { "Change time, place or details" } }
+                }
+                @if v.can_manage && !v.status_actions.is_empty() {
+                    (action_form(csrf, &format!("{base}/status"), "Change the state", html! {
+                        (select(&FormState::default(), "status", "New state", &v.status_actions, None))
+                        (field(&FormState::default(), "reason", "Reason (needed to cancel)", "text", None))
+                    }))
+                }
+            }
+            section aria-labelledby="agenda" {
+                h2 #agenda { "Agenda" }
+                @match &v.published {
+                    Some((no, when, items)) => {
+                        p.hint { "Version " (no) ", published " (when) "." }
+                        (item_table(items, None))
+                    },
+                    None => p.empty { "The agenda has not been published yet." },
+                }
+                @if v.can_manage {
+                    h3 { "Agenda in preparation" }
+                    @if v.agenda_draft.is_empty() { p.empty { "No items yet." } }
+                    (item_table(&v.agenda_draft, Some((csrf, v.id))))
+                    div.columns {
+                        div { (action_form(csrf, &format!("{base}/agenda"), "Add the item", html! {
+                            (field(&FormState::default(), "title", "Item", "text", None))
+                            (field(&FormState::default(), "presenter", "Presented by", "text", None))
+                            (field(&FormState::default(), "duration_minutes", "Minutes", "number", None))
+                            (textarea(&FormState::default(), "description", "Description", 3, None))
+                            (checkbox(&FormState::default(), "confidential", "Confidential: only the secretariat and full members see it; never in public pages or feeds"))
+                        })) }
+                        @if !v.agenda_draft.is_empty() {
+                            div { (action_form(csrf, &format!("{base}/agenda/publish"), "Publish the agenda", html! {
+                                p.hint { "Publishing freezes the agenda as a new version." }
+                            })) }
+                        }
+                    }
+                }
+            }
+            @if !v.attendance.is_empty() {
+                section aria-labelledby="attendance" {
+                    h2 #attendance { "Attendance" }
+                    @if let Some((text, reached)) = &v.quorum {
+                        p #quorum { (badge(if *reached { "quorum" } else { "no quorum" }, if *reached { "full" } else { "declined" })) " " (text) }
+                    }
+                    table #attendance-table {
+                        thead { tr { th { "Organisation" } th { "Attendance" } th { "Represented by" } @if v.can_manage { th { "Record" } } } }
+                        tbody { @for a in &v.attendance { tr {
+                            td { (a.organisation) @if !a.full_member { " (associate)" } }
+                            td { (a.status) } td { (a.represented_by) }
+                            @if v.can_manage { td {
+                                form.inline method="post" action=(format!("{base}/attendance")) {
+                                    (csrf_field(csrf))
+                                    input type="hidden" name="organisation_id" value=(a.organisation_id);
+                                    select name="status" aria-label="Attendance" { @for (val, label) in &statuses { option value=(val) selected[*val == a.status] { (label) } } }
+                                    input type="text" name="represented_by" value=(a.represented_by) aria-label="Represented by" placeholder="who";
+                                    button type="submit" { "Save" }
+                                }
+                            } }
+                        } } }
+                    }
+                }
+            }
+            section aria-labelledby="guests" {
+                h2 #guests { "Invited guests" }
+                @if v.guests.is_empty() { p.empty { "No guests." } }
+                ul { @for g in &v.guests { li { (g.name) @if !g.affiliation.is_empty() { " (" (g.affiliation) ")" }
+                    @match g.attended { Some(true) => " · attended", Some(false) => " · did not attend", None => "" }
+                    @if v.can_manage {
+                        " " form.inline method="post" action=(format!("/guests/{}/attended", g.id)) { (csrf_field(csrf)) input type="hidden" name="attended" value="yes"; button.link-dark type="submit" { "attended" } }
+                    }
+                } } }
+                @if v.can_manage {
+                    (action_form(csrf, &format!("{base}/guests"), "Invite the guest", html! {
+                        (field(&FormState::default(), "name", "Name", "text", None))
+                        (field(&FormState::default(), "email", "Email", "email", None))
+                        (field(&FormState::default(), "affiliation", "Affiliation", "text", None))
+                    }))
+                }
+            }
+            section aria-labelledby="minutes" {
+                h2 #minutes { "Minutes" }
+                @match &v.minutes {
+                    None => {
+                        p.empty { "No minutes yet." }
+                        @if v.can_manage && v.status_key == "held" {
+                            (action_form(csrf, &format!("{base}/minutes"), "Start the minutes", html! {}))
+                        }
+                    },
+                    Some(mv) => {
+                        p #minutes-status { "State: " (mv.status)
+                            @if let Some(d) = &mv.deadline { " · comments until " (d) }
+                            @if let Some(a) = &mv.approved { " · " (a) }
+                        }
+                        div.prose #minutes-text { (PreEscaped(&mv.body_html)) }
+                        @for (when, body) in &mv.addenda { div.addendum { h3 { "Addendum of " (when) } (PreEscaped(body)) } }
+                        @if !mv.comments.is_empty() {
+                            h3 { "Comments" }
+                            ul #comments { @for (who, when, body) in &mv.comments { li { strong { (who) } " (" (when) "): " (body) } } }
+                        }
+                        @if v.can_comment {
+                            (action_form(csrf, &format!("{base}/minutes/comments"), "Send the comment", html! {
+                                (textarea(&FormState::default(), "body", "Your comment", 3, None))
+                            }))
+                        }
+                        @if v.can_manage {
+                            @if mv.status == "approved" {
+                                (action_form(csrf, &format!("{base}/minutes/addenda"), "Add the correction", html! {
+                                    (textarea(&FormState::default(), "body", "Addendum (approved minutes never change)", 3, None))
+                                }))
+                            } @else {
+                                (action_form(csrf, &format!("{base}/minutes"), "Save the draft", html! {
+                                    (textarea(&with("body", &mv.body_source), "body", "Draft (Markdown)", 14, None))
+                                }))
+                                (action_form(csrf, &format!("{base}/minutes/comments/open"), "Open for comments", html! {
+                                    (field(&FormState::default(), "deadline", "Comments until", "date", None))
+                                }))
+                                (action_form(csrf, &format!("{base}/minutes/approve"), "Approve the minutes", html! {
+                                    (field(&FormState::default(), "note", "Approved at (e.g. the plenary of 9 June); may be left empty once the comment deadline has passed", "text", None))
+                                }))
+                            }
+                        }
+                    },
+                }
+            }
+            section aria-labelledby="actions-heading" {
+                h2 #actions-heading { "Action items" }
+                @if v.actions.is_empty() { p.empty { "None." } }
+                @else {
+                    table #actions-table {
+                        thead { tr { th { "Action" } th { "Owner" } th { "Due" } th { "State" } } }
+                        tbody { @for a in &v.actions { tr {
+                            td { (a.title) } td { (a.owner) } td { (a.due) }
+                            td { (a.status)
+                                @if a.may_update && a.status == "open" {
+                                    " " form.inline method="post" action=(format!("/actions/{}/status", a.id)) { (csrf_field(csrf)) input type="hidden" name="status" value="done"; button.link-dark type="submit" { "mark done" } }
+                                }
+                            }
+                        } } }
+                    }
+                }
+                @if v.can_manage {
+                    (action_form(csrf, &format!("{base}/actions"), "Add the action", html! {
+                        (field(&FormState::default(), "title", "Action", "text", None))
+                        (select(&FormState::default(), "owner_organisation_id", "Owner organisation", &v.organisation_options, None))
+                        (select(&FormState::default(), "owner_person_id", "or owner person", &v.person_options, None))
+                        (field(&FormState::default(), "due_on", "Due", "date", None))
+                    }))
+                }
+            }
+        },
+    )
+}
+
+fn with(name: &str, value: &str) -> FormState {
+    let mut f = FormState::default();
+    f.values.insert(name.into(), value.into());
+    f
+}
+
+pub struct MeetingFormView {
+    pub title: String,
+    pub action: String,
+    pub kinds: Options,
+    pub groups: Options,
+    pub venues: Options,
+    pub problem: Option<String>,
+}
+
+pub fn meeting_form(chrome: &Chrome, v: &MeetingFormView, form: &FormState) -> Markup {
+    layout(
+        Some(chrome),
+        &v.title,
+        html! {
+            h1 { (v.title) }
+            (problem(v.problem.as_deref()))
+            (form_problems(form))
+            form method="post" action=(v.action) novalidate {
+                (csrf_field(&chrome.csrf_token))
+                (select(form, "kind", "Kind", &v.kinds, None))
+                (select(form, "group_id", "Working group (for a working-group meeting)", &v.groups, None))
+                (field(form, "title", "Title", "text", None))
+                (field(form, "date", "Date", "date", None))
+                (field(form, "start", "Starts (HH:MM)", "text", None))
+                (field(form, "end", "Ends (HH:MM)", "text", None))
+                (field(form, "time_zone", "Time zone", "text", Some("An IANA name such as Europe/Brussels; empty for the coalition's.")))
+                (select(form, "venue_id", "Venue", &v.venues, None))
+                (field(form, "online_url", "Online link (optional)", "text", None))
+                (checkbox(form, "public", "Public meeting (shown on the public calendar)"))
+                (checkbox(form, "media_open", "Open to the media"))
+                (field(form, "media_reason", "Why it is open to the media", "text", None))
+                button type="submit" { "Save" }
+            }
+        },
+    )
+}

@@ -1,0 +1,98 @@
+//! The year plan, the rule behind it, venues and the calendars to plan around.
+
+use maud::{Markup, html};
+
+use super::Options;
+use crate::components::{action_form, badge, checkbox, csrf_field, field, select};
+use crate::layout;
+use crate::view::{Chrome, FormState};
+
+pub struct ProposalRow {
+    pub date: String,
+    pub time: String,
+    pub moved: Option<String>,
+    pub venue: String,
+    pub existing: Option<(i64, String)>,
+}
+
+pub struct PlanView {
+    pub year: i32,
+    pub proposals: Vec<ProposalRow>,
+    pub rule: FormState,
+    pub weekdays: Options,
+    pub weeks: Options,
+    pub rotations: Options,
+    pub venues: Vec<(String, String, bool)>,
+    pub imports: Vec<(i64, String, String)>,
+    pub import_action: String,
+    pub report: Option<String>,
+}
+
+pub fn plan(chrome: &Chrome, v: &PlanView) -> Markup {
+    let csrf = chrome.csrf_token.as_str();
+    layout(
+        Some(chrome),
+        "Year plan",
+        html! {
+            h1 { "Year plan " (v.year) }
+            div.actions {
+                a href=(format!("/meetings/plan?year={}", v.year - 1)) { "← " (v.year - 1) }
+                a href=(format!("/meetings/plan?year={}", v.year + 1)) { (v.year + 1) " →" }
+            }
+            @if let Some(r) = &v.report { div.flash.flash-info role="status" #import-report { (r) } }
+            section aria-labelledby="preview" {
+                h2 #preview { "Plenaries proposed" }
+                table #proposals {
+                    thead { tr { th { "Date" } th { "Time" } th { "Venue" } th { "Note" } th { "In the calendar" } } }
+                    tbody { @for p in &v.proposals { tr {
+                        td { (p.date) } td { (p.time) } td { (p.venue) }
+                        td.moved { @if let Some(m) = &p.moved { (badge("moved", "due")) " " (m) } }
+                        td { @match &p.existing { Some((id, when)) => a href=(format!("/meetings/{id}")) { (when) }, None => "not yet" } }
+                    } } }
+                }
+                (action_form(csrf, "/meetings/plan/confirm", "Confirm these plenaries", html! {
+                    input type="hidden" name="year" value=(v.year);
+                    (checkbox(&FormState::default(), "move_planned", "Also move plenaries already in the calendar that have no agenda yet"))
+                    p.hint { "Plenaries already confirmed, held or cancelled are never touched." }
+                }))
+            }
+            div.columns {
+                section {
+                    h2 { "The rule" }
+                    (action_form(csrf, "/meetings/plan/rule", "Save the rule", html! {
+                        (field(&v.rule, "plenary_months", "Months (numbers)", "text", Some("3,6,9,12 for quarterly plenaries.")))
+                        (select(&v.rule, "plenary_week", "Which", &v.weeks, None))
+                        (select(&v.rule, "plenary_weekday", "Weekday", &v.weekdays, None))
+                        (field(&v.rule, "plenary_start", "Starts", "text", None))
+                        (field(&v.rule, "plenary_end", "Ends", "text", None))
+                        (field(&v.rule, "time_zone", "Time zone (empty: the coalition's)", "text", None))
+                        (field(&v.rule, "quorum_percent", "Quorum: more than this percentage of full members", "number", None))
+                        (select(&v.rule, "venue_rotation", "Venues", &v.rotations, None))
+                    }))
+                }
+                section {
+                    h2 { "Venues" }
+                    table #venues { tbody { @for (name, kind, active) in &v.venues { tr { td { (name) } td { (kind) } td { @if !active { "retired" } } } } } }
+                    (action_form(csrf, "/venues", "Add a neutral venue", html! {
+                        (field(&FormState::default(), "name", "Name", "text", None))
+                        (field(&FormState::default(), "address", "Address", "text", None))
+                        (field(&FormState::default(), "notes", "Notes (access, capacity)", "text", None))
+                    }))
+                    p.hint { "Members that offer their premises appear here by themselves." }
+                }
+            }
+            section aria-labelledby="dates" {
+                h2 #dates { "Dates to plan around" }
+                p { "Import calendars of public holidays or partner events (.ics files, as Google, Outlook or holiday sites export them). Their days are avoided when the plenaries are planned." }
+                table #imports { tbody { @for (id, name, detail) in &v.imports { tr { td { (name) } td { (detail) }
+                    td { form.inline method="post" action=(format!("/meetings/calendars/{id}/remove")) { (csrf_field(csrf)) button.link-dark type="submit" { "remove" } } }
+                } } } }
+                form method="post" action=(v.import_action) enctype="multipart/form-data" {
+                    div.field { label for="calendar-name" { "Name" } input #calendar-name type="text" name="name" placeholder="Public holidays"; }
+                    div.field { label for="calendar-file" { "Calendar file (.ics)" } input #calendar-file type="file" name="file" accept=".ics,text/calendar"; }
+                    button type="submit" { "Import" }
+                }
+            }
+        },
+    )
+}

@@ -1,0 +1,161 @@
+//! The secretariat rotation and the hand-over page.
+
+use maud::{Markup, html};
+
+use crate::components::{action_form, badge, checkbox, field, select};
+use crate::layout;
+use crate::view::{Chrome, FormState};
+
+pub struct TermRow {
+    pub id: i64,
+    pub period: String,
+    pub civil_society: String,
+    pub governmental: String,
+    pub state: String,
+    pub note: String,
+}
+
+pub struct RotationView {
+    pub started: bool,
+    pub current: Option<String>,
+    pub why: Vec<String>,
+    pub terms: Vec<TermRow>,
+    pub covers: Vec<String>,
+    pub can_manage: bool,
+    pub future_terms: Vec<(String, String)>,
+    pub current_and_future: Vec<(String, String)>,
+    pub candidates_civil: Vec<(String, String)>,
+    pub candidates_gov: Vec<(String, String)>,
+    pub settings: FormState,
+    pub opt_outs: Vec<(i64, String, bool)>,
+    pub today: String,
+}
+
+pub fn rotation(chrome: &Chrome, v: &RotationView) -> Markup {
+    let csrf = chrome.csrf_token.as_str();
+    let sides = vec![
+        ("civil_society".to_owned(), "Civil society".to_owned()),
+        ("governmental".to_owned(), "Governmental".to_owned()),
+    ];
+    let mut today = FormState::default();
+    today
+        .values
+        .insert("first_term_starts".into(), v.today.clone());
+    layout(
+        Some(chrome),
+        "Secretariat rotation",
+        html! {
+            h1 { "Secretariat rotation" }
+            @if !v.started {
+                p { "The rotation has not started: until it does, the administrators act for the secretariat." }
+                @if v.can_manage {
+                    (action_form(csrf, "/secretariat/start", "Start the rotation", html! {
+                        (field(&today, "first_term_starts", "The first term starts on", "date", None))
+                    }))
+                }
+            } @else {
+                section {
+                    h2 { "Now" }
+                    p #current { (v.current.as_deref().unwrap_or("No term is running today.")) }
+                    h3 { "Why these, and who is next" }
+                    ul #why { @for w in &v.why { li { (w) } } }
+                    p { a href="/secretariat/handover" { "Hand-over page for the incoming secretariat" } }
+                }
+                section {
+                    h2 { "Terms" }
+                    table #terms {
+                        thead { tr { th { "Term" } th { "Civil society" } th { "Governmental" } th { "State" } th { "Note" } } }
+                        tbody { @for t in &v.terms { tr {
+                            td { (t.period) } td { (t.civil_society) } td { (t.governmental) }
+                            td { (badge(&t.state, match t.state.as_str() { "current" => "active", "past" => "closed", _ => "due" })) } td { (t.note) }
+                        } } }
+                    }
+                    @if !v.covers.is_empty() { h3 { "Interim cover" } ul { @for c in &v.covers { li { (c) } } } }
+                }
+                @if v.can_manage {
+                    div.columns {
+                        section {
+                            h2 { "Swap two future terms" }
+                            (action_form(csrf, "/secretariat/swap", "Swap", html! {
+                                (select(&FormState::default(), "term_a", "Term", &v.future_terms, None))
+                                (select(&FormState::default(), "term_b", "with term", &v.future_terms, None))
+                                (field(&FormState::default(), "reason", "Reason", "text", None))
+                            }))
+                        }
+                        section {
+                            h2 { "Replace a holder" }
+                            (action_form(csrf, "/secretariat/replace", "Replace", html! {
+                                (select(&FormState::default(), "term_id", "Future term", &v.future_terms, None))
+                                (select(&FormState::default(), "side", "Seat", &sides, None))
+                                (select(&FormState::default(), "organisation_id", "By", &[v.candidates_civil.clone(), v.candidates_gov.clone()].concat(), None))
+                                (field(&FormState::default(), "reason", "Reason", "text", None))
+                            }))
+                        }
+                        section {
+                            h2 { "Interim cover" }
+                            (action_form(csrf, "/secretariat/cover", "Put in cover", html! {
+                                (select(&FormState::default(), "term_id", "Term", &v.current_and_future, None))
+                                (select(&FormState::default(), "side", "Seat", &sides, None))
+                                (select(&FormState::default(), "organisation_id", "Covered by", &[v.candidates_civil.clone(), v.candidates_gov.clone()].concat(), None))
+                                (field(&FormState::default(), "starts_on", "From", "date", None))
+                                (field(&FormState::default(), "ends_on", "Until (exclusive)", "date", None))
+                                (field(&FormState::default(), "reason", "Reason", "text", None))
+                            }))
+                        }
+                    }
+                }
+            }
+            @if v.can_manage {
+                div.columns {
+                    section {
+                        h2 { "Settings" }
+                        (action_form(csrf, "/secretariat/settings", "Save", html! {
+                            (field(&v.settings, "term_months", "Term length (months)", "number", None))
+                            (field(&v.settings, "horizon_terms", "Plan this many terms ahead", "number", None))
+                            (checkbox(&v.settings, "paired", "A co-secretariat: one civil-society and one governmental member"))
+                        }))
+                    }
+                    section {
+                        h2 { "Opting out" }
+                        ul #opt-outs { @for (id, name, out) in &v.opt_outs { li {
+                            (name) @if *out { " " (badge("opted out", "declined")) }
+                            (action_form(csrf, &format!("/secretariat/opt-out/{id}"), if *out { "Rotate again" } else { "Opt out" }, html! {
+                                input type="hidden" name="opt_out" value=(if *out { "no" } else { "yes" });
+                            }))
+                        } } }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub struct HandoverView {
+    pub incoming: String,
+    pub actions: Vec<(String, String, String, String)>,
+    pub meetings: Vec<(i64, String, String, String)>,
+    pub open_business: Vec<(String, String)>,
+}
+
+pub fn handover(chrome: &Chrome, v: &HandoverView) -> Markup {
+    layout(
+        Some(chrome),
+        "Hand-over",
+        html! {
+            h1 { "Hand-over" }
+            p.lead #incoming { (v.incoming) }
+            section { h2 { "Open action items" }
+                @if v.actions.is_empty() { p.empty { "None." } }
+                table #handover-actions { tbody { @for (title, owner, due, meeting) in &v.actions { tr { td { (title) } td { (owner) } td { (due) } td { (meeting) } } } } }
+            }
+            section { h2 { "Next meetings" }
+                @if v.meetings.is_empty() { p.empty { "None planned." } }
+                table #handover-meetings { tbody { @for (id, title, when, state) in &v.meetings { tr { td { a href=(format!("/meetings/{id}")) { (title) } } td { (when) } td { (state) } } } } }
+            }
+            section { h2 { "Other open business" }
+                @if v.open_business.is_empty() { p.empty { "None." } }
+                ul { @for (text, href) in &v.open_business { li { a href=(href) { (text) } } } }
+            }
+        },
+    )
+}
