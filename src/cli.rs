@@ -114,20 +114,40 @@ pub fn demo(state: &AppState) -> Result<(), Error> {
         &admin,
     )?;
     let actor = crate::auth::permissions::actor_for(&mut conn, person)?;
+    let today = chrono::Utc::now().date_naive();
     let member_password = tokens::random_token(12);
-    crate::membership::demo::seed(
-        &mut conn,
-        &actor,
-        chrono::Utc::now().date_naive(),
-        &member_password,
-    )?;
+    crate::membership::demo::seed(&mut conn, &actor, today, &member_password)?;
+    crate::meetings::demo::seed(&mut conn, &actor, today)?;
+    // The rotation started two years ago; from now on the secretariat holds the power.
+    let first_term =
+        chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&today) - 2, 1, 1).unwrap_or(today);
+    crate::secretariat::store::start_rotation(&mut conn, &actor, first_term, today)?;
+    let mut secretariat_logins = Vec::new();
+    if let Some((_, holders)) = crate::secretariat::store::holders_on(&mut conn, today)? {
+        for organisation in holders {
+            if let Some(person_id) =
+                crate::membership::organisations::primary_representative(&mut conn, organisation)?
+            {
+                let password = tokens::random_token(12);
+                crate::db::write_tx(&mut conn, |c| store::set_password(c, person_id, &password))?;
+                let person = store::find(&mut conn, person_id)?;
+                let organisation = crate::membership::organisations::get(&mut conn, organisation)?;
+                secretariat_logins.push((person.email, password, organisation.name));
+            }
+        }
+    }
     println!("The demo coalition \"Alliance against Forced Labour\" is ready.");
     println!("Sign in at {}/login", state.settings.base_url);
-    println!("  as the administrator (acting for the secretariat):");
-    println!("    email:    admin@demo.example");
-    println!("    password: {password}");
-    println!("  as a member (the Migrant Rights Centre's representative):");
+    for (email, password, organisation) in &secretariat_logins {
+        println!("  as the secretariat ({organisation}, holding the current term):");
+        println!("    email:    {email}");
+        println!("    password: {password}");
+    }
+    println!("  as a member (the Legal Aid Network's representative):");
     println!("    email:    {}", crate::membership::demo::MEMBER_EMAIL);
     println!("    password: {member_password}");
+    println!("  as the administrator (install and configuration):");
+    println!("    email:    admin@demo.example");
+    println!("    password: {password}");
     Ok(())
 }

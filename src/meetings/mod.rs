@@ -2,9 +2,11 @@
 //! minutes and action items, and the calendar feeds.
 
 pub mod agenda;
+pub mod api;
 pub mod attendance;
 pub mod blocked;
 pub mod dates;
+pub mod demo;
 pub mod feeds;
 pub mod ical;
 pub mod minutes;
@@ -12,6 +14,7 @@ pub mod model;
 pub mod plan;
 pub mod rules;
 pub mod store;
+pub mod tasks;
 pub mod web;
 
 pub use web::when as web_when;

@@ -235,7 +235,7 @@ const ORGANISATIONS: &[DemoOrg] = &[
 ];
 
 /// Who can try the demo as a member (not the secretariat).
-pub const MEMBER_EMAIL: &str = "maria@migrantrights.example";
+pub const MEMBER_EMAIL: &str = "c.dubois@legalaid.example";
 
 const MEMORANDUM: &str = "## Purpose\n\nThe members cooperate to prevent trafficking for forced labour, to identify and protect \
 victims, and to hold perpetrators to account.\n\n## Principles\n\n1. Participation is institutional: each member acts \
@@ -323,9 +323,9 @@ pub fn seed(
         ids.push(o.id);
     }
     // One member can sign in to try the pages as a member.
-    let maria = crate::auth::store::find_by_email(conn, MEMBER_EMAIL)?.ok_or(Error::NotFound)?;
+    let member = crate::auth::store::find_by_email(conn, MEMBER_EMAIL)?.ok_or(Error::NotFound)?;
     crate::db::write_tx(conn, |conn| {
-        crate::auth::store::set_password(conn, maria.id, member_password)
+        crate::auth::store::set_password(conn, member.id, member_password)
     })?;
 
     // Working groups, convened by members' representatives.

@@ -24,7 +24,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
             .configure(crate::auth::api::routes)
-            .configure(crate::membership::api::routes),
+            .configure(crate::membership::api::routes)
+            .configure(crate::meetings::api::routes),
     );
     cfg.default_service(web::to(shell::not_found));
 }

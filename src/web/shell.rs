@@ -27,7 +27,11 @@ async fn home(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> {
     permissions::require(&actor, Action::UseOwnAccount)?;
     let name = actor.person.name.clone();
     let tasks = state
-        .db(move |conn| crate::membership::tasks::for_actor(conn, &actor))
+        .db(move |conn| {
+            let mut tasks = crate::meetings::tasks::for_actor(conn, &actor)?;
+            tasks.extend(crate::membership::tasks::for_actor(conn, &actor)?);
+            Ok(tasks)
+        })
         .await?;
     let view = dashboard::DashboardView {
         greeting_name: name,

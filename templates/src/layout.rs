@@ -69,6 +69,7 @@ fn navigation(chrome: &Chrome) -> Markup {
                 ul {
                     li { a href="/" { "Dashboard" } }
                     @if person.sees_directory {
+                        li { a href="/meetings" { "Meetings" } }
                         li { a href="/organisations" { "Members" } }
                         li { a href="/groups" { "Working groups" } }
                         li { a href="/memorandum" { "Memorandum" } }
