@@ -65,7 +65,7 @@ fn hold(
         // Most come; a few send apologies or stay away, differently each time.
         let status = match (n + seed) % 9 {
             0 => "apologies",
-            5 if seed % 2 == 0 => "absent",
+            5 if seed.is_multiple_of(2) => "absent",
             _ => "present",
         };
         let rep = crate::membership::organisations::primary_representative(conn, org.id)?

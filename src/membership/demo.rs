@@ -250,7 +250,7 @@ pub fn seed(
     today: NaiveDate,
     member_password: &str,
 ) -> Result<(), Error> {
-    let founded = today.checked_sub_months(Months::new(30)).unwrap_or(today);
+    let founded = today.checked_sub_months(Months::new(36)).unwrap_or(today);
     coalition::set_options(
         conn,
         admin,

@@ -116,6 +116,10 @@ pub(crate) fn replan_in_tx(conn: &mut DbConn, today: NaiveDate) -> Result<usize,
     let mut start = first_start;
     let mut ahead = 0;
     while ahead < s.horizon_terms.max(1) {
+        // Only terms that start after today count as "ahead"; the current one comes on top.
+        if start > today {
+            ahead += 1;
+        }
         if let Some(t) = kept.iter().find(|t| t.starts_on == start) {
             record.served(&t.holders(), t.starts_on);
             start = t.ends_on;
@@ -125,9 +129,6 @@ pub(crate) fn replan_in_tx(conn: &mut DbConn, today: NaiveDate) -> Result<usize,
             let ends_on = rules::term_end(start, s.term_months as u32);
             planned.push((start, ends_on, holders));
             start = ends_on;
-        }
-        if start > today {
-            ahead += 1;
         }
     }
     // Only what changed is written, so an unchanged plan leaves no trace.

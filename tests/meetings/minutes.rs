@@ -1,0 +1,151 @@
+use actix_web::http::StatusCode;
+use chrono::NaiveTime;
+use roundtable::error::Error;
+use roundtable::meetings::agenda::{self, ItemInput};
+use roundtable::meetings::minutes;
+use roundtable::meetings::rules::{Kind, Status};
+use roundtable::meetings::store::{self, MeetingInput};
+
+use super::coalition;
+use crate::common::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp};
+use crate::on_each_backend;
+
+#[actix_web::test]
+async fn approved_minutes_never_change_and_corrections_are_addenda() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        let (admin, orgs) = coalition(&app);
+        let input = MeetingInput {
+            kind: Kind::Plenary,
+            group_id: None,
+            title: "Spring plenary".into(),
+            date: chrono::NaiveDate::from_ymd_opt(2026, 3, 10).expect("d"),
+            start: NaiveTime::from_hms_opt(10, 0, 0).expect("t"),
+            end: NaiveTime::from_hms_opt(13, 0, 0).expect("t"),
+            time_zone: None,
+            venue_id: None,
+            online_url: String::new(),
+            public: false,
+            media_open: false,
+            media_reason: String::new(),
+        };
+        let m = app
+            .with_conn(|c| store::create(c, &admin, &input))
+            .expect("meeting");
+        let item = ItemInput {
+            title: "Round of members".into(),
+            presenter: String::new(),
+            duration_minutes: 30,
+            description: String::new(),
+            confidential: false,
+        };
+        app.with_conn(|c| agenda::add_item(c, &admin, m.id, &item))
+            .expect("item");
+        // Minutes before the meeting is held are refused.
+        assert!(matches!(
+            app.with_conn(|c| minutes::save_draft(c, &admin, m.id, None)),
+            Err(Error::Invalid(_))
+        ));
+        app.with_conn(|c| agenda::publish(c, &admin, m.id))
+            .expect("publish");
+
+        let mut browser = app.client().await;
+        browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let page = format!("/meetings/{}", m.id);
+        browser.get(&page).await;
+        browser
+            .post_form(
+                &format!("{page}/status"),
+                &[("status", "held"), ("reason", "")],
+            )
+            .await;
+        // Attendance and the live quorum: 3 of 4 full members present.
+        for (n, org) in orgs.iter().enumerate() {
+            let status = if n == 3 { "apologies" } else { "present" };
+            browser
+                .post_form(
+                    &format!("{page}/attendance"),
+                    &[
+                        ("organisation_id", &org.to_string()),
+                        ("status", status),
+                        ("represented_by", if n == 3 { "" } else { "Rep" }),
+                    ],
+                )
+                .await;
+        }
+        let shown = browser.get(&page).await;
+        assert_eq!(
+            shown.texts("#quorum"),
+            ["quorum 3 of 4 full members present; a quorum needs 3."]
+        );
+
+        browser.post_form(&format!("{page}/minutes"), &[]).await;
+        let draft = browser.get(&page).await;
+        assert!(
+            draft
+                .texts("#minutes-text h2")
+                .iter()
+                .any(|t| t == "1. Round of members"),
+            "the draft follows the agenda"
+        );
+        browser
+            .post_form(
+                &format!("{page}/minutes"),
+                &[("body", "## 1. Round of members\n\n**Decisions.** None.")],
+            )
+            .await;
+        let early = browser
+            .post_form(&format!("{page}/minutes/approve"), &[("note", "")])
+            .await;
+        assert_eq!(early.status, StatusCode::SEE_OTHER);
+        assert!(browser.get(&page).await.texts(".flash-error")[0].contains("say which one"));
+        browser
+            .post_form(
+                &format!("{page}/minutes/approve"),
+                &[("note", "plenary of 9 June")],
+            )
+            .await;
+        let approved = browser.get(&page).await;
+        assert!(
+            approved.texts("#minutes-status")[0].contains("approved"),
+            "{:?}",
+            approved.texts("#minutes-status")
+        );
+        assert_eq!(
+            app.with_conn(|c| store::get(c, m.id)).expect("m").status,
+            Status::MinutesApproved.as_str()
+        );
+
+        // Editing approved minutes is refused, through the page and the service.
+        browser
+            .post_form(&format!("{page}/minutes"), &[("body", "rewritten history")])
+            .await;
+        assert!(browser.get(&page).await.texts(".flash-error")[0].contains("never change"));
+        assert!(matches!(
+            app.with_conn(|c| minutes::save_draft(c, &admin, m.id, Some("x"))),
+            Err(Error::Invalid(_))
+        ));
+        let stored = app
+            .with_conn(|c| minutes::of_meeting(c, m.id))
+            .expect("read")
+            .expect("minutes");
+        assert_eq!(
+            stored.body,
+            "## 1. Round of members\n\n**Decisions.** None."
+        );
+        // A correction is an addendum.
+        browser
+            .post_form(
+                &format!("{page}/minutes/addenda"),
+                &[("body", "The union's name was misspelt.")],
+            )
+            .await;
+        let with_addendum = browser.get(&page).await;
+        assert!(
+            with_addendum
+                .texts(".addendum p")
+                .iter()
+                .any(|t| t == "The union's name was misspelt.")
+        );
+    })
+}

@@ -1,0 +1,216 @@
+use actix_web::http::StatusCode;
+use chrono::{NaiveDate, NaiveTime};
+use diesel::prelude::*;
+use roundtable::db::schema::{blocked_dates, calendar_imports};
+use roundtable::meetings::plan;
+use roundtable::meetings::rules::Kind;
+use roundtable::meetings::store::{self, MeetingInput};
+
+use super::{coalition, testdata};
+use crate::common::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp};
+use crate::on_each_backend;
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("date")
+}
+
+fn blocked_count(app: &TestApp) -> i64 {
+    app.with_conn(|c| blocked_dates::table.count().get_result(c).expect("count"))
+}
+
+#[actix_web::test]
+async fn the_year_plan_moves_around_imported_holidays() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        let (admin, _) = coalition(&app);
+        let mut browser = app.client().await;
+        browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        browser.get("/meetings/plan?year=2026").await;
+
+        // The holiday site's file: LF endings, long unfolded lines, all-day events.
+        let holidays = testdata("austrian-public-holidays.ics");
+        let imported = browser
+            .post_multipart(
+                "/meetings/calendars",
+                &[
+                    ("name", None, "Austrian public holidays"),
+                    ("file", Some("holidays.ics"), &holidays),
+                ],
+            )
+            .await;
+        assert_eq!(
+            imported.status,
+            StatusCode::OK,
+            "{}",
+            imported.texts("#import-report").join("")
+        );
+        assert!(
+            imported.texts("#import-report")[0].contains("792 events"),
+            "{:?}",
+            imported.texts("#import-report")
+        );
+        // Christmas and the Immaculate Conception are blocked in 2026.
+        let (blocked, labels) = app
+            .with_conn(|c| roundtable::meetings::dates::blocked_for_year(c, 2026))
+            .expect("blocked");
+        assert!(blocked.contains(day(2026, 12, 25)) && blocked.contains(day(2026, 12, 8)));
+        assert!(
+            labels[&day(2026, 12, 8)].contains("Empfängnis"),
+            "UTF-8 text intact: {}",
+            labels[&day(2026, 12, 8)]
+        );
+
+        // Second Tuesday of December 2026 is 8 December, a holiday: the plenary moves to the 9th.
+        let preview = browser.get("/meetings/plan?year=2026").await;
+        let rows = preview.texts("#proposals tbody tr td:first-child");
+        assert_eq!(
+            rows,
+            [
+                "Tue 10 Mar 2026",
+                "Tue 9 Jun 2026",
+                "Tue 8 Sep 2026",
+                "Wed 9 Dec 2026"
+            ]
+        );
+        let notes = preview.texts("#proposals td.moved");
+        assert!(
+            notes[3].contains("2026-12-08 is blocked") && notes[3].contains("Empfängnis"),
+            "{notes:?}"
+        );
+
+        let confirm = browser
+            .post_form("/meetings/plan/confirm", &[("year", "2026")])
+            .await;
+        assert_eq!(confirm.status, StatusCode::SEE_OTHER);
+        let plenaries = app.with_conn(store::all).expect("meetings");
+        assert_eq!(plenaries.len(), 4);
+        // 10:00 in Brussels: 09:00 UTC in winter (March 10, December 9), 08:00 UTC in summer.
+        assert_eq!(
+            plenaries[0].starts_at,
+            day(2026, 3, 10).and_hms_opt(9, 0, 0).expect("t")
+        );
+        assert_eq!(
+            plenaries[1].starts_at,
+            day(2026, 6, 9).and_hms_opt(8, 0, 0).expect("t")
+        );
+        assert_eq!(
+            plenaries[3].starts_at,
+            day(2026, 12, 9).and_hms_opt(9, 0, 0).expect("t")
+        );
+
+        // Confirming again adds nothing and touches nothing.
+        app.with_conn(|c| plan::confirm(c, &admin, 2026, false))
+            .expect("again");
+        let again = app.with_conn(store::all).expect("meetings");
+        assert_eq!(again.len(), 4);
+        assert!(
+            again
+                .iter()
+                .zip(&plenaries)
+                .all(|(a, b)| a.starts_at == b.starts_at && a.sequence == b.sequence)
+        );
+
+        // The Google export (time zones, recurrences, exceptions, overrides) imports too.
+        let google = testdata("google-export-finos-community.ics");
+        browser.get("/meetings/plan?year=2026").await;
+        let imported = browser
+            .post_multipart(
+                "/meetings/calendars",
+                &[
+                    ("name", None, "FINOS community"),
+                    ("file", Some("basic.ics"), &google),
+                ],
+            )
+            .await;
+        assert_eq!(imported.status, StatusCode::OK);
+        assert!(
+            imported.texts("#import-report")[0].contains("1747 events"),
+            "{:?}",
+            imported.texts("#import-report")
+        );
+        let imports: i64 = app.with_conn(|c| {
+            calendar_imports::table
+                .count()
+                .get_result(c)
+                .expect("count")
+        });
+        assert_eq!(imports, 2);
+    })
+}
+
+#[actix_web::test]
+async fn a_malformed_calendar_names_the_line_and_imports_nothing() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        coalition(&app);
+        let mut browser = app.client().await;
+        browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        browser.get("/meetings/plan").await;
+        let mut broken = testdata("austrian-public-holidays.ics");
+        // Damage line 40 of a good file.
+        let mut lines: Vec<&str> = broken.split('\n').collect();
+        lines[39] = "THIS IS NOT A CALENDAR LINE";
+        broken = lines.join("\n");
+        let response = browser
+            .post_multipart(
+                "/meetings/calendars",
+                &[
+                    ("name", None, "Broken"),
+                    ("file", Some("broken.ics"), &broken),
+                ],
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            response.texts("#import-report")[0].contains("line 40"),
+            "{:?}",
+            response.texts("#import-report")
+        );
+        assert_eq!(blocked_count(&app), 0);
+        let imports: i64 = app.with_conn(|c| {
+            calendar_imports::table
+                .count()
+                .get_result(c)
+                .expect("count")
+        });
+        assert_eq!(imports, 0);
+    })
+}
+
+#[actix_web::test]
+async fn a_meeting_at_ten_in_brussels_has_the_right_instant_in_march_and_november() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        let (admin, _) = coalition(&app);
+        let ten = NaiveTime::from_hms_opt(10, 0, 0).expect("time");
+        let noon = NaiveTime::from_hms_opt(12, 0, 0).expect("time");
+        for (date, utc_hour) in [
+            (day(2027, 3, 9), 9),
+            (day(2027, 3, 30), 8),
+            (day(2027, 11, 9), 9),
+        ] {
+            let input = MeetingInput {
+                kind: Kind::AdHoc,
+                group_id: None,
+                title: "Check".into(),
+                date,
+                start: ten,
+                end: noon,
+                time_zone: Some("Europe/Brussels".into()),
+                venue_id: None,
+                online_url: String::new(),
+                public: false,
+                media_open: false,
+                media_reason: String::new(),
+            };
+            let m = app
+                .with_conn(|c| store::create(c, &admin, &input))
+                .expect("create");
+            assert_eq!(
+                m.starts_at,
+                date.and_hms_opt(utc_hour, 0, 0).expect("t"),
+                "{date}"
+            );
+        }
+    })
+}
