@@ -284,6 +284,7 @@ async fn show(page: Page, state: web::Data<AppState>, id: web::Path<i64>) -> Res
             };
             let memorandum = mou::signature_of(conn, id)?;
             let groups = groups::groups_of(conn, id)?;
+            let attended = crate::meetings::attendance::history_of(conn, id)?;
             Ok((
                 organisation,
                 sector,
@@ -292,11 +293,12 @@ async fn show(page: Page, state: web::Data<AppState>, id: web::Path<i64>) -> Res
                 deciders,
                 ledger,
                 memorandum,
-                groups,
+                (groups, attended),
             ))
         })
         .await?;
-    let (organisation, sector, people, history, deciders, ledger, memorandum, groups) = data;
+    let (organisation, sector, people, history, deciders, ledger, memorandum, (groups, attended)) =
+        data;
     let status = organisations::status_of(&organisation);
     let side = organisations::side_of(&sector);
     let yes_no = |b: bool| if b { "yes" } else { "no" }.to_owned();
@@ -382,6 +384,22 @@ async fn show(page: Page, state: web::Data<AppState>, id: web::Path<i64>) -> Res
             )
         }),
         groups: groups.into_iter().map(|g| (g.id, g.name)).collect(),
+        attendance: attended
+            .into_iter()
+            .map(|(m, a)| {
+                let status = if a.represented_by.is_empty() {
+                    a.status
+                } else {
+                    format!("{} ({})", a.status, a.represented_by)
+                };
+                (
+                    m.id,
+                    m.title,
+                    m.starts_at.format("%Y-%m-%d").to_string(),
+                    status,
+                )
+            })
+            .collect(),
         can_manage,
         can_sign: can_sign && status.participates(),
         status_options: Status::ALL

@@ -53,6 +53,8 @@ pub struct OrganisationView {
     /// Current memorandum version and this organisation's signature of it.
     pub memorandum: Option<(i64, String, Option<String>)>,
     pub groups: Vec<(i64, String)>,
+    /// Meetings and how the organisation attended: (meeting id, title, date, attendance).
+    pub attendance: Vec<(i64, String, String, String)>,
     pub can_manage: bool,
     pub can_sign: bool,
     pub status_options: Options,
@@ -161,6 +163,18 @@ pub fn organisation(chrome: &Chrome, v: &OrganisationView) -> Markup {
                             thead { tr { th { "Year" } th { "Tier" } th { "Amount" } th { "State" } th { "Paid" } } }
                             tbody { @for f in fees { tr { td { (f.year) } td { (f.tier) } td { (f.amount) } td { (badge(&f.status, &f.status)) } td { (f.paid) } } } }
                         }
+                    }
+                }
+            }
+            section aria-labelledby="attendance-history" {
+                h2 #attendance-history { "Attendance" }
+                @if v.attendance.is_empty() { p.empty { "No attendance recorded yet." } }
+                @else {
+                    table #attendance-history-table {
+                        thead { tr { th { "Date" } th { "Meeting" } th { "Attendance" } } }
+                        tbody { @for (id, title, date, status) in &v.attendance { tr {
+                            td { (date) } td { a href=(format!("/meetings/{id}")) { (title) } } td { (status) }
+                        } } }
                     }
                 }
             }
