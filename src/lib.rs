@@ -10,6 +10,7 @@ pub mod coalition;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod mail;
 pub mod markdown;
 pub mod meetings;
 pub mod membership;
@@ -29,17 +30,29 @@ use crate::config::Settings;
 use crate::db::{DbConn, DbPool};
 use crate::error::Error;
 
-/// What every handler can reach: the settings and the database pool.
+/// What every handler can reach: the settings, the database pool and the mail transport.
 pub struct AppState {
     pub settings: Settings,
     pub pool: DbPool,
+    pub mail: mail::transport::Transport,
+    pub mail_policy: mail::worker::Policy,
 }
 
 impl AppState {
-    /// Connects to the database (running its migrations) and keeps the settings.
+    /// Connects to the database (running its migrations), sets up the mail transport and
+    /// keeps the settings.
     pub fn open(settings: Settings) -> Result<AppState, Error> {
         let pool = db::connect_pool(&settings.database_url, settings.db_pool_size)?;
-        Ok(AppState { settings, pool })
+        let mail = mail::transport::Transport::from_settings(
+            settings.smtp_url.as_deref(),
+            &settings.data_dir,
+        )?;
+        Ok(AppState {
+            settings,
+            pool,
+            mail,
+            mail_policy: mail::worker::Policy::default(),
+        })
     }
 
     /// Runs blocking database work on actix's thread pool with a pooled connection.

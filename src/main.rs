@@ -40,6 +40,15 @@ enum Command {
     /// The audit record.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// The mail outbox.
+    #[command(subcommand)]
+    Mail(MailCommand),
+}
+
+#[derive(Subcommand)]
+enum MailCommand {
+    /// Deliver everything the outbox holds that is due now, then exit.
+    Send,
 }
 
 #[derive(Subcommand)]
@@ -144,6 +153,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             cli::token_create(&state, &email, &label)
         }
         Command::Audit(AuditCommand::Verify) => cli::audit_verify(&state),
+        Command::Mail(MailCommand::Send) => mail_send(state),
     }
 }
 
@@ -162,11 +172,32 @@ async fn serve(state: AppState) -> Result<(), Error> {
         }
     }
     let data = web::Data::new(state);
-    tracing::info!("serving on http://{bind} ({})", data.settings.base_url);
+    tracing::info!(
+        "serving on http://{bind} ({}); mail goes to {}",
+        data.settings.base_url,
+        data.mail.describe()
+    );
+    roundtable::mail::worker::spawn(data.clone());
     HttpServer::new(move || build_app(data.clone()))
         .bind(&bind)
         .map_err(|e| Error::Config(format!("cannot listen on {bind}: {e}")))?
         .run()
         .await
         .map_err(|e| Error::Internal(format!("server stopped: {e}")))
+}
+
+#[actix_web::main]
+async fn mail_send(state: AppState) -> Result<(), Error> {
+    let data = web::Data::new(state);
+    let report =
+        roundtable::mail::worker::deliver_all_due(&data, &format!("cli-{}", std::process::id()))
+            .await?;
+    println!(
+        "Mail sent: {}, to retry later: {}, failed: {} ({}).",
+        report.sent,
+        report.retried,
+        report.failed,
+        data.mail.describe()
+    );
+    Ok(())
 }

@@ -3,5 +3,6 @@
 
 mod common;
 mod foundation;
+mod mail;
 mod meetings;
 mod membership;

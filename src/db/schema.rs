@@ -463,6 +463,49 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    mail_preferences (person_id) {
+        person_id -> BigInt,
+        essential_only -> Bool,
+    }
+}
+
+diesel::table! {
+    outbox_messages (id) {
+        id -> BigInt,
+        kind -> Text,
+        essential -> Bool,
+        subject -> Text,
+        text_body -> Text,
+        html_body -> Text,
+        calendar -> Nullable<Text>,
+        calendar_method -> Nullable<Text>,
+        list_id -> Text,
+        auto_submitted -> Bool,
+        meeting_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox_deliveries (id) {
+        id -> BigInt,
+        message_id -> BigInt,
+        recipient_name -> Text,
+        recipient_email -> Text,
+        person_id -> Nullable<BigInt>,
+        message_id_header -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        lease_until -> Nullable<Timestamp>,
+        leased_by -> Nullable<Text>,
+        last_error -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_tokens -> people (person_id));
 diesel::joinable!(link_tokens -> people (person_id));
 diesel::joinable!(audit_events -> people (actor_id));
@@ -496,6 +539,8 @@ diesel::joinable!(minute_addenda -> minutes (minutes_id));
 diesel::joinable!(action_items -> meetings (meeting_id));
 diesel::joinable!(blocked_dates -> calendar_imports (import_id));
 diesel::joinable!(calendar_feeds -> people (person_id));
+diesel::joinable!(outbox_deliveries -> outbox_messages (message_id));
+diesel::joinable!(mail_preferences -> people (person_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     coalition,
@@ -536,4 +581,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     calendar_imports,
     blocked_dates,
     calendar_feeds,
+    mail_preferences,
+    outbox_messages,
+    outbox_deliveries,
 );

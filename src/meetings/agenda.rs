@@ -191,12 +191,14 @@ pub(crate) fn publish_in_tx(
     if store::status_of(&get(conn, meeting_id)?) == Status::Planned {
         store::set_status_in_tx(conn, actor, meeting_id, Status::AgendaPublished, "")?;
     }
+    // The agenda and its invitation go out with the publication, or neither does.
+    let mailed = crate::mail::compose::agenda_published(conn, meeting_id)?;
     audit::record(
         conn,
         Some(actor.id()),
         "agenda.published",
         Subject::new("meeting", meeting_id),
-        json!({ "version_no": version_no, "items": current.len() }),
+        json!({ "version_no": version_no, "items": current.len(), "mailed_to": mailed }),
     )?;
     Ok(agenda_versions::table
         .find(id)

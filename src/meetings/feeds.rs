@@ -19,6 +19,7 @@ use crate::db::{self, DbConn};
 use crate::error::Error;
 
 /// The VEVENT of a meeting. Its description lists the published agenda's public items only.
+/// With an empty `base_url` (invitations by mail) it carries no link back to the site.
 pub fn event(conn: &mut DbConn, m: &Meeting, base_url: &str) -> Result<Event, Error> {
     let mut description = String::new();
     if let Some((_, items)) = agenda::latest_published(conn, m.id)? {
@@ -38,7 +39,9 @@ pub fn event(conn: &mut DbConn, m: &Meeting, base_url: &str) -> Result<Event, Er
     if !m.online_url.is_empty() {
         description.push_str(&format!("Online: {}\n", m.online_url));
     }
-    description.push_str(&format!("{base_url}/meetings/{}", m.id));
+    if !base_url.is_empty() {
+        description.push_str(&format!("{base_url}/meetings/{}", m.id));
+    }
     let mut location = match m.venue_id {
         Some(v) => {
             let (name, address): (String, String) = venues::table
@@ -73,7 +76,7 @@ pub fn event(conn: &mut DbConn, m: &Meeting, base_url: &str) -> Result<Event, Er
         summary,
         description,
         location,
-        url: Some(format!("{base_url}/meetings/{}", m.id)),
+        url: (!base_url.is_empty()).then(|| format!("{base_url}/meetings/{}", m.id)),
         cancelled: store::status_of(m) == Status::Cancelled,
         organizer: None,
         attendees: Vec::new(),

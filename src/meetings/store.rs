@@ -136,6 +136,12 @@ pub(crate) fn sync_member_premises(conn: &mut DbConn) -> Result<(), Error> {
 
 pub fn venues(conn: &mut DbConn) -> Result<Vec<Venue>, Error> {
     db::write_tx(conn, sync_member_premises)?;
+    venues_in_tx(conn)
+}
+
+/// The venues as they are, without bringing member premises up to date (usable inside a
+/// transaction).
+pub fn venues_in_tx(conn: &mut DbConn) -> Result<Vec<Venue>, Error> {
     Ok(venues::table
         .order((venues::organisation_id.is_not_null(), venues::name))
         .select(Venue::as_select())
@@ -391,6 +397,10 @@ pub fn update(
             Subject::new("meeting", id),
             json!({ "starts_at": c.starts_at, "ends_at": c.ends_at, "venue_id": input.venue_id, "moved": moved }),
         )?;
+        // Invitees who have the invitation get it again, with the higher SEQUENCE.
+        if moved && status_of(&before) == Status::AgendaPublished {
+            crate::mail::compose::meeting_changed(conn, id)?;
+        }
         get(conn, id)
     })
 }
@@ -438,6 +448,9 @@ pub(crate) fn set_status_in_tx(
         Subject::new("meeting", id),
         json!({ "from": from.as_str(), "to": to.as_str(), "reason": reason.trim() }),
     )?;
+    if to == Status::Cancelled && from == Status::AgendaPublished {
+        crate::mail::compose::meeting_cancelled(conn, id)?;
+    }
     get(conn, id)
 }
 

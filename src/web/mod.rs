@@ -21,6 +21,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     crate::membership::web::routes(cfg);
     crate::secretariat::web::routes(cfg);
     crate::meetings::web::routes(cfg);
+    crate::mail::web::routes(cfg);
     cfg.service(
         web::scope("/api/v1")
             .configure(crate::auth::api::routes)

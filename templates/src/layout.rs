@@ -77,6 +77,7 @@ fn navigation(chrome: &Chrome) -> Markup {
                     @if person.is_secretariat {
                         li { a href="/admission" { "Admission" } }
                         li { a href="/fees" { "Fees" } }
+                        li { a href="/mail" { "Mail" } }
                         li { a href="/settings" { "Settings" } }
                     }
                     @if person.is_admin {

@@ -6,6 +6,7 @@
 
 mod client;
 mod database;
+pub mod smtp;
 
 use actix_web::web;
 use roundtable::AppState;
@@ -33,6 +34,15 @@ impl TestApp {
     }
 
     pub fn with_settings(backend: &Backend, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        TestApp::with_state(backend, adjust, |_| {})
+    }
+
+    /// With the settings and then the opened state (mail transport and policy) adjusted.
+    pub fn with_state(
+        backend: &Backend,
+        adjust: impl FnOnce(&mut Settings),
+        adjust_state: impl FnOnce(&mut AppState),
+    ) -> TestApp {
         let db = TestDb::create(backend);
         let mut settings = Settings {
             data_dir: db.dir.path().to_path_buf(),
@@ -49,7 +59,8 @@ impl TestApp {
             db_pool_size: 4,
         };
         adjust(&mut settings);
-        let state = AppState::open(settings).expect("the app opens its database");
+        let mut state = AppState::open(settings).expect("the app opens its database");
+        adjust_state(&mut state);
         TestApp {
             state: web::Data::new(state),
             db,

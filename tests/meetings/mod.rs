@@ -39,3 +39,28 @@ pub fn testdata(name: &str) -> String {
     );
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
+
+/// The input that reproduces a meeting as it is (to change one field of it).
+pub fn planning_input(
+    m: &roundtable::meetings::model::Meeting,
+) -> roundtable::meetings::store::MeetingInput {
+    let zone = roundtable::meetings::store::zone_of(m);
+    let (start, end) = (
+        roundtable::meetings::rules::local(m.starts_at, zone),
+        roundtable::meetings::rules::local(m.ends_at, zone),
+    );
+    roundtable::meetings::store::MeetingInput {
+        kind: roundtable::meetings::store::kind_of(m),
+        group_id: m.group_id,
+        title: m.title.clone(),
+        date: start.date(),
+        start: start.time(),
+        end: end.time(),
+        time_zone: Some(m.time_zone.clone()),
+        venue_id: m.venue_id,
+        online_url: m.online_url.clone(),
+        public: m.visibility == "public",
+        media_open: m.media_open,
+        media_reason: m.media_reason.clone(),
+    }
+}

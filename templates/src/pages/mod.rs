@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod dashboard;
 pub mod errors;
+pub mod mail;
 pub mod meetings;
 pub mod membership;
 pub mod secretariat;

@@ -1,0 +1,4 @@
+DROP INDEX outbox_deliveries_due;
+DROP TABLE outbox_deliveries;
+DROP TABLE outbox_messages;
+DROP TABLE mail_preferences;

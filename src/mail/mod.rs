@@ -1,0 +1,11 @@
+//! The mailing list: lists, the outbox written in the same transaction as its cause, the
+//! transports, and the delivery worker.
+
+pub mod compose;
+pub mod lists;
+pub mod message;
+pub mod model;
+pub mod outbox;
+pub mod transport;
+pub mod web;
+pub mod worker;

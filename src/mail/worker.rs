@@ -1,0 +1,328 @@
+//! The delivery worker. It claims due deliveries under a lease (on PostgreSQL with
+//! `FOR UPDATE SKIP LOCKED`, so several instances never take the same row; on SQLite the
+//! IMMEDIATE write transaction does the same), sends them, and records the outcome: sent,
+//! retried later with exponential back-off, or failed after the last attempt. A worker that
+//! dies mid-send leaves its rows leased; they are taken up again when the lease runs out.
+
+use std::time::Duration;
+
+use chrono::TimeDelta;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text, Timestamp};
+
+use super::message::{self, Envelope};
+use super::model::{Delivery, OutboxMessage};
+use crate::AppState;
+use crate::db::schema::{outbox_deliveries, outbox_messages};
+use crate::db::{self, DbConn};
+use crate::error::Error;
+
+/// How the worker paces itself.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub lease: Duration,
+    pub batch: i64,
+    pub max_attempts: i32,
+    pub first_retry: Duration,
+    pub poll: Duration,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            lease: Duration::from_secs(300),
+            batch: 50,
+            max_attempts: 8,
+            first_retry: Duration::from_secs(60),
+            poll: Duration::from_secs(5),
+        }
+    }
+}
+
+/// The wait before attempt `attempts + 1`: doubling from `first`, at most a day.
+pub fn backoff(first: Duration, attempts: i32) -> Duration {
+    let factor = 2u32.saturating_pow(
+        u32::try_from(attempts.saturating_sub(1).max(0))
+            .unwrap_or(0)
+            .min(16),
+    );
+    first
+        .saturating_mul(factor)
+        .min(Duration::from_secs(24 * 3600))
+}
+
+#[derive(QueryableByName)]
+struct Claimed {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+}
+
+fn delta(d: Duration) -> TimeDelta {
+    TimeDelta::from_std(d).unwrap_or(TimeDelta::MAX)
+}
+
+/// Takes up to `policy.batch` due deliveries for this worker.
+pub fn claim(
+    conn: &mut DbConn,
+    worker: &str,
+    policy: &Policy,
+) -> Result<Vec<(Delivery, OutboxMessage)>, Error> {
+    let now = db::now();
+    let lease_until = now + delta(policy.lease);
+    let lock = match conn {
+        DbConn::Postgres(_) => " FOR UPDATE SKIP LOCKED",
+        DbConn::Sqlite(_) => "",
+    };
+    let sql = format!(
+        "UPDATE outbox_deliveries SET status = 'sending', lease_until = $1, leased_by = $2, attempts = attempts + 1 \
+         WHERE id IN (SELECT id FROM outbox_deliveries \
+           WHERE (status = 'queued' AND next_attempt_at <= $3) OR (status = 'sending' AND lease_until < $4) \
+           ORDER BY id LIMIT $5{lock}) \
+         RETURNING id"
+    );
+    let ids: Vec<i64> = db::write_tx(conn, |conn| {
+        let rows: Vec<Claimed> = diesel::sql_query(sql)
+            .bind::<Timestamp, _>(lease_until)
+            .bind::<Text, _>(worker)
+            .bind::<Timestamp, _>(now)
+            .bind::<Timestamp, _>(now)
+            .bind::<BigInt, _>(policy.batch)
+            .load(conn)?;
+        Ok(rows.into_iter().map(|r| r.id).collect())
+    })?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(outbox_deliveries::table
+        .inner_join(outbox_messages::table)
+        .filter(outbox_deliveries::id.eq_any(&ids))
+        .order(outbox_deliveries::id)
+        .select((Delivery::as_select(), OutboxMessage::as_select()))
+        .load(conn)?)
+}
+
+/// What happened to one delivery.
+pub enum Outcome {
+    Sent,
+    Failed { temporary: bool, error: String },
+}
+
+/// Records an outcome; only the worker holding the lease may.
+pub fn finish(
+    conn: &mut DbConn,
+    delivery: &Delivery,
+    worker: &str,
+    outcome: Outcome,
+    policy: &Policy,
+) -> Result<(), Error> {
+    let mine = outbox_deliveries::table
+        .find(delivery.id)
+        .filter(outbox_deliveries::leased_by.eq(worker))
+        .filter(outbox_deliveries::status.eq("sending"));
+    let now = db::now();
+    db::write_tx(conn, |conn| {
+        match outcome {
+            Outcome::Sent => {
+                diesel::update(mine)
+                    .set((
+                        outbox_deliveries::status.eq("sent"),
+                        outbox_deliveries::sent_at.eq(Some(now)),
+                        outbox_deliveries::lease_until.eq(None::<chrono::NaiveDateTime>),
+                        outbox_deliveries::last_error.eq(None::<String>),
+                    ))
+                    .execute(conn)?;
+            }
+            Outcome::Failed { temporary, error } => {
+                let give_up = !temporary || delivery.attempts >= policy.max_attempts;
+                let next = now + delta(backoff(policy.first_retry, delivery.attempts));
+                diesel::update(mine)
+                    .set((
+                        outbox_deliveries::status.eq(if give_up { "failed" } else { "queued" }),
+                        outbox_deliveries::next_attempt_at.eq(next),
+                        outbox_deliveries::lease_until.eq(None::<chrono::NaiveDateTime>),
+                        outbox_deliveries::last_error.eq(Some(error)),
+                    ))
+                    .execute(conn)?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The addresses mail is sent from, read when a batch starts.
+pub fn envelope(conn: &mut DbConn, state: &AppState) -> Result<Envelope, Error> {
+    let name = crate::coalition::get(conn)?
+        .map(|c| c.name)
+        .unwrap_or_else(|| "Roundtable".into());
+    Ok(Envelope {
+        from: state.settings.mail_from.clone(),
+        from_name: name,
+        reply_to: super::lists::secretariat_address(conn)?.map(|(_, email)| email),
+        base_url: state.settings.base_url.clone(),
+    })
+}
+
+/// Counts of one pass.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Report {
+    pub sent: usize,
+    pub retried: usize,
+    pub failed: usize,
+}
+
+/// Claims one batch and delivers it.
+pub async fn deliver_batch(
+    state: &actix_web::web::Data<AppState>,
+    worker: &str,
+) -> Result<Report, Error> {
+    let policy = state.mail_policy.clone();
+    let (w, p) = (worker.to_owned(), policy.clone());
+    let st = state.clone();
+    let (batch, envelope) = state
+        .db(move |conn| Ok((claim(conn, &w, &p)?, envelope(conn, &st)?)))
+        .await?;
+    let mut report = Report::default();
+    for (delivery, message) in batch {
+        let outcome = match message::build(&envelope, &message, &delivery) {
+            Ok(mail) => match state
+                .mail
+                .send(
+                    mail,
+                    &format!(
+                        "{}-{}",
+                        delivery.created_at.format("%Y%m%dT%H%M%S"),
+                        delivery.message_id_header
+                    ),
+                )
+                .await
+            {
+                Ok(()) => Outcome::Sent,
+                Err(e) => Outcome::Failed {
+                    temporary: e.temporary,
+                    error: e.message,
+                },
+            },
+            Err(e) => Outcome::Failed {
+                temporary: false,
+                error: e.to_string(),
+            },
+        };
+        match &outcome {
+            Outcome::Sent => report.sent += 1,
+            Outcome::Failed { temporary, .. }
+                if *temporary && delivery.attempts < policy.max_attempts =>
+            {
+                report.retried += 1
+            }
+            Outcome::Failed { .. } => report.failed += 1,
+        }
+        let (w, p) = (worker.to_owned(), policy.clone());
+        state
+            .db(move |conn| finish(conn, &delivery, &w, outcome, &p))
+            .await?;
+    }
+    Ok(report)
+}
+
+/// Delivers until nothing is due now (what `roundtable mail send` runs).
+pub async fn deliver_all_due(
+    state: &actix_web::web::Data<AppState>,
+    worker: &str,
+) -> Result<Report, Error> {
+    let mut total = Report::default();
+    loop {
+        let r = deliver_batch(state, worker).await?;
+        total.sent += r.sent;
+        total.retried += r.retried;
+        total.failed += r.failed;
+        if r == Report::default() {
+            return Ok(total);
+        }
+    }
+}
+
+/// The worker inside `serve`: a batch, then a pause, until the server stops.
+pub fn spawn(state: actix_web::web::Data<AppState>) {
+    let worker = format!(
+        "{}-{}",
+        std::process::id(),
+        crate::auth::tokens::random_token(4)
+    );
+    actix_web::rt::spawn(async move {
+        loop {
+            match deliver_all_due(&state, &worker).await {
+                Ok(r) if r != Report::default() => tracing::info!(
+                    sent = r.sent,
+                    retried = r.retried,
+                    failed = r.failed,
+                    "mail delivered"
+                ),
+                Ok(_) => {}
+                Err(e) => tracing::warn!("mail delivery: {e}"),
+            }
+            actix_web::rt::time::sleep(state.mail_policy.poll).await;
+        }
+    });
+}
+
+/// For pages: the deliveries, newest first, optionally of one status.
+pub fn list(
+    conn: &mut DbConn,
+    status: Option<&str>,
+    limit: i64,
+) -> Result<Vec<(Delivery, OutboxMessage)>, Error> {
+    let mut q = outbox_deliveries::table
+        .inner_join(outbox_messages::table)
+        .into_boxed();
+    if let Some(s) = status {
+        q = q.filter(outbox_deliveries::status.eq(s.to_owned()));
+    }
+    Ok(q.order(outbox_deliveries::id.desc())
+        .limit(limit)
+        .select((Delivery::as_select(), OutboxMessage::as_select()))
+        .load(conn)?)
+}
+
+/// Sends a failed delivery again, now.
+pub fn retry(conn: &mut DbConn, actor: &crate::auth::Actor, id: i64) -> Result<(), Error> {
+    crate::auth::permissions::require(actor, crate::auth::Action::ManageMeetings)?;
+    db::write_tx(conn, |conn| {
+        let updated = diesel::update(
+            outbox_deliveries::table
+                .find(id)
+                .filter(outbox_deliveries::status.eq("failed")),
+        )
+        .set((
+            outbox_deliveries::status.eq("queued"),
+            outbox_deliveries::next_attempt_at.eq(db::now()),
+            outbox_deliveries::attempts.eq(0),
+        ))
+        .execute(conn)?;
+        if updated == 0 {
+            return Err(Error::Invalid(
+                "only a failed delivery can be retried".into(),
+            ));
+        }
+        crate::audit::record(
+            conn,
+            Some(actor.id()),
+            "mail.retried",
+            crate::audit::Subject::new("delivery", id),
+            serde_json::json!({}),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn back_off_doubles_and_is_capped() {
+        let first = Duration::from_secs(60);
+        assert_eq!(backoff(first, 1), Duration::from_secs(60));
+        assert_eq!(backoff(first, 2), Duration::from_secs(120));
+        assert_eq!(backoff(first, 4), Duration::from_secs(480));
+        assert_eq!(backoff(first, 40), Duration::from_secs(24 * 3600));
+    }
+}

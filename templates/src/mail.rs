@@ -1,0 +1,171 @@
+//! Mail bodies: every mail has a subject, a text body and an HTML body.
+
+use maud::{DOCTYPE, Markup, html};
+
+/// One mail's content, before it is addressed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailBody {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+fn page(title: &str, coalition: &str, body: Markup) -> String {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head { meta charset="utf-8"; title { (title) } }
+            body style="font-family: sans-serif; line-height: 1.5; color: #1d2430; max-width: 40rem;" {
+                (body)
+                hr;
+                p style="color: #5b6472; font-size: .85rem;" { "Sent by Roundtable for " (coalition) "." }
+            }
+        }
+    }
+    .into_string()
+}
+
+/// An agenda item as mailed (confidential ones only to those entitled).
+pub struct MailItem {
+    pub title: String,
+    pub presenter: String,
+    pub duration: i32,
+    pub confidential: bool,
+}
+
+pub struct MeetingMail<'a> {
+    pub coalition: &'a str,
+    pub title: &'a str,
+    pub when: &'a str,
+    pub place: &'a str,
+    pub url: &'a str,
+    pub items: &'a [MailItem],
+}
+
+pub fn agenda(m: &MeetingMail<'_>) -> MailBody {
+    let subject = format!("Agenda: {} ({})", m.title, m.when);
+    let mut text = format!(
+        "{}\n\nWhen: {}\nWhere: {}\n\nAgenda:\n",
+        m.title, m.when, m.place
+    );
+    for (n, i) in m.items.iter().enumerate() {
+        text.push_str(&format!(
+            "{}. {}{}{}\n",
+            n + 1,
+            i.title,
+            if i.confidential {
+                " (confidential)"
+            } else {
+                ""
+            },
+            if i.presenter.is_empty() {
+                String::new()
+            } else {
+                format!(" - {}", i.presenter)
+            }
+        ));
+    }
+    text.push_str(&format!(
+        "\nThe meeting's page: {}\nThe invitation is attached for your calendar.\n",
+        m.url
+    ));
+    let html = page(
+        &subject,
+        m.coalition,
+        html! {
+            h1 { (m.title) }
+            p { strong { "When: " } (m.when) br; strong { "Where: " } (m.place) }
+            h2 { "Agenda" }
+            ol { @for i in m.items { li { (i.title) @if i.confidential { " (confidential)" } @if !i.presenter.is_empty() { " – " (i.presenter) } @if i.duration > 0 { " (" (i.duration) " min)" } } } }
+            p { a href=(m.url) { "The meeting's page" } ". The invitation is attached for your calendar." }
+        },
+    );
+    MailBody {
+        subject,
+        text,
+        html,
+    }
+}
+
+pub fn meeting_changed(m: &MeetingMail<'_>) -> MailBody {
+    let subject = format!("Changed: {} ({})", m.title, m.when);
+    let text = format!(
+        "{} has changed.\n\nNow: {}\nWhere: {}\n\n{}\nThe updated invitation is attached.\n",
+        m.title, m.when, m.place, m.url
+    );
+    let html = page(
+        &subject,
+        m.coalition,
+        html! {
+            h1 { (m.title) " has changed" }
+            p { strong { "Now: " } (m.when) br; strong { "Where: " } (m.place) }
+            p { a href=(m.url) { "The meeting's page" } ". The updated invitation is attached." }
+        },
+    );
+    MailBody {
+        subject,
+        text,
+        html,
+    }
+}
+
+pub fn meeting_cancelled(m: &MeetingMail<'_>, reason: &str) -> MailBody {
+    let subject = format!("Cancelled: {} ({})", m.title, m.when);
+    let text = format!(
+        "{} ({}) is cancelled.\n\nReason: {reason}\n\n{}\n",
+        m.title, m.when, m.url
+    );
+    let html = page(
+        &subject,
+        m.coalition,
+        html! {
+            h1 { (m.title) " is cancelled" }
+            p { (m.when) } p { strong { "Reason: " } (reason) }
+            p { a href=(m.url) { "The meeting's page" } }
+        },
+    );
+    MailBody {
+        subject,
+        text,
+        html,
+    }
+}
+
+pub fn minutes(coalition: &str, title: &str, url: &str, deadline: Option<&str>) -> MailBody {
+    let (subject, lead) = match deadline {
+        Some(d) => (
+            format!("Draft minutes for comment: {title}"),
+            format!("The draft minutes of {title} are open for your comments until {d}."),
+        ),
+        None => (
+            format!("Minutes approved: {title}"),
+            format!("The minutes of {title} are approved."),
+        ),
+    };
+    let text = format!("{lead}\n\nRead them: {url}\n");
+    let html = page(
+        &subject,
+        coalition,
+        html! { p { (lead) } p { a href=(url) { "Read the minutes" } } },
+    );
+    MailBody {
+        subject,
+        text,
+        html,
+    }
+}
+
+pub fn test_mail(coalition: &str) -> MailBody {
+    let subject = format!("Test mail from {coalition}");
+    let text = "This is a test. If you can read it, Roundtable's mail works.\n".to_owned();
+    let html = page(
+        &subject,
+        coalition,
+        html! { p { "This is a test. If you can read it, Roundtable's mail works." } },
+    );
+    MailBody {
+        subject,
+        text,
+        html,
+    }
+}

@@ -1,0 +1,299 @@
+use std::io::BufReader;
+
+use mailparse::MailHeaderMap;
+use std::sync::atomic::Ordering;
+
+use diesel::prelude::*;
+use roundtable::db::schema::outbox_deliveries;
+use roundtable::mail::worker;
+use roundtable::meetings::agenda;
+use roundtable::meetings::rules::Status;
+use roundtable::meetings::store;
+
+use super::{SECRET_ITEM, app_with_smtp, header, leaves, meeting_with_agenda};
+use crate::common::TestApp;
+use crate::common::smtp::SmtpServer;
+use crate::on_each_backend;
+
+fn calendar_of(data: &str) -> (String, ical::parser::ical::component::IcalCalendar) {
+    let mail = mailparse::parse_mail(data.as_bytes()).expect("a MIME message");
+    let (ct, ics) = leaves(&mail)
+        .into_iter()
+        .find(|(ct, _)| ct.starts_with("text/calendar"))
+        .expect("a text/calendar part");
+    let calendar = ical::IcalParser::new(BufReader::new(ics.as_bytes()))
+        .next()
+        .expect("a calendar")
+        .expect("parses");
+    (ct, calendar)
+}
+
+fn prop(calendar: &ical::parser::ical::component::IcalCalendar, name: &str) -> String {
+    calendar.events[0]
+        .properties
+        .iter()
+        .find(|p| p.name == name)
+        .and_then(|p| p.value.clone())
+        .unwrap_or_default()
+}
+
+fn statuses(app: &TestApp) -> Vec<String> {
+    app.with_conn(|c| {
+        outbox_deliveries::table
+            .order(outbox_deliveries::id)
+            .select(outbox_deliveries::status)
+            .load(c)
+            .expect("statuses")
+    })
+}
+
+#[actix_web::test]
+async fn the_agenda_reaches_every_invitee_with_its_invitation() {
+    on_each_backend!(|backend| async {
+        let server = SmtpServer::start();
+        let app = app_with_smtp(&backend, &server);
+        let (admin, m) = meeting_with_agenda(&app, "Spring plenary");
+        app.with_conn(|c| agenda::publish(c, &admin, m.id))
+            .expect("publish");
+        // Written with the publication, sent by the worker.
+        assert_eq!(statuses(&app).len(), 5);
+        let report = worker::deliver_all_due(&app.state, "test")
+            .await
+            .expect("deliver");
+        assert_eq!((report.sent, report.failed), (5, 0));
+        assert!(statuses(&app).iter().all(|s| s == "sent"));
+
+        let received = server.messages();
+        let mut recipients: Vec<String> = received.iter().flat_map(|r| r.to.clone()).collect();
+        recipients.sort();
+        assert_eq!(
+            recipients,
+            [
+                "rep@alpha.example",
+                "rep@beta.example",
+                "rep@delta.example",
+                "rep@gamma.example",
+                "rep@press.example"
+            ]
+        );
+        let m = app.with_conn(|c| store::get(c, m.id)).expect("meeting");
+        for r in &received {
+            let mail = mailparse::parse_mail(r.data.as_bytes()).expect("MIME");
+            assert_eq!(
+                header(&mail, "Subject"),
+                "Agenda: Spring plenary (Tue 9 Mar 2027, 10:00–13:00)"
+            );
+            assert!(header(&mail, "From").contains("coalition@roundtable.test"));
+            assert!(
+                header(&mail, "Reply-To").contains("admin@example.org"),
+                "the secretariat: {}",
+                header(&mail, "Reply-To")
+            );
+            assert!(header(&mail, "List-Id").contains("test-coalition.roundtable"));
+            assert_eq!(header(&mail, "Auto-Submitted"), "auto-generated");
+            assert!(header(&mail, "Message-ID").ends_with("@roundtable.test>"));
+            assert!(!header(&mail, "Date").is_empty());
+            assert!(mail.ctype.mimetype == "multipart/mixed");
+            assert_eq!(mail.subparts[0].ctype.mimetype, "multipart/alternative");
+            let kinds: Vec<String> = mail.subparts[0]
+                .subparts
+                .iter()
+                .map(|p| p.ctype.mimetype.clone())
+                .collect();
+            assert_eq!(kinds, ["text/plain", "text/html", "text/calendar"]);
+            assert_eq!(mail.subparts[1].ctype.mimetype, "application/ics");
+            let (ct, calendar) = calendar_of(&r.data);
+            assert!(ct.contains("method=REQUEST"), "{ct}");
+            assert_eq!(
+                calendar
+                    .properties
+                    .iter()
+                    .find(|p| p.name == "METHOD")
+                    .and_then(|p| p.value.clone())
+                    .as_deref(),
+                Some("REQUEST")
+            );
+            assert_eq!(prop(&calendar, "UID"), m.uid);
+            assert_eq!(prop(&calendar, "SEQUENCE"), m.sequence.to_string());
+            assert!(
+                calendar.events[0]
+                    .properties
+                    .iter()
+                    .filter(|p| p.name == "ATTENDEE")
+                    .count()
+                    == 5
+            );
+            // The confidential item: to full members only.
+            let text = leaves(&mail)
+                .into_iter()
+                .find(|(ct, _)| ct.starts_with("text/plain"))
+                .expect("text")
+                .1;
+            let to_associate = r.to == ["rep@press.example"];
+            assert_eq!(text.contains(SECRET_ITEM), !to_associate, "to {:?}", r.to);
+            assert!(
+                !calendar_of(&r.data).1.events[0].properties.iter().any(|p| p
+                    .value
+                    .as_deref()
+                    .unwrap_or("")
+                    .contains("Novak"))
+            );
+        }
+
+        // Moved: REQUEST again, same UID, higher SEQUENCE. Cancelled: CANCEL.
+        let before = m.sequence;
+        let mut moved = super::super::meetings::planning_input(&m);
+        moved.start = chrono::NaiveTime::from_hms_opt(11, 0, 0).expect("t");
+        app.with_conn(|c| store::update(c, &admin, m.id, &moved))
+            .expect("move");
+        app.with_conn(|c| store::set_status(c, &admin, m.id, Status::Cancelled, "venue flooded"))
+            .expect("cancel");
+        worker::deliver_all_due(&app.state, "test")
+            .await
+            .expect("deliver");
+        let all = server.messages();
+        assert_eq!(all.len(), 15);
+        let (ct, changed) = calendar_of(&all[5].data);
+        assert!(ct.contains("method=REQUEST"));
+        assert_eq!(prop(&changed, "UID"), m.uid);
+        assert!(prop(&changed, "SEQUENCE").parse::<i32>().expect("n") > before);
+        let (ct, cancelled) = calendar_of(&all[10].data);
+        assert!(ct.contains("method=CANCEL"), "{ct}");
+        assert_eq!(prop(&cancelled, "STATUS"), "CANCELLED");
+        assert!(
+            prop(&cancelled, "SEQUENCE").parse::<i32>().expect("n")
+                > prop(&changed, "SEQUENCE").parse::<i32>().expect("n")
+        );
+    })
+}
+
+#[actix_web::test]
+async fn nothing_is_lost_when_the_server_refuses_or_the_worker_dies() {
+    on_each_backend!(|backend| async {
+        let server = SmtpServer::start();
+        let app = app_with_smtp(&backend, &server);
+        let (admin, m) = meeting_with_agenda(&app, "Autumn plenary");
+        app.with_conn(|c| agenda::publish(c, &admin, m.id))
+            .expect("publish");
+
+        // The server is down: every delivery is kept for a retry.
+        server.refuse.store(true, Ordering::SeqCst);
+        let report = worker::deliver_batch(&app.state, "w1")
+            .await
+            .expect("attempt");
+        assert_eq!((report.sent, report.retried), (0, 5));
+        assert!(statuses(&app).iter().all(|s| s == "queued"));
+        assert!(server.messages().is_empty());
+        // It comes back: everything arrives.
+        server.refuse.store(false, Ordering::SeqCst);
+        let report = worker::deliver_all_due(&app.state, "w1")
+            .await
+            .expect("deliver");
+        assert_eq!(report.sent, 5);
+        assert_eq!(server.messages().len(), 5);
+
+        // A worker claims a batch, sends one mail and dies before recording anything.
+        app.with_conn(|c| agenda::publish(c, &admin, m.id))
+            .expect("publish again");
+        let dying = roundtable::mail::worker::Policy {
+            lease: std::time::Duration::ZERO,
+            ..app.state.mail_policy.clone()
+        };
+        let claimed = app
+            .with_conn(|c| worker::claim(c, "dying", &dying))
+            .expect("claim");
+        assert_eq!(claimed.len(), 5);
+        let envelope = app
+            .with_conn(|c| worker::envelope(c, &app.state))
+            .expect("envelope");
+        let (delivery, message) = &claimed[0];
+        let mail = roundtable::mail::message::build(&envelope, message, delivery).expect("mail");
+        app.state
+            .mail
+            .send(mail, "cut-off")
+            .await
+            .expect("sent once");
+        // Its lease runs out; another worker takes everything up again.
+        let report = worker::deliver_all_due(&app.state, "w2")
+            .await
+            .expect("deliver");
+        assert_eq!(report.sent, 5);
+        let second_round: Vec<_> = server.messages().into_iter().skip(5).collect();
+        assert_eq!(
+            second_round.len(),
+            6,
+            "one duplicate, where the send was cut off"
+        );
+        let ids: Vec<String> = second_round
+            .iter()
+            .map(|r| {
+                header(
+                    &mailparse::parse_mail(r.data.as_bytes()).expect("MIME"),
+                    "Message-ID",
+                )
+            })
+            .collect();
+        let duplicate = &ids[0];
+        assert_eq!(
+            ids.iter().filter(|i| *i == duplicate).count(),
+            2,
+            "the duplicate carries the same Message-ID"
+        );
+        let mut to: Vec<String> = second_round.iter().flat_map(|r| r.to.clone()).collect();
+        to.sort();
+        to.dedup();
+        assert_eq!(to.len(), 5, "every recipient got it");
+    })
+}
+
+#[actix_web::test]
+async fn header_injection_in_a_title_is_harmless() {
+    on_each_backend!(|backend| async {
+        let server = SmtpServer::start();
+        let app = app_with_smtp(&backend, &server);
+        let (admin, m) = meeting_with_agenda(
+            &app,
+            "Plenary\r\nBcc: intruder@evil.example\r\nX-Injected: yes",
+        );
+        app.with_conn(|c| agenda::publish(c, &admin, m.id))
+            .expect("publish");
+        worker::deliver_all_due(&app.state, "w")
+            .await
+            .expect("deliver");
+        for r in server.messages() {
+            assert!(!r.to.iter().any(|t| t.contains("evil")), "{:?}", r.to);
+            let mail = mailparse::parse_mail(r.data.as_bytes()).expect("MIME");
+            assert!(mail.headers.get_first_value("X-Injected").is_none());
+            assert!(mail.headers.get_first_value("Bcc").is_none());
+            assert!(
+                header(&mail, "Subject")
+                    .starts_with("Agenda: Plenary Bcc: intruder@evil.example X-Injected: yes")
+            );
+        }
+    })
+}
+
+#[actix_web::test]
+async fn without_smtp_mail_is_written_as_files_a_mail_program_opens() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        let (admin, m) = meeting_with_agenda(&app, "Winter plenary");
+        app.with_conn(|c| agenda::publish(c, &admin, m.id))
+            .expect("publish");
+        let report = worker::deliver_all_due(&app.state, "files")
+            .await
+            .expect("deliver");
+        assert_eq!(report.sent, 5);
+        let dir = app.db.dir.path().join("outbox");
+        let files: Vec<_> = std::fs::read_dir(&dir)
+            .expect("outbox folder")
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+            .collect();
+        assert_eq!(files.len(), 5);
+        let data = std::fs::read_to_string(files[0].path()).expect("an .eml file");
+        let (ct, calendar) = calendar_of(&data);
+        assert!(ct.contains("method=REQUEST"));
+        assert_eq!(calendar.events.len(), 1);
+    })
+}

@@ -1,0 +1,94 @@
+//! The mailing list over a real SMTP conversation: recipients, headers, MIME structure, the
+//! iTIP calendars, failures and restarts, header injection, snapshots.
+
+mod delivery;
+mod snapshots;
+
+use std::time::Duration;
+
+use chrono::NaiveTime;
+use mailparse::{MailHeaderMap, ParsedMail};
+use roundtable::auth::permissions::Actor;
+use roundtable::meetings::agenda::{self, ItemInput};
+use roundtable::meetings::model::Meeting;
+use roundtable::meetings::rules::Kind;
+use roundtable::meetings::store::{self, MeetingInput};
+use roundtable::membership::rules::Status;
+
+use crate::common::smtp::SmtpServer;
+use crate::common::{Backend, TestApp};
+use crate::meetings::coalition;
+use crate::membership::member_org;
+
+/// An app that mails through the test SMTP server, retrying at once.
+pub fn app_with_smtp(backend: &Backend, server: &SmtpServer) -> TestApp {
+    let url = server.url();
+    TestApp::with_state(
+        backend,
+        |s| {
+            s.smtp_url = Some(url);
+            s.mail_from = "coalition@roundtable.test".into();
+        },
+        |state| {
+            state.mail_policy.first_retry = Duration::ZERO;
+            state.mail_policy.max_attempts = 5;
+        },
+    )
+}
+
+pub const SECRET_ITEM: &str = "Case review: the Novak family";
+
+/// Four full members, one associate, a meeting with a public and a confidential item.
+pub fn meeting_with_agenda(app: &TestApp, title: &str) -> (Actor, Meeting) {
+    let (admin, _) = coalition(app);
+    member_org(
+        app,
+        &admin,
+        "Press Club",
+        "Media",
+        Status::Associate,
+        "rep@press.example",
+    );
+    let input = MeetingInput {
+        kind: Kind::Plenary,
+        group_id: None,
+        title: title.into(),
+        date: chrono::NaiveDate::from_ymd_opt(2027, 3, 9).expect("date"),
+        start: NaiveTime::from_hms_opt(10, 0, 0).expect("t"),
+        end: NaiveTime::from_hms_opt(13, 0, 0).expect("t"),
+        time_zone: None,
+        venue_id: None,
+        online_url: String::new(),
+        public: false,
+        media_open: false,
+        media_reason: String::new(),
+    };
+    let m = app
+        .with_conn(|c| store::create(c, &admin, &input))
+        .expect("meeting");
+    for (title, confidential) in [("Adoption of the agenda", false), (SECRET_ITEM, true)] {
+        let item = ItemInput {
+            title: title.into(),
+            presenter: String::new(),
+            duration_minutes: 15,
+            description: String::new(),
+            confidential,
+        };
+        app.with_conn(|c| agenda::add_item(c, &admin, m.id, &item))
+            .expect("item");
+    }
+    (admin, m)
+}
+
+pub fn header(mail: &ParsedMail<'_>, name: &str) -> String {
+    mail.headers.get_first_value(name).unwrap_or_default()
+}
+
+/// Every leaf part: (content type with parameters, body text).
+pub fn leaves(mail: &ParsedMail<'_>) -> Vec<(String, String)> {
+    if mail.subparts.is_empty() {
+        let ct = header(mail, "Content-Type");
+        return vec![(ct, mail.get_body().unwrap_or_default())];
+    }
+    mail.subparts.iter().flat_map(leaves).collect()
+}
