@@ -231,3 +231,49 @@ pub(crate) fn set_password(
         .execute(conn)?;
     Ok(())
 }
+
+pub const PURPOSE_RESET: &str = "password_reset";
+pub const RESET_VALID: Duration = Duration::from_secs(2 * 3600);
+
+/// Mails a reset link when the address belongs to an active person; does nothing otherwise.
+/// The caller answers the same either way, so the form tells nobody whether an address exists.
+pub fn request_password_reset(conn: &mut DbConn, email: &str) -> Result<(), Error> {
+    db::write_tx(conn, |conn| {
+        let Some(person) = find_by_email(conn, email)?.filter(|p| p.active) else {
+            return Ok(());
+        };
+        let token = tokens::create_link_token(conn, PURPOSE_RESET, Some(person.id), RESET_VALID)?;
+        crate::mail::compose::password_reset(conn, &person, &token)?;
+        audit::record(
+            conn,
+            None,
+            "person.password_reset_requested",
+            Subject::new("person", person.id),
+            serde_json::json!({}),
+        )
+    })
+}
+
+/// Sets the new password; the link is used up in the same transaction.
+pub fn reset_password(conn: &mut DbConn, token: &str, new_password: &str) -> Result<Person, Error> {
+    db::write_tx(conn, |conn| {
+        let link = tokens::consume_link_token(conn, PURPOSE_RESET, token)?;
+        let person = find(
+            conn,
+            link.person_id
+                .ok_or_else(|| Error::Invalid("this link is not valid".into()))?,
+        )?;
+        if !person.active {
+            return Err(Error::Invalid("this account has been deactivated".into()));
+        }
+        set_password(conn, person.id, new_password)?;
+        audit::record(
+            conn,
+            Some(person.id),
+            "person.password_reset",
+            Subject::new("person", person.id),
+            serde_json::json!({}),
+        )?;
+        Ok(person)
+    })
+}

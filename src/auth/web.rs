@@ -24,7 +24,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/setup/{token}", web::post().to(setup))
         .route("/account", web::get().to(account))
         .route("/account/tokens", web::post().to(create_token))
-        .route("/account/tokens/{id}/revoke", web::post().to(revoke_token));
+        .route("/account/tokens/{id}/revoke", web::post().to(revoke_token))
+        .route("/password/forgot", web::get().to(forgot_page))
+        .route("/password/forgot", web::post().to(forgot))
+        .route("/password/reset/{token}", web::get().to(reset_page))
+        .route("/password/reset/{token}", web::post().to(reset));
 }
 
 fn see_other(location: &str) -> HttpResponse {
@@ -288,4 +292,82 @@ async fn revoke_token(
         "The token is revoked; it no longer works.",
     );
     Ok(see_other("/account"))
+}
+
+async fn forgot_page(page: Page) -> Markup {
+    auth_pages::forgot_password(&page.chrome(), &FormState::default(), false)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ForgotForm {
+    email: String,
+}
+
+/// The same answer whether or not the address exists.
+async fn forgot(
+    page: Page,
+    state: web::Data<AppState>,
+    form: web::Form<ForgotForm>,
+) -> Result<Markup, Error> {
+    let email = form.into_inner().email;
+    state
+        .db(move |conn| store::request_password_reset(conn, &email))
+        .await?;
+    Ok(auth_pages::forgot_password(
+        &page.chrome(),
+        &FormState::default(),
+        true,
+    ))
+}
+
+async fn reset_page(
+    page: Page,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<Markup, Error> {
+    let token = token.into_inner();
+    let t = token.clone();
+    state
+        .db(move |conn| tokens::peek_link_token(conn, store::PURPOSE_RESET, &t).map(drop))
+        .await?;
+    Ok(auth_pages::reset_password(
+        &page.chrome(),
+        &format!("/password/reset/{token}"),
+        &FormState::default(),
+    ))
+}
+
+#[derive(Debug, Deserialize, Serialize, Validate)]
+pub struct ResetForm {
+    #[serde(skip_serializing)]
+    #[validate(length(min = 10, message = "use at least 10 characters"))]
+    password: String,
+    #[serde(skip_serializing)]
+    #[validate(must_match(other = "password", message = "the two passwords differ"))]
+    password_confirm: String,
+}
+
+async fn reset(
+    page: Page,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    form: web::Form<ResetForm>,
+) -> Result<HttpResponse, Error> {
+    let token = token.into_inner();
+    let form = form.into_inner();
+    if let Err(back) = forms::check(&form) {
+        let markup =
+            auth_pages::reset_password(&page.chrome(), &format!("/password/reset/{token}"), &back);
+        return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, markup));
+    }
+    let person = state
+        .db(move |conn| store::reset_password(conn, &token, &form.password))
+        .await?;
+    session::sign_in(&page.session, person.id)?;
+    session::push_flash(
+        &page.session,
+        FlashKind::Success,
+        "Your new password is set.",
+    );
+    Ok(see_other("/"))
 }

@@ -506,6 +506,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    mail_reminders (id) {
+        id -> BigInt,
+        kind -> Text,
+        subject_id -> BigInt,
+        sent_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_tokens -> people (person_id));
 diesel::joinable!(link_tokens -> people (person_id));
 diesel::joinable!(audit_events -> people (actor_id));
@@ -584,4 +593,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     mail_preferences,
     outbox_messages,
     outbox_deliveries,
+    mail_reminders,
 );

@@ -262,3 +262,103 @@ pub fn test_mail(conn: &mut DbConn, to: Recipient) -> Result<usize, Error> {
         },
     )
 }
+
+fn person_recipient(p: &crate::auth::model::Person) -> Recipient {
+    Recipient {
+        name: p.name.clone(),
+        email: p.email.clone(),
+        person_id: Some(p.id),
+    }
+}
+
+/// An invitation link to set a password.
+pub fn account_invitation(
+    conn: &mut DbConn,
+    person: &crate::auth::model::Person,
+    token: &str,
+) -> Result<usize, Error> {
+    let coalition = coalition_name(conn)?;
+    let organisation =
+        crate::membership::people::affiliation_of(conn, person.id)?.map(|(_, o)| o.name);
+    let url = format!("{BASE_URL}/invitation/{token}");
+    let body = bodies::invitation(&coalition, &person.name, organisation.as_deref(), &url);
+    let list = list_id(conn, None)?;
+    outbox::enqueue(
+        conn,
+        &NewMail {
+            kind: "invitation",
+            essential: true,
+            body,
+            invitation: None,
+            list_id: list,
+            auto_submitted: true,
+            meeting_id: None,
+            recipients: vec![person_recipient(person)],
+        },
+    )
+}
+
+/// A single-use link to choose a new password.
+pub fn password_reset(
+    conn: &mut DbConn,
+    person: &crate::auth::model::Person,
+    token: &str,
+) -> Result<usize, Error> {
+    let coalition = coalition_name(conn)?;
+    let body = bodies::password_reset(
+        &coalition,
+        &person.name,
+        &format!("{BASE_URL}/password/reset/{token}"),
+    );
+    let list = list_id(conn, None)?;
+    outbox::enqueue(
+        conn,
+        &NewMail {
+            kind: "password_reset",
+            essential: true,
+            body,
+            invitation: None,
+            list_id: list,
+            auto_submitted: true,
+            meeting_id: None,
+            recipients: vec![person_recipient(person)],
+        },
+    )
+}
+
+/// A membership decision, to the people of the organisation concerned.
+pub fn membership_decision(
+    conn: &mut DbConn,
+    organisation_id: i64,
+    decision: &str,
+    reason: &str,
+) -> Result<usize, Error> {
+    let coalition = coalition_name(conn)?;
+    let organisation = crate::membership::organisations::get(conn, organisation_id)?;
+    let recipients: Vec<Recipient> = crate::membership::people::people_of(conn, organisation_id)?
+        .iter()
+        .filter(|(p, _)| p.active)
+        .map(|(p, _)| person_recipient(p))
+        .collect();
+    let body = bodies::membership_decision(
+        &coalition,
+        &organisation.name,
+        decision,
+        reason,
+        &format!("{BASE_URL}/organisations/{organisation_id}"),
+    );
+    let list = list_id(conn, None)?;
+    outbox::enqueue(
+        conn,
+        &NewMail {
+            kind: "membership_decision",
+            essential: true,
+            body,
+            invitation: None,
+            list_id: list,
+            auto_submitted: true,
+            meeting_id: None,
+            recipients,
+        },
+    )
+}

@@ -6,6 +6,7 @@ pub mod lists;
 pub mod message;
 pub mod model;
 pub mod outbox;
+pub mod reminders;
 pub mod transport;
 pub mod web;
 pub mod worker;

@@ -250,6 +250,13 @@ pub fn spawn(state: actix_web::web::Data<AppState>) {
     );
     actix_web::rt::spawn(async move {
         loop {
+            let today = chrono::Utc::now().date_naive();
+            if let Err(e) = state
+                .db(move |conn| super::reminders::queue_due(conn, today))
+                .await
+            {
+                tracing::warn!("mail reminders: {e}");
+            }
             match deliver_all_due(&state, &worker).await {
                 Ok(r) if r != Report::default() => tracing::info!(
                     sent = r.sent,

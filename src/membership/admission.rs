@@ -333,6 +333,7 @@ pub fn decide(
             status,
             effective_on,
             reason,
+            true,
         )?;
         audit::record(
             conn,
@@ -348,6 +349,8 @@ pub fn decide(
                 Some(application.contact_person_id),
                 people::INVITATION_VALID,
             )?;
+            let contact = crate::auth::store::find(conn, application.contact_person_id)?;
+            crate::mail::compose::account_invitation(conn, &contact, &token)?;
             Ok(Some(token))
         } else {
             Ok(None)

@@ -386,6 +386,7 @@ pub fn import(
                     org.status,
                     today,
                     "imported as an existing member",
+                    false,
                 )?;
             }
         }

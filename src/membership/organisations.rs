@@ -266,7 +266,7 @@ pub fn change_status(
 ) -> Result<Organisation, Error> {
     permissions::require(actor, Action::ManageMembership)?;
     db::write_tx(conn, |conn| {
-        apply_status(conn, Some(actor.id()), id, to, effective_on, reason)
+        apply_status(conn, Some(actor.id()), id, to, effective_on, reason, true)
     })
 }
 
@@ -278,6 +278,7 @@ pub(crate) fn apply_status(
     to: Status,
     effective_on: NaiveDate,
     reason: &str,
+    notify: bool,
 ) -> Result<Organisation, Error> {
     let reason = reason.trim();
     if reason.is_empty() {
@@ -307,6 +308,15 @@ pub(crate) fn apply_status(
         ))
         .execute(conn)?;
     record_event(conn, id, Some(from), to, effective_on, actor, reason)?;
+    if notify {
+        // The organisation concerned hears of the decision with it.
+        let decision = format!(
+            "{} (until now: {})",
+            to.label(),
+            from.label().to_lowercase()
+        );
+        crate::mail::compose::membership_decision(conn, id, &decision, reason)?;
+    }
     if from == Status::Full || to == Status::Full {
         // Joining or leaving the full members changes who rotates, in future terms only.
         crate::secretariat::store::replan_in_tx(conn, chrono::Utc::now().date_naive())?;

@@ -169,3 +169,108 @@ pub fn test_mail(coalition: &str) -> MailBody {
         html,
     }
 }
+
+fn simple(
+    coalition: &str,
+    subject: String,
+    lines: &[String],
+    link: Option<(&str, &str)>,
+) -> MailBody {
+    let mut text = lines.join("\n\n");
+    if let Some((label, url)) = link {
+        text.push_str(&format!("\n\n{label}: {url}"));
+    }
+    text.push('\n');
+    let html = page(
+        &subject,
+        coalition,
+        html! {
+            @for l in lines { p { (l) } }
+            @if let Some((label, url)) = link { p { a href=(url) { (label) } } }
+        },
+    );
+    MailBody {
+        subject,
+        text,
+        html,
+    }
+}
+
+pub fn invitation(coalition: &str, name: &str, organisation: Option<&str>, url: &str) -> MailBody {
+    let role = organisation
+        .map(|o| format!(" as a representative of {o}"))
+        .unwrap_or_default();
+    simple(
+        coalition,
+        format!("Your access to {coalition}"),
+        &[
+            format!("Dear {name},"),
+            format!(
+                "you have been added to {coalition}'s pages{role}. Choose a password with the link below; it works once, for 14 days."
+            ),
+        ],
+        Some(("Set your password", url)),
+    )
+}
+
+pub fn password_reset(coalition: &str, name: &str, url: &str) -> MailBody {
+    simple(
+        coalition,
+        format!("Reset your password for {coalition}"),
+        &[format!("Dear {name},"), "someone (we hope you) asked to reset your password. The link below works once, for two hours. If it was not you, ignore this mail: nothing changes.".into()],
+        Some(("Choose a new password", url)),
+    )
+}
+
+pub fn membership_decision(
+    coalition: &str,
+    organisation: &str,
+    decision: &str,
+    reason: &str,
+    url: &str,
+) -> MailBody {
+    simple(
+        coalition,
+        format!("{organisation}: {decision}"),
+        &[
+            format!(
+                "The secretariat of {coalition} has recorded a decision concerning {organisation}: {decision}."
+            ),
+            format!("Reason: {reason}"),
+        ],
+        Some(("Your organisation's page", url)),
+    )
+}
+
+pub fn reminder_agenda(coalition: &str, title: &str, when: &str, url: &str) -> MailBody {
+    simple(
+        coalition,
+        format!("Reminder: the agenda of {title} is not published yet"),
+        &[format!(
+            "{title} takes place on {when}, and its agenda has not been published yet."
+        )],
+        Some(("Prepare the agenda", url)),
+    )
+}
+
+pub fn reminder_action(coalition: &str, title: &str, due: &str, url: &str) -> MailBody {
+    simple(
+        coalition,
+        format!("Action due {due}: {title}"),
+        &[format!(
+            "The action \"{title}\" is due on {due}. If it is done, mark it so on the meeting's page."
+        )],
+        Some(("The meeting's page", url)),
+    )
+}
+
+pub fn handover_notice(coalition: &str, holders: &str, period: &str, url: &str) -> MailBody {
+    simple(
+        coalition,
+        format!("The secretariat passes to {holders}"),
+        &[format!(
+            "From today the secretariat of {coalition} is held by {holders} ({period})."
+        )],
+        Some(("Hand-over page", url)),
+    )
+}

@@ -2,6 +2,7 @@
 //! iTIP calendars, failures and restarts, header injection, snapshots.
 
 mod delivery;
+mod notices;
 mod snapshots;
 
 use std::time::Duration;
@@ -77,6 +78,14 @@ pub fn meeting_with_agenda(app: &TestApp, title: &str) -> (Actor, Meeting) {
         app.with_conn(|c| agenda::add_item(c, &admin, m.id, &item))
             .expect("item");
     }
+    // The set-up's own mail (invitations to set passwords) is not what these tests look at.
+    app.with_conn(|c| {
+        use diesel::prelude::*;
+        use roundtable::db::schema::{outbox_deliveries, outbox_messages};
+        diesel::delete(outbox_deliveries::table).execute(c)?;
+        diesel::delete(outbox_messages::table).execute(c)
+    })
+    .expect("clear the outbox");
     (admin, m)
 }
 

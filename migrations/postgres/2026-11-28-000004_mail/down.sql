@@ -1,3 +1,4 @@
+DROP TABLE mail_reminders;
 DROP INDEX outbox_deliveries_due;
 DROP TABLE outbox_deliveries;
 DROP TABLE outbox_messages;

@@ -38,3 +38,12 @@ CREATE TABLE outbox_deliveries (
     created_at TIMESTAMP NOT NULL
 );
 CREATE INDEX outbox_deliveries_due ON outbox_deliveries (status, next_attempt_at);
+
+-- Reminders already sent, so each goes out once.
+CREATE TABLE mail_reminders (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    subject_id BIGINT NOT NULL,
+    sent_at TIMESTAMP NOT NULL,
+    UNIQUE (kind, subject_id)
+);

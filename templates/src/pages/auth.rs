@@ -22,6 +22,7 @@ pub fn login(chrome: &Chrome, form: &FormState, problem: Option<&str>) -> Markup
                     (field(form, "password", "Password", "password", None))
                     button type="submit" { "Sign in" }
                 }
+                p { a href="/password/forgot" { "Forgot your password?" } }
             }
         },
     )
@@ -91,4 +92,47 @@ fn time_zone_field(form: &FormState, time_zones: &[&str]) -> Markup {
             }
         }
     }
+}
+
+pub fn forgot_password(chrome: &Chrome, form: &FormState, sent: bool) -> Markup {
+    layout(
+        Some(chrome),
+        "Forgot your password?",
+        html! {
+            section.narrow {
+                h1 { "Forgot your password?" }
+                @if sent {
+                    div.flash.flash-success role="status" #reset-sent {
+                        "If this address belongs to someone in the coalition, a link to choose a new password is on its way. It works once, for two hours."
+                    }
+                } @else {
+                    p { "Give your email address; we mail you a link to choose a new password." }
+                    form method="post" action="/password/forgot" novalidate {
+                        (csrf_field(&chrome.csrf_token))
+                        (field(form, "email", "Email", "email", None))
+                        button type="submit" { "Send me the link" }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub fn reset_password(chrome: &Chrome, action: &str, form: &FormState) -> Markup {
+    layout(
+        Some(chrome),
+        "Choose a new password",
+        html! {
+            section.narrow {
+                h1 { "Choose a new password" }
+                (form_problems(form))
+                form method="post" action=(action) novalidate {
+                    (csrf_field(&chrome.csrf_token))
+                    (field(form, "password", "New password", "password", Some("At least 10 characters.")))
+                    (field(form, "password_confirm", "New password again", "password", None))
+                    button type="submit" { "Save and sign in" }
+                }
+            }
+        },
+    )
 }
