@@ -49,6 +49,14 @@ enum Command {
 enum MailCommand {
     /// Deliver everything the outbox holds that is due now, then exit.
     Send,
+    /// Run a local SMTP receiver that writes every mail it gets to a folder (for trying
+    /// Roundtable with SMTP_URL=smtp://127.0.0.1:2525; no relaying, loopback only).
+    Sink {
+        #[arg(long, default_value = "127.0.0.1:2525")]
+        listen: String,
+        #[arg(long, default_value = "./data/sink")]
+        folder: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -120,6 +128,9 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), Error> {
+    if let Some(Command::Mail(MailCommand::Sink { listen, folder })) = &cli.command {
+        return mail_sink(listen, folder);
+    }
     let settings = Settings::resolve(&cli.env)?;
     let state = AppState::open(settings)?;
     match cli.command.unwrap_or(Command::Serve) {
@@ -154,6 +165,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Audit(AuditCommand::Verify) => cli::audit_verify(&state),
         Command::Mail(MailCommand::Send) => mail_send(state),
+        Command::Mail(MailCommand::Sink { .. }) => Ok(()),
     }
 }
 
@@ -200,4 +212,18 @@ async fn mail_send(state: AppState) -> Result<(), Error> {
         data.mail.describe()
     );
     Ok(())
+}
+
+fn mail_sink(listen: &str, folder: &std::path::Path) -> Result<(), Error> {
+    let sink = roundtable::mail::sink::Sink::start(listen, Some(folder.to_path_buf()))
+        .map_err(|e| Error::Config(format!("cannot listen on {listen}: {e}")))?;
+    println!(
+        "Receiving mail on {} (SMTP_URL={}); each mail goes to {}. Stop with Ctrl-C.",
+        listen,
+        sink.url(),
+        folder.display()
+    );
+    loop {
+        std::thread::park();
+    }
 }

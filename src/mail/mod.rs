@@ -7,6 +7,7 @@ pub mod message;
 pub mod model;
 pub mod outbox;
 pub mod reminders;
+pub mod sink;
 pub mod transport;
 pub mod web;
 pub mod worker;

@@ -1,0 +1,200 @@
+//! `cargo bench --bench mail`: queues one agenda mail to 2,000 recipients, delivers it to an
+//! SMTP receiver on loopback, and reports messages per second and the latency of a page
+//! (p50, p99) while the delivery runs, against the same page at rest. A figure, not a test.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use actix_web::{HttpServer, web};
+use chrono::NaiveTime;
+use diesel::prelude::*;
+use roundtable::AppState;
+use roundtable::auth::permissions::actor_for;
+use roundtable::auth::store::{self, PersonDraft};
+use roundtable::config::{Settings, ThrottlePolicy};
+use roundtable::db::schema::meeting_guests;
+use roundtable::mail::sink::Sink;
+use roundtable::meetings::agenda::{self, ItemInput};
+use roundtable::meetings::rules::Kind;
+use roundtable::meetings::store::MeetingInput;
+
+const RECIPIENTS: usize = 2000;
+
+fn get(port: u16, path: &str) -> Duration {
+    let start = Instant::now();
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .expect("request");
+    let mut body = Vec::new();
+    stream.read_to_end(&mut body).expect("response");
+    assert!(
+        body.starts_with(b"HTTP/1.1 200"),
+        "{}",
+        String::from_utf8_lossy(&body[..body.len().min(200)])
+    );
+    start.elapsed()
+}
+
+fn percentile(samples: &mut [Duration], p: f64) -> Duration {
+    samples.sort();
+    let index = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples[index]
+}
+
+fn main() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let sink = Sink::start("127.0.0.1:0", None).expect("SMTP receiver");
+    let settings = Settings {
+        data_dir: dir.path().to_path_buf(),
+        database_url: format!("sqlite://{}", dir.path().join("bench.sqlite3").display()),
+        bind: "127.0.0.1:0".into(),
+        base_url: "http://127.0.0.1".into(),
+        smtp_url: Some(sink.url()),
+        mail_from: "coalition@bench.example".into(),
+        cookie_key: [3u8; 64],
+        session_idle: Duration::from_secs(3600),
+        session_max: Duration::from_secs(3600),
+        throttle: ThrottlePolicy::default(),
+        setup_link_valid: Duration::from_secs(60),
+        db_pool_size: 8,
+    };
+    let state = web::Data::new(AppState::open(settings).expect("open"));
+    let mut conn = state.pool.get().expect("connection");
+    let admin = PersonDraft {
+        name: "Bench Admin",
+        email: "admin@bench.example",
+        password: Some("bench password"),
+        is_admin: true,
+    };
+    let admin = store::bootstrap(
+        &mut conn,
+        None,
+        "Bench Coalition",
+        "Europe/Brussels",
+        &admin,
+    )
+    .expect("bootstrap");
+    let admin = actor_for(&mut conn, admin).expect("actor");
+    let input = MeetingInput {
+        kind: Kind::Plenary,
+        group_id: None,
+        title: "Benchmark plenary".into(),
+        date: chrono::NaiveDate::from_ymd_opt(2030, 3, 12).expect("date"),
+        start: NaiveTime::from_hms_opt(10, 0, 0).expect("t"),
+        end: NaiveTime::from_hms_opt(13, 0, 0).expect("t"),
+        time_zone: None,
+        venue_id: None,
+        online_url: String::new(),
+        public: false,
+        media_open: false,
+        media_reason: String::new(),
+    };
+    let meeting = roundtable::meetings::store::create(&mut conn, &admin, &input).expect("meeting");
+    let guests: Vec<_> = (0..RECIPIENTS)
+        .map(|i| {
+            (
+                meeting_guests::meeting_id.eq(meeting.id),
+                meeting_guests::name.eq(format!("Guest {i}")),
+                meeting_guests::email.eq(format!("guest{i}@bench.example")),
+                meeting_guests::affiliation.eq(""),
+            )
+        })
+        .collect();
+    for chunk in guests.chunks(500) {
+        let insert = diesel::insert_into(meeting_guests::table).values(chunk.to_vec());
+        match &mut *conn {
+            roundtable::db::DbConn::Sqlite(c) => insert.execute(c),
+            roundtable::db::DbConn::Postgres(c) => insert.execute(c),
+        }
+        .expect("guests");
+    }
+    agenda::add_item(
+        &mut conn,
+        &admin,
+        meeting.id,
+        &ItemInput {
+            title: "Round of members".into(),
+            presenter: String::new(),
+            duration_minutes: 30,
+            description: String::new(),
+            confidential: false,
+        },
+    )
+    .expect("item");
+    let queued_at = Instant::now();
+    agenda::publish(&mut conn, &admin, meeting.id).expect("publish");
+    let queue_time = queued_at.elapsed();
+    drop(conn);
+
+    actix_web::rt::System::new().block_on(async move {
+        let app_state = state.clone();
+        let server = HttpServer::new(move || roundtable::build_app(app_state.clone()))
+            .workers(1)
+            .bind("127.0.0.1:0")
+            .expect("bind");
+        let port = server.addrs()[0].port();
+        let running = server.run();
+        let handle = running.handle();
+        actix_web::rt::spawn(running);
+
+        let rest = std::thread::spawn(move || {
+            for _ in 0..20 {
+                get(port, "/login");
+            }
+            (0..300).map(|_| get(port, "/login")).collect::<Vec<_>>()
+        })
+        .join()
+        .expect("at rest");
+
+        let started = Instant::now();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        let loaded = std::thread::spawn(move || {
+            let mut samples = Vec::new();
+            while !flag.load(std::sync::atomic::Ordering::SeqCst) {
+                samples.push(get(port, "/login"));
+            }
+            samples
+        });
+        let report = roundtable::mail::worker::deliver_all_due(&state, "bench")
+            .await
+            .expect("deliver");
+        let elapsed = started.elapsed();
+        stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        let mut loaded = loaded.join().expect("under load");
+        let mut rest = rest;
+        handle.stop(true).await;
+
+        assert_eq!(report.sent, RECIPIENTS, "every mail delivered");
+        assert_eq!(
+            sink.received.load(std::sync::atomic::Ordering::SeqCst),
+            RECIPIENTS
+        );
+        println!("mail benchmark: {RECIPIENTS} recipients, SQLite, SMTP on loopback");
+        println!(
+            "  queueing the agenda (one transaction): {:.0} ms",
+            queue_time.as_secs_f64() * 1000.0
+        );
+        println!(
+            "  delivery: {:.2} s, {:.0} messages/s",
+            elapsed.as_secs_f64(),
+            RECIPIENTS as f64 / elapsed.as_secs_f64()
+        );
+        println!(
+            "  GET /login at rest:        p50 {:.2} ms, p99 {:.2} ms ({} requests)",
+            percentile(&mut rest, 0.50).as_secs_f64() * 1000.0,
+            percentile(&mut rest, 0.99).as_secs_f64() * 1000.0,
+            rest.len()
+        );
+        println!(
+            "  GET /login during delivery: p50 {:.2} ms, p99 {:.2} ms ({} requests)",
+            percentile(&mut loaded, 0.50).as_secs_f64() * 1000.0,
+            percentile(&mut loaded, 0.99).as_secs_f64() * 1000.0,
+            loaded.len()
+        );
+    });
+}
