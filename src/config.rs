@@ -30,8 +30,9 @@ pub struct EnvSettings {
     /// Default: http://BIND. With https://, cookies are marked Secure.
     #[arg(long, env = "BASE_URL", global = true)]
     pub base_url: Option<String>,
-    /// smtp://USER:PASS@HOST:PORT (STARTTLS) or smtps://... Unset: mail is written as .eml
-    /// files to DATA_DIR/outbox.
+    /// smtp://USER:PASS@HOST:587?tls=required (STARTTLS), smtps://USER:PASS@HOST:465, or
+    /// smtp://127.0.0.1:2525 for a plain local relay. Unset: mail is written as .eml files to
+    /// DATA_DIR/outbox.
     #[arg(long, env = "SMTP_URL", global = true, hide_env_values = true)]
     pub smtp_url: Option<String>,
     /// The From address of every mail.
