@@ -337,21 +337,11 @@ async fn reset_page(
     ))
 }
 
-#[derive(Debug, Deserialize, Serialize, Validate)]
-pub struct ResetForm {
-    #[serde(skip_serializing)]
-    #[validate(length(min = 10, message = "use at least 10 characters"))]
-    password: String,
-    #[serde(skip_serializing)]
-    #[validate(must_match(other = "password", message = "the two passwords differ"))]
-    password_confirm: String,
-}
-
 async fn reset(
     page: Page,
     state: web::Data<AppState>,
     token: web::Path<String>,
-    form: web::Form<ResetForm>,
+    form: web::Form<forms::NewPasswordForm>,
 ) -> Result<HttpResponse, Error> {
     let token = token.into_inner();
     let form = form.into_inner();

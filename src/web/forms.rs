@@ -1,7 +1,7 @@
 //! Forms that come back with each message beside its field and the person's input kept.
 
 use roundtable_templates::{FieldErrors, FormState};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
 /// The messages of a failed validation, per field.
@@ -55,4 +55,15 @@ pub fn with_error<T: Serialize>(form: &T, field: &str, message: String) -> FormS
         values: values_of(form),
         errors,
     }
+}
+
+/// A new password, typed twice (set-up, invitation, reset).
+#[derive(Debug, Deserialize, Serialize, Validate)]
+pub struct NewPasswordForm {
+    #[serde(skip_serializing)]
+    #[validate(length(min = 10, message = "use at least 10 characters"))]
+    pub password: String,
+    #[serde(skip_serializing)]
+    #[validate(must_match(other = "password", message = "the two passwords differ"))]
+    pub password_confirm: String,
 }

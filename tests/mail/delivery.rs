@@ -297,3 +297,60 @@ async fn without_smtp_mail_is_written_as_files_a_mail_program_opens() {
         assert_eq!(calendar.events.len(), 1);
     })
 }
+
+#[actix_web::test]
+async fn two_workers_never_claim_the_same_delivery() {
+    on_each_backend!(|backend| async {
+        let server = SmtpServer::start();
+        let app = app_with_smtp(&backend, &server);
+        let (admin, m) = meeting_with_agenda(&app, "Busy plenary");
+        for i in 0..40 {
+            app.with_conn(|c| {
+                roundtable::meetings::store::add_guest(
+                    c,
+                    &admin,
+                    m.id,
+                    &format!("Guest {i}"),
+                    &format!("guest{i}@example.org"),
+                    "",
+                )
+            })
+            .expect("guest");
+        }
+        app.with_conn(|c| agenda::publish(c, &admin, m.id))
+            .expect("publish");
+        let total = statuses(&app).len();
+        assert_eq!(total, 45);
+        let policy = worker::Policy {
+            batch: 7,
+            ..app.state.mail_policy.clone()
+        };
+        let workers: Vec<_> = (0..4)
+            .map(|w| {
+                let pool = app.state.pool.clone();
+                let policy = policy.clone();
+                std::thread::spawn(move || {
+                    let mut mine = Vec::new();
+                    loop {
+                        let mut conn = pool.get().expect("connection");
+                        let batch =
+                            worker::claim(&mut conn, &format!("w{w}"), &policy).expect("claim");
+                        if batch.is_empty() {
+                            return mine;
+                        }
+                        mine.extend(batch.into_iter().map(|(d, _)| d.id));
+                    }
+                })
+            })
+            .collect();
+        let mut claimed: Vec<i64> = workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("worker"))
+            .collect();
+        let count = claimed.len();
+        claimed.sort_unstable();
+        claimed.dedup();
+        assert_eq!(claimed.len(), count, "a delivery was claimed twice");
+        assert_eq!(count, total, "every delivery was claimed");
+    })
+}

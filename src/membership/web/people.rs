@@ -5,8 +5,7 @@ use actix_web::{HttpResponse, web};
 use maud::Markup;
 use roundtable_templates::pages::membership::person as pages;
 use roundtable_templates::{FlashKind, FormState};
-use serde::{Deserialize, Serialize};
-use validator::Validate;
+use serde::Deserialize;
 
 use super::roles_text;
 use crate::AppState;
@@ -186,21 +185,11 @@ async fn invitation_page(
     ))
 }
 
-#[derive(Deserialize, Serialize, Validate)]
-struct PasswordForm {
-    #[serde(skip_serializing)]
-    #[validate(length(min = 10, message = "use at least 10 characters"))]
-    password: String,
-    #[serde(skip_serializing)]
-    #[validate(must_match(other = "password", message = "the two passwords differ"))]
-    password_confirm: String,
-}
-
 async fn accept_invitation(
     page: Page,
     state: web::Data<AppState>,
     token: web::Path<String>,
-    form: web::Form<PasswordForm>,
+    form: web::Form<forms::NewPasswordForm>,
 ) -> Result<HttpResponse, Error> {
     let token = token.into_inner();
     let form = form.into_inner();
