@@ -2,8 +2,9 @@
 //! .eml file per message in DATA_DIR/outbox otherwise; memory in tests.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
+use lettre::transport::smtp::AsyncSmtpTransportBuilder;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::error::Error;
@@ -15,9 +16,23 @@ pub struct SendError {
     pub message: String,
 }
 
+/// The SMTP transport, built on first use: lettre's connection pool starts a task when it is
+/// built (and another when it is dropped), which needs the async runtime that sending runs in,
+/// not the command line's start-up that reads the settings.
+pub struct Smtp {
+    builder: AsyncSmtpTransportBuilder,
+    transport: OnceLock<AsyncSmtpTransport<Tokio1Executor>>,
+}
+
+impl Smtp {
+    fn transport(&self) -> &AsyncSmtpTransport<Tokio1Executor> {
+        self.transport.get_or_init(|| self.builder.clone().build())
+    }
+}
+
 #[derive(Clone)]
 pub enum Transport {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Smtp(Arc<Smtp>),
     Files(PathBuf),
     Memory(Arc<Mutex<Vec<Vec<u8>>>>),
 }
@@ -31,11 +46,14 @@ impl Transport {
     ) -> Result<Transport, Error> {
         match smtp_url.filter(|u| !u.trim().is_empty()) {
             Some(url) => {
-                let smtp = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                // Parsed (and so checked) now; connected on first use.
+                let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
                     .map_err(|e| Error::Config(format!("SMTP_URL is not usable: {e}")))?
-                    .timeout(Some(std::time::Duration::from_secs(30)))
-                    .build();
-                Ok(Transport::Smtp(smtp))
+                    .timeout(Some(std::time::Duration::from_secs(30)));
+                Ok(Transport::Smtp(Arc::new(Smtp {
+                    builder,
+                    transport: OnceLock::new(),
+                })))
             }
             None => Ok(Transport::Files(data_dir.join("outbox"))),
         }
@@ -51,10 +69,16 @@ impl Transport {
 
     pub async fn send(&self, message: Message, file_stem: &str) -> Result<(), SendError> {
         match self {
-            Transport::Smtp(smtp) => smtp.send(message).await.map(drop).map_err(|e| SendError {
-                temporary: !e.is_permanent(),
-                message: e.to_string(),
-            }),
+            Transport::Smtp(smtp) => {
+                smtp.transport()
+                    .send(message)
+                    .await
+                    .map(drop)
+                    .map_err(|e| SendError {
+                        temporary: !e.is_permanent(),
+                        message: e.to_string(),
+                    })
+            }
             Transport::Files(dir) => {
                 let write = || -> std::io::Result<()> {
                     std::fs::create_dir_all(dir)?;

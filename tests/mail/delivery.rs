@@ -354,3 +354,31 @@ async fn two_workers_never_claim_the_same_delivery() {
         assert_eq!(count, total, "every delivery was claimed");
     })
 }
+
+/// `roundtable mail send` from the command line, with SMTP configured: the transport is built
+/// inside the runtime that sends (building lettre's pool outside one would abort).
+#[actix_web::test]
+async fn the_command_line_delivers_the_outbox_over_smtp() {
+    on_each_backend!(|backend| async {
+        let server = SmtpServer::start();
+        let app = app_with_smtp(&backend, &server);
+        let (admin, m) = meeting_with_agenda(&app, "Command-line plenary");
+        app.with_conn(|c| agenda::publish(c, &admin, m.id))
+            .expect("publish");
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_roundtable"))
+            .args(["mail", "send"])
+            .env("DATABASE_URL", &app.db.url)
+            .env("ROUNDTABLE_DATA_DIR", app.db.dir.path())
+            .env("SMTP_URL", server.url())
+            .env("MAIL_FROM", "coalition@roundtable.test")
+            .env("SECRET_KEY", "a test secret key that is long enough to use")
+            .output()
+            .expect("run roundtable");
+        let text = String::from_utf8_lossy(&output.stdout).into_owned()
+            + &String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{text}");
+        assert!(text.contains("Mail sent: 5"), "{text}");
+        assert_eq!(server.messages().len(), 5);
+        assert!(statuses(&app).iter().all(|s| s == "sent"));
+    })
+}
