@@ -170,56 +170,73 @@ pub struct Report {
     pub failed: usize,
 }
 
-/// Claims one batch and delivers it.
+/// How many mails of a batch are in flight at once (over lettre's connection pool).
+const IN_FLIGHT: usize = 8;
+
+/// Claims one batch and delivers it, a few mails at a time; each outcome is recorded as soon as
+/// its send returns, so a crash repeats only the sends that were under way.
 pub async fn deliver_batch(
     state: &actix_web::web::Data<AppState>,
     worker: &str,
 ) -> Result<Report, Error> {
+    use futures_util::StreamExt;
     let policy = state.mail_policy.clone();
     let (w, p) = (worker.to_owned(), policy.clone());
     let st = state.clone();
     let (batch, envelope) = state
         .db(move |conn| Ok((claim(conn, &w, &p)?, envelope(conn, &st)?)))
         .await?;
-    let mut report = Report::default();
-    for (delivery, message) in batch {
-        let outcome = match message::build(&envelope, &message, &delivery) {
-            Ok(mail) => match state
-                .mail
-                .send(
-                    mail,
-                    &format!(
-                        "{}-{}",
-                        delivery.created_at.format("%Y%m%dT%H%M%S"),
-                        delivery.message_id_header
-                    ),
-                )
-                .await
-            {
-                Ok(()) => Outcome::Sent,
-                Err(e) => Outcome::Failed {
-                    temporary: e.temporary,
-                    error: e.message,
-                },
-            },
-            Err(e) => Outcome::Failed {
-                temporary: false,
-                error: e.to_string(),
-            },
-        };
-        match &outcome {
-            Outcome::Sent => report.sent += 1,
-            Outcome::Failed { temporary, .. }
-                if *temporary && delivery.attempts < policy.max_attempts =>
-            {
-                report.retried += 1
+    let envelope = &envelope;
+    let results: Vec<Result<Report, Error>> = futures_util::stream::iter(batch)
+        .map(|(delivery, message)| {
+            let policy = policy.clone();
+            async move {
+                let outcome = match message::build(envelope, &message, &delivery) {
+                    Ok(mail) => {
+                        let stem = format!(
+                            "{}-{}",
+                            delivery.created_at.format("%Y%m%dT%H%M%S"),
+                            delivery.message_id_header
+                        );
+                        match state.mail.send(mail, &stem).await {
+                            Ok(()) => Outcome::Sent,
+                            Err(e) => Outcome::Failed {
+                                temporary: e.temporary,
+                                error: e.message,
+                            },
+                        }
+                    }
+                    Err(e) => Outcome::Failed {
+                        temporary: false,
+                        error: e.to_string(),
+                    },
+                };
+                let mut report = Report::default();
+                match &outcome {
+                    Outcome::Sent => report.sent += 1,
+                    Outcome::Failed { temporary, .. }
+                        if *temporary && delivery.attempts < policy.max_attempts =>
+                    {
+                        report.retried += 1
+                    }
+                    Outcome::Failed { .. } => report.failed += 1,
+                }
+                let w = worker.to_owned();
+                state
+                    .db(move |conn| finish(conn, &delivery, &w, outcome, &policy))
+                    .await?;
+                Ok(report)
             }
-            Outcome::Failed { .. } => report.failed += 1,
-        }
-        let (w, p) = (worker.to_owned(), policy.clone());
-        state
-            .db(move |conn| finish(conn, &delivery, &w, outcome, &p))
-            .await?;
+        })
+        .buffer_unordered(IN_FLIGHT)
+        .collect()
+        .await;
+    let mut report = Report::default();
+    for r in results {
+        let r = r?;
+        report.sent += r.sent;
+        report.retried += r.retried;
+        report.failed += r.failed;
     }
     Ok(report)
 }

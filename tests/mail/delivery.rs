@@ -153,11 +153,31 @@ async fn the_agenda_reaches_every_invitee_with_its_invitation() {
             .expect("deliver");
         let all = server.messages();
         assert_eq!(all.len(), 15);
-        let (ct, changed) = calendar_of(&all[5].data);
+        let subject = |r: &crate::common::smtp::Received| {
+            header(
+                &mailparse::parse_mail(r.data.as_bytes()).expect("MIME"),
+                "Subject",
+            )
+        };
+        let changed_mail = all
+            .iter()
+            .find(|r| subject(r).starts_with("Changed:"))
+            .expect("a change notice");
+        let cancel_mail = all
+            .iter()
+            .find(|r| subject(r).starts_with("Cancelled:"))
+            .expect("a cancellation");
+        assert_eq!(
+            all.iter()
+                .filter(|r| subject(r).starts_with("Changed:"))
+                .count(),
+            5
+        );
+        let (ct, changed) = calendar_of(&changed_mail.data);
         assert!(ct.contains("method=REQUEST"));
         assert_eq!(prop(&changed, "UID"), m.uid);
         assert!(prop(&changed, "SEQUENCE").parse::<i32>().expect("n") > before);
-        let (ct, cancelled) = calendar_of(&all[10].data);
+        let (ct, cancelled) = calendar_of(&cancel_mail.data);
         assert!(ct.contains("method=CANCEL"), "{ct}");
         assert_eq!(prop(&cancelled, "STATUS"), "CANCELLED");
         assert!(
