@@ -242,6 +242,19 @@ pub fn request_password_reset(conn: &mut DbConn, email: &str) -> Result<(), Erro
         let Some(person) = find_by_email(conn, email)?.filter(|p| p.active) else {
             return Ok(());
         };
+        // One link per address every ten minutes: the form cannot be used to flood a mailbox.
+        let recent: i64 = crate::db::schema::link_tokens::table
+            .filter(crate::db::schema::link_tokens::person_id.eq(person.id))
+            .filter(crate::db::schema::link_tokens::purpose.eq(PURPOSE_RESET))
+            .filter(
+                crate::db::schema::link_tokens::created_at
+                    .gt(db::now() - chrono::TimeDelta::minutes(10)),
+            )
+            .count()
+            .get_result(conn)?;
+        if recent > 0 {
+            return Ok(());
+        }
         let token = tokens::create_link_token(conn, PURPOSE_RESET, Some(person.id), RESET_VALID)?;
         crate::mail::compose::password_reset(conn, &person, &token)?;
         audit::record(
