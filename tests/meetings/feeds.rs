@@ -227,6 +227,72 @@ async fn feeds_are_valid_round_trip_text_and_hold_no_secret() {
         // A new address revokes the old one.
         member.post_form("/calendar/feed", &[]).await;
         assert_eq!(anonymous.get(&path).await.status, StatusCode::NOT_FOUND);
+        let flash = member
+            .get("/meetings")
+            .await
+            .texts(".flash-success")
+            .join(" ");
+        let new_path = flash
+            .split_whitespace()
+            .find(|w| w.contains("/calendar/feed/"))
+            .expect("the new feed address")
+            .trim_start_matches("http://roundtable.test")
+            .to_owned();
+
+        // The feed of a working group the member's organisation belongs to.
+        let group = app
+            .with_conn(|c| {
+                roundtable::membership::groups::create(
+                    c,
+                    &admin,
+                    &roundtable::membership::groups::GroupInput {
+                        name: "Outreach".into(),
+                        mandate: "m".into(),
+                        convenor_id: None,
+                    },
+                    chrono::NaiveDate::from_ymd_opt(2027, 1, 1).expect("date"),
+                )
+            })
+            .expect("group");
+        let epsilon = app
+            .with_conn(|c| roundtable::membership::people::affiliation_of(c, rep.id))
+            .expect("read")
+            .expect("affiliated")
+            .1;
+        app.with_conn(|c| {
+            roundtable::membership::groups::add_member(
+                c,
+                &admin,
+                group.id,
+                epsilon.id,
+                chrono::NaiveDate::from_ymd_opt(2027, 1, 1).expect("date"),
+            )
+        })
+        .expect("member");
+        let mut wg = input("Outreach: Θεσσαλονίκη, Brașov, Müllheim", false, 18);
+        wg.kind = Kind::WorkingGroup;
+        wg.group_id = Some(group.id);
+        app.with_conn(|c| store::create(c, &admin, &wg))
+            .expect("group meeting");
+        let group_path = new_path.replace(".ics", &format!("/groups/{}.ics", group.id));
+        let group_feed = anonymous.get(&group_path).await;
+        assert_eq!(group_feed.status, StatusCode::OK);
+        assert_eq!(
+            check_feed(
+                &group_feed.body,
+                &["Outreach: Θεσσαλονίκη, Brașov, Müllheim"]
+            )
+            .len(),
+            1
+        );
+        let other_group = group_path.replace(
+            &format!("/groups/{}.ics", group.id),
+            &format!("/groups/{}.ics", group.id + 100),
+        );
+        assert_eq!(
+            anonymous.get(&other_group).await.status,
+            StatusCode::NOT_FOUND
+        );
 
         // One meeting's .ics, for members.
         let single = member.get(&format!("/meetings/{}.ics", members.id)).await;
