@@ -77,8 +77,22 @@ async fn stylesheet() -> HttpResponse {
 async fn audit_record(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> {
     let actor = page.actor()?;
     permissions::require(actor, Action::ViewAudit)?;
-    let (events, verdict) = state
-        .db(|conn| Ok((audit::recent(conn, 200)?, audit::verify(conn)?)))
+    let (events, verdict, names) = state
+        .db(|conn| {
+            use diesel::prelude::*;
+            let events = audit::recent(conn, 200)?;
+            let ids: Vec<i64> = events.iter().filter_map(|e| e.actor_id).collect();
+            let names: std::collections::HashMap<i64, String> = crate::db::schema::people::table
+                .filter(crate::db::schema::people::id.eq_any(&ids))
+                .select((
+                    crate::db::schema::people::id,
+                    crate::db::schema::people::name,
+                ))
+                .load::<(i64, String)>(conn)?
+                .into_iter()
+                .collect();
+            Ok((events, audit::verify(conn)?, names))
+        })
         .await?;
     let verdict = match verdict {
         Verdict::Intact { events } => format!("The chain of {events} events is intact."),
@@ -91,9 +105,15 @@ async fn audit_record(page: Page, state: web::Data<AppState>) -> Result<Markup, 
         .map(|e| audit_page::AuditRow {
             id: e.id,
             when: e.occurred_at.format("%Y-%m-%d %H:%M:%S").to_string(),
-            actor: e
-                .actor_id
-                .map_or_else(|| "system".into(), |id| format!("person #{id}")),
+            actor: e.actor_id.map_or_else(
+                || "system".into(),
+                |id| {
+                    names
+                        .get(&id)
+                        .cloned()
+                        .unwrap_or_else(|| format!("person #{id}"))
+                },
+            ),
             action: e.action,
             subject: match e.subject_id {
                 Some(id) => format!("{} #{id}", e.subject_type),

@@ -157,10 +157,15 @@ async fn errors_are_pages_for_people_and_json_for_the_api() {
         let forbidden = max.get("/admin/audit").await;
         assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
         assert_eq!(forbidden.texts("h1"), ["Not allowed"]);
-        assert_eq!(
-            browser.get("/admin/audit").await.status,
-            StatusCode::OK,
-            "the administrator may"
+        browser.get("/account").await;
+        browser
+            .post_form("/account/tokens", &[("label", "audit check")])
+            .await;
+        let audit = browser.get("/admin/audit").await;
+        assert_eq!(audit.status, StatusCode::OK, "the administrator may");
+        assert!(
+            audit.texts("tbody td").iter().any(|t| t == "Ada Admin"),
+            "actors by name"
         );
     })
 }
