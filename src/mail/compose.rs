@@ -13,13 +13,13 @@ use crate::meetings::ical;
 use crate::meetings::model::Meeting;
 use crate::meetings::{agenda, feeds, store};
 
-fn coalition_name(conn: &mut DbConn) -> Result<String, Error> {
+pub(crate) fn coalition_name(conn: &mut DbConn) -> Result<String, Error> {
     Ok(crate::coalition::get(conn)?
         .map(|c| c.name)
         .unwrap_or_else(|| "Roundtable".into()))
 }
 
-fn list_id(conn: &mut DbConn, m: Option<&Meeting>) -> Result<String, Error> {
+pub(crate) fn list_id(conn: &mut DbConn, m: Option<&Meeting>) -> Result<String, Error> {
     let slug: String = coalition_name(conn)?
         .to_lowercase()
         .chars()
@@ -93,7 +93,7 @@ fn meeting_mail<'a>(
 }
 
 fn place_of(conn: &mut DbConn, m: &Meeting) -> Result<String, Error> {
-    let venues = crate::meetings::store::venues_in_tx(conn)?;
+    let venues = crate::meetings::store::recorded_venues(conn)?;
     Ok(crate::meetings::web::place(m, &venues))
 }
 

@@ -68,18 +68,8 @@ fn secretariat(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<Recipient>, Er
 /// Queues every reminder due on `today`; returns how many mails were queued.
 pub fn queue_due(conn: &mut DbConn, today: NaiveDate) -> Result<usize, Error> {
     db::write_tx(conn, |conn| {
-        let coalition = crate::coalition::get(conn)?
-            .map(|c| c.name)
-            .unwrap_or_else(|| "Roundtable".into());
-        let list = format!(
-            "{}.roundtable",
-            coalition
-                .to_lowercase()
-                .chars()
-                .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-                .collect::<String>()
-                .trim_matches('-')
-        );
+        let coalition = super::compose::coalition_name(conn)?;
+        let list = super::compose::list_id(conn, None)?;
         let mut queued = 0;
         let start = today.and_time(chrono::NaiveTime::MIN);
         for m in

@@ -136,12 +136,12 @@ pub(crate) fn sync_member_premises(conn: &mut DbConn) -> Result<(), Error> {
 
 pub fn venues(conn: &mut DbConn) -> Result<Vec<Venue>, Error> {
     db::write_tx(conn, sync_member_premises)?;
-    venues_in_tx(conn)
+    recorded_venues(conn)
 }
 
-/// The venues as they are, without bringing member premises up to date (usable inside a
-/// transaction).
-pub fn venues_in_tx(conn: &mut DbConn) -> Result<Vec<Venue>, Error> {
+/// The venues as they are, without bringing member premises up to date: a plain read, for pages
+/// that only show venues (and usable inside a transaction).
+pub fn recorded_venues(conn: &mut DbConn) -> Result<Vec<Venue>, Error> {
     Ok(venues::table
         .order((venues::organisation_id.is_not_null(), venues::name))
         .select(Venue::as_select())

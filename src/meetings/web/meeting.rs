@@ -75,7 +75,7 @@ async fn show(page: Page, state: web::Data<AppState>, id: web::Path<i64>) -> Res
                 });
             }
             let manage = a.as_ref().is_some_and(|x| store::may_manage(x, &m));
-            let venues = store::venues(conn)?;
+            let venues = store::recorded_venues(conn)?;
             let draft = if manage {
                 agenda::items(conn, id)?
             } else {
