@@ -19,6 +19,8 @@ pub struct Coalition {
     /// Organisations may apply through a public form.
     pub public_applications: bool,
     pub fees_enabled: bool,
+    /// Published joint statements have a public page.
+    pub publish_statements: bool,
 }
 
 pub fn get(conn: &mut DbConn) -> Result<Option<Coalition>, Error> {
@@ -68,6 +70,7 @@ pub struct Options {
     pub publish_member_list: bool,
     pub public_applications: bool,
     pub fees_enabled: bool,
+    pub publish_statements: bool,
 }
 
 pub fn set_options(
@@ -82,6 +85,7 @@ pub fn set_options(
                 coalition::publish_member_list.eq(options.publish_member_list),
                 coalition::public_applications.eq(options.public_applications),
                 coalition::fees_enabled.eq(options.fees_enabled),
+                coalition::publish_statements.eq(options.publish_statements),
             ))
             .execute(conn)?;
         if updated == 0 {
@@ -96,6 +100,7 @@ pub fn set_options(
                 "publish_member_list": options.publish_member_list,
                 "public_applications": options.public_applications,
                 "fees_enabled": options.fees_enabled,
+                "publish_statements": options.publish_statements,
             }),
         )
     })

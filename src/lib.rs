@@ -15,6 +15,7 @@ pub mod markdown;
 pub mod meetings;
 pub mod membership;
 pub mod secretariat;
+pub mod statements;
 pub mod web;
 
 use actix_session::SessionMiddleware;

@@ -82,6 +82,13 @@ pub enum Action {
     ManageSecretariat,
     /// Plan meetings, publish agendas, record attendance, write and approve minutes.
     ManageMeetings,
+    /// Draft joint statements, open rounds, adopt and publish: the secretariat for the
+    /// plenary's statements, also the convenor for a working group's.
+    DraftStatement { group_id: Option<i64> },
+    /// Take the organisation's position in an approval round.
+    TakePosition { organisation_id: i64 },
+    /// Give or refuse the organisation's internal authorisation.
+    AuthoriseStatement { organisation_id: i64 },
 }
 
 pub fn may(actor: &Actor, action: Action) -> bool {
@@ -110,6 +117,18 @@ pub fn may(actor: &Actor, action: Action) -> bool {
             actor.has(&Role::Secretariat) || actor.has(&Role::Administrator)
         }
         Action::ManageMeetings => actor.has(&Role::Secretariat),
+        Action::DraftStatement { group_id } => {
+            actor.has(&Role::Secretariat)
+                || group_id.is_some_and(|group_id| actor.has(&Role::Convenor { group_id }))
+        }
+        // Only the people of that organisation: the secretariat cannot speak for a member.
+        Action::TakePosition { organisation_id } => {
+            actor.has(&Role::Representative { organisation_id })
+                || actor.has(&Role::Alternate { organisation_id })
+        }
+        Action::AuthoriseStatement { organisation_id } => {
+            actor.has(&Role::Authoriser { organisation_id })
+        }
     }
 }
 
@@ -209,6 +228,47 @@ mod tests {
         assert!(!may(&convenor, Action::CreateWorkingGroup));
         let outsider = actor(true, vec![]);
         assert!(!may(&outsider, Action::ViewDirectory));
+    }
+
+    #[test]
+    fn only_an_organisation_s_own_people_speak_for_it() {
+        let sec = actor(true, vec![Role::Secretariat, Role::Administrator]);
+        assert!(may(&sec, Action::DraftStatement { group_id: None }));
+        assert!(!may(&sec, Action::TakePosition { organisation_id: 3 }));
+        assert!(!may(
+            &sec,
+            Action::AuthoriseStatement { organisation_id: 3 }
+        ));
+        let alternate = actor(true, vec![Role::Alternate { organisation_id: 3 }]);
+        assert!(may(&alternate, Action::TakePosition { organisation_id: 3 }));
+        assert!(!may(
+            &alternate,
+            Action::TakePosition { organisation_id: 4 }
+        ));
+        assert!(!may(
+            &alternate,
+            Action::AuthoriseStatement { organisation_id: 3 }
+        ));
+        let authoriser = actor(true, vec![Role::Authoriser { organisation_id: 3 }]);
+        assert!(may(
+            &authoriser,
+            Action::AuthoriseStatement { organisation_id: 3 }
+        ));
+        assert!(!may(
+            &authoriser,
+            Action::AuthoriseStatement { organisation_id: 4 }
+        ));
+        assert!(!may(
+            &authoriser,
+            Action::TakePosition { organisation_id: 3 }
+        ));
+        let convenor = actor(true, vec![Role::Convenor { group_id: 2 }]);
+        assert!(may(&convenor, Action::DraftStatement { group_id: Some(2) }));
+        assert!(!may(
+            &convenor,
+            Action::DraftStatement { group_id: Some(5) }
+        ));
+        assert!(!may(&convenor, Action::DraftStatement { group_id: None }));
     }
 
     #[test]

@@ -10,6 +10,7 @@ diesel::table! {
         publish_member_list -> Bool,
         public_applications -> Bool,
         fees_enabled -> Bool,
+        publish_statements -> Bool,
     }
 }
 
@@ -515,6 +516,107 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    statements (id) {
+        id -> BigInt,
+        title -> Text,
+        context_note -> Text,
+        group_id -> Nullable<BigInt>,
+        status -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        published_at -> Nullable<Timestamp>,
+        published_version_id -> Nullable<BigInt>,
+        closing_reason -> Text,
+    }
+}
+
+diesel::table! {
+    statement_versions (id) {
+        id -> BigInt,
+        statement_id -> BigInt,
+        version_no -> Integer,
+        body -> Text,
+        content_hash -> Text,
+        note -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    statement_comments (id) {
+        id -> BigInt,
+        statement_id -> BigInt,
+        version_id -> BigInt,
+        person_id -> BigInt,
+        organisation_id -> Nullable<BigInt>,
+        body -> Text,
+        proposed_text -> Nullable<Text>,
+        status -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    approval_rounds (id) {
+        id -> BigInt,
+        statement_id -> BigInt,
+        version_id -> BigInt,
+        content_hash -> Text,
+        decision_rule -> Text,
+        consensus_percent -> Integer,
+        deadline -> Date,
+        status -> Text,
+        opened_by -> BigInt,
+        opened_at -> Timestamp,
+        adopted_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        changes -> Integer,
+    }
+}
+
+diesel::table! {
+    statement_positions (id) {
+        id -> BigInt,
+        round_id -> BigInt,
+        organisation_id -> BigInt,
+        position -> Text,
+        reason -> Text,
+        content_hash -> Text,
+        person_id -> BigInt,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    statement_authorisations (id) {
+        id -> BigInt,
+        round_id -> BigInt,
+        organisation_id -> BigInt,
+        decision -> Text,
+        reference -> Text,
+        content_hash -> Text,
+        person_id -> BigInt,
+        decided_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    statement_signatories (id) {
+        id -> BigInt,
+        statement_id -> BigInt,
+        organisation_id -> BigInt,
+        organisation_name -> Text,
+        approved_at -> Timestamp,
+        approved_by -> BigInt,
+        authorised_at -> Nullable<Timestamp>,
+        authorised_by -> Nullable<BigInt>,
+        authorisation_reference -> Text,
+    }
+}
+
 diesel::joinable!(api_tokens -> people (person_id));
 diesel::joinable!(link_tokens -> people (person_id));
 diesel::joinable!(audit_events -> people (actor_id));
@@ -550,6 +652,15 @@ diesel::joinable!(blocked_dates -> calendar_imports (import_id));
 diesel::joinable!(calendar_feeds -> people (person_id));
 diesel::joinable!(outbox_deliveries -> outbox_messages (message_id));
 diesel::joinable!(mail_preferences -> people (person_id));
+diesel::joinable!(statements -> working_groups (group_id));
+diesel::joinable!(statement_versions -> statements (statement_id));
+diesel::joinable!(statement_comments -> statement_versions (version_id));
+diesel::joinable!(approval_rounds -> statement_versions (version_id));
+diesel::joinable!(statement_positions -> approval_rounds (round_id));
+diesel::joinable!(statement_positions -> organisations (organisation_id));
+diesel::joinable!(statement_authorisations -> approval_rounds (round_id));
+diesel::joinable!(statement_authorisations -> organisations (organisation_id));
+diesel::joinable!(statement_signatories -> statements (statement_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     coalition,
@@ -594,4 +705,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox_messages,
     outbox_deliveries,
     mail_reminders,
+    statements,
+    statement_versions,
+    statement_comments,
+    approval_rounds,
+    statement_positions,
+    statement_authorisations,
+    statement_signatories,
 );

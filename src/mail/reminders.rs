@@ -18,7 +18,7 @@ pub const AGENDA_DAYS: i64 = 7;
 pub const ACTION_DAYS: i64 = 3;
 
 /// Records a reminder; false when it was already sent.
-fn first_time(conn: &mut DbConn, kind: &str, subject_id: i64) -> Result<bool, Error> {
+pub(crate) fn first_time(conn: &mut DbConn, kind: &str, subject_id: i64) -> Result<bool, Error> {
     let seen: i64 = mail_reminders::table
         .filter(mail_reminders::kind.eq(kind))
         .filter(mail_reminders::subject_id.eq(subject_id))

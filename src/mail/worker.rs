@@ -274,6 +274,16 @@ pub fn spawn(state: actix_web::web::Data<AppState>) {
             {
                 tracing::warn!("mail reminders: {e}");
             }
+            match state
+                .db(move |conn| crate::statements::notices::tick(conn, today))
+                .await
+            {
+                Ok((reminded, lapsed)) if reminded + lapsed > 0 => {
+                    tracing::info!(reminded, lapsed, "statement deadlines")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!("statement deadlines: {e}"),
+            }
             match deliver_all_due(&state, &worker).await {
                 Ok(r) if r != Report::default() => tracing::info!(
                     sent = r.sent,

@@ -258,6 +258,7 @@ pub fn seed(
             publish_member_list: true,
             public_applications: true,
             fees_enabled: true,
+            publish_statements: true,
         },
     )?;
     let sectors = organisations::sectors(conn)?;

@@ -22,11 +22,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     crate::secretariat::web::routes(cfg);
     crate::meetings::web::routes(cfg);
     crate::mail::web::routes(cfg);
+    crate::statements::web::routes(cfg);
     cfg.service(
         web::scope("/api/v1")
             .configure(crate::auth::api::routes)
             .configure(crate::membership::api::routes)
-            .configure(crate::meetings::api::routes),
+            .configure(crate::meetings::api::routes)
+            .configure(crate::statements::api::routes),
     );
     cfg.default_service(web::to(shell::not_found));
 }

@@ -28,7 +28,9 @@ async fn home(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> {
     let name = actor.person.name.clone();
     let tasks = state
         .db(move |conn| {
-            let mut tasks = crate::meetings::tasks::for_actor(conn, &actor)?;
+            // What only this person can do comes first: positions and authorisations.
+            let mut tasks = crate::statements::tasks::for_actor(conn, &actor)?;
+            tasks.extend(crate::meetings::tasks::for_actor(conn, &actor)?);
             tasks.extend(crate::membership::tasks::for_actor(conn, &actor)?);
             Ok(tasks)
         })

@@ -70,6 +70,7 @@ fn navigation(chrome: &Chrome) -> Markup {
                     li { a href="/" { "Dashboard" } }
                     @if person.sees_directory {
                         li { a href="/meetings" { "Meetings" } }
+                        li { a href="/statements" { "Statements" } }
                         li { a href="/organisations" { "Members" } }
                         li { a href="/groups" { "Working groups" } }
                         li { a href="/memorandum" { "Memorandum" } }

@@ -274,3 +274,47 @@ pub fn handover_notice(coalition: &str, holders: &str, period: &str, url: &str) 
         Some(("Hand-over page", url)),
     )
 }
+
+/// A statement's text carried in a mail: the Markdown source for the text part, the rendered
+/// and sanitised HTML for the HTML part.
+pub struct QuotedText<'a> {
+    pub source: &'a str,
+    pub html: &'a str,
+    pub content_hash: &'a str,
+}
+
+/// A notice about a joint statement: some lines, optionally the text itself, and a link.
+pub fn statement_notice(
+    coalition: &str,
+    subject: String,
+    lines: &[String],
+    quoted: Option<&QuotedText<'_>>,
+    link: (&str, &str),
+) -> MailBody {
+    let (label, url) = link;
+    let mut text = lines.join("\n\n");
+    if let Some(q) = quoted {
+        text.push_str(&format!(
+            "\n\n----- The text -----\n\n{}\n\n----- End of the text -----\nSHA-256 of the text: {}",
+            q.source, q.content_hash
+        ));
+    }
+    text.push_str(&format!("\n\n{label}: {url}\n"));
+    let html = page(
+        &subject,
+        coalition,
+        html! {
+            @for l in lines { p { (l) } }
+            @if let Some(q) = quoted {
+                blockquote style="border-left: 3px solid #c7ccd4; margin: 1rem 0; padding: 0 1rem;" { (maud::PreEscaped(q.html)) }
+                p style="font-family: monospace; font-size: .8rem; word-break: break-all;" { "SHA-256 of the text: " (q.content_hash) }
+            }
+            p { a href=(url) { (label) } }
+        },
+    );
+    MailBody {
+        subject,
+        text,
+        html,
+    }
+}

@@ -168,6 +168,7 @@ async fn the_public_form_works_only_when_the_coalition_opens_it() {
                     publish_member_list: false,
                     public_applications: true,
                     fees_enabled: false,
+                    publish_statements: false,
                 },
             )
         })

@@ -128,6 +128,7 @@ async fn the_public_sees_the_member_list_only_when_published_and_only_names_and_
             publish_member_list: true,
             public_applications: false,
             fees_enabled: false,
+            publish_statements: false,
         };
         app.with_conn(|c| coalition::set_options(c, &admin, options))
             .expect("publish");

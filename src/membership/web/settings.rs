@@ -34,6 +34,7 @@ async fn show(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> {
         publish_member_list: c.publish_member_list,
         public_applications: c.public_applications,
         fees_enabled: c.fees_enabled,
+        publish_statements: c.publish_statements,
         sectors: sectors
             .into_iter()
             .map(|s| {
@@ -50,6 +51,7 @@ struct OptionsForm {
     publish_member_list: Option<String>,
     public_applications: Option<String>,
     fees_enabled: Option<String>,
+    publish_statements: Option<String>,
 }
 
 async fn save(
@@ -62,6 +64,7 @@ async fn save(
         publish_member_list: ticked(&form.publish_member_list),
         public_applications: ticked(&form.public_applications),
         fees_enabled: ticked(&form.fees_enabled),
+        publish_statements: ticked(&form.publish_statements),
     };
     let result = state
         .db(move |conn| coalition::set_options(conn, &actor, options))

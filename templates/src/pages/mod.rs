@@ -9,3 +9,4 @@ pub mod mail;
 pub mod meetings;
 pub mod membership;
 pub mod secretariat;
+pub mod statements;

@@ -10,6 +10,7 @@ pub struct SettingsView {
     pub publish_member_list: bool,
     pub public_applications: bool,
     pub fees_enabled: bool,
+    pub publish_statements: bool,
     /// name, side label
     pub sectors: Vec<(String, String)>,
 }
@@ -20,6 +21,7 @@ pub fn settings(chrome: &Chrome, v: &SettingsView) -> Markup {
         ("publish_member_list", v.publish_member_list),
         ("public_applications", v.public_applications),
         ("fees_enabled", v.fees_enabled),
+        ("publish_statements", v.publish_statements),
     ] {
         if on {
             options.values.insert(key.into(), "on".into());
@@ -41,6 +43,7 @@ pub fn settings(chrome: &Chrome, v: &SettingsView) -> Markup {
                         (checkbox(&options, "publish_member_list", "Publish the member list (names and sectors only) at /organisations"))
                         (checkbox(&options, "public_applications", "Accept applications through the public form at /apply"))
                         (checkbox(&options, "fees_enabled", "Keep yearly membership fees"))
+                        (checkbox(&options, "publish_statements", "Publish adopted joint statements at /statements/public"))
                     }))
                 }
                 section {

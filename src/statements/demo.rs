@@ -1,0 +1,1 @@
+//! Demo statements (filled in below).

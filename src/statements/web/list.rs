@@ -1,0 +1,153 @@
+//! The list of statements and the form that starts one.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use roundtable_templates::FormState;
+use roundtable_templates::pages::statements as pages;
+use serde::{Deserialize, Serialize};
+
+use super::{day, origin};
+use crate::AppState;
+use crate::auth::permissions::{self, Action, Actor, Role};
+use crate::db::DbConn;
+use crate::error::Error;
+use crate::statements::rounds;
+use crate::statements::rules::Standing;
+use crate::statements::store::{self, StatementInput};
+use crate::web::context::Page;
+use crate::web::{html, see_other};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/statements", web::get().to(show))
+        .route("/statements", web::post().to(create));
+}
+
+/// The bodies the person may start a statement for: the plenary (secretariat) and the groups
+/// they convene.
+fn origins(conn: &mut DbConn, actor: &Actor) -> Result<pages::Options, Error> {
+    let mut options = Vec::new();
+    if permissions::may(actor, Action::DraftStatement { group_id: None }) {
+        options.push((String::new(), "The plenary".to_owned()));
+    }
+    for g in crate::membership::groups::list(conn)? {
+        let group_id = Some(g.id);
+        let convenes = actor.has(&Role::Convenor { group_id: g.id });
+        if g.status == "active"
+            && (convenes || permissions::may(actor, Action::DraftStatement { group_id }))
+        {
+            options.push((g.id.to_string(), format!("Working group: {}", g.name)));
+        }
+    }
+    Ok(options)
+}
+
+async fn render(page: &Page, state: &AppState, form: FormState) -> Result<maud::Markup, Error> {
+    let actor = page.actor()?.clone();
+    if !store::may_see(Some(&actor)) {
+        return Err(Error::Forbidden);
+    }
+    let (rows, origins) = state
+        .db(move |conn| {
+            let today = crate::web::today();
+            let mut rows = Vec::new();
+            for s in store::list(conn)? {
+                let mut note = String::new();
+                if let Some(round) = rounds::open_round(conn, s.id)? {
+                    let board = rounds::board(conn, &round)?;
+                    let mine = board.iter().any(|r| {
+                        r.standing == Standing::NoAnswer
+                            && permissions::may(
+                                &actor,
+                                Action::TakePosition {
+                                    organisation_id: r.member.id,
+                                },
+                            )
+                    });
+                    note = if mine && today <= round.deadline {
+                        format!("Your position is needed by {}", round.deadline)
+                    } else {
+                        format!("Round open until {}", round.deadline)
+                    };
+                }
+                let status = store::status_of(&s);
+                rows.push(pages::StatementRow {
+                    id: s.id,
+                    title: s.title.clone(),
+                    origin: origin(conn, &s)?,
+                    status_key: status.as_str().into(),
+                    status: status.label().into(),
+                    updated: day(s.updated_at),
+                    note,
+                });
+            }
+            Ok((rows, origins(conn, &actor)?))
+        })
+        .await?;
+    Ok(pages::list(&page.chrome(), &rows, &origins, &form))
+}
+
+async fn show(page: Page, state: web::Data<AppState>) -> Result<maud::Markup, Error> {
+    render(&page, &state, FormState::default()).await
+}
+
+#[derive(Deserialize, Serialize)]
+struct NewForm {
+    title: String,
+    #[serde(default)]
+    group_id: String,
+    #[serde(default)]
+    context_note: String,
+    body: String,
+}
+
+async fn create(
+    page: Page,
+    state: web::Data<AppState>,
+    form: web::Form<NewForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let form = form.into_inner();
+    let group_id = match form.group_id.trim() {
+        "" => None,
+        g => Some(
+            g.parse::<i64>()
+                .map_err(|_| Error::Invalid("choose where the statement comes from".into()))?,
+        ),
+    };
+    let input = StatementInput {
+        title: form.title.clone(),
+        context_note: form.context_note.clone(),
+        group_id,
+        body: form.body.clone(),
+    };
+    match state
+        .db(move |conn| store::create(conn, &actor, &input))
+        .await
+    {
+        Ok(s) => {
+            page.flash(
+                roundtable_templates::FlashKind::Success,
+                "The statement is started. Open it for comments when the draft is ready.",
+            );
+            Ok(see_other(&format!("/statements/{}", s.id)))
+        }
+        Err(Error::Invalid(message)) => {
+            // The form comes back with what was typed, nothing lost.
+            let mut state_form = FormState::default();
+            for (k, v) in [
+                ("title", &form.title),
+                ("group_id", &form.group_id),
+                ("context_note", &form.context_note),
+                ("body", &form.body),
+            ] {
+                state_form.values.insert(k.into(), v.clone());
+            }
+            state_form
+                .errors
+                .insert("title".into(), vec![crate::web::capitalise(&message)]);
+            let markup = render(&page, &state, state_form).await?;
+            Ok(html(StatusCode::UNPROCESSABLE_ENTITY, markup))
+        }
+        Err(e) => Err(e),
+    }
+}

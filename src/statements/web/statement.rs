@@ -1,0 +1,681 @@
+//! A statement's page and every action on it.
+
+use actix_web::{HttpResponse, web};
+use maud::Markup;
+use roundtable_templates::pages::statements::statement as pages;
+use serde::Deserialize;
+
+use super::{day, minute, origin};
+use crate::AppState;
+use crate::auth::permissions::{self, Action, Actor};
+use crate::error::Error;
+use crate::markdown;
+use crate::statements::model::{Round, Statement};
+use crate::statements::rounds::{self, AuthorisationInput, BoardRow, PositionInput, RoundInput};
+use crate::statements::rules::{Decision, DecisionRule, Outcome, Stance, Status};
+use crate::statements::store;
+use crate::statements::text::{self, Piece};
+use crate::web::context::Page;
+use crate::web::{after_action, parse_date, today};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/statements/{id}", web::get().to(show))
+        .route("/statements/{id}/diff", web::get().to(diff))
+        .route("/statements/{id}/details", web::post().to(details))
+        .route("/statements/{id}/versions", web::post().to(revise))
+        .route(
+            "/statements/{id}/consultation",
+            web::post().to(consultation),
+        )
+        .route("/statements/{id}/comments", web::post().to(comment))
+        .route("/statement-comments/{id}/decline", web::post().to(decline))
+        .route("/statements/{id}/rounds", web::post().to(open_round))
+        .route("/rounds/{id}/positions", web::post().to(position))
+        .route("/rounds/{id}/authorisations", web::post().to(authorise))
+        .route("/statements/{id}/adopt", web::post().to(adopt))
+        .route("/statements/{id}/publish", web::post().to(publish))
+        .route("/statements/{id}/withdraw", web::post().to(withdraw));
+}
+
+pub fn pieces(diff: Vec<Piece>) -> Vec<pages::DiffPiece> {
+    diff.into_iter()
+        .map(|p| match p {
+            Piece::Same(t) => pages::DiffPiece::Same(t),
+            Piece::Removed(t) => pages::DiffPiece::Removed(t),
+            Piece::Added(t) => pages::DiffPiece::Added(t),
+        })
+        .collect()
+}
+
+fn detail(conn: &mut crate::db::DbConn, row: &BoardRow) -> Result<String, Error> {
+    let mut parts = Vec::new();
+    if let Some(p) = &row.position {
+        let who = crate::auth::store::find(conn, p.person_id)?.name;
+        parts.push(format!(
+            "{} by {who}, {}",
+            p.position,
+            minute(p.recorded_at)
+        ));
+        if !p.reason.is_empty() {
+            parts.push(format!("“{}”", p.reason));
+        }
+    }
+    if let Some(a) = &row.authorisation {
+        let who = crate::auth::store::find(conn, a.person_id)?.name;
+        let reference = if a.reference.is_empty() {
+            String::new()
+        } else {
+            format!(", ref. {}", a.reference)
+        };
+        parts.push(format!(
+            "{} by {who}, {}{reference}",
+            a.decision,
+            minute(a.decided_at)
+        ));
+    }
+    if row.member.needs_authorisation && row.authorisation.is_none() {
+        parts.push("needs internal authorisation".into());
+    }
+    Ok(parts.join("; "))
+}
+
+fn outcome_text(result: &Outcome) -> (String, bool) {
+    match result {
+        Outcome::Met { signatories } => (
+            format!(
+                "The decision rule is met: {} signator{}.",
+                signatories.len(),
+                if signatories.len() == 1 { "y" } else { "ies" }
+            ),
+            true,
+        ),
+        Outcome::Pending(why) => (format!("Not adopted yet: {why}."), false),
+        Outcome::Failed(why) => (format!("The deadline has passed: {why}."), false),
+    }
+}
+
+fn round_view(
+    conn: &mut crate::db::DbConn,
+    round: &Round,
+    rows: &[BoardRow],
+) -> Result<pages::RoundView, Error> {
+    let version = store::version_by_id(conn, round.version_id)?;
+    let result = rounds::outcome(rounds::rule_of(round), rows, round.deadline, today());
+    let (outcome, met) = outcome_text(&result);
+    let mut lines = Vec::new();
+    for row in rows {
+        lines.push(pages::BoardLine {
+            organisation: row.member.name.clone(),
+            standing_key: row.standing.key().into(),
+            standing: row.standing.label().into(),
+            detail: detail(conn, row)?,
+        });
+    }
+    Ok(pages::RoundView {
+        id: round.id,
+        version: version.version_no,
+        content_hash: round.content_hash.clone(),
+        rule: rounds::rule_of(round).describe(),
+        deadline: round.deadline.to_string(),
+        outcome,
+        met,
+        lines,
+    })
+}
+
+#[derive(Deserialize)]
+struct ShowQuery {
+    amendment: Option<i64>,
+}
+
+async fn show(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    query: web::Query<ShowQuery>,
+) -> Result<Markup, Error> {
+    let actor = page.actor()?.clone();
+    if !store::may_see(Some(&actor)) {
+        return Err(Error::Forbidden);
+    }
+    let id = id.into_inner();
+    let amendment_id = query.amendment;
+    let view = state
+        .db(move |conn| build_view(conn, &actor, id, amendment_id))
+        .await?;
+    Ok(pages::statement(&page.chrome(), &view))
+}
+
+fn build_view(
+    conn: &mut crate::db::DbConn,
+    actor: &Actor,
+    id: i64,
+    amendment_id: Option<i64>,
+) -> Result<pages::StatementView, Error> {
+    let s: Statement = store::get(conn, id)?;
+    let status = store::status_of(&s);
+    let can_draft = store::may_draft(actor, &s);
+    let versions = store::versions(conn, id)?;
+    let shown = match s.published_version_id {
+        Some(v) => store::version_by_id(conn, v)?,
+        None => store::latest_version(conn, id)?,
+    };
+    let by_id = |vid: i64| versions.iter().find(|v| v.id == vid);
+    let mut comments = Vec::new();
+    for c in store::comments(conn, id)? {
+        let who = crate::auth::store::find(conn, c.person_id)?.name;
+        let organisation = match c.organisation_id {
+            Some(o) => format!(
+                " ({})",
+                crate::membership::organisations::get(conn, o)?.name
+            ),
+            None => String::new(),
+        };
+        let base = by_id(c.version_id);
+        comments.push(pages::CommentRow {
+            id: c.id,
+            who: format!("{who}{organisation}"),
+            created: minute(c.created_at),
+            version: base.map(|v| v.version_no).unwrap_or(0),
+            body: c.body.clone(),
+            amendment: c.proposed_text.as_ref().map(|proposed| {
+                let old = base.map(|v| v.body.as_str()).unwrap_or("");
+                (c.status.clone(), pieces(text::word_diff(old, proposed)))
+            }),
+        });
+    }
+    let amendment = match amendment_id {
+        Some(a) if can_draft => {
+            let c = store::get_comment(conn, a)?;
+            match (c.statement_id == id, c.proposed_text) {
+                (true, Some(t)) => Some((c.id, t)),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    let open = rounds::open_round(conn, id)?;
+    let (round, position_forms, authorisation_forms, met) = match &open {
+        Some(r) => {
+            let rows = rounds::board(conn, r)?;
+            let view = round_view(conn, r, &rows)?;
+            let mut positions = Vec::new();
+            let mut authorisations = Vec::new();
+            for row in &rows {
+                let organisation_id = row.member.id;
+                if permissions::may(actor, Action::TakePosition { organisation_id }) {
+                    positions.push(pages::OrganisationForm {
+                        organisation_id,
+                        organisation: row.member.name.clone(),
+                        current: row.standing.label().into(),
+                    });
+                }
+                if row.member.needs_authorisation
+                    && permissions::may(actor, Action::AuthoriseStatement { organisation_id })
+                {
+                    authorisations.push(pages::OrganisationForm {
+                        organisation_id,
+                        organisation: row.member.name.clone(),
+                        current: row.standing.label().into(),
+                    });
+                }
+            }
+            let met = view.met;
+            (Some(view), positions, authorisations, met)
+        }
+        None => (None, Vec::new(), Vec::new(), false),
+    };
+    let mut past_rounds = Vec::new();
+    for r in rounds::rounds_of(conn, id)? {
+        if open.as_ref().is_some_and(|o| o.id == r.id) {
+            continue;
+        }
+        let version = by_id(r.version_id).map(|v| v.version_no).unwrap_or(0);
+        let status = rounds::status_of_round(&r);
+        past_rounds.push(pages::PastRound {
+            opened: day(r.opened_at),
+            version,
+            content_hash: r.content_hash.clone(),
+            rule: rounds::rule_of(&r).describe(),
+            status_key: status.as_str().into(),
+            status: match status {
+                crate::statements::rules::RoundStatus::Superseded => {
+                    "superseded: its positions are void".into()
+                }
+                other => other.as_str().into(),
+            },
+        });
+    }
+    let publishes = crate::coalition::get(conn)?.is_some_and(|c| c.publish_statements);
+    let mut signatories = Vec::new();
+    for sig in rounds::signatories_of(conn, id)? {
+        let own = crate::membership::people::affiliation_of(conn, actor.id())?
+            .is_some_and(|(_, o)| o.id == sig.organisation_id);
+        let receipt = (own || can_draft)
+            .then(|| format!("/statements/{id}/receipts/{}", sig.organisation_id));
+        signatories.push((
+            sig.organisation_name.clone(),
+            minute(sig.approved_at),
+            match sig.authorised_at {
+                Some(t) => format!("{} (ref. {})", minute(t), sig.authorisation_reference),
+                None => "not required".into(),
+            },
+            receipt,
+        ));
+    }
+    let html = markdown::render(&shown.body);
+    Ok(pages::StatementView {
+        id,
+        title: s.title.clone(),
+        context_note: s.context_note.clone(),
+        origin: origin(conn, &s)?,
+        status_key: status.as_str().into(),
+        status: status.label().into(),
+        closing_reason: s.closing_reason.clone(),
+        version: shown.version_no,
+        html,
+        source: shown.body.clone(),
+        content_hash: shown.content_hash.clone(),
+        versions: versions
+            .iter()
+            .map(|v| pages::VersionRow {
+                number: v.version_no,
+                created: minute(v.created_at),
+                note: v.note.clone(),
+                content_hash: v.content_hash.clone(),
+            })
+            .collect(),
+        comments,
+        can_comment: status.open_for_comments(),
+        can_draft,
+        text_may_change: status.text_may_change(),
+        details_may_change: matches!(status, Status::Drafting | Status::Consultation),
+        may_open_round: can_draft
+            && open.is_none()
+            && matches!(
+                status,
+                Status::Drafting | Status::Consultation | Status::Lapsed
+            ),
+        round,
+        past_rounds,
+        position_forms,
+        authorisation_forms,
+        may_adopt: can_draft && met && status == Status::Approval,
+        may_publish: can_draft && met && matches!(status, Status::Approval | Status::Adopted),
+        may_withdraw: can_draft
+            && crate::statements::rules::check_transition(status, Status::Withdrawn).is_ok(),
+        signatories,
+        public_url: (status == Status::Published && publishes)
+            .then(|| format!("/public/statements/{id}")),
+        amendment,
+        default_deadline: (today() + chrono::Duration::days(14)).to_string(),
+    })
+}
+
+#[derive(Deserialize)]
+struct DiffQuery {
+    from: Option<i32>,
+    to: Option<i32>,
+}
+
+async fn diff(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    query: web::Query<DiffQuery>,
+) -> Result<Markup, Error> {
+    let actor = page.actor()?.clone();
+    if !store::may_see(Some(&actor)) {
+        return Err(Error::Forbidden);
+    }
+    let id = id.into_inner();
+    let query = query.into_inner();
+    let view = state
+        .db(move |conn| {
+            let s = store::get(conn, id)?;
+            let versions = store::versions(conn, id)?;
+            let last = versions.last().map(|v| v.version_no).unwrap_or(1);
+            let to = query.to.unwrap_or(last);
+            let from = query.from.unwrap_or((to - 1).max(1));
+            let old = store::version(conn, id, from)?;
+            let new = store::version(conn, id, to)?;
+            Ok(pages::DiffView {
+                id,
+                title: s.title,
+                from,
+                to,
+                from_hash: old.content_hash.clone(),
+                to_hash: new.content_hash.clone(),
+                pieces: pieces(text::word_diff(&old.body, &new.body)),
+                versions: versions.iter().map(|v| v.version_no).collect(),
+            })
+        })
+        .await?;
+    Ok(pages::diff_page(&page.chrome(), &view))
+}
+
+fn back(id: i64, anchor: &str) -> String {
+    format!("/statements/{id}#{anchor}")
+}
+
+#[derive(Deserialize)]
+struct DetailsForm {
+    title: String,
+    #[serde(default)]
+    context_note: String,
+}
+
+async fn details(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<DetailsForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let id = id.into_inner();
+    let form = form.into_inner();
+    let result = state
+        .db(move |conn| store::update_details(conn, &actor, id, &form.title, &form.context_note))
+        .await;
+    after_action(
+        &page,
+        result,
+        &back(id, "drafting"),
+        "The title and context are saved.",
+    )
+}
+
+#[derive(Deserialize)]
+struct VersionForm {
+    body: String,
+    #[serde(default)]
+    note: String,
+    amendment_id: Option<i64>,
+}
+
+async fn revise(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<VersionForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let id = id.into_inner();
+    let form = form.into_inner();
+    let result = state
+        .db(move |conn| store::revise(conn, &actor, id, &form.body, &form.note, form.amendment_id))
+        .await;
+    after_action(
+        &page,
+        result,
+        &back(id, "text"),
+        "The new version is saved.",
+    )
+}
+
+async fn consultation(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let id = id.into_inner();
+    let result = state
+        .db(move |conn| store::open_consultation(conn, &actor, id))
+        .await;
+    after_action(
+        &page,
+        result,
+        &back(id, "comments"),
+        "Members may now comment and propose amendments.",
+    )
+}
+
+#[derive(Deserialize)]
+struct CommentForm {
+    body: String,
+    #[serde(default)]
+    proposed_text: String,
+}
+
+async fn comment(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<CommentForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let id = id.into_inner();
+    let form = form.into_inner();
+    let result = state
+        .db(move |conn| {
+            store::comment(
+                conn,
+                &actor,
+                id,
+                &form.body,
+                Some(form.proposed_text.as_str()),
+            )
+        })
+        .await;
+    after_action(
+        &page,
+        result,
+        &back(id, "comments"),
+        "Your contribution is recorded.",
+    )
+}
+
+async fn decline(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let id = id.into_inner();
+    let result = state
+        .db(move |conn| {
+            let c = store::get_comment(conn, id)?;
+            store::decline_amendment(conn, &actor, id).map(|_| c.statement_id)
+        })
+        .await;
+    let location = match &result {
+        Ok(statement_id) => back(*statement_id, "comments"),
+        Err(_) => "/statements".into(),
+    };
+    after_action(&page, result, &location, "The amendment is declined.")
+}
+
+#[derive(Deserialize)]
+struct RoundForm {
+    rule: String,
+    #[serde(default)]
+    percent: String,
+    deadline: String,
+}
+
+async fn open_round(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<RoundForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let id = id.into_inner();
+    let form = form.into_inner();
+    let parsed = (|| {
+        let percent = match form.percent.trim() {
+            "" => 0,
+            p => p
+                .parse::<i32>()
+                .map_err(|_| Error::Invalid(format!("{p:?} is not a percentage")))?,
+        };
+        let rule = DecisionRule::parse(&form.rule, percent).map_err(Error::Invalid)?;
+        let deadline = parse_date(&form.deadline, "deadline")?;
+        Ok::<_, Error>(RoundInput { rule, deadline })
+    })();
+    let result = match parsed {
+        Ok(input) => {
+            state
+                .db(move |conn| rounds::open(conn, &actor, id, input, today()))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    after_action(
+        &page,
+        result,
+        &back(id, "round"),
+        "The round is open; representatives have been mailed the text.",
+    )
+}
+
+#[derive(Deserialize)]
+struct PositionForm {
+    organisation_id: i64,
+    position: String,
+    #[serde(default)]
+    reason: String,
+    content_hash: String,
+}
+
+async fn position(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<PositionForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let round_id = id.into_inner();
+    let form = form.into_inner();
+    let statement_id = statement_of_round(&state, round_id).await?;
+    let result = match Stance::parse(&form.position) {
+        Some(stance) => {
+            let input = PositionInput {
+                organisation_id: form.organisation_id,
+                stance,
+                reason: form.reason,
+                content_hash: form.content_hash,
+            };
+            state
+                .db(move |conn| rounds::take_position(conn, &actor, round_id, &input, today()))
+                .await
+        }
+        None => Err(Error::Invalid("choose approve, abstain or object".into())),
+    };
+    after_action(
+        &page,
+        result,
+        &back(statement_id, "round"),
+        "Your organisation's position is recorded.",
+    )
+}
+
+async fn statement_of_round(state: &AppState, round_id: i64) -> Result<i64, Error> {
+    state
+        .db(move |conn| Ok(rounds::get_round(conn, round_id)?.statement_id))
+        .await
+}
+
+#[derive(Deserialize)]
+struct AuthoriseForm {
+    organisation_id: i64,
+    decision: String,
+    #[serde(default)]
+    reference: String,
+    content_hash: String,
+}
+
+async fn authorise(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<AuthoriseForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let round_id = id.into_inner();
+    let statement_id = statement_of_round(&state, round_id).await?;
+    let form = form.into_inner();
+    let result = match Decision::parse(&form.decision) {
+        Some(decision) => {
+            let input = AuthorisationInput {
+                organisation_id: form.organisation_id,
+                decision,
+                reference: form.reference,
+                content_hash: form.content_hash,
+            };
+            state
+                .db(move |conn| rounds::authorise(conn, &actor, round_id, &input, today()))
+                .await
+        }
+        None => Err(Error::Invalid("choose to authorise or to refuse".into())),
+    };
+    after_action(
+        &page,
+        result,
+        &back(statement_id, "round"),
+        "The authorisation decision is recorded.",
+    )
+}
+
+async fn adopt(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let id = id.into_inner();
+    let result = state
+        .db(move |conn| rounds::adopt(conn, &actor, id, today()))
+        .await;
+    after_action(
+        &page,
+        result,
+        &back(id, "round"),
+        "The adoption is recorded.",
+    )
+}
+
+async fn publish(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let id = id.into_inner();
+    let result = state
+        .db(move |conn| rounds::publish(conn, &actor, id, today()))
+        .await;
+    after_action(
+        &page,
+        result,
+        &back(id, "signatories"),
+        "The statement is published.",
+    )
+}
+
+#[derive(Deserialize)]
+struct WithdrawForm {
+    #[serde(default)]
+    reason: String,
+}
+
+async fn withdraw(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<WithdrawForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let id = id.into_inner();
+    let reason = form.into_inner().reason;
+    let result = state
+        .db(move |conn| store::withdraw(conn, &actor, id, &reason))
+        .await;
+    after_action(
+        &page,
+        result,
+        &back(id, "text"),
+        "The statement is withdrawn.",
+    )
+}

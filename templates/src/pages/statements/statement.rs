@@ -1,0 +1,349 @@
+//! A statement's page: its text and hash, versions, consultation, the round board with the
+//! forms for positions and authorisations, and the drafters' actions. And the word diff.
+
+use maud::{Markup, PreEscaped, html};
+
+use super::Options;
+use crate::components::{action_form, badge, field, select, textarea};
+use crate::layout;
+use crate::view::{Chrome, FormState};
+
+pub struct VersionRow {
+    pub number: i32,
+    pub created: String,
+    pub note: String,
+    pub content_hash: String,
+}
+
+pub enum DiffPiece {
+    Same(String),
+    Removed(String),
+    Added(String),
+}
+
+pub struct CommentRow {
+    pub id: i64,
+    pub who: String,
+    pub created: String,
+    pub version: i32,
+    pub body: String,
+    /// An amendment: its status and its word diff against the version it was made on.
+    pub amendment: Option<(String, Vec<DiffPiece>)>,
+}
+
+pub struct BoardLine {
+    pub organisation: String,
+    pub standing_key: String,
+    pub standing: String,
+    /// Who answered when, the reason, the authorisation's reference.
+    pub detail: String,
+}
+
+pub struct RoundView {
+    pub id: i64,
+    pub version: i32,
+    pub content_hash: String,
+    pub rule: String,
+    pub deadline: String,
+    /// What the positions add up to now, in words; and whether the rule is met.
+    pub outcome: String,
+    pub met: bool,
+    pub lines: Vec<BoardLine>,
+}
+
+/// A form the person may use in the round, for one organisation.
+pub struct OrganisationForm {
+    pub organisation_id: i64,
+    pub organisation: String,
+    /// The current position or standing, in words.
+    pub current: String,
+}
+
+pub struct PastRound {
+    pub opened: String,
+    pub version: i32,
+    pub content_hash: String,
+    pub rule: String,
+    pub status_key: String,
+    pub status: String,
+}
+
+pub struct StatementView {
+    pub id: i64,
+    pub title: String,
+    pub context_note: String,
+    pub origin: String,
+    pub status_key: String,
+    pub status: String,
+    pub closing_reason: String,
+    pub version: i32,
+    pub html: String,
+    pub source: String,
+    pub content_hash: String,
+    pub versions: Vec<VersionRow>,
+    pub comments: Vec<CommentRow>,
+    pub can_comment: bool,
+    pub can_draft: bool,
+    pub text_may_change: bool,
+    pub details_may_change: bool,
+    pub may_open_round: bool,
+    pub round: Option<RoundView>,
+    pub past_rounds: Vec<PastRound>,
+    pub position_forms: Vec<OrganisationForm>,
+    pub authorisation_forms: Vec<OrganisationForm>,
+    pub may_adopt: bool,
+    pub may_publish: bool,
+    pub may_withdraw: bool,
+    /// (organisation, approved, authorised, receipt link when the person may read it)
+    pub signatories: Vec<(String, String, String, Option<String>)>,
+    pub public_url: Option<String>,
+    /// The amendment being taken into a new version: (comment id, its text).
+    pub amendment: Option<(i64, String)>,
+    pub default_deadline: String,
+}
+
+fn diff(pieces: &[DiffPiece]) -> Markup {
+    html! {
+        div.diff {
+            @for p in pieces {
+                @match p {
+                    DiffPiece::Same(t) => (t),
+                    DiffPiece::Removed(t) => del { (t) },
+                    DiffPiece::Added(t) => ins { (t) },
+                }
+            }
+        }
+    }
+}
+
+pub fn statement(chrome: &Chrome, v: &StatementView) -> Markup {
+    let base = format!("/statements/{}", v.id);
+    layout(
+        Some(chrome),
+        &v.title,
+        html! {
+            p { a href="/statements" { "← Joint statements" } }
+            h1 { (v.title) }
+            p { (badge(&v.status, &v.status_key)) " · from " (v.origin) }
+            @if !v.closing_reason.is_empty() { p.muted #closing-reason { (v.closing_reason) } }
+            @if let Some(url) = &v.public_url { p { "Public page: " a href=(url) { (url) } } }
+            @if !v.context_note.is_empty() { p.muted { "Context: " (v.context_note) } }
+
+            section #text {
+                h2 { "Text (version " (v.version) ")" }
+                div.statement-text { (PreEscaped(&v.html)) }
+                p { "SHA-256 of this text: " code.hash #content-hash { (v.content_hash) } }
+            }
+
+            @if !v.signatories.is_empty() {
+                section #signatories {
+                    h2 { "Signatories" }
+                    table { thead { tr { th { "Organisation" } th { "Approved" } th { "Authorised" } th { "Receipt" } } }
+                    tbody { @for (org, approved, authorised, receipt) in &v.signatories { tr {
+                        td { (org) } td { (approved) } td { (authorised) }
+                        td { @if let Some(r) = receipt { a href=(r) { "receipt" } } }
+                    } } } }
+                }
+            }
+
+            @if let Some(r) = &v.round {
+                section #round {
+                    h2 { "Approval round" }
+                    p { "On version " (r.version) ", until " strong { (r.deadline) } " inclusive. Decision rule: " (r.rule) "." }
+                    p { "Text of this round: " code.hash { (r.content_hash) } }
+                    p #outcome class=(if r.met { "flash flash-success" } else { "flash flash-info" }) { (r.outcome) }
+                    table #board {
+                        thead { tr { th { "Member" } th { "Standing" } th { "Details" } } }
+                        tbody { @for l in &r.lines { tr {
+                            td { (l.organisation) } td { (badge(&l.standing, &l.standing_key)) } td { (l.detail) }
+                        } } }
+                    }
+                    @for f in &v.position_forms {
+                        (action_form(&chrome.csrf_token, &format!("/rounds/{}/positions", r.id), &format!("Record {}'s position", f.organisation), html! {
+                            p { "Your organisation " strong { (f.organisation) } " — now: " (f.current) "." }
+                            input type="hidden" name="organisation_id" value=(f.organisation_id);
+                            input type="hidden" name="content_hash" value=(r.content_hash);
+                            (select(&FormState::default(), "position", "Position", &[
+                                ("approve".into(), "Approve this exact text".into()),
+                                ("abstain".into(), "Abstain".into()),
+                                ("object".into(), "Object".into()),
+                            ], None))
+                            (textarea(&FormState::default(), "reason", "Reason (required to object)", 2, None))
+                        }))
+                    }
+                    @for f in &v.authorisation_forms {
+                        (action_form(&chrome.csrf_token, &format!("/rounds/{}/authorisations", r.id), &format!("Record {}'s decision", f.organisation), html! {
+                            p { "Internal authorisation for " strong { (f.organisation) } " — now: " (f.current) ". You authorise exactly the text with SHA-256 " code.hash { (r.content_hash) } "." }
+                            input type="hidden" name="organisation_id" value=(f.organisation_id);
+                            input type="hidden" name="content_hash" value=(r.content_hash);
+                            (select(&FormState::default(), "decision", "Decision", &[
+                                ("authorised".into(), "Authorise".into()),
+                                ("refused".into(), "Refuse (withdraws the approval)".into()),
+                            ], None))
+                            (field(&FormState::default(), "reference", "Internal reference (file number)", "text", None))
+                        }))
+                    }
+                    @if v.may_adopt {
+                        (action_form(&chrome.csrf_token, &format!("{base}/adopt"), "Record the adoption", html! {
+                            p.muted { "Adopt now and publish later (for example on a release date). A withdrawn approval or authorisation still stops publication." }
+                        }))
+                    }
+                    @if v.may_publish {
+                        (action_form(&chrome.csrf_token, &format!("{base}/publish"), "Publish", html! {
+                            p.muted { "Everything is checked again at the moment of publishing." }
+                        }))
+                    }
+                }
+            }
+
+            @if !v.past_rounds.is_empty() {
+                section #past-rounds {
+                    h2 { "Earlier rounds" }
+                    table { thead { tr { th { "Opened" } th { "Version" } th { "Rule" } th { "Outcome" } th { "Text hash" } } }
+                    tbody { @for p in &v.past_rounds { tr {
+                        td { (p.opened) } td { (p.version) } td { (p.rule) } td { (badge(&p.status, &p.status_key)) } td { code.hash { (p.content_hash) } }
+                    } } } }
+                }
+            }
+
+            section #versions {
+                h2 { "Versions" }
+                table { thead { tr { th { "Version" } th { "Written" } th { "Note" } th { "SHA-256" } th { "" } } }
+                tbody { @for ver in &v.versions { tr {
+                    td { (ver.number) } td { (ver.created) } td { (ver.note) } td { code.hash { (ver.content_hash) } }
+                    td { @if ver.number > 1 { a href=(format!("{base}/diff?from={}&to={}", ver.number - 1, ver.number)) { "changes" } } }
+                } } } }
+            }
+
+            section #comments {
+                h2 { "Comments and amendments" }
+                @if v.comments.is_empty() { p.empty { "None yet." } }
+                @for c in &v.comments {
+                    article.comment id=(format!("comment-{}", c.id)) {
+                        p.muted { (c.who) " · " (c.created) " · on version " (c.version) }
+                        p { (c.body) }
+                        @if let Some((status, pieces)) = &c.amendment {
+                            p { "Proposed amendment " (badge(status, status)) }
+                            (diff(pieces))
+                            @if v.can_draft && status == "open" && v.text_may_change {
+                                p { a href=(format!("{base}?amendment={}#new-version", c.id)) { "Take it into a new version" } }
+                                (action_form(&chrome.csrf_token, &format!("/statement-comments/{}/decline", c.id), "Decline", html! {}))
+                            }
+                        }
+                    }
+                }
+                @if v.can_comment {
+                    (action_form(&chrome.csrf_token, &format!("{base}/comments"), "Send", html! {
+                        (textarea(&FormState::default(), "body", "Your comment (or what your amendment changes and why)", 3, None))
+                        details {
+                            summary { "Propose an amendment (a new text)" }
+                            (textarea(&FormState::default(), "proposed_text", "Proposed text", 10, Some("Leave empty for a plain comment.")))
+                        }
+                    }))
+                }
+            }
+
+            @if v.can_draft {
+                section #drafting {
+                    h2 { "Drafting" }
+                    @if v.text_may_change {
+                        div #new-version {
+                            h3 { "Write a new version" }
+                            @if v.round.is_some() { p.flash.flash-info { "A round is open: a new version closes it as superseded, every position and authorisation in it becomes void, and every member is told." } }
+                            @let mut form = FormState::default();
+                            @let _ = form.values.insert("body".into(), v.amendment.as_ref().map(|(_, t)| t.clone()).unwrap_or_else(|| v.source.clone()));
+                            (action_form(&chrome.csrf_token, &format!("{base}/versions"), "Save the new version", html! {
+                                @if let Some((id, _)) = &v.amendment { input type="hidden" name="amendment_id" value=(id); }
+                                (textarea(&form, "body", "Text (Markdown)", 14, None))
+                                (field(&FormState::default(), "note", "What changed", "text", None))
+                            }))
+                        }
+                    }
+                    @if v.details_may_change {
+                        @let mut details = FormState::default();
+                        @let _ = details.values.insert("title".into(), v.title.clone());
+                        @let _ = details.values.insert("context_note".into(), v.context_note.clone());
+                        (action_form(&chrome.csrf_token, &format!("{base}/details"), "Save title and context", html! {
+                            (field(&details, "title", "Title", "text", None))
+                            (textarea(&details, "context_note", "Context note", 3, None))
+                        }))
+                    }
+                    @if v.status_key == "drafting" {
+                        (action_form(&chrome.csrf_token, &format!("{base}/consultation"), "Open for members' comments", html! {}))
+                    }
+                    @if v.may_open_round {
+                        h3 { "Open an approval round on version " (v.version) }
+                        @let mut round = FormState::default();
+                        @let _ = round.values.insert("deadline".into(), v.default_deadline.clone());
+                        @let _ = round.values.insert("percent".into(), "75".into());
+                        (action_form(&chrome.csrf_token, &format!("{base}/rounds"), "Open the round", html! {
+                            (select(&round, "rule", "Decision rule", &rules(), None))
+                            (field(&round, "percent", "Share of approvals consensus needs (%)", "number", None))
+                            (field(&round, "deadline", "Deadline (inclusive)", "date", None))
+                        }))
+                    }
+                    @if v.may_withdraw {
+                        (action_form(&chrome.csrf_token, &format!("{base}/withdraw"), "Withdraw the statement", html! {
+                            (field(&FormState::default(), "reason", "Reason", "text", None))
+                        }))
+                    }
+                }
+            }
+        },
+    )
+}
+
+fn rules() -> Options {
+    vec![
+        (
+            "unanimity".into(),
+            "Unanimity: every full member approves".into(),
+        ),
+        (
+            "consensus".into(),
+            "Consensus: no objection and a share approves".into(),
+        ),
+        (
+            "signatories".into(),
+            "Signatories: in the name of those who approve".into(),
+        ),
+    ]
+}
+
+pub struct DiffView {
+    pub id: i64,
+    pub title: String,
+    pub from: i32,
+    pub to: i32,
+    pub from_hash: String,
+    pub to_hash: String,
+    pub pieces: Vec<DiffPiece>,
+    pub versions: Vec<i32>,
+}
+
+pub fn diff_page(chrome: &Chrome, v: &DiffView) -> Markup {
+    let numbers: Options = v
+        .versions
+        .iter()
+        .map(|n| (n.to_string(), format!("version {n}")))
+        .collect();
+    let mut form = FormState::default();
+    form.values.insert("from".into(), v.from.to_string());
+    form.values.insert("to".into(), v.to.to_string());
+    layout(
+        Some(chrome),
+        &format!("Changes to {}", v.title),
+        html! {
+            p { a href=(format!("/statements/{}", v.id)) { "← " (v.title) } }
+            h1 { "Version " (v.from) " → version " (v.to) }
+            form.action method="get" action=(format!("/statements/{}/diff", v.id)) {
+                (select(&form, "from", "From", &numbers, None))
+                (select(&form, "to", "To", &numbers, None))
+                button type="submit" { "Compare" }
+            }
+            p.muted { "Removed words are struck through, added words highlighted." }
+            (diff(&v.pieces))
+            p { "Version " (v.from) ": " code.hash { (v.from_hash) } br; "Version " (v.to) ": " code.hash { (v.to_hash) } }
+        },
+    )
+}
