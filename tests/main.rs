@@ -6,3 +6,4 @@ mod foundation;
 mod mail;
 mod meetings;
 mod membership;
+mod statements;

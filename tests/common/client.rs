@@ -210,6 +210,16 @@ impl<S: AppService> Client<S> {
         .await
     }
 
+    pub async fn api_post(&mut self, path: &str, token: &str, body: &serde_json::Value) -> Response {
+        self.send(
+            TestRequest::post()
+                .uri(path)
+                .insert_header((header::AUTHORIZATION, format!("Bearer {token}")))
+                .set_json(body),
+        )
+        .await
+    }
+
     /// Signs in through the form and checks it worked.
     pub async fn sign_in(&mut self, email: &str, password: &str) {
         self.get("/login").await;
