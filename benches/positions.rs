@@ -1,1 +1,178 @@
-fn main() {}
+//! `cargo bench --bench positions`: 200 organisations take their position in one approval
+//! round at the same moment (one thread and one pooled connection each, released together);
+//! reports the time until all 200 are recorded, on SQLite and, when
+//! ROUNDTABLE_BENCH_POSTGRES_URL names a PostgreSQL server, on PostgreSQL (in a throwaway
+//! database). Five rounds each; a figure, not a test.
+
+use std::sync::Barrier;
+use std::time::{Duration, Instant};
+
+use diesel::prelude::*;
+use roundtable::AppState;
+use roundtable::auth::permissions::{Actor, actor_for};
+use roundtable::auth::store::{self, PersonDraft};
+use roundtable::config::{Settings, ThrottlePolicy};
+use roundtable::membership::organisations::{self, OrganisationInput};
+use roundtable::membership::people::PersonInput;
+use roundtable::membership::rules::Status;
+use roundtable::statements::rounds::{self, PositionInput, RoundInput};
+use roundtable::statements::rules::{DecisionRule, Stance};
+use roundtable::statements::store::{self as statements, StatementInput};
+
+const ORGANISATIONS: usize = 200;
+const ROUNDS: usize = 5;
+const POOL: u32 = 16;
+
+fn settings(dir: &std::path::Path, database_url: String) -> Settings {
+    Settings {
+        data_dir: dir.to_path_buf(),
+        database_url,
+        bind: "127.0.0.1:0".into(),
+        base_url: "http://127.0.0.1".into(),
+        smtp_url: None,
+        mail_from: "coalition@bench.example".into(),
+        cookie_key: [3u8; 64],
+        session_idle: Duration::from_secs(3600),
+        session_max: Duration::from_secs(3600),
+        throttle: ThrottlePolicy::default(),
+        setup_link_valid: Duration::from_secs(60),
+        db_pool_size: POOL,
+    }
+}
+
+fn run(backend: &str, state: &AppState) {
+    let mut conn = state.pool.get().expect("connection");
+    let admin = PersonDraft {
+        name: "Bench Admin",
+        email: "admin@bench.example",
+        password: Some("bench password"),
+        is_admin: true,
+    };
+    let admin =
+        store::bootstrap(&mut conn, None, "Bench", "Europe/Brussels", &admin).expect("bootstrap");
+    let admin = actor_for(&mut conn, admin).expect("actor");
+    let sector = organisations::sectors(&mut conn)
+        .expect("sectors")
+        .into_iter()
+        .find(|s| s.name == "NGO")
+        .expect("NGO sector")
+        .id;
+    let today = chrono::Utc::now().date_naive();
+    let members: Vec<(i64, Actor)> = (0..ORGANISATIONS)
+        .map(|i| {
+            let input = OrganisationInput {
+                name: format!("Organisation {i:03}"),
+                sector_id: sector,
+                ..OrganisationInput::default()
+            };
+            let primary = PersonInput {
+                name: format!("Representative {i:03}"),
+                email: format!("rep{i}@bench.example"),
+                ..PersonInput::default()
+            };
+            let (org, invited) = organisations::create(
+                &mut conn,
+                &admin,
+                &input,
+                Status::Full,
+                today,
+                "",
+                Some(&primary),
+            )
+            .expect("organisation");
+            let (person, _) = invited.expect("representative");
+            (org.id, actor_for(&mut conn, person).expect("actor"))
+        })
+        .collect();
+    let mut times = Vec::new();
+    for n in 0..ROUNDS {
+        let s = statements::create(
+            &mut conn,
+            &admin,
+            &StatementInput {
+                title: format!("Bench statement {n}"),
+                context_note: String::new(),
+                group_id: None,
+                body: "We, the undersigned, agree.".into(),
+            },
+        )
+        .expect("statement");
+        let round = rounds::open(
+            &mut conn,
+            &admin,
+            s.id,
+            RoundInput {
+                rule: DecisionRule::Unanimity,
+                deadline: today + chrono::Duration::days(7),
+            },
+            today,
+        )
+        .expect("round");
+        let start = Barrier::new(ORGANISATIONS + 1);
+        let elapsed = std::thread::scope(|scope| {
+            let handles: Vec<_> = members
+                .iter()
+                .map(|(org, rep)| {
+                    let (round, start) = (&round, &start);
+                    scope.spawn(move || {
+                        let input = PositionInput {
+                            organisation_id: *org,
+                            stance: Stance::Approve,
+                            reason: String::new(),
+                            content_hash: round.content_hash.clone(),
+                        };
+                        start.wait();
+                        let mut conn = state.pool.get().expect("connection");
+                        rounds::take_position(&mut conn, rep, round.id, &input, today)
+                            .expect("position recorded");
+                    })
+                })
+                .collect();
+            start.wait();
+            let began = Instant::now();
+            for h in handles {
+                h.join().expect("thread");
+            }
+            began.elapsed()
+        });
+        let recorded = rounds::positions(&mut conn, round.id)
+            .expect("positions")
+            .len();
+        assert_eq!(recorded, ORGANISATIONS, "every position recorded");
+        times.push(elapsed);
+    }
+    times.sort();
+    println!(
+        "{backend}: {ORGANISATIONS} concurrent positions recorded in median {:.0} ms (min {:.0}, max {:.0}; {ROUNDS} rounds, pool of {POOL}); {:.2} ms per position",
+        times[ROUNDS / 2].as_secs_f64() * 1000.0,
+        times[0].as_secs_f64() * 1000.0,
+        times[ROUNDS - 1].as_secs_f64() * 1000.0,
+        times[ROUNDS / 2].as_secs_f64() * 1000.0 / ORGANISATIONS as f64,
+    );
+}
+
+fn main() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let sqlite = format!("sqlite://{}", dir.path().join("bench.sqlite3").display());
+    let state = AppState::open(settings(dir.path(), sqlite)).expect("open SQLite");
+    run("SQLite", &state);
+    drop(state);
+
+    let Ok(server) = std::env::var("ROUNDTABLE_BENCH_POSTGRES_URL") else {
+        println!("PostgreSQL: skipped (set ROUNDTABLE_BENCH_POSTGRES_URL to a server URL)");
+        return;
+    };
+    let name = format!("rt_bench_{}", std::process::id());
+    let mut admin = PgConnection::establish(&server).expect("connect to PostgreSQL");
+    diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
+        .execute(&mut admin)
+        .expect("create the bench database");
+    let mut url = url::Url::parse(&server).expect("a PostgreSQL URL");
+    url.set_path(&format!("/{name}"));
+    let state = AppState::open(settings(dir.path(), url.to_string())).expect("open PostgreSQL");
+    run("PostgreSQL", &state);
+    drop(state);
+    diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+        .execute(&mut admin)
+        .expect("drop the bench database");
+}

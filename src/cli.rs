@@ -118,6 +118,7 @@ pub fn demo(state: &AppState) -> Result<(), Error> {
     let member_password = tokens::random_token(12);
     crate::membership::demo::seed(&mut conn, &actor, today, &member_password)?;
     crate::meetings::demo::seed(&mut conn, &actor, today)?;
+    crate::statements::demo::seed(&mut conn, &actor, today)?;
     // The rotation started two years ago; from now on the secretariat holds the power.
     let first_term =
         chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&today) - 2, 1, 1).unwrap_or(today);
@@ -136,6 +137,24 @@ pub fn demo(state: &AppState) -> Result<(), Error> {
             }
         }
     }
+    // The agency's representative and authoriser, to try the authorisation of a statement.
+    let mut ministry_logins = Vec::new();
+    for (role, email) in [
+        (
+            "its representative",
+            crate::statements::demo::MINISTRY_REPRESENTATIVE,
+        ),
+        (
+            "its authoriser",
+            crate::statements::demo::MINISTRY_AUTHORISER,
+        ),
+    ] {
+        if let Some(person) = store::find_by_email(&mut conn, email)? {
+            let password = tokens::random_token(12);
+            crate::db::write_tx(&mut conn, |c| store::set_password(c, person.id, &password))?;
+            ministry_logins.push((role, person.email, password));
+        }
+    }
     println!("The demo coalition \"Alliance against Forced Labour\" is ready.");
     println!("Sign in at {}/login", state.settings.base_url);
     for (email, password, organisation) in &secretariat_logins {
@@ -146,6 +165,13 @@ pub fn demo(state: &AppState) -> Result<(), Error> {
     println!("  as a member (the Legal Aid Network's representative):");
     println!("    email:    {}", crate::membership::demo::MEMBER_EMAIL);
     println!("    password: {member_password}");
+    for (role, email, password) in &ministry_logins {
+        println!(
+            "  as the National Anti-Trafficking Agency's {role} (statements awaiting authorisation):"
+        );
+        println!("    email:    {email}");
+        println!("    password: {password}");
+    }
     println!("  as the administrator (install and configuration):");
     println!("    email:    admin@demo.example");
     println!("    password: {password}");

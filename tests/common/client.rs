@@ -210,7 +210,12 @@ impl<S: AppService> Client<S> {
         .await
     }
 
-    pub async fn api_post(&mut self, path: &str, token: &str, body: &serde_json::Value) -> Response {
+    pub async fn api_post(
+        &mut self,
+        path: &str,
+        token: &str,
+        body: &serde_json::Value,
+    ) -> Response {
         self.send(
             TestRequest::post()
                 .uri(path)

@@ -81,8 +81,7 @@ async fn two_hundred_positions_at_once_are_all_recorded_and_counted() {
                         };
                         start.wait();
                         let mut conn = app.conn();
-                        rounds::take_position(&mut conn, rep, round.id, &input, today())
-                            .map(|_| ())
+                        rounds::take_position(&mut conn, rep, round.id, &input, today()).map(|_| ())
                     })
                 })
                 .collect();
@@ -193,7 +192,10 @@ async fn publication_racing_a_withdrawal_or_a_late_position() {
                         .into_iter()
                         .find(|p| p.organisation_id == alpha.id)
                         .expect("alpha");
-                    assert_eq!(alpha_now.position, "approve", "the late objection left no trace");
+                    assert_eq!(
+                        alpha_now.position, "approve",
+                        "the late objection left no trace"
+                    );
                 }
                 (Err(Error::Conflict(_)), Ok(())) => {
                     assert_eq!(status(&app, s.id), "approval");
@@ -204,7 +206,12 @@ async fn publication_racing_a_withdrawal_or_a_late_position() {
 
             // Late position: under consensus, Beta (abstaining) approves while publishing.
             let s = draft(&app, &f.admin, &format!("Late {attempt}"));
-            let round = open(&app, &f.admin, s.id, DecisionRule::Consensus { percent: 50 });
+            let round = open(
+                &app,
+                &f.admin,
+                s.id,
+                DecisionRule::Consensus { percent: 50 },
+            );
             for o in &f.full {
                 let stance = if o.id == beta.id {
                     Stance::Abstain

@@ -51,12 +51,19 @@ async fn an_approval_without_authorisation_cannot_be_published() {
         let (police, ministry) = (&f.full[2], &f.full[3]);
         let (police_head, _) = police.authoriser.as_ref().expect("authoriser");
         decide(&app, police_head, &round, police.id, Decision::Authorised).expect("authorise");
-        assert!(app
-            .with_conn(|c| rounds::publish(c, &f.admin, s.id, today()))
-            .is_err());
+        assert!(
+            app.with_conn(|c| rounds::publish(c, &f.admin, s.id, today()))
+                .is_err()
+        );
         let (ministry_head, _) = ministry.authoriser.as_ref().expect("authoriser");
-        decide(&app, ministry_head, &round, ministry.id, Decision::Authorised)
-            .expect("authorise");
+        decide(
+            &app,
+            ministry_head,
+            &round,
+            ministry.id,
+            Decision::Authorised,
+        )
+        .expect("authorise");
         let signed = app
             .with_conn(|c| rounds::publish(c, &f.admin, s.id, today()))
             .expect("publish");
@@ -100,7 +107,13 @@ async fn only_the_organisation_s_own_people_act_for_it() {
         }
         // A representative is no authoriser, and cannot speak for another member.
         assert!(matches!(
-            decide(&app, &ministry.rep, &round, ministry.id, Decision::Authorised),
+            decide(
+                &app,
+                &ministry.rep,
+                &round,
+                ministry.id,
+                Decision::Authorised
+            ),
             Err(Error::Forbidden)
         ));
         assert!(matches!(
@@ -114,12 +127,16 @@ async fn only_the_organisation_s_own_people_act_for_it() {
         ));
         // An associate takes no position, and is not on the board.
         assert!(matches!(
-            take(&app, &f.associate.rep, &round, f.associate.id, Stance::Approve),
+            take(
+                &app,
+                &f.associate.rep,
+                &round,
+                f.associate.id,
+                Stance::Approve
+            ),
             Err(Error::Forbidden)
         ));
-        let board = app
-            .with_conn(|c| rounds::board(c, &round))
-            .expect("board");
+        let board = app.with_conn(|c| rounds::board(c, &round)).expect("board");
         assert_eq!(board.len(), 4);
         assert!(board.iter().all(|r| r.member.id != f.associate.id));
         // Nothing of the refused attempts was recorded.
@@ -127,10 +144,11 @@ async fn only_the_organisation_s_own_people_act_for_it() {
             .with_conn(|c| rounds::positions(c, round.id))
             .expect("positions");
         assert_eq!(positions.len(), 1);
-        assert!(app
-            .with_conn(|c| rounds::authorisations(c, round.id))
-            .expect("authorisations")
-            .is_empty());
+        assert!(
+            app.with_conn(|c| rounds::authorisations(c, round.id))
+                .expect("authorisations")
+                .is_empty()
+        );
     });
 }
 
@@ -149,7 +167,10 @@ async fn a_change_of_text_voids_every_position_and_authorisation() {
         decide(&app, head, &round, ministry.id, Decision::Authorised).expect("authorise");
 
         // Only line endings and trailing blanks differ: the same text, refused as no change.
-        let same = format!("{}  \r\n", super::TEXT.trim_end_matches('\n').replace('\n', "\r\n"));
+        let same = format!(
+            "{}  \r\n",
+            super::TEXT.trim_end_matches('\n').replace('\n', "\r\n")
+        );
         assert!(matches!(
             app.with_conn(|c| store::revise(c, &f.admin, s.id, &same, "", None)),
             Err(Error::Invalid(_))
@@ -161,36 +182,47 @@ async fn a_change_of_text_voids_every_position_and_authorisation() {
             .with_conn(|c| store::revise(c, &f.admin, s.id, &changed, "wording", None))
             .expect("new version");
         assert_ne!(v2.content_hash, round.content_hash);
-        let old = app.with_conn(|c| rounds::get_round(c, round.id)).expect("round");
+        let old = app
+            .with_conn(|c| rounds::get_round(c, round.id))
+            .expect("round");
         assert_eq!(old.status, "superseded");
         assert_eq!(status(&app, s.id), "consultation");
         let (told, to) = mailed(&app, "statement_round_superseded");
         assert_eq!(told, 1);
-        assert!(to.contains(&"rep@epsilon.example".to_owned()), "every member: {to:?}");
+        assert!(
+            to.contains(&"rep@epsilon.example".to_owned()),
+            "every member: {to:?}"
+        );
         // A position for the old text is refused: the round is closed.
         assert!(matches!(
             take(&app, &f.full[0].rep, &old, f.full[0].id, Stance::Object),
             Err(Error::Conflict(_))
         ));
         // Nothing can be published from the superseded round.
-        assert!(app
-            .with_conn(|c| rounds::publish(c, &f.admin, s.id, today()))
-            .is_err());
+        assert!(
+            app.with_conn(|c| rounds::publish(c, &f.admin, s.id, today()))
+                .is_err()
+        );
         // The new round starts empty; a position sent with the old hash is refused.
         let fresh = open(&app, &f.admin, s.id, DecisionRule::Unanimity);
         assert_eq!(fresh.content_hash, v2.content_hash);
         let board = app.with_conn(|c| rounds::board(c, &fresh)).expect("board");
-        assert!(board.iter().all(|r| r.position.is_none() && r.authorisation.is_none()));
+        assert!(
+            board
+                .iter()
+                .all(|r| r.position.is_none() && r.authorisation.is_none())
+        );
         let mut stale = fresh.clone();
         stale.content_hash = round.content_hash.clone();
         assert!(matches!(
             take(&app, &f.full[0].rep, &stale, f.full[0].id, Stance::Approve),
             Err(Error::Conflict(_))
         ));
-        assert!(app
-            .with_conn(|c| rounds::positions(c, fresh.id))
-            .expect("positions")
-            .is_empty());
+        assert!(
+            app.with_conn(|c| rounds::positions(c, fresh.id))
+                .expect("positions")
+                .is_empty()
+        );
     });
 }
 
@@ -200,7 +232,12 @@ async fn a_refusal_or_withdrawal_after_adoption_stops_publication() {
         let app = TestApp::new(&backend);
         let f = fixture(&app);
         let s = draft(&app, &f.admin, "On shelters");
-        let round = open(&app, &f.admin, s.id, DecisionRule::Consensus { percent: 75 });
+        let round = open(
+            &app,
+            &f.admin,
+            s.id,
+            DecisionRule::Consensus { percent: 75 },
+        );
         for o in &f.full {
             take(&app, &o.rep, &round, o.id, Stance::Approve).expect("approve");
         }
@@ -229,7 +266,10 @@ async fn a_refusal_or_withdrawal_after_adoption_stops_publication() {
         let signed = app
             .with_conn(|c| rounds::publish(c, &f.admin, s.id, today()))
             .expect("publish");
-        let names: Vec<&str> = signed.iter().map(|x| x.organisation_name.as_str()).collect();
+        let names: Vec<&str> = signed
+            .iter()
+            .map(|x| x.organisation_name.as_str())
+            .collect();
         assert_eq!(names, ["Alpha Shelter", "Beta Union", "Gamma Police"]);
     });
 }
@@ -246,11 +286,23 @@ async fn the_deadline_reminds_then_lapses_a_round_that_is_not_met() {
         let near = round.deadline - chrono::Duration::days(3);
         let far = round.deadline - chrono::Duration::days(5);
         use roundtable::statements::notices;
-        assert_eq!(app.with_conn(|c| notices::tick(c, far)).expect("tick"), (0, 0));
-        assert_eq!(app.with_conn(|c| notices::tick(c, near)).expect("tick"), (3, 0));
-        assert_eq!(app.with_conn(|c| notices::tick(c, near)).expect("tick"), (0, 0));
+        assert_eq!(
+            app.with_conn(|c| notices::tick(c, far)).expect("tick"),
+            (0, 0)
+        );
+        assert_eq!(
+            app.with_conn(|c| notices::tick(c, near)).expect("tick"),
+            (3, 0)
+        );
+        assert_eq!(
+            app.with_conn(|c| notices::tick(c, near)).expect("tick"),
+            (0, 0)
+        );
         let (_, to) = mailed(&app, "statement_reminder");
-        assert_eq!(to, ["rep@beta.example", "rep@delta.example", "rep@gamma.example"]);
+        assert_eq!(
+            to,
+            ["rep@beta.example", "rep@delta.example", "rep@gamma.example"]
+        );
         // After the deadline nothing new is accepted, a withdrawal still is.
         let late = round.deadline + chrono::Duration::days(1);
         let input = roundtable::statements::rounds::PositionInput {
@@ -264,11 +316,19 @@ async fn the_deadline_reminds_then_lapses_a_round_that_is_not_met() {
             Err(Error::Invalid(_))
         ));
         // The day after the deadline the round lapses, and the statement with it.
-        assert_eq!(app.with_conn(|c| notices::tick(c, late)).expect("tick"), (0, 1));
+        assert_eq!(
+            app.with_conn(|c| notices::tick(c, late)).expect("tick"),
+            (0, 1)
+        );
         assert_eq!(status(&app, s.id), "lapsed");
-        let closed = app.with_conn(|c| rounds::get_round(c, round.id)).expect("round");
+        let closed = app
+            .with_conn(|c| rounds::get_round(c, round.id))
+            .expect("round");
         assert_eq!(closed.status, "lapsed");
-        let reason = app.with_conn(|c| store::get(c, s.id)).expect("s").closing_reason;
+        let reason = app
+            .with_conn(|c| store::get(c, s.id))
+            .expect("s")
+            .closing_reason;
         assert!(reason.contains("unanimity"), "{reason}");
     });
 }

@@ -2,6 +2,7 @@
 //! authorisation, voiding on a change of text, concurrency, the demo story.
 
 mod concurrency;
+mod demo;
 mod gate;
 mod pages;
 
@@ -17,7 +18,8 @@ use roundtable::statements::store::{self, StatementInput};
 use crate::common::TestApp;
 use crate::membership::{MEMBER_PASSWORD, admin_actor, member_org};
 
-pub const TEXT: &str = "# Decent work for all\n\nWe, the undersigned, call for an end to forced labour.\n";
+pub const TEXT: &str =
+    "# Decent work for all\n\nWe, the undersigned, call for an end to forced labour.\n";
 
 /// A member organisation with its representative (and authoriser, where it needs one).
 pub struct Org {
@@ -70,11 +72,32 @@ pub fn fixture(app: &TestApp) -> Fixture {
     let admin = admin_actor(app, app.bootstrap());
     let full = vec![
         org(app, &admin, "Alpha Shelter", "NGO", Status::Full, "alpha"),
-        org(app, &admin, "Beta Union", "Trade union", Status::Full, "beta"),
+        org(
+            app,
+            &admin,
+            "Beta Union",
+            "Trade union",
+            Status::Full,
+            "beta",
+        ),
         org(app, &admin, "Gamma Police", "Police", Status::Full, "gamma"),
-        org(app, &admin, "Delta Ministry", "Ministry", Status::Full, "delta"),
+        org(
+            app,
+            &admin,
+            "Delta Ministry",
+            "Ministry",
+            Status::Full,
+            "delta",
+        ),
     ];
-    let associate = org(app, &admin, "Epsilon Church", "NGO", Status::Associate, "epsilon");
+    let associate = org(
+        app,
+        &admin,
+        "Epsilon Church",
+        "NGO",
+        Status::Associate,
+        "epsilon",
+    );
     // Roles are read when the actor is made; refresh them now that everything exists.
     let admin = actor(app, admin.person.clone());
     Fixture {

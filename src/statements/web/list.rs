@@ -142,9 +142,17 @@ async fn create(
             ] {
                 state_form.values.insert(k.into(), v.clone());
             }
+            // The message names what it is about; put it beside that field.
+            let field = if message.contains("title") {
+                "title"
+            } else if message.contains("text") {
+                "body"
+            } else {
+                "group_id"
+            };
             state_form
                 .errors
-                .insert("title".into(), vec![crate::web::capitalise(&message)]);
+                .insert(field.into(), vec![crate::web::capitalise(&message)]);
             let markup = render(&page, &state, state_form).await?;
             Ok(html(StatusCode::UNPROCESSABLE_ENTITY, markup))
         }
