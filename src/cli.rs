@@ -141,13 +141,10 @@ pub fn demo(state: &AppState) -> Result<(), Error> {
     let mut ministry_logins = Vec::new();
     for (role, email) in [
         (
-            "its representative",
+            "representative",
             crate::statements::demo::MINISTRY_REPRESENTATIVE,
         ),
-        (
-            "its authoriser",
-            crate::statements::demo::MINISTRY_AUTHORISER,
-        ),
+        ("authoriser", crate::statements::demo::MINISTRY_AUTHORISER),
     ] {
         if let Some(person) = store::find_by_email(&mut conn, email)? {
             let password = tokens::random_token(12);

@@ -562,7 +562,7 @@ pub fn adopt(
         rules::check_transition(status_of(&s), Status::Adopted).map_err(Error::Invalid)?;
         let (round, _, result) = gate(conn, statement_id, today)?;
         let Outcome::Met { signatories } = result else {
-            return Err(not_met(&result));
+            return Err(not_met(&result, "adopted"));
         };
         set_status(conn, &s, Status::Adopted)?;
         diesel::update(approval_rounds::table.find(round.id))
@@ -579,10 +579,10 @@ pub fn adopt(
     })
 }
 
-fn not_met(result: &Outcome) -> Error {
+fn not_met(result: &Outcome, step: &str) -> Error {
     match result {
         Outcome::Pending(why) | Outcome::Failed(why) => {
-            Error::Conflict(format!("the statement cannot be adopted yet: {why}"))
+            Error::Conflict(format!("the statement cannot be {step} yet: {why}"))
         }
         Outcome::Met { .. } => Error::Internal("not_met called on a met outcome".into()),
     }
@@ -603,7 +603,7 @@ pub fn publish(
         rules::check_transition(status_of(&s), Status::Published).map_err(Error::Invalid)?;
         let (round, rows, result) = gate(conn, statement_id, today)?;
         let Outcome::Met { signatories } = result else {
-            return Err(not_met(&result));
+            return Err(not_met(&result, "published"));
         };
         let now = db::now();
         for row in rows.iter().filter(|r| signatories.contains(&r.member.id)) {

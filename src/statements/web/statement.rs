@@ -73,7 +73,11 @@ fn detail(conn: &mut crate::db::DbConn, row: &BoardRow) -> Result<String, Error>
             minute(a.decided_at)
         ));
     }
-    if row.member.needs_authorisation && row.authorisation.is_none() {
+    let approving = row
+        .position
+        .as_ref()
+        .is_none_or(|p| p.position == "approve");
+    if row.member.needs_authorisation && row.authorisation.is_none() && approving {
         parts.push("needs internal authorisation".into());
     }
     Ok(parts.join("; "))

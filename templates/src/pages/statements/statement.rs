@@ -243,7 +243,7 @@ pub fn statement(chrome: &Chrome, v: &StatementView) -> Markup {
                 }
             }
 
-            @if v.can_draft {
+            @if v.can_draft && (v.text_may_change || v.may_withdraw) {
                 section #drafting {
                     h2 { "Drafting" }
                     @if v.text_may_change {
