@@ -21,6 +21,19 @@ pub struct Recipient {
     pub person_id: Option<i64>,
 }
 
+impl Recipient {
+    /// People read as (id, name, email) rows.
+    pub fn people(rows: Vec<(i64, String, String)>) -> Vec<Recipient> {
+        rows.into_iter()
+            .map(|(id, name, email)| Recipient {
+                name,
+                email,
+                person_id: Some(id),
+            })
+            .collect()
+    }
+}
+
 /// An iTIP calendar to carry along (RFC 5546).
 #[derive(Debug, Clone)]
 pub struct Invitation {

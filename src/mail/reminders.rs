@@ -55,14 +55,7 @@ fn secretariat(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<Recipient>, Er
         .filter(people::active.eq(true))
         .select((people::id, people::name, people::email))
         .load(conn)?;
-    Ok(staff
-        .into_iter()
-        .map(|(id, name, email)| Recipient {
-            name,
-            email,
-            person_id: Some(id),
-        })
-        .collect())
+    Ok(Recipient::people(staff))
 }
 
 /// Queues every reminder due on `today`; returns how many mails were queued.

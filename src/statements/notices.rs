@@ -62,14 +62,7 @@ fn representatives(conn: &mut DbConn, only: Option<&[i64]>) -> Result<Vec<Recipi
         query = query.filter(organisations::id.eq_any(ids.to_vec()));
     }
     let rows: Vec<(i64, String, String)> = query.load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, name, email)| Recipient {
-            name,
-            email,
-            person_id: Some(id),
-        })
-        .collect())
+    Ok(Recipient::people(rows))
 }
 
 fn authorisers(conn: &mut DbConn, organisation_id: i64) -> Result<Vec<Recipient>, Error> {
@@ -80,14 +73,7 @@ fn authorisers(conn: &mut DbConn, organisation_id: i64) -> Result<Vec<Recipient>
         .filter(affiliations::is_authoriser.eq(true))
         .select((people::id, people::name, people::email))
         .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, name, email)| Recipient {
-            name,
-            email,
-            person_id: Some(id),
-        })
-        .collect())
+    Ok(Recipient::people(rows))
 }
 
 fn quoted<'a>(version: &'a Version, html: &'a str) -> QuotedText<'a> {

@@ -30,6 +30,19 @@ async fn an_approval_without_authorisation_cannot_be_published() {
                 "rep@gamma.example"
             ]
         );
+        // The mail carries the text, its hash and the deadline.
+        let body: String = app.with_conn(|c| {
+            use diesel::prelude::*;
+            use roundtable::db::schema::outbox_messages as m;
+            m::table
+                .filter(m::kind.eq("statement_round_opened"))
+                .select(m::text_body)
+                .first(c)
+                .expect("the mail")
+        });
+        assert!(body.contains("call for an end to forced labour"), "{body}");
+        assert!(body.contains(&round.content_hash));
+        assert!(body.contains(&round.deadline.to_string()));
         for o in &f.full {
             take(&app, &o.rep, &round, o.id, Stance::Approve).expect("approve");
         }

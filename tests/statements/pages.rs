@@ -236,6 +236,23 @@ async fn a_statement_from_draft_to_public_page() {
                 "Gamma Police"
             ]
         );
+        // A coalition that does not publish statements has no public page.
+        let admin = f.admin.clone();
+        app.with_conn(|c| {
+            roundtable::coalition::set_options(
+                c,
+                &admin,
+                roundtable::coalition::Options {
+                    publish_member_list: false,
+                    public_applications: false,
+                    fees_enabled: false,
+                    publish_statements: false,
+                },
+            )
+        })
+        .expect("settings");
+        let hidden = visitor.get(&format!("/public/statements/{id}")).await;
+        assert_eq!(hidden.status, StatusCode::NOT_FOUND);
         // The ministry's receipt carries the same hash and its own authorisation.
         let receipt = ministry_head
             .get(&format!("/statements/{id}/receipts/{}", ministry.id))

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{day, origin};
 use crate::AppState;
-use crate::auth::permissions::{self, Action, Actor, Role};
+use crate::auth::permissions::{self, Action, Actor};
 use crate::db::DbConn;
 use crate::error::Error;
 use crate::statements::rounds;
@@ -31,10 +31,7 @@ fn origins(conn: &mut DbConn, actor: &Actor) -> Result<pages::Options, Error> {
     }
     for g in crate::membership::groups::list(conn)? {
         let group_id = Some(g.id);
-        let convenes = actor.has(&Role::Convenor { group_id: g.id });
-        if g.status == "active"
-            && (convenes || permissions::may(actor, Action::DraftStatement { group_id }))
-        {
+        if g.status == "active" && permissions::may(actor, Action::DraftStatement { group_id }) {
             options.push((g.id.to_string(), format!("Working group: {}", g.name)));
         }
     }
