@@ -184,3 +184,13 @@ pub fn recent(conn: &mut DbConn, limit: i64) -> Result<Vec<AuditEvent>, Error> {
         .select(AuditEvent::as_select())
         .load(conn)?)
 }
+
+/// Every event about one record, oldest first: the history a page shows.
+pub fn of_subject(conn: &mut DbConn, kind: &str, id: i64) -> Result<Vec<AuditEvent>, Error> {
+    Ok(audit_events::table
+        .filter(audit_events::subject_type.eq(kind))
+        .filter(audit_events::subject_id.eq(id))
+        .order(audit_events::id)
+        .select(AuditEvent::as_select())
+        .load(conn)?)
+}

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod demo;
+pub mod history;
 pub mod model;
 pub mod notices;
 pub mod rounds;

@@ -206,6 +206,24 @@ async fn a_change_of_text_voids_every_position_and_authorisation() {
             to.contains(&"rep@epsilon.example".to_owned()),
             "every member: {to:?}"
         );
+        // Nothing a member did is lost: the void positions stay in the statement's history.
+        let history: Vec<String> = app
+            .with_conn(|c| roundtable::statements::history::of_statement(c, s.id))
+            .expect("history")
+            .into_iter()
+            .map(|e| format!("{}: {}", e.who, e.what))
+            .collect();
+        assert!(
+            history.contains(&"Rep of Alpha Shelter: Alpha Shelter: approve".to_owned()),
+            "{history:?}"
+        );
+        assert!(history.contains(&"Head of Delta Ministry: Delta Ministry: authorisation authorised (ref. File 2026/417)".to_owned()), "{history:?}");
+        assert!(
+            history
+                .iter()
+                .any(|l| l.contains("superseded") && l.contains("4 position(s) are void")),
+            "{history:?}"
+        );
         // A position for the old text is refused: the round is closed.
         assert!(matches!(
             take(&app, &f.full[0].rep, &old, f.full[0].id, Stance::Object),

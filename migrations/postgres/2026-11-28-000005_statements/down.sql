@@ -1,3 +1,4 @@
+DROP INDEX audit_events_subject;
 DROP TABLE statement_signatories;
 DROP TABLE statement_authorisations;
 DROP TABLE statement_positions;

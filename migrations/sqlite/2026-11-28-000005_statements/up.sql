@@ -100,3 +100,6 @@ CREATE TABLE statement_signatories (
     authorisation_reference TEXT NOT NULL,
     UNIQUE (statement_id, organisation_id)
 );
+
+-- A statement's page shows its history from the audit record.
+CREATE INDEX audit_events_subject ON audit_events (subject_type, subject_id);

@@ -313,6 +313,10 @@ fn build_view(
             .then(|| format!("/public/statements/{id}")),
         amendment,
         default_deadline: (today() + chrono::Duration::days(14)).to_string(),
+        history: crate::statements::history::of_statement(conn, id)?
+            .into_iter()
+            .map(|e| (minute(e.at), e.who, e.what))
+            .collect(),
     })
 }
 

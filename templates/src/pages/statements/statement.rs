@@ -100,6 +100,8 @@ pub struct StatementView {
     /// The amendment being taken into a new version: (comment id, its text).
     pub amendment: Option<(i64, String)>,
     pub default_deadline: String,
+    /// (when, who, what), oldest first.
+    pub history: Vec<(String, String, String)>,
 }
 
 fn diff(pieces: &[DiffPiece]) -> Markup {
@@ -241,6 +243,12 @@ pub fn statement(chrome: &Chrome, v: &StatementView) -> Markup {
                         }
                     }))
                 }
+            }
+
+            section #history {
+                h2 { "History" }
+                table { thead { tr { th { "When" } th { "Who" } th { "What" } } }
+                tbody { @for (when, who, what) in &v.history { tr { td { (when) } td { (who) } td { (what) } } } } }
             }
 
             @if v.can_draft && (v.text_may_change || v.may_withdraw) {

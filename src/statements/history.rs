@@ -1,0 +1,126 @@
+//! A statement's history, read from the audit record: who did what, when, in words. Every
+//! position ever taken stays here, also after it was changed or voided by a new version.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry as Slot;
+
+use serde_json::Value;
+
+use crate::audit;
+use crate::db::DbConn;
+use crate::error::Error;
+
+/// One line of the history: when, who, what.
+pub struct Entry {
+    pub at: chrono::NaiveDateTime,
+    pub who: String,
+    pub what: String,
+}
+
+fn text(details: &Value, key: &str) -> String {
+    match &details[key] {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// Turns one audit event into words; organisations and people are named by the caller's maps.
+fn describe(action: &str, d: &Value, organisation: &dyn Fn(&Value) -> String) -> Option<String> {
+    let reason = |key: &str| {
+        let r = text(d, key);
+        if r.is_empty() {
+            String::new()
+        } else {
+            format!(": “{r}”")
+        }
+    };
+    Some(match action {
+        "statement.created" => "started the draft".into(),
+        "statement.details_changed" => format!("changed the title to “{}”", text(d, "title")),
+        "statement.revised" => format!("wrote version {}", text(d, "version")),
+        "statement.consultation_opened" => "opened it for comments".into(),
+        "statement.commented" => "commented".into(),
+        "statement.amendment_proposed" => "proposed an amendment".into(),
+        "statement.amendment_declined" => "declined an amendment".into(),
+        "statement.round_opened" => format!(
+            "opened an approval round on version {} ({}), until {}",
+            text(d, "version"),
+            text(d, "rule"),
+            text(d, "deadline")
+        ),
+        "statement.position_taken" => {
+            let previous = text(d, "previous");
+            let change = if previous.is_empty() {
+                String::new()
+            } else {
+                format!(" (before: {previous})")
+            };
+            format!(
+                "{}: {}{change}{}",
+                organisation(&d["organisation_id"]),
+                text(d, "position"),
+                reason("reason")
+            )
+        }
+        "statement.authorisation_decided" => format!(
+            "{}: authorisation {}{}",
+            organisation(&d["organisation_id"]),
+            text(d, "decision"),
+            if text(d, "reference").is_empty() {
+                String::new()
+            } else {
+                format!(" (ref. {})", text(d, "reference"))
+            }
+        ),
+        "statement.round_superseded" => format!(
+            "the text changed: the round was closed as superseded and its {} position(s) are void",
+            text(d, "positions_void")
+        ),
+        "statement.adopted" => "recorded the adoption".into(),
+        "statement.adoption_undone" => {
+            "the adoption was undone: a withdrawal means the rule is no longer met".into()
+        }
+        "statement.published" => "published the statement".into(),
+        "statement.withdrawn" => format!("withdrew the statement{}", reason("reason")),
+        "statement.lapsed" => format!("the round lapsed at its deadline{}", reason("why")),
+        _ => return None,
+    })
+}
+
+pub fn of_statement(conn: &mut DbConn, statement_id: i64) -> Result<Vec<Entry>, Error> {
+    let events = audit::of_subject(conn, "statement", statement_id)?;
+    let mut people: HashMap<i64, String> = HashMap::new();
+    let mut organisations: HashMap<i64, String> = HashMap::new();
+    let mut entries = Vec::new();
+    for e in events {
+        let details: Value = serde_json::from_str(&e.details).unwrap_or(Value::Null);
+        if let Some(id) = details["organisation_id"].as_i64()
+            && let Slot::Vacant(slot) = organisations.entry(id)
+        {
+            slot.insert(crate::membership::organisations::get(conn, id)?.name);
+        }
+        let who = match e.actor_id {
+            Some(id) => match people.entry(id) {
+                Slot::Occupied(known) => known.get().clone(),
+                Slot::Vacant(slot) => slot
+                    .insert(crate::auth::store::find(conn, id)?.name)
+                    .clone(),
+            },
+            None => "Roundtable".into(),
+        };
+        let name_of = |v: &Value| {
+            v.as_i64()
+                .and_then(|id| organisations.get(&id).cloned())
+                .unwrap_or_else(|| "an organisation".into())
+        };
+        if let Some(what) = describe(&e.action, &details, &name_of) {
+            entries.push(Entry {
+                at: e.occurred_at,
+                who,
+                what,
+            });
+        }
+    }
+    Ok(entries)
+}
