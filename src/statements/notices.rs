@@ -11,7 +11,7 @@ use super::rounds::{self, Member};
 use super::rules::{Standing, Status};
 use super::store;
 use crate::db::DbConn;
-use crate::db::schema::{affiliations, approval_rounds, organisations, people};
+use crate::db::schema::{affiliations, approval_rounds, mail_reminders, organisations, people};
 use crate::error::Error;
 use crate::mail::compose::{coalition_name, list_id};
 use crate::mail::outbox::{self, BASE_URL, NewMail, Recipient};
@@ -20,6 +20,7 @@ use crate::markdown;
 
 /// How many days before the deadline members without a position are reminded.
 pub const REMINDER_DAYS: i64 = 3;
+const REMINDER_KIND: &str = "statement_round";
 
 fn url(s: &Statement) -> String {
     format!("{BASE_URL}/statements/{}", s.id)
@@ -213,10 +214,16 @@ pub fn remind_due(conn: &mut DbConn, today: NaiveDate) -> Result<usize, Error> {
         .filter(approval_rounds::deadline.le(today + Duration::days(REMINDER_DAYS)))
         .select(approval_rounds::id)
         .load(conn)?;
+    // Read first which were reminded already, so a tick with nothing new writes nothing.
+    let reminded: Vec<i64> = mail_reminders::table
+        .filter(mail_reminders::kind.eq(REMINDER_KIND))
+        .filter(mail_reminders::subject_id.eq_any(&due))
+        .select(mail_reminders::subject_id)
+        .load(conn)?;
     let mut queued = 0;
-    for round_id in due {
+    for round_id in due.into_iter().filter(|id| !reminded.contains(id)) {
         queued += crate::db::write_tx(conn, |conn| {
-            if !reminders::first_time(conn, "statement_round", round_id)? {
+            if !reminders::first_time(conn, REMINDER_KIND, round_id)? {
                 return Ok(0);
             }
             let round = rounds::get_round(conn, round_id)?;

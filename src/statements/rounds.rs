@@ -674,6 +674,16 @@ pub fn lapse_overdue(conn: &mut DbConn, today: NaiveDate) -> Result<usize, Error
         .load(conn)?;
     let mut lapsed = 0;
     for round_id in overdue {
+        // A read first: a round met at its deadline (waiting for adoption) is left alone
+        // without taking a write lock on every tick.
+        let round = get_round(conn, round_id)?;
+        let rows = board(conn, &round)?;
+        if !matches!(
+            outcome(rule_of(&round), &rows, round.deadline, today),
+            Outcome::Failed(_)
+        ) {
+            continue;
+        }
         let done = db::write_tx(conn, |conn| {
             let round = match lock(conn, round_id) {
                 Ok(r) => r,
