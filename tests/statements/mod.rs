@@ -4,6 +4,7 @@
 mod concurrency;
 mod demo;
 mod gate;
+mod mail;
 mod pages;
 
 use roundtable::auth::model::Person;
