@@ -1,6 +1,7 @@
 //! The pages of joint statements: the list and a new statement, a statement with its round,
 //! the word diff, and the public pages with receipts.
 
+pub mod actions;
 pub mod list;
 pub mod public;
 pub mod statement;
@@ -14,6 +15,7 @@ use crate::error::Error;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     list::routes(cfg);
     statement::routes(cfg);
+    actions::routes(cfg);
     public::routes(cfg);
 }
 
