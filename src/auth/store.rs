@@ -28,6 +28,19 @@ pub fn find_by_email(conn: &mut DbConn, email: &str) -> Result<Option<Person>, E
         .optional()?)
 }
 
+/// The names of these people, in one query (for pages that list who did what).
+pub fn names(
+    conn: &mut DbConn,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, String>, Error> {
+    Ok(people::table
+        .filter(people::id.eq_any(ids))
+        .select((people::id, people::name))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect())
+}
+
 pub fn find(conn: &mut DbConn, id: i64) -> Result<Person, Error> {
     Ok(people::table
         .find(id)

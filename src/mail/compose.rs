@@ -244,31 +244,34 @@ pub fn minutes(
     )
 }
 
-/// A test mail to one person (the administrator's button).
-pub fn test_mail(conn: &mut DbConn, to: Recipient) -> Result<usize, Error> {
-    let coalition = coalition_name(conn)?;
+/// A mail about no meeting (an invitation, a decision, a statement): essential, sent
+/// automatically, on the coalition's list.
+pub(crate) fn notice(
+    conn: &mut DbConn,
+    kind: &'static str,
+    body: bodies::MailBody,
+    recipients: Vec<Recipient>,
+) -> Result<usize, Error> {
     let list = list_id(conn, None)?;
     outbox::enqueue(
         conn,
         &NewMail {
-            kind: "test",
+            kind,
             essential: true,
-            body: bodies::test_mail(&coalition),
+            body,
             invitation: None,
             list_id: list,
             auto_submitted: true,
             meeting_id: None,
-            recipients: vec![to],
+            recipients,
         },
     )
 }
 
-fn person_recipient(p: &crate::auth::model::Person) -> Recipient {
-    Recipient {
-        name: p.name.clone(),
-        email: p.email.clone(),
-        person_id: Some(p.id),
-    }
+/// A test mail to one person (the administrator's button).
+pub fn test_mail(conn: &mut DbConn, to: Recipient) -> Result<usize, Error> {
+    let coalition = coalition_name(conn)?;
+    notice(conn, "test", bodies::test_mail(&coalition), vec![to])
 }
 
 /// An invitation link to set a password.
@@ -282,20 +285,7 @@ pub fn account_invitation(
         crate::membership::people::affiliation_of(conn, person.id)?.map(|(_, o)| o.name);
     let url = format!("{BASE_URL}/invitation/{token}");
     let body = bodies::invitation(&coalition, &person.name, organisation.as_deref(), &url);
-    let list = list_id(conn, None)?;
-    outbox::enqueue(
-        conn,
-        &NewMail {
-            kind: "invitation",
-            essential: true,
-            body,
-            invitation: None,
-            list_id: list,
-            auto_submitted: true,
-            meeting_id: None,
-            recipients: vec![person_recipient(person)],
-        },
-    )
+    notice(conn, "invitation", body, vec![Recipient::person(person)])
 }
 
 /// A single-use link to choose a new password.
@@ -310,19 +300,11 @@ pub fn password_reset(
         &person.name,
         &format!("{BASE_URL}/password/reset/{token}"),
     );
-    let list = list_id(conn, None)?;
-    outbox::enqueue(
+    notice(
         conn,
-        &NewMail {
-            kind: "password_reset",
-            essential: true,
-            body,
-            invitation: None,
-            list_id: list,
-            auto_submitted: true,
-            meeting_id: None,
-            recipients: vec![person_recipient(person)],
-        },
+        "password_reset",
+        body,
+        vec![Recipient::person(person)],
     )
 }
 
@@ -338,7 +320,7 @@ pub fn membership_decision(
     let recipients: Vec<Recipient> = crate::membership::people::people_of(conn, organisation_id)?
         .iter()
         .filter(|(p, _)| p.active)
-        .map(|(p, _)| person_recipient(p))
+        .map(|(p, _)| Recipient::person(p))
         .collect();
     let body = bodies::membership_decision(
         &coalition,
@@ -347,18 +329,5 @@ pub fn membership_decision(
         reason,
         &format!("{BASE_URL}/organisations/{organisation_id}"),
     );
-    let list = list_id(conn, None)?;
-    outbox::enqueue(
-        conn,
-        &NewMail {
-            kind: "membership_decision",
-            essential: true,
-            body,
-            invitation: None,
-            list_id: list,
-            auto_submitted: true,
-            meeting_id: None,
-            recipients,
-        },
-    )
+    notice(conn, "membership_decision", body, recipients)
 }

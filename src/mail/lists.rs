@@ -11,14 +11,6 @@ use crate::db::schema::{
 use crate::error::Error;
 use crate::meetings::model::Meeting;
 
-fn recipient(p: &Person) -> Recipient {
-    Recipient {
-        name: p.name.clone(),
-        email: p.email.clone(),
-        person_id: Some(p.id),
-    }
-}
-
 /// Primary representatives and alternates of active full and associate members, and the people
 /// of the organisations holding the secretariat.
 pub fn coalition(conn: &mut DbConn) -> Result<Vec<Recipient>, Error> {
@@ -41,7 +33,7 @@ pub fn coalition(conn: &mut DbConn) -> Result<Vec<Recipient>, Error> {
             .load(conn)?;
         list.extend(staff);
     }
-    Ok(list.iter().map(recipient).collect())
+    Ok(list.iter().map(Recipient::person).collect())
 }
 
 /// A working group's nominated people and its convenor.
@@ -60,7 +52,7 @@ pub fn group(conn: &mut DbConn, group_id: i64) -> Result<Vec<Recipient>, Error> 
         .first(conn)
         .optional()?;
     list.extend(convenor);
-    Ok(list.iter().map(recipient).collect())
+    Ok(list.iter().map(Recipient::person).collect())
 }
 
 /// The list of the meeting's body plus its invited guests.

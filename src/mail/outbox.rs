@@ -22,6 +22,14 @@ pub struct Recipient {
 }
 
 impl Recipient {
+    pub fn person(p: &crate::auth::model::Person) -> Recipient {
+        Recipient {
+            name: p.name.clone(),
+            email: p.email.clone(),
+            person_id: Some(p.id),
+        }
+    }
+
     /// People read as (id, name, email) rows.
     pub fn people(rows: Vec<(i64, String, String)>) -> Vec<Recipient> {
         rows.into_iter()

@@ -92,6 +92,19 @@ pub fn save_sector(
     })
 }
 
+/// The names of these organisations, in one query.
+pub fn names(
+    conn: &mut DbConn,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, String>, Error> {
+    Ok(organisations::table
+        .filter(organisations::id.eq_any(ids))
+        .select((organisations::id, organisations::name))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect())
+}
+
 pub fn get(conn: &mut DbConn, id: i64) -> Result<Organisation, Error> {
     Ok(organisations::table
         .find(id)

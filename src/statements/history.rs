@@ -1,9 +1,6 @@
 //! A statement's history, read from the audit record: who did what, when, in words. Every
 //! position ever taken stays here, also after it was changed or voided by a new version.
 
-use std::collections::HashMap;
-use std::collections::hash_map::Entry as Slot;
-
 use serde_json::Value;
 
 use crate::audit;
@@ -89,38 +86,39 @@ fn describe(action: &str, d: &Value, organisation: &dyn Fn(&Value) -> String) ->
 }
 
 pub fn of_statement(conn: &mut DbConn, statement_id: i64) -> Result<Vec<Entry>, Error> {
-    let events = audit::of_subject(conn, "statement", statement_id)?;
-    let mut people: HashMap<i64, String> = HashMap::new();
-    let mut organisations: HashMap<i64, String> = HashMap::new();
-    let mut entries = Vec::new();
-    for e in events {
-        let details: Value = serde_json::from_str(&e.details).unwrap_or(Value::Null);
-        if let Some(id) = details["organisation_id"].as_i64()
-            && let Slot::Vacant(slot) = organisations.entry(id)
-        {
-            slot.insert(crate::membership::organisations::get(conn, id)?.name);
-        }
-        let who = match e.actor_id {
-            Some(id) => match people.entry(id) {
-                Slot::Occupied(known) => known.get().clone(),
-                Slot::Vacant(slot) => slot
-                    .insert(crate::auth::store::find(conn, id)?.name)
-                    .clone(),
-            },
-            None => "Roundtable".into(),
-        };
-        let name_of = |v: &Value| {
-            v.as_i64()
-                .and_then(|id| organisations.get(&id).cloned())
-                .unwrap_or_else(|| "an organisation".into())
-        };
-        if let Some(what) = describe(&e.action, &details, &name_of) {
-            entries.push(Entry {
+    let events: Vec<(audit::AuditEvent, Value)> =
+        audit::of_subject(conn, "statement", statement_id)?
+            .into_iter()
+            .map(|e| {
+                let details = serde_json::from_str(&e.details).unwrap_or(Value::Null);
+                (e, details)
+            })
+            .collect();
+    let actors: Vec<i64> = events.iter().filter_map(|(e, _)| e.actor_id).collect();
+    let people = crate::auth::store::names(conn, &actors)?;
+    let concerned: Vec<i64> = events
+        .iter()
+        .filter_map(|(_, d)| d["organisation_id"].as_i64())
+        .collect();
+    let organisations = crate::membership::organisations::names(conn, &concerned)?;
+    let name_of = |v: &Value| {
+        v.as_i64()
+            .and_then(|id| organisations.get(&id).cloned())
+            .unwrap_or_else(|| "an organisation".into())
+    };
+    Ok(events
+        .iter()
+        .filter_map(|(e, details)| {
+            let what = describe(&e.action, details, &name_of)?;
+            let who = match e.actor_id {
+                Some(id) => people.get(&id).cloned().unwrap_or_default(),
+                None => "Roundtable".into(),
+            };
+            Some(Entry {
                 at: e.occurred_at,
                 who,
                 what,
-            });
-        }
-    }
-    Ok(entries)
+            })
+        })
+        .collect())
 }

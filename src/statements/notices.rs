@@ -13,8 +13,8 @@ use super::store;
 use crate::db::DbConn;
 use crate::db::schema::{affiliations, approval_rounds, mail_reminders, organisations, people};
 use crate::error::Error;
-use crate::mail::compose::{coalition_name, list_id};
-use crate::mail::outbox::{self, BASE_URL, NewMail, Recipient};
+use crate::mail::compose::{coalition_name, notice};
+use crate::mail::outbox::{BASE_URL, Recipient};
 use crate::mail::{lists, reminders};
 use crate::markdown;
 
@@ -24,28 +24,6 @@ const REMINDER_KIND: &str = "statement_round";
 
 fn url(s: &Statement) -> String {
     format!("{BASE_URL}/statements/{}", s.id)
-}
-
-fn send(
-    conn: &mut DbConn,
-    kind: &'static str,
-    body: bodies::MailBody,
-    recipients: Vec<Recipient>,
-) -> Result<usize, Error> {
-    let list = list_id(conn, None)?;
-    outbox::enqueue(
-        conn,
-        &NewMail {
-            kind,
-            essential: true,
-            body,
-            invitation: None,
-            list_id: list,
-            auto_submitted: true,
-            meeting_id: None,
-            recipients,
-        },
-    )
 }
 
 /// The primary representatives and alternates of the given organisations (all active full
@@ -109,7 +87,7 @@ pub fn round_opened(
         ("Take your position", &url(s)),
     );
     let recipients = representatives(conn, None)?;
-    send(conn, "statement_round_opened", body, recipients)
+    notice(conn, "statement_round_opened", body, recipients)
 }
 
 pub fn authorisation_needed(
@@ -138,7 +116,7 @@ pub fn authorisation_needed(
         ("Authorise or refuse", &url(s)),
     );
     let recipients = authorisers(conn, member.id)?;
-    send(conn, "statement_authorisation_needed", body, recipients)
+    notice(conn, "statement_authorisation_needed", body, recipients)
 }
 
 pub fn round_superseded(
@@ -163,7 +141,7 @@ pub fn round_superseded(
         ("Read the new version", &url(s)),
     );
     let recipients = lists::coalition(conn)?;
-    send(conn, "statement_round_superseded", body, recipients)
+    notice(conn, "statement_round_superseded", body, recipients)
 }
 
 pub fn adopted(conn: &mut DbConn, s: &Statement, round: &Round) -> Result<usize, Error> {
@@ -179,7 +157,7 @@ pub fn adopted(conn: &mut DbConn, s: &Statement, round: &Round) -> Result<usize,
         ("The statement", &url(s)),
     );
     let recipients = lists::coalition(conn)?;
-    send(conn, "statement_adopted", body, recipients)
+    notice(conn, "statement_adopted", body, recipients)
 }
 
 pub fn published(conn: &mut DbConn, s: &Statement, round: &Round) -> Result<usize, Error> {
@@ -202,7 +180,7 @@ pub fn published(conn: &mut DbConn, s: &Statement, round: &Round) -> Result<usiz
         ("The statement and your receipt", &url(s)),
     );
     let recipients = lists::coalition(conn)?;
-    send(conn, "statement_published", body, recipients)
+    notice(conn, "statement_published", body, recipients)
 }
 
 /// Reminds the representatives of members with no position yet, once per round, when the
@@ -251,7 +229,7 @@ pub fn remind_due(conn: &mut DbConn, today: NaiveDate) -> Result<usize, Error> {
                 ("Take your position", &url(&s)),
             );
             let recipients = representatives(conn, Some(&silent))?;
-            send(conn, "statement_reminder", body, recipients)
+            notice(conn, "statement_reminder", body, recipients)
         })?;
     }
     Ok(queued)

@@ -81,18 +81,9 @@ async fn audit_record(page: Page, state: web::Data<AppState>) -> Result<Markup, 
     permissions::require(actor, Action::ViewAudit)?;
     let (events, verdict, names) = state
         .db(|conn| {
-            use diesel::prelude::*;
             let events = audit::recent(conn, 200)?;
             let ids: Vec<i64> = events.iter().filter_map(|e| e.actor_id).collect();
-            let names: std::collections::HashMap<i64, String> = crate::db::schema::people::table
-                .filter(crate::db::schema::people::id.eq_any(&ids))
-                .select((
-                    crate::db::schema::people::id,
-                    crate::db::schema::people::name,
-                ))
-                .load::<(i64, String)>(conn)?
-                .into_iter()
-                .collect();
+            let names = crate::auth::store::names(conn, &ids)?;
             Ok((events, audit::verify(conn)?, names))
         })
         .await?;

@@ -52,6 +52,46 @@ fn member_of_round(conn: &mut DbConn, organisation_id: i64) -> Result<Member, Er
         })
 }
 
+/// The start of every change to a position or authorisation: the round locked and still
+/// open, the text the person answered is the round's, the organisation one of its members.
+fn enter(
+    conn: &mut DbConn,
+    round_id: i64,
+    organisation_id: i64,
+    content_hash: &str,
+) -> Result<(Round, Member), Error> {
+    let round = lock(conn, round_id)?;
+    check_hash(&round, content_hash)?;
+    let member = member_of_round(conn, organisation_id)?;
+    Ok((round, member))
+}
+
+fn position_of(
+    conn: &mut DbConn,
+    round_id: i64,
+    organisation_id: i64,
+) -> Result<Option<Position>, Error> {
+    Ok(statement_positions::table
+        .filter(statement_positions::round_id.eq(round_id))
+        .filter(statement_positions::organisation_id.eq(organisation_id))
+        .select(Position::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+fn authorisation_of(
+    conn: &mut DbConn,
+    round_id: i64,
+    organisation_id: i64,
+) -> Result<Option<Authorisation>, Error> {
+    Ok(statement_authorisations::table
+        .filter(statement_authorisations::round_id.eq(round_id))
+        .filter(statement_authorisations::organisation_id.eq(organisation_id))
+        .select(Authorisation::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 /// Records (or changes) an organisation's position in the round.
 pub fn take_position(
     conn: &mut DbConn,
@@ -71,15 +111,8 @@ pub fn take_position(
         return Err(Error::Invalid("an objection needs a reason".into()));
     }
     db::write_tx(conn, |conn| {
-        let round = lock(conn, round_id)?;
-        check_hash(&round, &input.content_hash)?;
-        let member = member_of_round(conn, input.organisation_id)?;
-        let existing: Option<Position> = statement_positions::table
-            .filter(statement_positions::round_id.eq(round_id))
-            .filter(statement_positions::organisation_id.eq(member.id))
-            .select(Position::as_select())
-            .first(conn)
-            .optional()?;
+        let (round, member) = enter(conn, round_id, input.organisation_id, &input.content_hash)?;
+        let existing = position_of(conn, round_id, member.id)?;
         let previous = existing.as_ref().and_then(|p| Stance::parse(&p.position));
         rules::check_position(previous, input.stance, round.deadline, today)
             .map_err(Error::Invalid)?;
@@ -132,11 +165,7 @@ pub fn take_position(
             notices::authorisation_needed(conn, &s, &round, &member)?;
         }
         settle(conn, &s, &round, today)?;
-        Ok(statement_positions::table
-            .filter(statement_positions::round_id.eq(round_id))
-            .filter(statement_positions::organisation_id.eq(member.id))
-            .select(Position::as_select())
-            .first(conn)?)
+        position_of(conn, round_id, member.id)?.ok_or(Error::NotFound)
     })
 }
 
@@ -170,22 +199,15 @@ pub fn authorise(
         ));
     }
     db::write_tx(conn, |conn| {
-        let round = lock(conn, round_id)?;
-        check_hash(&round, &input.content_hash)?;
-        let member = member_of_round(conn, input.organisation_id)?;
+        let (round, member) = enter(conn, round_id, input.organisation_id, &input.content_hash)?;
         if !member.needs_authorisation {
             return Err(Error::Invalid(format!(
                 "{} needs no internal authorisation",
                 member.name
             )));
         }
-        let approved = statement_positions::table
-            .filter(statement_positions::round_id.eq(round_id))
-            .filter(statement_positions::organisation_id.eq(member.id))
-            .filter(statement_positions::position.eq(Stance::Approve.as_str()))
-            .count()
-            .get_result::<i64>(conn)?
-            > 0;
+        let approved = position_of(conn, round_id, member.id)?
+            .is_some_and(|p| p.position == Stance::Approve.as_str());
         if !approved {
             return Err(Error::Invalid(format!(
                 "{} has not approved this text; there is nothing to authorise",
@@ -194,12 +216,7 @@ pub fn authorise(
         }
         rules::check_authorisation(input.decision, round.deadline, today)
             .map_err(Error::Invalid)?;
-        let existing: Option<Authorisation> = statement_authorisations::table
-            .filter(statement_authorisations::round_id.eq(round_id))
-            .filter(statement_authorisations::organisation_id.eq(member.id))
-            .select(Authorisation::as_select())
-            .first(conn)
-            .optional()?;
+        let existing = authorisation_of(conn, round_id, member.id)?;
         let now = db::now();
         match &existing {
             Some(a) => {
@@ -243,11 +260,7 @@ pub fn authorise(
         )?;
         let s = get(conn, round.statement_id)?;
         settle(conn, &s, &round, today)?;
-        Ok(statement_authorisations::table
-            .filter(statement_authorisations::round_id.eq(round_id))
-            .filter(statement_authorisations::organisation_id.eq(member.id))
-            .select(Authorisation::as_select())
-            .first(conn)?)
+        authorisation_of(conn, round_id, member.id)?.ok_or(Error::NotFound)
     })
 }
 

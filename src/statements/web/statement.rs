@@ -1,6 +1,8 @@
 //! A statement's page (text, round board, versions, comments, history, drafting forms) and
 //! the word diff between two versions. The actions on it are in `actions`.
 
+use std::collections::HashMap;
+
 use actix_web::web;
 use maud::Markup;
 use roundtable_templates::pages::statements::statement as pages;
@@ -34,10 +36,12 @@ pub fn pieces(diff: Vec<Piece>) -> Vec<pages::DiffPiece> {
         .collect()
 }
 
-fn detail(conn: &mut crate::db::DbConn, row: &BoardRow) -> Result<String, Error> {
+/// Who answered for the organisation and when, its reason, the authorisation's reference.
+fn detail(row: &BoardRow, names: &HashMap<i64, String>) -> String {
+    let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
     let mut parts = Vec::new();
     if let Some(p) = &row.position {
-        let who = crate::auth::store::find(conn, p.person_id)?.name;
+        let who = name(p.person_id);
         parts.push(format!(
             "{} by {who}, {}",
             p.position,
@@ -48,7 +52,7 @@ fn detail(conn: &mut crate::db::DbConn, row: &BoardRow) -> Result<String, Error>
         }
     }
     if let Some(a) = &row.authorisation {
-        let who = crate::auth::store::find(conn, a.person_id)?.name;
+        let who = name(a.person_id);
         let reference = if a.reference.is_empty() {
             String::new()
         } else {
@@ -67,7 +71,7 @@ fn detail(conn: &mut crate::db::DbConn, row: &BoardRow) -> Result<String, Error>
     if row.member.needs_authorisation && row.authorisation.is_none() && approving {
         parts.push("needs internal authorisation".into());
     }
-    Ok(parts.join("; "))
+    parts.join("; ")
 }
 
 fn outcome_text(result: &Outcome) -> (String, bool) {
@@ -93,15 +97,24 @@ fn round_view(
     let version = store::version_by_id(conn, round.version_id)?;
     let result = rounds::outcome(rounds::rule_of(round), rows, round.deadline, today());
     let (outcome, met) = outcome_text(&result);
-    let mut lines = Vec::new();
-    for row in rows {
-        lines.push(pages::BoardLine {
+    let answered: Vec<i64> = rows
+        .iter()
+        .flat_map(|r| {
+            let position = r.position.as_ref().map(|p| p.person_id);
+            let authorisation = r.authorisation.as_ref().map(|a| a.person_id);
+            position.into_iter().chain(authorisation)
+        })
+        .collect();
+    let names = crate::auth::store::names(conn, &answered)?;
+    let lines = rows
+        .iter()
+        .map(|row| pages::BoardLine {
             organisation: row.member.name.clone(),
             standing_key: row.standing.key().into(),
             standing: row.standing.label().into(),
-            detail: detail(conn, row)?,
-        });
-    }
+            detail: detail(row, &names),
+        })
+        .collect();
     Ok(pages::RoundView {
         id: round.id,
         version: version.version_no,
@@ -152,16 +165,22 @@ fn build_view(
         None => store::latest_version(conn, id)?,
     };
     let by_id = |vid: i64| versions.iter().find(|v| v.id == vid);
+    let all_comments = store::comments(conn, id)?;
+    let writers: Vec<i64> = all_comments.iter().map(|c| c.person_id).collect();
+    let writers = crate::auth::store::names(conn, &writers)?;
+    let their_organisations: Vec<i64> = all_comments
+        .iter()
+        .filter_map(|c| c.organisation_id)
+        .collect();
+    let their_organisations = crate::membership::organisations::names(conn, &their_organisations)?;
     let mut comments = Vec::new();
-    for c in store::comments(conn, id)? {
-        let who = crate::auth::store::find(conn, c.person_id)?.name;
-        let organisation = match c.organisation_id {
-            Some(o) => format!(
-                " ({})",
-                crate::membership::organisations::get(conn, o)?.name
-            ),
-            None => String::new(),
-        };
+    for c in all_comments {
+        let who = writers.get(&c.person_id).cloned().unwrap_or_default();
+        let organisation = c
+            .organisation_id
+            .and_then(|o| their_organisations.get(&o))
+            .map(|name| format!(" ({name})"))
+            .unwrap_or_default();
         let base = by_id(c.version_id);
         comments.push(pages::CommentRow {
             id: c.id,
@@ -238,10 +257,11 @@ fn build_view(
         });
     }
     let publishes = crate::coalition::get(conn)?.is_some_and(|c| c.publish_statements);
+    let own_organisation =
+        crate::membership::people::affiliation_of(conn, actor.id())?.map(|(_, o)| o.id);
     let mut signatories = Vec::new();
     for sig in rounds::signatories_of(conn, id)? {
-        let own = crate::membership::people::affiliation_of(conn, actor.id())?
-            .is_some_and(|(_, o)| o.id == sig.organisation_id);
+        let own = own_organisation == Some(sig.organisation_id);
         let receipt = (own || can_draft)
             .then(|| format!("/statements/{id}/receipts/{}", sig.organisation_id));
         signatories.push((
