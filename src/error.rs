@@ -19,7 +19,7 @@ pub enum Error {
     Forbidden,
     #[error("{0}")]
     Invalid(String),
-    #[error("some fields need attention")]
+    #[error("{}", first_message(.0))]
     InvalidFields(FieldErrors),
     #[error("{0}")]
     Conflict(String),
@@ -35,6 +35,16 @@ pub enum Error {
     Database(#[source] diesel::result::Error),
     #[error("internal error")]
     Internal(String),
+}
+
+/// The first field's message, for channels that show one line (flash, CLI, JSON `message`).
+fn first_message(errors: &FieldErrors) -> String {
+    errors
+        .values()
+        .flatten()
+        .next()
+        .cloned()
+        .unwrap_or_else(|| "some fields need attention".into())
 }
 
 impl From<diesel::result::Error> for Error {
@@ -64,6 +74,13 @@ impl From<actix_web::error::BlockingError> for Error {
 }
 
 impl Error {
+    /// A refusal that belongs beside one field of the form that was sent.
+    pub fn field(field: &str, message: impl Into<String>) -> Error {
+        let mut errors = FieldErrors::new();
+        errors.insert(field.to_owned(), vec![message.into()]);
+        Error::InvalidFields(errors)
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             Error::NotFound => StatusCode::NOT_FOUND,

@@ -94,12 +94,16 @@ pub fn version_by_id(conn: &mut DbConn, id: i64) -> Result<Version, Error> {
 fn checked_text(body: &str) -> Result<String, Error> {
     let body = text::normalise(body);
     if body.trim().is_empty() {
-        return Err(Error::Invalid("write the statement's text".into()));
+        return Err(Error::field("body", "write the statement's text"));
     }
     if body.chars().count() > MAX_TEXT {
-        return Err(Error::Invalid(format!(
-            "the text is longer than {MAX_TEXT} characters"
-        )));
+        return Err(Error::field(
+            "body",
+            format!(
+                "the text has {} characters; a statement may have at most {MAX_TEXT}",
+                body.chars().count()
+            ),
+        ));
     }
     Ok(body)
 }
@@ -107,7 +111,7 @@ fn checked_text(body: &str) -> Result<String, Error> {
 fn checked_title(title: &str) -> Result<String, Error> {
     let title = title.trim();
     if title.is_empty() || title.chars().count() > 200 {
-        return Err(Error::Invalid("the title needs 1 to 200 characters".into()));
+        return Err(Error::field("title", "the title needs 1 to 200 characters"));
     }
     Ok(title.to_owned())
 }

@@ -1,8 +1,10 @@
 //! Forms that come back with each message beside its field and the person's input kept.
 
-use roundtable_templates::{FieldErrors, FormState};
+use roundtable_templates::{FieldErrors, FormState, Refusal, WHOLE_FORM};
 use serde::{Deserialize, Serialize};
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
+
+use crate::error::Error;
 
 /// The messages of a failed validation, per field.
 pub fn field_errors(errors: &ValidationErrors) -> FieldErrors {
@@ -55,6 +57,32 @@ pub fn with_error<T: Serialize>(form: &T, field: &str, message: String) -> FormS
         values: values_of(form),
         errors,
     }
+}
+
+/// The form `form_key` as the person sent it, with the service's refusal beside its field
+/// (or above the form when it concerns no single field). `None` when the error is not a
+/// refusal the person can act on: that is answered as an error page.
+pub fn refusal<T: Serialize>(form_key: &str, form: &T, error: &Error) -> Option<Refusal> {
+    let errors = match error {
+        Error::InvalidFields(fields) => fields
+            .iter()
+            .map(|(field, messages)| {
+                let messages = messages.iter().map(|m| super::capitalise(m)).collect();
+                (field.clone(), messages)
+            })
+            .collect(),
+        Error::Invalid(message) | Error::Conflict(message) => {
+            FieldErrors::from([(WHOLE_FORM.to_owned(), vec![super::capitalise(message)])])
+        }
+        _ => return None,
+    };
+    Some(Refusal {
+        form: form_key.to_owned(),
+        state: FormState {
+            values: values_of(form),
+            errors,
+        },
+    })
 }
 
 /// A new password, typed twice (set-up, invitation, reset).

@@ -2,7 +2,7 @@
 
 use maud::{Markup, html};
 
-use crate::view::FormState;
+use crate::view::{FormState, WHOLE_FORM};
 
 /// The hidden field every form carries; the server refuses a state change without it.
 pub fn csrf_field(token: &str) -> Markup {
@@ -32,6 +32,7 @@ pub fn field(form: &FormState, name: &str, label: &str, kind: &str, hint: Option
             }
             input id=(id) name=(name) type=(kind) value=(value)
                 aria-invalid=[(!errors.is_empty()).then_some("true")]
+                autofocus[form.first_invalid() == Some(name)]
                 aria-describedby=[described.as_deref()];
             @if !errors.is_empty() {
                 ul.field-errors id=[described.as_deref()] {
@@ -85,7 +86,9 @@ pub fn select(
 ) -> Markup {
     let chosen = form.value(name);
     let control = html! {
-        select id=(format!("field-{name}")) name=(name) {
+        select id=(format!("field-{name}")) name=(name)
+            aria-invalid=[(!form.errors(name).is_empty()).then_some("true")]
+            autofocus[form.first_invalid() == Some(name)] {
             @for (value, text) in options {
                 option value=(value) selected[value == chosen] { (text) }
             }
@@ -102,7 +105,9 @@ pub fn textarea(
     hint: Option<&str>,
 ) -> Markup {
     let control = html! {
-        textarea id=(format!("field-{name}")) name=(name) rows=(rows) { (form.value(name)) }
+        textarea id=(format!("field-{name}")) name=(name) rows=(rows)
+            aria-invalid=[(!form.errors(name).is_empty()).then_some("true")]
+            autofocus[form.first_invalid() == Some(name)] { (form.value(name)) }
     };
     field_wrapper(form, name, label, hint, control)
 }
@@ -116,6 +121,28 @@ pub fn checkbox(form: &FormState, name: &str, label: &str) -> Markup {
                 input type="checkbox" name=(name) checked[checked];
                 " " (label)
             }
+        }
+    }
+}
+
+/// A form that posts one action and, when refused, comes back in view: the page opens at the
+/// form's anchor (the action's fragment) and its first invalid field takes the focus.
+pub fn anchored_form(
+    csrf: &str,
+    anchor: &str,
+    action: &str,
+    button: &str,
+    form: &FormState,
+    fields: Markup,
+) -> Markup {
+    html! {
+        form.action id=(anchor) method="post" action=(format!("{action}#{anchor}")) {
+            (csrf_field(csrf))
+            @for message in form.errors(WHOLE_FORM) {
+                div.flash.flash-error role="alert" { (message) }
+            }
+            (fields)
+            button type="submit" { (button) }
         }
     }
 }

@@ -10,4 +10,4 @@ pub mod pages;
 pub mod view;
 
 pub use layout::{STYLESHEET, layout, stylesheet_href};
-pub use view::{Chrome, FieldErrors, Flash, FlashKind, FormState, NavPerson};
+pub use view::{Chrome, FieldErrors, Flash, FlashKind, FormState, NavPerson, Refusal, WHOLE_FORM};

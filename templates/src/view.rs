@@ -45,9 +45,49 @@ pub struct FormState {
     pub errors: FieldErrors,
 }
 
+/// The key under which a refusal that belongs to no single field is kept.
+pub const WHOLE_FORM: &str = "_form";
+
+/// A form the server refused, shown again on its page: which form (its anchor there), what
+/// was typed and why.
+#[derive(Debug, Clone, Default)]
+pub struct Refusal {
+    pub form: String,
+    pub state: FormState,
+}
+
+impl Refusal {
+    /// The state to render the form `form` with: as typed if it was the one refused.
+    pub fn state_of(refusal: Option<&Refusal>, form: &str) -> FormState {
+        refusal
+            .filter(|r| r.form == form)
+            .map(|r| r.state.clone())
+            .unwrap_or_default()
+    }
+}
+
 impl FormState {
+    /// Starts from these values (what the page suggests), unless the person typed others.
+    pub fn or_values(mut self, defaults: &[(&str, &str)]) -> FormState {
+        if self.values.is_empty() && self.errors.is_empty() {
+            for (k, v) in defaults {
+                self.values.insert((*k).to_owned(), (*v).to_owned());
+            }
+        }
+        self
+    }
+
     pub fn value(&self, field: &str) -> &str {
         self.values.get(field).map(String::as_str).unwrap_or("")
+    }
+
+    /// The field that takes the focus when the form comes back: the first (by name) with a
+    /// message.
+    pub fn first_invalid(&self) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(k, v)| k.as_str() != WHOLE_FORM && !v.is_empty())
+            .map(|(k, _)| k.as_str())
     }
 
     pub fn errors(&self, field: &str) -> &[String] {

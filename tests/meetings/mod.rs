@@ -33,10 +33,7 @@ pub fn coalition(app: &TestApp) -> (Actor, Vec<i64>) {
 }
 
 pub fn testdata(name: &str) -> String {
-    let path = format!(
-        "{}/tests/data/ics/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}/tests/data/ics/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 

@@ -3,6 +3,7 @@
 
 mod concurrency;
 mod demo;
+mod forms;
 mod gate;
 mod mail;
 mod pages;

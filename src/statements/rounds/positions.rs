@@ -108,7 +108,10 @@ pub fn take_position(
     )?;
     let reason = input.reason.trim();
     if input.stance == Stance::Object && reason.is_empty() {
-        return Err(Error::Invalid("an objection needs a reason".into()));
+        return Err(Error::field(
+            "reason",
+            "an objection needs a reason: say what your organisation cannot accept",
+        ));
     }
     db::write_tx(conn, |conn| {
         let (round, member) = enter(conn, round_id, input.organisation_id, &input.content_hash)?;
@@ -194,8 +197,9 @@ pub fn authorise(
     )?;
     let reference = input.reference.trim();
     if input.decision == Decision::Authorised && reference.is_empty() {
-        return Err(Error::Invalid(
-            "give your organisation's internal reference for this authorisation (for example a file number)".into(),
+        return Err(Error::field(
+            "reference",
+            "give your organisation's internal reference for this authorisation (for example a file number)",
         ));
     }
     db::write_tx(conn, |conn| {

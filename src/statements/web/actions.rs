@@ -1,16 +1,23 @@
-//! Every action on a statement's page: each parses its form, calls one service and goes back
-//! to the page with a message.
+//! Every action on a statement's page: each parses its form, calls one service, then goes
+//! back to the page with a message, or, refused, shows the page again with the form as typed
+//! and the reason beside its field.
 
 use actix_web::{HttpResponse, web};
-use serde::Deserialize;
+use roundtable_templates::FlashKind;
+use roundtable_templates::pages::statements::statement::{
+    ADOPT_FORM, COMMENT_FORM, DETAILS_FORM, PUBLISH_FORM, ROUND_FORM, VERSION_FORM, WITHDRAW_FORM,
+    authorisation_form, position_form,
+};
+use serde::{Deserialize, Serialize};
 
+use super::statement::refused;
 use crate::AppState;
 use crate::error::Error;
 use crate::statements::rounds::{self, AuthorisationInput, PositionInput, RoundInput};
 use crate::statements::rules::{Decision, DecisionRule, Stance};
 use crate::statements::store;
 use crate::web::context::Page;
-use crate::web::{after_action, parse_date, today};
+use crate::web::{after_action, forms, parse_date, see_other, today};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/statements/{id}/details", web::post().to(details))
@@ -33,7 +40,40 @@ fn back(id: i64, anchor: &str) -> String {
     format!("/statements/{id}#{anchor}")
 }
 
-#[derive(Deserialize)]
+/// Where a form of the statement page goes after the service has answered.
+struct Sent<'a, T: Serialize> {
+    statement_id: i64,
+    /// The form's anchor on the page.
+    form_key: &'a str,
+    form: &'a T,
+    /// A version form that takes an amendment keeps it when refused.
+    amendment_id: Option<i64>,
+    /// Where the page opens on success.
+    anchor: &'a str,
+    success: &'a str,
+}
+
+async fn answer<T: Serialize, R>(
+    page: &Page,
+    state: &AppState,
+    sent: Sent<'_, T>,
+    result: Result<R, Error>,
+) -> Result<HttpResponse, Error> {
+    match result {
+        Ok(_) => {
+            page.flash(FlashKind::Success, sent.success);
+            Ok(see_other(&back(sent.statement_id, sent.anchor)))
+        }
+        Err(e) => match forms::refusal(sent.form_key, sent.form, &e) {
+            Some(refusal) => {
+                refused(page, state, sent.statement_id, sent.amendment_id, refusal).await
+            }
+            None => Err(e),
+        },
+    }
+}
+
+#[derive(Clone, Deserialize, Serialize)]
 struct DetailsForm {
     title: String,
     #[serde(default)]
@@ -49,18 +89,22 @@ async fn details(
     let actor = page.actor()?.clone();
     let id = id.into_inner();
     let form = form.into_inner();
+    let sent = form.clone();
     let result = state
-        .db(move |conn| store::update_details(conn, &actor, id, &form.title, &form.context_note))
+        .db(move |conn| store::update_details(conn, &actor, id, &sent.title, &sent.context_note))
         .await;
-    after_action(
-        &page,
-        result,
-        &back(id, "drafting"),
-        "The title and context are saved.",
-    )
+    let sent = Sent {
+        statement_id: id,
+        form_key: DETAILS_FORM,
+        form: &form,
+        amendment_id: None,
+        anchor: "drafting",
+        success: "The title and context are saved.",
+    };
+    answer(&page, &state, sent, result).await
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 struct VersionForm {
     body: String,
     #[serde(default)]
@@ -77,15 +121,19 @@ async fn revise(
     let actor = page.actor()?.clone();
     let id = id.into_inner();
     let form = form.into_inner();
+    let sent = form.clone();
     let result = state
-        .db(move |conn| store::revise(conn, &actor, id, &form.body, &form.note, form.amendment_id))
+        .db(move |conn| store::revise(conn, &actor, id, &sent.body, &sent.note, sent.amendment_id))
         .await;
-    after_action(
-        &page,
-        result,
-        &back(id, "text"),
-        "The new version is saved.",
-    )
+    let sent = Sent {
+        statement_id: id,
+        form_key: VERSION_FORM,
+        form: &form,
+        amendment_id: form.amendment_id,
+        anchor: "text",
+        success: "The new version is saved.",
+    };
+    answer(&page, &state, sent, result).await
 }
 
 async fn consultation(
@@ -106,7 +154,7 @@ async fn consultation(
     )
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 struct CommentForm {
     body: String,
     #[serde(default)]
@@ -122,23 +170,27 @@ async fn comment(
     let actor = page.actor()?.clone();
     let id = id.into_inner();
     let form = form.into_inner();
+    let sent = form.clone();
     let result = state
         .db(move |conn| {
             store::comment(
                 conn,
                 &actor,
                 id,
-                &form.body,
-                Some(form.proposed_text.as_str()),
+                &sent.body,
+                Some(sent.proposed_text.as_str()),
             )
         })
         .await;
-    after_action(
-        &page,
-        result,
-        &back(id, "comments"),
-        "Your contribution is recorded.",
-    )
+    let sent = Sent {
+        statement_id: id,
+        form_key: COMMENT_FORM,
+        form: &form,
+        amendment_id: None,
+        anchor: "comments",
+        success: "Your contribution is recorded.",
+    };
+    answer(&page, &state, sent, result).await
 }
 
 async fn decline(
@@ -161,12 +213,27 @@ async fn decline(
     after_action(&page, result, &location, "The amendment is declined.")
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 struct RoundForm {
     rule: String,
     #[serde(default)]
     percent: String,
     deadline: String,
+}
+
+impl RoundForm {
+    fn parse(&self) -> Result<RoundInput, Error> {
+        let percent = match self.percent.trim() {
+            "" => 0,
+            p => p
+                .parse::<i32>()
+                .map_err(|_| Error::field("percent", format!("{p:?} is not a percentage")))?,
+        };
+        let rule = DecisionRule::parse(&self.rule, percent).map_err(|e| Error::field("rule", e))?;
+        let deadline = parse_date(&self.deadline, "deadline")
+            .map_err(|e| Error::field("deadline", e.to_string()))?;
+        Ok(RoundInput { rule, deadline })
+    }
 }
 
 async fn open_round(
@@ -178,18 +245,7 @@ async fn open_round(
     let actor = page.actor()?.clone();
     let id = id.into_inner();
     let form = form.into_inner();
-    let parsed = (|| {
-        let percent = match form.percent.trim() {
-            "" => 0,
-            p => p
-                .parse::<i32>()
-                .map_err(|_| Error::Invalid(format!("{p:?} is not a percentage")))?,
-        };
-        let rule = DecisionRule::parse(&form.rule, percent).map_err(Error::Invalid)?;
-        let deadline = parse_date(&form.deadline, "deadline")?;
-        Ok::<_, Error>(RoundInput { rule, deadline })
-    })();
-    let result = match parsed {
+    let result = match form.parse() {
         Ok(input) => {
             state
                 .db(move |conn| rounds::open(conn, &actor, id, input, today()))
@@ -197,17 +253,21 @@ async fn open_round(
         }
         Err(e) => Err(e),
     };
-    after_action(
-        &page,
-        result,
-        &back(id, "round"),
-        "The round is open; representatives have been mailed the text.",
-    )
+    let sent = Sent {
+        statement_id: id,
+        form_key: ROUND_FORM,
+        form: &form,
+        amendment_id: None,
+        anchor: "round",
+        success: "The round is open; representatives have been mailed the text.",
+    };
+    answer(&page, &state, sent, result).await
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 struct PositionForm {
     organisation_id: i64,
+    #[serde(default)]
     position: String,
     #[serde(default)]
     reason: String,
@@ -229,21 +289,28 @@ async fn position(
             let input = PositionInput {
                 organisation_id: form.organisation_id,
                 stance,
-                reason: form.reason,
-                content_hash: form.content_hash,
+                reason: form.reason.clone(),
+                content_hash: form.content_hash.clone(),
             };
             state
                 .db(move |conn| rounds::take_position(conn, &actor, round_id, &input, today()))
                 .await
         }
-        None => Err(Error::Invalid("choose approve, abstain or object".into())),
+        None => Err(Error::field(
+            "position",
+            "choose your organisation's position: approve, abstain or object",
+        )),
     };
-    after_action(
-        &page,
-        result,
-        &back(statement_id, "round"),
-        "Your organisation's position is recorded.",
-    )
+    let key = position_form(form.organisation_id);
+    let sent = Sent {
+        statement_id,
+        form_key: &key,
+        form: &form,
+        amendment_id: None,
+        anchor: "round",
+        success: "Your organisation's position is recorded.",
+    };
+    answer(&page, &state, sent, result).await
 }
 
 async fn statement_of_round(state: &AppState, round_id: i64) -> Result<i64, Error> {
@@ -252,9 +319,10 @@ async fn statement_of_round(state: &AppState, round_id: i64) -> Result<i64, Erro
         .await
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 struct AuthoriseForm {
     organisation_id: i64,
+    #[serde(default)]
     decision: String,
     #[serde(default)]
     reference: String,
@@ -276,22 +344,30 @@ async fn authorise(
             let input = AuthorisationInput {
                 organisation_id: form.organisation_id,
                 decision,
-                reference: form.reference,
-                content_hash: form.content_hash,
+                reference: form.reference.clone(),
+                content_hash: form.content_hash.clone(),
             };
             state
                 .db(move |conn| rounds::authorise(conn, &actor, round_id, &input, today()))
                 .await
         }
-        None => Err(Error::Invalid("choose to authorise or to refuse".into())),
+        None => Err(Error::field("decision", "choose to authorise or to refuse")),
     };
-    after_action(
-        &page,
-        result,
-        &back(statement_id, "round"),
-        "The authorisation decision is recorded.",
-    )
+    let key = authorisation_form(form.organisation_id);
+    let sent = Sent {
+        statement_id,
+        form_key: &key,
+        form: &form,
+        amendment_id: None,
+        anchor: "round",
+        success: "The authorisation decision is recorded.",
+    };
+    answer(&page, &state, sent, result).await
 }
+
+/// Adopt and publish carry no fields; a refusal (the gate) shows beside their button.
+#[derive(Serialize)]
+struct NoFields {}
 
 async fn adopt(
     page: Page,
@@ -303,12 +379,15 @@ async fn adopt(
     let result = state
         .db(move |conn| rounds::adopt(conn, &actor, id, today()))
         .await;
-    after_action(
-        &page,
-        result,
-        &back(id, "round"),
-        "The adoption is recorded.",
-    )
+    let sent = Sent {
+        statement_id: id,
+        form_key: ADOPT_FORM,
+        form: &NoFields {},
+        amendment_id: None,
+        anchor: "round",
+        success: "The adoption is recorded.",
+    };
+    answer(&page, &state, sent, result).await
 }
 
 async fn publish(
@@ -321,15 +400,18 @@ async fn publish(
     let result = state
         .db(move |conn| rounds::publish(conn, &actor, id, today()))
         .await;
-    after_action(
-        &page,
-        result,
-        &back(id, "signatories"),
-        "The statement is published.",
-    )
+    let sent = Sent {
+        statement_id: id,
+        form_key: PUBLISH_FORM,
+        form: &NoFields {},
+        amendment_id: None,
+        anchor: "signatories",
+        success: "The statement is published.",
+    };
+    answer(&page, &state, sent, result).await
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 struct WithdrawForm {
     #[serde(default)]
     reason: String,
@@ -343,14 +425,18 @@ async fn withdraw(
 ) -> Result<HttpResponse, Error> {
     let actor = page.actor()?.clone();
     let id = id.into_inner();
-    let reason = form.into_inner().reason;
+    let form = form.into_inner();
+    let reason = form.reason.clone();
     let result = state
         .db(move |conn| store::withdraw(conn, &actor, id, &reason))
         .await;
-    after_action(
-        &page,
-        result,
-        &back(id, "text"),
-        "The statement is withdrawn.",
-    )
+    let sent = Sent {
+        statement_id: id,
+        form_key: WITHDRAW_FORM,
+        form: &form,
+        amendment_id: None,
+        anchor: "text",
+        success: "The statement is withdrawn.",
+    };
+    answer(&page, &state, sent, result).await
 }

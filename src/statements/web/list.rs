@@ -15,7 +15,7 @@ use crate::statements::rounds;
 use crate::statements::rules::Standing;
 use crate::statements::store::{self, StatementInput};
 use crate::web::context::Page;
-use crate::web::{html, see_other};
+use crate::web::{forms, html, see_other};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/statements", web::get().to(show))
@@ -104,23 +104,28 @@ async fn create(
 ) -> Result<HttpResponse, Error> {
     let actor = page.actor()?.clone();
     let form = form.into_inner();
-    let group_id = match form.group_id.trim() {
-        "" => None,
-        g => Some(
-            g.parse::<i64>()
-                .map_err(|_| Error::Invalid("choose where the statement comes from".into()))?,
-        ),
+    let result = match form.group_id.trim() {
+        "" => Ok(None),
+        g => g
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| Error::field("group_id", "choose where the statement comes from")),
     };
-    let input = StatementInput {
-        title: form.title.clone(),
-        context_note: form.context_note.clone(),
-        group_id,
-        body: form.body.clone(),
+    let result = match result {
+        Ok(group_id) => {
+            let input = StatementInput {
+                title: form.title.clone(),
+                context_note: form.context_note.clone(),
+                group_id,
+                body: form.body.clone(),
+            };
+            state
+                .db(move |conn| store::create(conn, &actor, &input))
+                .await
+        }
+        Err(e) => Err(e),
     };
-    match state
-        .db(move |conn| store::create(conn, &actor, &input))
-        .await
-    {
+    match result {
         Ok(s) => {
             page.flash(
                 roundtable_templates::FlashKind::Success,
@@ -128,31 +133,13 @@ async fn create(
             );
             Ok(see_other(&format!("/statements/{}", s.id)))
         }
-        Err(Error::Invalid(message)) => {
-            // The form comes back with what was typed, nothing lost.
-            let mut state_form = FormState::default();
-            for (k, v) in [
-                ("title", &form.title),
-                ("group_id", &form.group_id),
-                ("context_note", &form.context_note),
-                ("body", &form.body),
-            ] {
-                state_form.values.insert(k.into(), v.clone());
+        // The form comes back with what was typed, nothing lost.
+        Err(e) => match forms::refusal("new-statement", &form, &e) {
+            Some(refusal) => {
+                let markup = render(&page, &state, refusal.state).await?;
+                Ok(html(StatusCode::UNPROCESSABLE_ENTITY, markup))
             }
-            // The message names what it is about; put it beside that field.
-            let field = if message.contains("title") {
-                "title"
-            } else if message.contains("text") {
-                "body"
-            } else {
-                "group_id"
-            };
-            state_form
-                .errors
-                .insert(field.into(), vec![crate::web::capitalise(&message)]);
-            let markup = render(&page, &state, state_form).await?;
-            Ok(html(StatusCode::UNPROCESSABLE_ENTITY, markup))
-        }
-        Err(e) => Err(e),
+            None => Err(e),
+        },
     }
 }

@@ -3,8 +3,10 @@
 
 use std::collections::HashMap;
 
-use actix_web::web;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
 use maud::Markup;
+use roundtable_templates::Refusal;
 use roundtable_templates::pages::statements::statement as pages;
 use serde::Deserialize;
 
@@ -148,6 +150,25 @@ async fn show(
         .db(move |conn| build_view(conn, &actor, id, amendment_id))
         .await?;
     Ok(pages::statement(&page.chrome(), &view))
+}
+
+/// The page again, with a refused form as the person typed it and why (422).
+pub async fn refused(
+    page: &Page,
+    state: &AppState,
+    id: i64,
+    amendment_id: Option<i64>,
+    refusal: Refusal,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let mut view = state
+        .db(move |conn| build_view(conn, &actor, id, amendment_id))
+        .await?;
+    view.refusal = Some(refusal);
+    Ok(crate::web::html(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        pages::statement(&page.chrome(), &view),
+    ))
 }
 
 fn build_view(
@@ -324,6 +345,7 @@ fn build_view(
             .into_iter()
             .map(|e| (minute(e.at), e.who, e.what))
             .collect(),
+        refusal: None,
     })
 }
 

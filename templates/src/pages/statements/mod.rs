@@ -6,7 +6,7 @@ pub mod statement;
 
 use maud::{Markup, html};
 
-use crate::components::{action_form, badge, field, select, textarea};
+use crate::components::{anchored_form, badge, field, select, textarea};
 use crate::layout;
 use crate::view::{Chrome, FormState};
 
@@ -48,7 +48,7 @@ pub fn list(chrome: &Chrome, rows: &[StatementRow], origins: &Options, form: &Fo
             @if !origins.is_empty() {
                 section #new-statement {
                     h2 { "Start a statement" }
-                    (action_form(&chrome.csrf_token, "/statements", "Start drafting", html! {
+                    (anchored_form(&chrome.csrf_token, "new-statement-form", "/statements", "Start drafting", form, html! {
                         (field(form, "title", "Title", "text", None))
                         (select(form, "group_id", "From", origins, Some("The plenary, or one of the working groups you convene.")))
                         (textarea(form, "context_note", "Context note (for members, not published)", 3, None))

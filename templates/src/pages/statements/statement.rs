@@ -4,9 +4,9 @@
 use maud::{Markup, PreEscaped, html};
 
 use super::Options;
-use crate::components::{action_form, badge, field, select, textarea};
+use crate::components::{action_form, anchored_form, badge, field, select, textarea};
 use crate::layout;
-use crate::view::{Chrome, FormState};
+use crate::view::{Chrome, FormState, Refusal};
 
 pub struct VersionRow {
     pub number: i32,
@@ -102,6 +102,61 @@ pub struct StatementView {
     pub default_deadline: String,
     /// (when, who, what), oldest first.
     pub history: Vec<(String, String, String)>,
+    /// A form of this page the server refused, shown again as it was typed.
+    pub refusal: Option<Refusal>,
+}
+
+/// The anchors of the page's forms, which the handlers name when a form is refused.
+pub fn position_form(organisation_id: i64) -> String {
+    format!("position-{organisation_id}")
+}
+
+pub fn authorisation_form(organisation_id: i64) -> String {
+    format!("authorisation-{organisation_id}")
+}
+
+pub const VERSION_FORM: &str = "new-version-form";
+pub const DETAILS_FORM: &str = "details-form";
+pub const ROUND_FORM: &str = "round-form";
+pub const COMMENT_FORM: &str = "comment-form";
+pub const WITHDRAW_FORM: &str = "withdraw-form";
+pub const ADOPT_FORM: &str = "adopt-form";
+pub const PUBLISH_FORM: &str = "publish-form";
+
+impl StatementView {
+    /// Whether the page shows the form `key`. A refusal of a form the page no longer shows
+    /// (the round closed meanwhile, say) is said above the page instead.
+    fn shows_form(&self, key: &str) -> bool {
+        let in_round = self.round.is_some();
+        let drafting = self.can_draft && (self.text_may_change || self.may_withdraw);
+        self.position_forms
+            .iter()
+            .any(|f| in_round && position_form(f.organisation_id) == key)
+            || self
+                .authorisation_forms
+                .iter()
+                .any(|f| in_round && authorisation_form(f.organisation_id) == key)
+            || match key {
+                VERSION_FORM => drafting && self.text_may_change,
+                DETAILS_FORM => drafting && self.details_may_change,
+                ROUND_FORM => drafting && self.may_open_round,
+                WITHDRAW_FORM => drafting && self.may_withdraw,
+                COMMENT_FORM => self.can_comment,
+                ADOPT_FORM => in_round && self.may_adopt,
+                PUBLISH_FORM => in_round && self.may_publish,
+                _ => false,
+            }
+    }
+
+    /// The messages of a refused form that the page does not show.
+    fn unplaced_problems(&self) -> Vec<String> {
+        match &self.refusal {
+            Some(r) if !self.shows_form(&r.form) => {
+                r.state.errors.values().flatten().cloned().collect()
+            }
+            _ => Vec::new(),
+        }
+    }
 }
 
 fn diff(pieces: &[DiffPiece]) -> Markup {
@@ -120,11 +175,15 @@ fn diff(pieces: &[DiffPiece]) -> Markup {
 
 pub fn statement(chrome: &Chrome, v: &StatementView) -> Markup {
     let base = format!("/statements/{}", v.id);
+    let state = |form: &str| Refusal::state_of(v.refusal.as_ref(), form);
     layout(
         Some(chrome),
         &v.title,
         html! {
             p { a href="/statements" { "← Joint statements" } }
+            @for message in v.unplaced_problems() {
+                div.flash.flash-error role="alert" { (message) }
+            }
             h1 { (v.title) }
             p { (badge(&v.status, &v.status_key)) " · from " (v.origin) }
             @if !v.closing_reason.is_empty() { p.muted #closing-reason { (v.closing_reason) } }
@@ -161,37 +220,45 @@ pub fn statement(chrome: &Chrome, v: &StatementView) -> Markup {
                         } } }
                     }
                     @for f in &v.position_forms {
-                        (action_form(&chrome.csrf_token, &format!("/rounds/{}/positions", r.id), &format!("Record {}'s position", f.organisation), html! {
+                        @let anchor = position_form(f.organisation_id);
+                        @let form = state(&anchor);
+                        (anchored_form(&chrome.csrf_token, &anchor, &format!("/rounds/{}/positions", r.id), &format!("Record {}'s position", f.organisation), &form, html! {
                             p { "Your organisation " strong { (f.organisation) } " — now: " (f.current) "." }
                             input type="hidden" name="organisation_id" value=(f.organisation_id);
                             input type="hidden" name="content_hash" value=(r.content_hash);
-                            (select(&FormState::default(), "position", "Position", &[
+                            // No choice is made for the person: a form sent back must never
+                            // turn into an approval they did not pick.
+                            (select(&form, "position", "Position", &[
+                                ("".into(), "Choose…".into()),
                                 ("approve".into(), "Approve this exact text".into()),
                                 ("abstain".into(), "Abstain".into()),
                                 ("object".into(), "Object".into()),
                             ], None))
-                            (textarea(&FormState::default(), "reason", "Reason (required to object)", 2, None))
+                            (textarea(&form, "reason", "Reason (required to object)", 2, None))
                         }))
                     }
                     @for f in &v.authorisation_forms {
-                        (action_form(&chrome.csrf_token, &format!("/rounds/{}/authorisations", r.id), &format!("Record {}'s decision", f.organisation), html! {
+                        @let anchor = authorisation_form(f.organisation_id);
+                        @let form = state(&anchor);
+                        (anchored_form(&chrome.csrf_token, &anchor, &format!("/rounds/{}/authorisations", r.id), &format!("Record {}'s decision", f.organisation), &form, html! {
                             p { "Internal authorisation for " strong { (f.organisation) } " — now: " (f.current) ". You authorise exactly the text with SHA-256 " code.hash { (r.content_hash) } "." }
                             input type="hidden" name="organisation_id" value=(f.organisation_id);
                             input type="hidden" name="content_hash" value=(r.content_hash);
-                            (select(&FormState::default(), "decision", "Decision", &[
+                            (select(&form, "decision", "Decision", &[
+                                ("".into(), "Choose…".into()),
                                 ("authorised".into(), "Authorise".into()),
                                 ("refused".into(), "Refuse (withdraws the approval)".into()),
                             ], None))
-                            (field(&FormState::default(), "reference", "Internal reference (file number)", "text", None))
+                            (field(&form, "reference", "Internal reference (file number)", "text", None))
                         }))
                     }
                     @if v.may_adopt {
-                        (action_form(&chrome.csrf_token, &format!("{base}/adopt"), "Record the adoption", html! {
+                        (anchored_form(&chrome.csrf_token, ADOPT_FORM, &format!("{base}/adopt"), "Record the adoption", &state(ADOPT_FORM), html! {
                             p.muted { "Adopt now and publish later (for example on a release date). A withdrawn approval or authorisation still stops publication." }
                         }))
                     }
                     @if v.may_publish {
-                        (action_form(&chrome.csrf_token, &format!("{base}/publish"), "Publish", html! {
+                        (anchored_form(&chrome.csrf_token, PUBLISH_FORM, &format!("{base}/publish"), "Publish", &state(PUBLISH_FORM), html! {
                             p.muted { "Everything is checked again at the moment of publishing." }
                         }))
                     }
@@ -235,11 +302,12 @@ pub fn statement(chrome: &Chrome, v: &StatementView) -> Markup {
                     }
                 }
                 @if v.can_comment {
-                    (action_form(&chrome.csrf_token, &format!("{base}/comments"), "Send", html! {
-                        (textarea(&FormState::default(), "body", "Your comment (or what your amendment changes and why)", 3, None))
-                        details {
+                    @let form = state(COMMENT_FORM);
+                    (anchored_form(&chrome.csrf_token, COMMENT_FORM, &format!("{base}/comments"), "Send", &form, html! {
+                        (textarea(&form, "body", "Your comment (or what your amendment changes and why)", 3, None))
+                        details open[!form.value("proposed_text").is_empty()] {
                             summary { "Propose an amendment (a new text)" }
-                            (textarea(&FormState::default(), "proposed_text", "Proposed text", 10, Some("Leave empty for a plain comment.")))
+                            (textarea(&form, "proposed_text", "Proposed text", 10, Some("Leave empty for a plain comment.")))
                         }
                     }))
                 }
@@ -258,20 +326,18 @@ pub fn statement(chrome: &Chrome, v: &StatementView) -> Markup {
                         div #new-version {
                             h3 { "Write a new version" }
                             @if v.round.is_some() { p.flash.flash-info { "A round is open: a new version closes it as superseded, every position and authorisation in it becomes void, and every member is told." } }
-                            @let mut form = FormState::default();
-                            @let _ = form.values.insert("body".into(), v.amendment.as_ref().map(|(_, t)| t.clone()).unwrap_or_else(|| v.source.clone()));
-                            (action_form(&chrome.csrf_token, &format!("{base}/versions"), "Save the new version", html! {
+                            @let suggested = v.amendment.as_ref().map(|(_, t)| t.as_str()).unwrap_or(&v.source);
+                            @let form = state(VERSION_FORM).or_values(&[("body", suggested)]);
+                            (anchored_form(&chrome.csrf_token, VERSION_FORM, &format!("{base}/versions"), "Save the new version", &form, html! {
                                 @if let Some((id, _)) = &v.amendment { input type="hidden" name="amendment_id" value=(id); }
                                 (textarea(&form, "body", "Text (Markdown)", 14, None))
-                                (field(&FormState::default(), "note", "What changed", "text", None))
+                                (field(&form, "note", "What changed", "text", None))
                             }))
                         }
                     }
                     @if v.details_may_change {
-                        @let mut details = FormState::default();
-                        @let _ = details.values.insert("title".into(), v.title.clone());
-                        @let _ = details.values.insert("context_note".into(), v.context_note.clone());
-                        (action_form(&chrome.csrf_token, &format!("{base}/details"), "Save title and context", html! {
+                        @let details = state(DETAILS_FORM).or_values(&[("title", &v.title), ("context_note", &v.context_note)]);
+                        (anchored_form(&chrome.csrf_token, DETAILS_FORM, &format!("{base}/details"), "Save title and context", &details, html! {
                             (field(&details, "title", "Title", "text", None))
                             (textarea(&details, "context_note", "Context note", 3, None))
                         }))
@@ -281,18 +347,17 @@ pub fn statement(chrome: &Chrome, v: &StatementView) -> Markup {
                     }
                     @if v.may_open_round {
                         h3 { "Open an approval round on version " (v.version) }
-                        @let mut round = FormState::default();
-                        @let _ = round.values.insert("deadline".into(), v.default_deadline.clone());
-                        @let _ = round.values.insert("percent".into(), "75".into());
-                        (action_form(&chrome.csrf_token, &format!("{base}/rounds"), "Open the round", html! {
+                        @let round = state(ROUND_FORM).or_values(&[("deadline", &v.default_deadline), ("percent", "75")]);
+                        (anchored_form(&chrome.csrf_token, ROUND_FORM, &format!("{base}/rounds"), "Open the round", &round, html! {
                             (select(&round, "rule", "Decision rule", &rules(), None))
                             (field(&round, "percent", "Share of approvals consensus needs (%)", "number", None))
                             (field(&round, "deadline", "Deadline (inclusive)", "date", None))
                         }))
                     }
                     @if v.may_withdraw {
-                        (action_form(&chrome.csrf_token, &format!("{base}/withdraw"), "Withdraw the statement", html! {
-                            (field(&FormState::default(), "reason", "Reason", "text", None))
+                        @let form = state(WITHDRAW_FORM);
+                        (anchored_form(&chrome.csrf_token, WITHDRAW_FORM, &format!("{base}/withdraw"), "Withdraw the statement", &form, html! {
+                            (field(&form, "reason", "Reason", "text", None))
                         }))
                     }
                 }
