@@ -10,7 +10,7 @@ use actix_web::{HttpServer, web};
 use chrono::NaiveTime;
 use diesel::prelude::*;
 use roundtable::AppState;
-use roundtable::auth::permissions::actor_for;
+use roundtable::actor::actor_for;
 use roundtable::auth::store::{self, PersonDraft};
 use roundtable::config::{Settings, ThrottlePolicy};
 use roundtable::db::schema::meeting_guests;
@@ -166,7 +166,7 @@ fn main() {
             }
             samples
         });
-        let report = roundtable::mail::worker::deliver_all_due(&state, "bench")
+        let report = roundtable::schedule::deliver_mail(&state, "bench")
             .await
             .expect("deliver");
         let elapsed = started.elapsed();

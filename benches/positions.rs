@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
 use roundtable::AppState;
-use roundtable::auth::permissions::{Actor, actor_for};
+use roundtable::actor::actor_for;
+use roundtable::auth::permissions::Actor;
 use roundtable::auth::store::{self, PersonDraft};
 use roundtable::config::{Settings, ThrottlePolicy};
 use roundtable::membership::organisations::{self, OrganisationInput};

@@ -113,7 +113,7 @@ pub fn demo(state: &AppState) -> Result<(), Error> {
         "Europe/Brussels",
         &admin,
     )?;
-    let actor = crate::auth::permissions::actor_for(&mut conn, person)?;
+    let actor = crate::actor::actor_for(&mut conn, person)?;
     let today = chrono::Utc::now().date_naive();
     let member_password = tokens::random_token(12);
     crate::membership::demo::seed(&mut conn, &actor, today, &member_password)?;

@@ -177,7 +177,7 @@ fn load_or_create_secret(data_dir: &Path) -> Result<String, Error> {
     }
     let cannot = |e: std::io::Error| Error::Config(format!("cannot write {}: {e}", path.display()));
     std::fs::create_dir_all(data_dir).map_err(cannot)?;
-    let secret = crate::auth::tokens::random_token(48);
+    let secret = crate::secret::random_token(48);
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]

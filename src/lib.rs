@@ -3,6 +3,7 @@
 //! This crate wires the capabilities together and builds the actix `App`, which `main` serves
 //! and the integration tests drive.
 
+pub mod actor;
 pub mod audit;
 pub mod auth;
 pub mod cli;
@@ -14,7 +15,10 @@ pub mod mail;
 pub mod markdown;
 pub mod meetings;
 pub mod membership;
+pub mod schedule;
+pub mod secret;
 pub mod secretariat;
+pub mod state;
 pub mod statements;
 pub mod web;
 
@@ -27,49 +31,7 @@ use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{Compress, from_fn};
 use actix_web::{App, web as aweb};
 
-use crate::config::Settings;
-use crate::db::{DbConn, DbPool};
-use crate::error::Error;
-
-/// What every handler can reach: the settings, the database pool and the mail transport.
-pub struct AppState {
-    pub settings: Settings,
-    pub pool: DbPool,
-    pub mail: mail::transport::Transport,
-    pub mail_policy: mail::worker::Policy,
-}
-
-impl AppState {
-    /// Connects to the database (running its migrations), sets up the mail transport and
-    /// keeps the settings.
-    pub fn open(settings: Settings) -> Result<AppState, Error> {
-        let pool = db::connect_pool(&settings.database_url, settings.db_pool_size)?;
-        let mail = mail::transport::Transport::from_settings(
-            settings.smtp_url.as_deref(),
-            &settings.data_dir,
-        )?;
-        Ok(AppState {
-            settings,
-            pool,
-            mail,
-            mail_policy: mail::worker::Policy::default(),
-        })
-    }
-
-    /// Runs blocking database work on actix's thread pool with a pooled connection.
-    pub async fn db<T, F>(&self, work: F) -> Result<T, Error>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut DbConn) -> Result<T, Error> + Send + 'static,
-    {
-        let pool = self.pool.clone();
-        aweb::block(move || {
-            let mut conn = pool.get()?;
-            work(&mut conn)
-        })
-        .await?
-    }
-}
+pub use crate::state::AppState;
 
 /// The whole application, as `serve` runs it and the tests drive it.
 pub fn build_app(

@@ -189,7 +189,7 @@ async fn serve(state: AppState) -> Result<(), Error> {
         data.settings.base_url,
         data.mail.describe()
     );
-    roundtable::mail::worker::spawn(data.clone());
+    roundtable::schedule::spawn(data.clone());
     HttpServer::new(move || build_app(data.clone()))
         .bind(&bind)
         .map_err(|e| Error::Config(format!("cannot listen on {bind}: {e}")))?
@@ -201,9 +201,8 @@ async fn serve(state: AppState) -> Result<(), Error> {
 #[actix_web::main]
 async fn mail_send(state: AppState) -> Result<(), Error> {
     let data = web::Data::new(state);
-    let report =
-        roundtable::mail::worker::deliver_all_due(&data, &format!("cli-{}", std::process::id()))
-            .await?;
+    let (_, report) =
+        roundtable::schedule::run_once(&data, &format!("cli-{}", std::process::id())).await?;
     println!(
         "Mail sent: {}, to retry later: {}, failed: {} ({}).",
         report.sent,

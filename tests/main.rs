@@ -1,6 +1,7 @@
 //! The one integration test binary: the real app against real databases. Every scenario runs
 //! on SQLite and, when ROUNDTABLE_TEST_POSTGRES_URL names a PostgreSQL server, on PostgreSQL too.
 
+mod architecture;
 mod common;
 mod foundation;
 mod mail;

@@ -37,7 +37,7 @@ impl FromRequest for ApiActor {
             let actor = state
                 .db(
                     move |conn| match tokens::authenticate_api_token(conn, &token)? {
-                        Some(person) => permissions::actor_for(conn, person).map(Some),
+                        Some(person) => crate::actor::actor_for(conn, person).map(Some),
                         None => Ok(None),
                     },
                 )

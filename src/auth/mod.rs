@@ -3,6 +3,7 @@
 pub mod api;
 pub mod csrf;
 pub mod model;
+pub mod notices;
 pub mod password;
 pub mod permissions;
 pub mod session;

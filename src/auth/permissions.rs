@@ -2,7 +2,6 @@
 //! never decide alone. Anything not granted here is denied.
 
 use super::model::Person;
-use crate::db::DbConn;
 use crate::error::Error;
 
 /// What a person is, in this coalition, right now. Later capabilities add their roles here
@@ -138,38 +137,6 @@ pub fn require(actor: &Actor, action: Action) -> Result<(), Error> {
     } else {
         Err(Error::Forbidden)
     }
-}
-
-/// The roles a person holds now, worked out from the records (never from a stored flag that
-/// someone must remember to clear): an organisation that is suspended or withdraws takes its
-/// people's rights with it, and a closed group its convenor's.
-pub fn roles_of(conn: &mut DbConn, person: &Person) -> Result<Vec<Role>, Error> {
-    roles_on(conn, person, chrono::Utc::now().date_naive())
-}
-
-/// The roles a person holds on a given day: the secretariat follows the rotation's terms.
-pub fn roles_on(
-    conn: &mut DbConn,
-    person: &Person,
-    day: chrono::NaiveDate,
-) -> Result<Vec<Role>, Error> {
-    let mut roles = Vec::new();
-    if person.is_admin {
-        roles.push(Role::Administrator);
-    }
-    let (holds, term_running) = crate::secretariat::store::standing_of(conn, person.id, day)?;
-    // Before the rotation starts (or in a gap), administrators act for the secretariat, so
-    // a coalition being set up is never without one.
-    if holds || (person.is_admin && !term_running) {
-        roles.push(Role::Secretariat);
-    }
-    roles.extend(crate::membership::roles::of_person(conn, person.id)?);
-    Ok(roles)
-}
-
-pub fn actor_for(conn: &mut DbConn, person: Person) -> Result<Actor, Error> {
-    let roles = roles_of(conn, &person)?;
-    Ok(Actor { person, roles })
 }
 
 #[cfg(test)]

@@ -269,7 +269,7 @@ pub fn request_password_reset(conn: &mut DbConn, email: &str) -> Result<(), Erro
             return Ok(());
         }
         let token = tokens::create_link_token(conn, PURPOSE_RESET, Some(person.id), RESET_VALID)?;
-        crate::mail::compose::password_reset(conn, &person, &token)?;
+        super::notices::password_reset(conn, &person, &token)?;
         audit::record(
             conn,
             None,

@@ -3,32 +3,18 @@
 
 use std::time::Duration;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use rand::RngCore;
-use sha2::{Digest, Sha256};
 
 use super::model::{ApiToken, LinkToken, Person};
 use crate::audit::{self, Subject};
 use crate::db::schema::{api_tokens, link_tokens, people};
 use crate::db::{self, DbConn};
 use crate::error::Error;
+pub use crate::secret::{hash_token, random_token};
 
 /// What a single-use link is for.
 pub const PURPOSE_SETUP: &str = "setup";
-
-/// `bytes` random bytes, URL-safe base64.
-pub fn random_token(bytes: usize) -> String {
-    let mut buf = vec![0u8; bytes];
-    rand::rngs::OsRng.fill_bytes(&mut buf);
-    URL_SAFE_NO_PAD.encode(buf)
-}
-
-pub fn hash_token(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
 
 /// Creates a personal API token and returns it: this is the only time it is seen in full.
 pub fn create_api_token(conn: &mut DbConn, person: &Person, label: &str) -> Result<String, Error> {

@@ -94,6 +94,20 @@ pub fn run_migrations(conn: &mut DbConn) -> Result<(), Error> {
     result.map_err(|e| Error::Internal(format!("database migration failed: {e}")))
 }
 
+/// Runs blocking database work on actix's thread pool with a pooled connection.
+pub async fn run<T, F>(pool: &DbPool, work: F) -> Result<T, Error>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConn) -> Result<T, Error> + Send + 'static,
+{
+    let pool = pool.clone();
+    actix_web::web::block(move || {
+        let mut conn = pool.get()?;
+        work(&mut conn)
+    })
+    .await?
+}
+
 /// Runs `work` in a write transaction. On SQLite it starts as `BEGIN IMMEDIATE`, so two
 /// writers queue on the busy timeout instead of failing when a read lock is upgraded.
 pub fn write_tx<T, F>(conn: &mut DbConn, work: F) -> Result<T, Error>

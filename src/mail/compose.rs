@@ -1,255 +1,37 @@
-//! What is mailed when: agendas with their invitation, changes and cancellations, minutes.
-//! Each function runs inside the transaction of the change that causes the mail.
+//! What every mail shares, whatever it is about: the coalition's name, its list ids, and a
+//! plain notice. The mails themselves are composed by each capability in its `notices.rs`.
 
-use diesel::prelude::*;
-use roundtable_templates::mail::{self as bodies, MailItem, MeetingMail};
+use roundtable_templates::mail::{self as bodies, MailBody};
 
-use super::lists;
-use super::outbox::{self, BASE_URL, Invitation, NewMail, Recipient};
+use super::outbox::{self, NewMail, Recipient};
 use crate::db::DbConn;
-use crate::db::schema::{affiliations, organisations};
 use crate::error::Error;
-use crate::meetings::ical;
-use crate::meetings::model::Meeting;
-use crate::meetings::{agenda, feeds, store};
 
-pub(crate) fn coalition_name(conn: &mut DbConn) -> Result<String, Error> {
+pub fn coalition_name(conn: &mut DbConn) -> Result<String, Error> {
     Ok(crate::coalition::get(conn)?
         .map(|c| c.name)
         .unwrap_or_else(|| "Roundtable".into()))
 }
 
-pub(crate) fn list_id(conn: &mut DbConn, m: Option<&Meeting>) -> Result<String, Error> {
+/// The List-Id of the coalition's list, or of a working group's.
+pub fn list_id(conn: &mut DbConn, group_id: Option<i64>) -> Result<String, Error> {
     let slug: String = coalition_name(conn)?
         .to_lowercase()
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect();
-    Ok(match m.and_then(|m| m.group_id) {
+    Ok(match group_id {
         Some(g) => format!("group-{g}.{}.roundtable", slug.trim_matches('-')),
         None => format!("{}.roundtable", slug.trim_matches('-')),
     })
 }
 
-/// The iTIP calendar of a meeting: the secretariat as ORGANIZER, every invitee an ATTENDEE.
-fn invitation(
-    conn: &mut DbConn,
-    m: &Meeting,
-    method: &'static str,
-    invitees: &[Recipient],
-) -> Result<Invitation, Error> {
-    let mut event = feeds::event(conn, m, "")?;
-    event.organizer = lists::secretariat_address(conn)?;
-    event.attendees = invitees
-        .iter()
-        .map(|r| (r.name.clone(), r.email.clone()))
-        .collect();
-    Ok(Invitation {
-        ics: ical::calendar(&m.title, Some(method), &[event]),
-        method,
-    })
-}
-
-/// People entitled to confidential items: those of full members and of the secretariat.
-fn entitled(conn: &mut DbConn, recipients: &[Recipient]) -> Result<Vec<bool>, Error> {
-    let ids: Vec<i64> = recipients.iter().filter_map(|r| r.person_id).collect();
-    let mut full: Vec<i64> = affiliations::table
-        .inner_join(organisations::table)
-        .filter(affiliations::person_id.eq_any(&ids))
-        .filter(organisations::status.eq("full"))
-        .select(affiliations::person_id)
-        .load(conn)?;
-    if let Some((_, holders)) =
-        crate::secretariat::store::holders_on(conn, chrono::Utc::now().date_naive())?
-    {
-        let staff: Vec<i64> = affiliations::table
-            .filter(affiliations::organisation_id.eq_any(&holders))
-            .select(affiliations::person_id)
-            .load(conn)?;
-        full.extend(staff);
-    }
-    Ok(recipients
-        .iter()
-        .map(|r| r.person_id.is_some_and(|p| full.contains(&p)))
-        .collect())
-}
-
-fn meeting_mail<'a>(
-    coalition: &'a str,
-    m: &'a Meeting,
-    when: &'a str,
-    place: &'a str,
-    url: &'a str,
-    items: &'a [MailItem],
-) -> MeetingMail<'a> {
-    MeetingMail {
-        coalition,
-        title: &m.title,
-        when,
-        place,
-        url,
-        items,
-    }
-}
-
-fn place_of(conn: &mut DbConn, m: &Meeting) -> Result<String, Error> {
-    let venues = crate::meetings::store::recorded_venues(conn)?;
-    Ok(crate::meetings::web::place(m, &venues))
-}
-
-/// The agenda to the meeting's invitees, with a REQUEST invitation. Confidential items go only
-/// to those entitled; everyone else gets the agenda without them.
-pub fn agenda_published(conn: &mut DbConn, meeting_id: i64) -> Result<usize, Error> {
-    let m = store::get(conn, meeting_id)?;
-    let Some((_, items)) = agenda::latest_published(conn, meeting_id)? else {
-        return Ok(0);
-    };
-    let invitees = lists::meeting(conn, &m)?;
-    let may = entitled(conn, &invitees)?;
-    let coalition = coalition_name(conn)?;
-    let when = crate::meetings::web::when(&m);
-    let place = place_of(conn, &m)?;
-    let url = format!("{BASE_URL}/meetings/{}", m.id);
-    let invite = invitation(conn, &m, "REQUEST", &invitees)?;
-    let list = list_id(conn, Some(&m))?;
-    let mut sent = 0;
-    for confidential_ok in [true, false] {
-        let recipients: Vec<Recipient> = invitees
-            .iter()
-            .zip(&may)
-            .filter(|(_, e)| **e == confidential_ok)
-            .map(|(r, _)| r.clone())
-            .collect();
-        let shown: Vec<MailItem> = items
-            .iter()
-            .filter(|i| confidential_ok || !i.confidential)
-            .map(|i| MailItem {
-                title: i.title.clone(),
-                presenter: i.presenter.clone(),
-                duration: i.duration_minutes,
-                confidential: i.confidential,
-            })
-            .collect();
-        let body = bodies::agenda(&meeting_mail(&coalition, &m, &when, &place, &url, &shown));
-        sent += outbox::enqueue(
-            conn,
-            &NewMail {
-                kind: "agenda",
-                essential: true,
-                body,
-                invitation: Some(invite.clone()),
-                list_id: list.clone(),
-                auto_submitted: true,
-                meeting_id: Some(m.id),
-                recipients,
-            },
-        )?;
-    }
-    Ok(sent)
-}
-
-/// A changed time or place: the invitation again, same UID, higher SEQUENCE.
-pub fn meeting_changed(conn: &mut DbConn, meeting_id: i64) -> Result<usize, Error> {
-    let m = store::get(conn, meeting_id)?;
-    let invitees = lists::meeting(conn, &m)?;
-    let coalition = coalition_name(conn)?;
-    let (when, place, url) = (
-        crate::meetings::web::when(&m),
-        place_of(conn, &m)?,
-        format!("{BASE_URL}/meetings/{}", m.id),
-    );
-    let body = bodies::meeting_changed(&meeting_mail(&coalition, &m, &when, &place, &url, &[]));
-    let invite = invitation(conn, &m, "REQUEST", &invitees)?;
-    let list = list_id(conn, Some(&m))?;
-    outbox::enqueue(
-        conn,
-        &NewMail {
-            kind: "meeting_changed",
-            essential: true,
-            body,
-            invitation: Some(invite),
-            list_id: list,
-            auto_submitted: true,
-            meeting_id: Some(m.id),
-            recipients: invitees,
-        },
-    )
-}
-
-/// A cancelled meeting: METHOD:CANCEL, STATUS:CANCELLED, higher SEQUENCE.
-pub fn meeting_cancelled(conn: &mut DbConn, meeting_id: i64) -> Result<usize, Error> {
-    let m = store::get(conn, meeting_id)?;
-    let invitees = lists::meeting(conn, &m)?;
-    let coalition = coalition_name(conn)?;
-    let (when, place, url) = (
-        crate::meetings::web::when(&m),
-        place_of(conn, &m)?,
-        format!("{BASE_URL}/meetings/{}", m.id),
-    );
-    let reason = m.cancel_reason.clone().unwrap_or_default();
-    let body = bodies::meeting_cancelled(
-        &meeting_mail(&coalition, &m, &when, &place, &url, &[]),
-        &reason,
-    );
-    let invite = invitation(conn, &m, "CANCEL", &invitees)?;
-    let list = list_id(conn, Some(&m))?;
-    outbox::enqueue(
-        conn,
-        &NewMail {
-            kind: "meeting_cancelled",
-            essential: true,
-            body,
-            invitation: Some(invite),
-            list_id: list,
-            auto_submitted: true,
-            meeting_id: Some(m.id),
-            recipients: invitees,
-        },
-    )
-}
-
-/// Draft minutes for comment (with the deadline), or approved minutes.
-pub fn minutes(
-    conn: &mut DbConn,
-    meeting_id: i64,
-    deadline: Option<chrono::NaiveDate>,
-) -> Result<usize, Error> {
-    let m = store::get(conn, meeting_id)?;
-    let recipients = match m.group_id {
-        Some(g) => lists::group(conn, g)?,
-        None => lists::coalition(conn)?,
-    };
-    let coalition = coalition_name(conn)?;
-    let url = format!("{BASE_URL}/meetings/{}#minutes", m.id);
-    let deadline_text = deadline.map(|d| d.to_string());
-    let body = bodies::minutes(&coalition, &m.title, &url, deadline_text.as_deref());
-    let list = list_id(conn, Some(&m))?;
-    let kind = if deadline.is_some() {
-        "minutes_draft"
-    } else {
-        "minutes_approved"
-    };
-    outbox::enqueue(
-        conn,
-        &NewMail {
-            kind,
-            essential: true,
-            body,
-            invitation: None,
-            list_id: list,
-            auto_submitted: true,
-            meeting_id: Some(m.id),
-            recipients,
-        },
-    )
-}
-
 /// A mail about no meeting (an invitation, a decision, a statement): essential, sent
 /// automatically, on the coalition's list.
-pub(crate) fn notice(
+pub fn notice(
     conn: &mut DbConn,
     kind: &'static str,
-    body: bodies::MailBody,
+    body: MailBody,
     recipients: Vec<Recipient>,
 ) -> Result<usize, Error> {
     let list = list_id(conn, None)?;
@@ -272,62 +54,4 @@ pub(crate) fn notice(
 pub fn test_mail(conn: &mut DbConn, to: Recipient) -> Result<usize, Error> {
     let coalition = coalition_name(conn)?;
     notice(conn, "test", bodies::test_mail(&coalition), vec![to])
-}
-
-/// An invitation link to set a password.
-pub fn account_invitation(
-    conn: &mut DbConn,
-    person: &crate::auth::model::Person,
-    token: &str,
-) -> Result<usize, Error> {
-    let coalition = coalition_name(conn)?;
-    let organisation =
-        crate::membership::people::affiliation_of(conn, person.id)?.map(|(_, o)| o.name);
-    let url = format!("{BASE_URL}/invitation/{token}");
-    let body = bodies::invitation(&coalition, &person.name, organisation.as_deref(), &url);
-    notice(conn, "invitation", body, vec![Recipient::person(person)])
-}
-
-/// A single-use link to choose a new password.
-pub fn password_reset(
-    conn: &mut DbConn,
-    person: &crate::auth::model::Person,
-    token: &str,
-) -> Result<usize, Error> {
-    let coalition = coalition_name(conn)?;
-    let body = bodies::password_reset(
-        &coalition,
-        &person.name,
-        &format!("{BASE_URL}/password/reset/{token}"),
-    );
-    notice(
-        conn,
-        "password_reset",
-        body,
-        vec![Recipient::person(person)],
-    )
-}
-
-/// A membership decision, to the people of the organisation concerned.
-pub fn membership_decision(
-    conn: &mut DbConn,
-    organisation_id: i64,
-    decision: &str,
-    reason: &str,
-) -> Result<usize, Error> {
-    let coalition = coalition_name(conn)?;
-    let organisation = crate::membership::organisations::get(conn, organisation_id)?;
-    let recipients: Vec<Recipient> = crate::membership::people::people_of(conn, organisation_id)?
-        .iter()
-        .filter(|(p, _)| p.active)
-        .map(|(p, _)| Recipient::person(p))
-        .collect();
-    let body = bodies::membership_decision(
-        &coalition,
-        &organisation.name,
-        decision,
-        reason,
-        &format!("{BASE_URL}/organisations/{organisation_id}"),
-    );
-    notice(conn, "membership_decision", body, recipients)
 }

@@ -2,7 +2,6 @@
 //! transports, and the delivery worker.
 
 pub mod compose;
-pub mod lists;
 pub mod message;
 pub mod model;
 pub mod outbox;

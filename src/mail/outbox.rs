@@ -4,10 +4,10 @@
 use diesel::prelude::*;
 use roundtable_templates::mail::MailBody;
 
-use crate::auth::tokens::random_token;
 use crate::db::schema::{mail_preferences, outbox_deliveries, outbox_messages};
 use crate::db::{self, DbConn};
 use crate::error::Error;
+use crate::secret::random_token;
 
 /// Links in mail bodies are written with this prefix and completed with BASE_URL when sent, so
 /// the services that write mail need no settings.

@@ -12,9 +12,9 @@ use diesel::sql_types::{BigInt, Text, Timestamp};
 
 use super::message::{self, Envelope};
 use super::model::{Delivery, OutboxMessage};
-use crate::AppState;
+use super::transport::Transport;
 use crate::db::schema::{outbox_deliveries, outbox_messages};
-use crate::db::{self, DbConn};
+use crate::db::{self, DbConn, DbPool};
 use crate::error::Error;
 
 /// How the worker paces itself.
@@ -68,6 +68,22 @@ pub fn claim(
     policy: &Policy,
 ) -> Result<Vec<(Delivery, OutboxMessage)>, Error> {
     let now = db::now();
+    // Read first: an idle worker takes no write lock.
+    let due: Option<i64> = outbox_deliveries::table
+        .filter(
+            outbox_deliveries::status
+                .eq("queued")
+                .and(outbox_deliveries::next_attempt_at.le(now))
+                .or(outbox_deliveries::status
+                    .eq("sending")
+                    .and(outbox_deliveries::lease_until.lt(now))),
+        )
+        .select(outbox_deliveries::id)
+        .first(conn)
+        .optional()?;
+    if due.is_none() {
+        return Ok(Vec::new());
+    }
     let lease_until = now + delta(policy.lease);
     let lock = match conn {
         DbConn::Postgres(_) => " FOR UPDATE SKIP LOCKED",
@@ -149,17 +165,11 @@ pub fn finish(
     })
 }
 
-/// The addresses mail is sent from, read when a batch starts.
-pub fn envelope(conn: &mut DbConn, state: &AppState) -> Result<Envelope, Error> {
-    let name = crate::coalition::get(conn)?
-        .map(|c| c.name)
-        .unwrap_or_else(|| "Roundtable".into());
-    Ok(Envelope {
-        from: state.settings.mail_from.clone(),
-        from_name: name,
-        reply_to: super::lists::secretariat_address(conn)?.map(|(_, email)| email),
-        base_url: state.settings.base_url.clone(),
-    })
+/// What delivery needs: the database, the way out and the pace.
+pub struct Courier<'a> {
+    pub pool: &'a DbPool,
+    pub transport: &'a Transport,
+    pub policy: &'a Policy,
 }
 
 /// Counts of one pass.
@@ -176,17 +186,14 @@ const IN_FLIGHT: usize = 8;
 /// Claims one batch and delivers it, a few mails at a time; each outcome is recorded as soon as
 /// its send returns, so a crash repeats only the sends that were under way.
 pub async fn deliver_batch(
-    state: &actix_web::web::Data<AppState>,
+    courier: &Courier<'_>,
+    envelope: &Envelope,
     worker: &str,
 ) -> Result<Report, Error> {
     use futures_util::StreamExt;
-    let policy = state.mail_policy.clone();
+    let policy = courier.policy.clone();
     let (w, p) = (worker.to_owned(), policy.clone());
-    let st = state.clone();
-    let (batch, envelope) = state
-        .db(move |conn| Ok((claim(conn, &w, &p)?, envelope(conn, &st)?)))
-        .await?;
-    let envelope = &envelope;
+    let batch = db::run(courier.pool, move |conn| claim(conn, &w, &p)).await?;
     let results: Vec<Result<Report, Error>> = futures_util::stream::iter(batch)
         .map(|(delivery, message)| {
             let policy = policy.clone();
@@ -198,7 +205,7 @@ pub async fn deliver_batch(
                             delivery.created_at.format("%Y%m%dT%H%M%S"),
                             delivery.message_id_header
                         );
-                        match state.mail.send(mail, &stem).await {
+                        match courier.transport.send(mail, &stem).await {
                             Ok(()) => Outcome::Sent,
                             Err(e) => Outcome::Failed {
                                 temporary: e.temporary,
@@ -222,9 +229,10 @@ pub async fn deliver_batch(
                     Outcome::Failed { .. } => report.failed += 1,
                 }
                 let w = worker.to_owned();
-                state
-                    .db(move |conn| finish(conn, &delivery, &w, outcome, &policy))
-                    .await?;
+                db::run(courier.pool, move |conn| {
+                    finish(conn, &delivery, &w, outcome, &policy)
+                })
+                .await?;
                 Ok(report)
             }
         })
@@ -241,14 +249,15 @@ pub async fn deliver_batch(
     Ok(report)
 }
 
-/// Delivers until nothing is due now (what `roundtable mail send` runs).
+/// Delivers until nothing is due now.
 pub async fn deliver_all_due(
-    state: &actix_web::web::Data<AppState>,
+    courier: &Courier<'_>,
+    envelope: &Envelope,
     worker: &str,
 ) -> Result<Report, Error> {
     let mut total = Report::default();
     loop {
-        let r = deliver_batch(state, worker).await?;
+        let r = deliver_batch(courier, envelope, worker).await?;
         total.sent += r.sent;
         total.retried += r.retried;
         total.failed += r.failed;
@@ -256,47 +265,6 @@ pub async fn deliver_all_due(
             return Ok(total);
         }
     }
-}
-
-/// The worker inside `serve`: a batch, then a pause, until the server stops.
-pub fn spawn(state: actix_web::web::Data<AppState>) {
-    let worker = format!(
-        "{}-{}",
-        std::process::id(),
-        crate::auth::tokens::random_token(4)
-    );
-    actix_web::rt::spawn(async move {
-        loop {
-            let today = chrono::Utc::now().date_naive();
-            if let Err(e) = state
-                .db(move |conn| super::reminders::queue_due(conn, today))
-                .await
-            {
-                tracing::warn!("mail reminders: {e}");
-            }
-            match state
-                .db(move |conn| crate::statements::notices::tick(conn, today))
-                .await
-            {
-                Ok((reminded, lapsed)) if reminded + lapsed > 0 => {
-                    tracing::info!(reminded, lapsed, "statement deadlines")
-                }
-                Ok(_) => {}
-                Err(e) => tracing::warn!("statement deadlines: {e}"),
-            }
-            match deliver_all_due(&state, &worker).await {
-                Ok(r) if r != Report::default() => tracing::info!(
-                    sent = r.sent,
-                    retried = r.retried,
-                    failed = r.failed,
-                    "mail delivered"
-                ),
-                Ok(_) => {}
-                Err(e) => tracing::warn!("mail delivery: {e}"),
-            }
-            actix_web::rt::time::sleep(state.mail_policy.poll).await;
-        }
-    });
 }
 
 /// For pages: the deliveries, newest first, optionally of one status.
@@ -318,8 +286,12 @@ pub fn list(
 }
 
 /// Sends a failed delivery again, now.
-pub fn retry(conn: &mut DbConn, actor: &crate::auth::Actor, id: i64) -> Result<(), Error> {
-    crate::auth::permissions::require(actor, crate::auth::Action::ManageMeetings)?;
+pub fn retry(
+    conn: &mut DbConn,
+    actor: &crate::auth::permissions::Actor,
+    id: i64,
+) -> Result<(), Error> {
+    crate::auth::permissions::require(actor, crate::auth::permissions::Action::ManageMeetings)?;
     db::write_tx(conn, |conn| {
         let updated = diesel::update(
             outbox_deliveries::table

@@ -192,7 +192,7 @@ pub(crate) fn publish_in_tx(
         store::set_status_in_tx(conn, actor, meeting_id, Status::AgendaPublished, "")?;
     }
     // The agenda and its invitation go out with the publication, or neither does.
-    let mailed = crate::mail::compose::agenda_published(conn, meeting_id)?;
+    let mailed = super::notices::agenda_published(conn, meeting_id)?;
     audit::record(
         conn,
         Some(actor.id()),

@@ -10,13 +10,13 @@ use super::model::Meeting;
 use super::rules::{Kind, Status};
 use super::store;
 use crate::auth::model::Person;
-use crate::auth::tokens::{hash_token, random_token};
 use crate::db::schema::{
     affiliations, calendar_feeds, meetings, people, venues, working_group_members,
     working_group_nominees, working_groups,
 };
 use crate::db::{self, DbConn};
 use crate::error::Error;
+use crate::secret::{hash_token, random_token};
 
 /// The VEVENT of a meeting. Its description lists the published agenda's public items only.
 /// With an empty `base_url` (invitations by mail) it carries no link back to the site.

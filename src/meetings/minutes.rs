@@ -136,7 +136,7 @@ pub fn open_comments(
                 minutes::updated_at.eq(db::now()),
             ))
             .execute(conn)?;
-        crate::mail::compose::minutes(conn, meeting_id, Some(deadline))?;
+        super::notices::minutes(conn, meeting_id, Some(deadline))?;
         audit::record(
             conn,
             Some(actor.id()),
@@ -225,7 +225,7 @@ pub fn approve(
             ))
             .execute(conn)?;
         store::set_status_in_tx(conn, actor, meeting_id, Status::MinutesApproved, "")?;
-        crate::mail::compose::minutes(conn, meeting_id, None)?;
+        super::notices::minutes(conn, meeting_id, None)?;
         audit::record(
             conn,
             Some(actor.id()),

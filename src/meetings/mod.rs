@@ -7,15 +7,17 @@ pub mod attendance;
 pub mod blocked;
 pub mod dates;
 pub mod demo;
+pub mod display;
 pub mod feeds;
 pub mod ical;
 pub mod minutes;
 pub mod model;
+pub mod notices;
 pub mod plan;
+pub mod reminders;
 pub mod rules;
 pub mod store;
 pub mod tasks;
 pub mod web;
 
-pub use web::when as web_when;
 pub mod windows_zones;

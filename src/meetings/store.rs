@@ -313,7 +313,7 @@ pub(crate) fn insert(
 ) -> Result<Meeting, Error> {
     let c = check(conn, input)?;
     let now = db::now();
-    let uid = format!("{}@roundtable", crate::auth::tokens::random_token(16));
+    let uid = format!("{}@roundtable", crate::secret::random_token(16));
     let id: i64 = diesel::insert_into(meetings::table)
         .values((
             meetings::kind.eq(input.kind.as_str()),
@@ -399,7 +399,7 @@ pub fn update(
         )?;
         // Invitees who have the invitation get it again, with the higher SEQUENCE.
         if moved && status_of(&before) == Status::AgendaPublished {
-            crate::mail::compose::meeting_changed(conn, id)?;
+            super::notices::meeting_changed(conn, id)?;
         }
         get(conn, id)
     })
@@ -449,7 +449,7 @@ pub(crate) fn set_status_in_tx(
         json!({ "from": from.as_str(), "to": to.as_str(), "reason": reason.trim() }),
     )?;
     if to == Status::Cancelled && from == Status::AgendaPublished {
-        crate::mail::compose::meeting_cancelled(conn, id)?;
+        super::notices::meeting_cancelled(conn, id)?;
     }
     get(conn, id)
 }

@@ -23,14 +23,14 @@ pub fn for_actor(conn: &mut DbConn, actor: &Actor) -> Result<Vec<Task>, Error> {
     if let Some(next) = visible.first() {
         tasks.push(Task {
             title: format!("Next meeting: {}", next.title),
-            detail: super::web::when(next),
+            detail: super::display::when(next),
             href: format!("/meetings/{}", next.id),
         });
     }
     for m in visible.iter().filter(|m| m.status == "agenda_published") {
         tasks.push(Task {
             title: format!("Read the agenda of {}", m.title),
-            detail: super::web::when(m),
+            detail: super::display::when(m),
             href: format!("/meetings/{}#agenda", m.id),
         });
     }
@@ -43,7 +43,7 @@ pub fn for_actor(conn: &mut DbConn, actor: &Actor) -> Result<Vec<Task>, Error> {
             if agenda::latest_published(conn, m.id)?.is_none() {
                 tasks.push(Task {
                     title: format!("Publish the agenda of {}", m.title),
-                    detail: format!("The meeting is on {}.", super::web::when(m)),
+                    detail: format!("The meeting is on {}.", super::display::when(m)),
                     href: format!("/meetings/{}#agenda", m.id),
                 });
             }

@@ -350,7 +350,7 @@ pub fn decide(
                 people::INVITATION_VALID,
             )?;
             let contact = crate::auth::store::find(conn, application.contact_person_id)?;
-            crate::mail::compose::account_invitation(conn, &contact, &token)?;
+            crate::membership::notices::account_invitation(conn, &contact, &token)?;
             Ok(Some(token))
         } else {
             Ok(None)

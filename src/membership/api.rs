@@ -175,7 +175,7 @@ async fn create_organisation(
         .ok_or_else(|| Error::Invalid(format!("{:?} is not a status", body.status)))?;
     let (o, invited) = state
         .db(move |conn| {
-            organisations::create(
+            let created = organisations::create(
                 conn,
                 &actor,
                 &body.organisation,
@@ -183,7 +183,9 @@ async fn create_organisation(
                 body.effective_on,
                 &body.reason,
                 body.primary.as_ref(),
-            )
+            )?;
+            crate::schedule::membership_changed(conn)?;
+            Ok(created)
         })
         .await?;
     Ok(HttpResponse::Created().json(serde_json::json!({
@@ -213,7 +215,16 @@ async fn change_status(
         .ok_or_else(|| Error::Invalid(format!("{:?} is not a status", body.status)))?;
     let o = state
         .db(move |conn| {
-            organisations::change_status(conn, &actor, id, status, body.effective_on, &body.reason)
+            let changed = organisations::change_status(
+                conn,
+                &actor,
+                id,
+                status,
+                body.effective_on,
+                &body.reason,
+            )?;
+            crate::schedule::membership_changed(conn)?;
+            Ok(changed)
         })
         .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "id": o.id, "status": o.status })))

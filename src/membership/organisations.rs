@@ -328,11 +328,7 @@ pub(crate) fn apply_status(
             to.label(),
             from.label().to_lowercase()
         );
-        crate::mail::compose::membership_decision(conn, id, &decision, reason)?;
-    }
-    if from == Status::Full || to == Status::Full {
-        // Joining or leaving the full members changes who rotates, in future terms only.
-        crate::secretariat::store::replan_in_tx(conn, chrono::Utc::now().date_naive())?;
+        super::notices::membership_decision(conn, id, &decision, reason)?;
     }
     audit::record(
         conn,
@@ -411,9 +407,6 @@ pub fn create(
             }
             None => None,
         };
-        if status == Status::Full {
-            crate::secretariat::store::replan_in_tx(conn, chrono::Utc::now().date_naive())?;
-        }
         Ok((organisation, invited))
     })
 }

@@ -54,7 +54,7 @@ pub(crate) fn insert_affiliated(
     let person = insert_uninvited(conn, actor, organisation_id, input)?;
     let token =
         tokens::create_link_token(conn, PURPOSE_INVITATION, Some(person.id), INVITATION_VALID)?;
-    crate::mail::compose::account_invitation(conn, &person, &token)?;
+    crate::membership::notices::account_invitation(conn, &person, &token)?;
     Ok((person, token))
 }
 
@@ -303,7 +303,7 @@ pub fn reinvite(conn: &mut DbConn, actor: &Actor, person_id: i64) -> Result<Stri
             Subject::new("person", person.id),
             json!({}),
         )?;
-        crate::mail::compose::account_invitation(conn, &person, &token)?;
+        crate::membership::notices::account_invitation(conn, &person, &token)?;
         Ok(token)
     })
 }

@@ -2,7 +2,9 @@
 //! follows the rotation: the people of the holding organisations have the secretariat role
 //! while their term runs, and lose it when it ends.
 
+pub mod lists;
 pub mod model;
+pub mod notices;
 pub mod rules;
 pub mod store;
 pub mod web;

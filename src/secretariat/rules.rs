@@ -114,27 +114,47 @@ pub fn term_end(starts_on: NaiveDate, term_months: u32) -> NaiveDate {
         .unwrap_or(NaiveDate::MAX)
 }
 
-/// Plans `count` terms from `first_start`, continuing the record of who served.
+/// How the rotation is set up.
+#[derive(Debug, Clone, Copy)]
+pub struct Shape {
+    pub first_start: NaiveDate,
+    pub term_months: u32,
+    /// How many terms are planned beyond today.
+    pub horizon: usize,
+    /// One holder per side (true), or one holder across both.
+    pub paired: bool,
+}
+
+/// The rotation's plan, the one the service stores: term after term from the first start
+/// until `shape.horizon` terms start after `today`. A kept term (started already, or pinned
+/// by a swap or a replacement) stays as it is and counts as served; every other slot goes
+/// to the members who served least recently. Returns every term, kept and new, in order.
 pub fn plan(
     candidates: &[Candidate],
-    record: &mut ServiceRecord,
-    first_start: NaiveDate,
-    term_months: u32,
-    count: usize,
-    paired: bool,
+    kept: &[PlannedTerm],
+    shape: Shape,
+    today: NaiveDate,
 ) -> Vec<PlannedTerm> {
-    let mut terms = Vec::with_capacity(count);
-    let mut starts_on = first_start;
-    for _ in 0..count {
-        let holders = next_holders(candidates, record, paired);
-        record.served(&holders, starts_on);
-        let ends_on = term_end(starts_on, term_months);
-        terms.push(PlannedTerm {
-            starts_on,
-            ends_on,
-            holders,
-        });
-        starts_on = ends_on;
+    let mut record = ServiceRecord::default();
+    let mut terms = Vec::new();
+    let mut starts_on = shape.first_start;
+    let mut ahead = 0;
+    while ahead < shape.horizon.max(1) {
+        // Only terms that start after today count as "ahead"; the current one comes on top.
+        if starts_on > today {
+            ahead += 1;
+        }
+        let term = match kept.iter().find(|t| t.starts_on == starts_on) {
+            Some(t) => t.clone(),
+            None => PlannedTerm {
+                starts_on,
+                ends_on: term_end(starts_on, shape.term_months),
+                holders: next_holders(candidates, &record, shape.paired),
+            },
+        };
+        record.served(&term.holders, term.starts_on);
+        starts_on = term.ends_on;
+        terms.push(term);
     }
     terms
 }
@@ -145,6 +165,15 @@ mod tests {
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("date")
+    }
+
+    fn shape(first_start: NaiveDate, term_months: u32, horizon: usize, paired: bool) -> Shape {
+        Shape {
+            first_start,
+            term_months,
+            horizon,
+            paired,
+        }
     }
 
     fn candidate(id: i64, side: Side, admitted: NaiveDate) -> Candidate {
@@ -166,11 +195,9 @@ mod tests {
         ];
         let terms = plan(
             &c,
-            &mut ServiceRecord::default(),
-            day(2026, 1, 1),
-            12,
-            4,
-            true,
+            &[],
+            shape(day(2026, 1, 1), 12, 4, true),
+            day(2025, 12, 31),
         );
         let holders: Vec<(Option<i64>, Option<i64>)> = terms
             .iter()
@@ -213,8 +240,11 @@ mod tests {
                 (11..=13).map(|i| candidate(i, Side::Governmental, day(2018, 2, (i - 10) as u32))),
             )
             .collect();
-        let mut record = ServiceRecord::default();
-        let mut start = day(2026, 1, 1);
+        // As the service runs: the terms begun so far are kept; the plan is made again the day
+        // before each term starts, with the members of that day.
+        let first = day(2026, 1, 1);
+        let mut kept: Vec<PlannedTerm> = Vec::new();
+        let mut start = first;
         let mut served: HashMap<i64, Vec<usize>> = HashMap::new();
         for term in 0..40 {
             if term == 10 {
@@ -226,7 +256,15 @@ mod tests {
             if term == 25 {
                 members.push(candidate(14, Side::Governmental, day(2035, 1, 1)));
             }
-            let t = plan(&members, &mut record, start, 6, 1, true).remove(0);
+            let today = start - chrono::Duration::days(1);
+            let planned = plan(&members, &kept, shape(first, 6, 1, true), today);
+            assert_eq!(
+                planned.len(),
+                kept.len() + 1,
+                "kept terms stay, one is planned"
+            );
+            let t = planned.last().cloned().expect("the next term");
+            kept.push(t.clone());
             for id in t.holders.ids() {
                 served.entry(id).or_default().push(term);
             }
@@ -265,11 +303,9 @@ mod tests {
         ];
         let terms = plan(
             &c,
-            &mut ServiceRecord::default(),
-            day(2026, 1, 1),
-            12,
-            3,
-            false,
+            &[],
+            shape(day(2026, 1, 1), 12, 3, false),
+            day(2025, 12, 31),
         );
         let ids: Vec<Vec<i64>> = terms.iter().map(|t| t.holders.ids().collect()).collect();
         assert_eq!(ids, [vec![2], vec![1], vec![2]]);

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use super::model::{Cover, Settings, Term};
-use super::rules::{self, Candidate, Holders, ServiceRecord};
+use super::rules::{self, Candidate, Holders};
 use crate::audit::{self, Subject};
 use crate::auth::permissions::{self, Action, Actor};
 use crate::db::schema::{
@@ -98,87 +98,94 @@ pub fn covers(conn: &mut DbConn) -> Result<Vec<Cover>, Error> {
         .load(conn)?)
 }
 
-/// Keeps the plan `horizon_terms` ahead: past and current terms stay as they are, pinned
-/// future terms stay, every other future term is planned again from today's members. Runs in
-/// the caller's transaction; does nothing before the rotation has started.
-pub(crate) fn replan_in_tx(conn: &mut DbConn, today: NaiveDate) -> Result<usize, Error> {
+/// What re-planning would change: the stored future terms that no longer fit, and the terms
+/// to write in their place. Reads only.
+struct PlanChanges {
+    stale: Vec<Term>,
+    new: Vec<rules::PlannedTerm>,
+}
+
+fn plan_changes(conn: &mut DbConn, today: NaiveDate) -> Result<Option<PlanChanges>, Error> {
     let s = settings(conn)?;
     let Some(first_start) = s.first_term_starts else {
-        return Ok(0);
+        return Ok(None);
     };
-    let existing = terms(conn)?;
-    let (kept, replaceable): (Vec<Term>, Vec<Term>) = existing
+    let (kept, replaceable): (Vec<Term>, Vec<Term>) = terms(conn)?
         .into_iter()
         .partition(|t| t.starts_on <= today || t.pinned);
-    let candidates = candidates(conn)?;
-    let mut record = ServiceRecord::default();
-    let mut planned = Vec::new();
-    let mut start = first_start;
-    let mut ahead = 0;
-    while ahead < s.horizon_terms.max(1) {
-        // Only terms that start after today count as "ahead"; the current one comes on top.
-        if start > today {
-            ahead += 1;
-        }
-        if let Some(t) = kept.iter().find(|t| t.starts_on == start) {
-            record.served(&t.holders(), t.starts_on);
-            start = t.ends_on;
-        } else {
-            let holders = rules::next_holders(&candidates, &record, s.paired);
-            record.served(&holders, start);
-            let ends_on = rules::term_end(start, s.term_months as u32);
-            planned.push((start, ends_on, holders));
-            start = ends_on;
-        }
+    let as_planned = |t: &Term| rules::PlannedTerm {
+        starts_on: t.starts_on,
+        ends_on: t.ends_on,
+        holders: t.holders(),
+    };
+    let kept: Vec<rules::PlannedTerm> = kept.iter().map(as_planned).collect();
+    let shape = rules::Shape {
+        first_start,
+        term_months: u32::try_from(s.term_months).unwrap_or(12),
+        horizon: usize::try_from(s.horizon_terms).unwrap_or(1),
+        paired: s.paired,
+    };
+    let planned: Vec<rules::PlannedTerm> = rules::plan(&candidates(conn)?, &kept, shape, today)
+        .into_iter()
+        .filter(|t| !kept.contains(t))
+        .collect();
+    let stored: Vec<rules::PlannedTerm> = replaceable.iter().map(as_planned).collect();
+    let stale: Vec<Term> = replaceable
+        .into_iter()
+        .filter(|t| !planned.contains(&as_planned(t)))
+        .collect();
+    let new: Vec<rules::PlannedTerm> = planned
+        .into_iter()
+        .filter(|t| !stored.contains(t))
+        .collect();
+    Ok((!stale.is_empty() || !new.is_empty()).then_some(PlanChanges { stale, new }))
+}
+
+/// Keeps the plan `horizon_terms` ahead: past and current terms stay as they are, pinned
+/// future terms stay, every other future term is planned again from today's members. Runs in
+/// the caller's transaction; only what changed is written, so an unchanged plan leaves no
+/// trace. Does nothing before the rotation has started.
+pub(crate) fn replan_in_tx(conn: &mut DbConn, today: NaiveDate) -> Result<usize, Error> {
+    let Some(changes) = plan_changes(conn, today)? else {
+        return Ok(0);
+    };
+    for t in &changes.stale {
+        diesel::delete(secretariat_covers::table.filter(secretariat_covers::term_id.eq(t.id)))
+            .execute(conn)?;
+        diesel::delete(secretariat_terms::table.find(t.id)).execute(conn)?;
     }
-    // Only what changed is written, so an unchanged plan leaves no trace.
-    let mut changed = 0;
-    for t in &replaceable {
-        if !planned
-            .iter()
-            .any(|(s, e, h)| *s == t.starts_on && *e == t.ends_on && *h == t.holders())
-        {
-            diesel::delete(secretariat_covers::table.filter(secretariat_covers::term_id.eq(t.id)))
-                .execute(conn)?;
-            diesel::delete(secretariat_terms::table.find(t.id)).execute(conn)?;
-            changed += 1;
-        }
-    }
-    for (starts_on, ends_on, holders) in &planned {
-        let same = replaceable
-            .iter()
-            .any(|t| t.starts_on == *starts_on && t.ends_on == *ends_on && t.holders() == *holders);
-        if same {
-            continue;
-        }
+    for t in &changes.new {
         diesel::insert_into(secretariat_terms::table)
             .values((
-                secretariat_terms::starts_on.eq(starts_on),
-                secretariat_terms::ends_on.eq(ends_on),
-                secretariat_terms::civil_society_org.eq(holders.civil_society),
-                secretariat_terms::governmental_org.eq(holders.governmental),
+                secretariat_terms::starts_on.eq(t.starts_on),
+                secretariat_terms::ends_on.eq(t.ends_on),
+                secretariat_terms::civil_society_org.eq(t.holders.civil_society),
+                secretariat_terms::governmental_org.eq(t.holders.governmental),
                 secretariat_terms::pinned.eq(false),
                 secretariat_terms::created_at.eq(db::now()),
             ))
             .execute(conn)?;
-        changed += 1;
     }
-    if changed > 0 {
-        audit::record(
-            conn,
-            None,
-            "secretariat.replanned",
-            Subject {
-                kind: "secretariat_plan",
-                id: None,
-            },
-            json!({ "terms_written": changed, "as_of": today }),
-        )?;
-    }
+    let changed = changes.stale.len() + changes.new.len();
+    audit::record(
+        conn,
+        None,
+        "secretariat.replanned",
+        Subject {
+            kind: "secretariat_plan",
+            id: None,
+        },
+        json!({ "terms_written": changed, "as_of": today }),
+    )?;
     Ok(changed)
 }
 
-pub fn replan(conn: &mut DbConn, today: NaiveDate) -> Result<usize, Error> {
+/// The rotation's tick: as days pass (a term begins) or members join and leave, the plan is
+/// made again. Reads first and takes the write lock only when the plan changes.
+pub fn tick(conn: &mut DbConn, today: NaiveDate) -> Result<usize, Error> {
+    if plan_changes(conn, today)?.is_none() {
+        return Ok(0);
+    }
     db::write_tx(conn, |conn| replan_in_tx(conn, today))
 }
 

@@ -43,7 +43,6 @@ async fn show(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> {
     let today = today();
     let (settings, terms, covers, candidates, names, running) = state
         .db(move |conn| {
-            store::replan(conn, today)?;
             let names: HashMap<i64, (String, bool)> = crate::membership::directory::all(conn)?
                 .into_iter()
                 .map(|e| {
@@ -277,7 +276,7 @@ async fn handover(page: Page, state: web::Data<AppState>) -> Result<Markup, Erro
                 (
                     m.id,
                     m.title.clone(),
-                    crate::meetings::web_when(m),
+                    crate::meetings::display::when(m),
                     crate::meetings::store::status_of(m).label().to_owned(),
                 )
             })

@@ -15,8 +15,9 @@ use crate::db::schema::{affiliations, approval_rounds, mail_reminders, organisat
 use crate::error::Error;
 use crate::mail::compose::{coalition_name, notice};
 use crate::mail::outbox::{BASE_URL, Recipient};
-use crate::mail::{lists, reminders};
+use crate::mail::reminders;
 use crate::markdown;
+use crate::secretariat::lists;
 
 /// How many days before the deadline members without a position are reminded.
 pub const REMINDER_DAYS: i64 = 3;
@@ -140,7 +141,7 @@ pub fn round_superseded(
         None,
         ("Read the new version", &url(s)),
     );
-    let recipients = lists::coalition(conn)?;
+    let recipients = lists::coalition(conn, chrono::Utc::now().date_naive())?;
     notice(conn, "statement_round_superseded", body, recipients)
 }
 
@@ -156,7 +157,7 @@ pub fn adopted(conn: &mut DbConn, s: &Statement, round: &Round) -> Result<usize,
         None,
         ("The statement", &url(s)),
     );
-    let recipients = lists::coalition(conn)?;
+    let recipients = lists::coalition(conn, chrono::Utc::now().date_naive())?;
     notice(conn, "statement_adopted", body, recipients)
 }
 
@@ -179,7 +180,7 @@ pub fn published(conn: &mut DbConn, s: &Statement, round: &Round) -> Result<usiz
         Some(&quoted(&version, &html)),
         ("The statement and your receipt", &url(s)),
     );
-    let recipients = lists::coalition(conn)?;
+    let recipients = lists::coalition(conn, chrono::Utc::now().date_naive())?;
     notice(conn, "statement_published", body, recipients)
 }
 

@@ -76,7 +76,7 @@ impl FromRequest for Page {
                     let actor = match person_id {
                         Some(id) => match store::find(conn, id) {
                             Ok(person) if person.active => {
-                                Some(permissions::actor_for(conn, person)?)
+                                Some(crate::actor::actor_for(conn, person)?)
                             }
                             Ok(_) | Err(Error::NotFound) => None,
                             Err(e) => return Err(e),

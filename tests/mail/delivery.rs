@@ -57,7 +57,7 @@ async fn the_agenda_reaches_every_invitee_with_its_invitation() {
             .expect("publish");
         // Written with the publication, sent by the worker.
         assert_eq!(statuses(&app).len(), 5);
-        let report = worker::deliver_all_due(&app.state, "test")
+        let report = roundtable::schedule::deliver_mail(&app.state, "test")
             .await
             .expect("deliver");
         assert_eq!((report.sent, report.failed), (5, 0));
@@ -148,7 +148,7 @@ async fn the_agenda_reaches_every_invitee_with_its_invitation() {
             .expect("move");
         app.with_conn(|c| store::set_status(c, &admin, m.id, Status::Cancelled, "venue flooded"))
             .expect("cancel");
-        worker::deliver_all_due(&app.state, "test")
+        roundtable::schedule::deliver_mail(&app.state, "test")
             .await
             .expect("deliver");
         let all = server.messages();
@@ -198,15 +198,21 @@ async fn nothing_is_lost_when_the_server_refuses_or_the_worker_dies() {
 
         // The server is down: every delivery is kept for a retry.
         server.refuse.store(true, Ordering::SeqCst);
-        let report = worker::deliver_batch(&app.state, "w1")
-            .await
-            .expect("attempt");
+        let report = worker::deliver_batch(
+            &app.state.courier(),
+            &roundtable::schedule::envelope(&app.state)
+                .await
+                .expect("envelope"),
+            "w1",
+        )
+        .await
+        .expect("attempt");
         assert_eq!((report.sent, report.retried), (0, 5));
         assert!(statuses(&app).iter().all(|s| s == "queued"));
         assert!(server.messages().is_empty());
         // It comes back: everything arrives.
         server.refuse.store(false, Ordering::SeqCst);
-        let report = worker::deliver_all_due(&app.state, "w1")
+        let report = roundtable::schedule::deliver_mail(&app.state, "w1")
             .await
             .expect("deliver");
         assert_eq!(report.sent, 5);
@@ -223,8 +229,8 @@ async fn nothing_is_lost_when_the_server_refuses_or_the_worker_dies() {
             .with_conn(|c| worker::claim(c, "dying", &dying))
             .expect("claim");
         assert_eq!(claimed.len(), 5);
-        let envelope = app
-            .with_conn(|c| worker::envelope(c, &app.state))
+        let envelope = roundtable::schedule::envelope(&app.state)
+            .await
             .expect("envelope");
         let (delivery, message) = &claimed[0];
         let mail = roundtable::mail::message::build(&envelope, message, delivery).expect("mail");
@@ -234,7 +240,7 @@ async fn nothing_is_lost_when_the_server_refuses_or_the_worker_dies() {
             .await
             .expect("sent once");
         // Its lease runs out; another worker takes everything up again.
-        let report = worker::deliver_all_due(&app.state, "w2")
+        let report = roundtable::schedule::deliver_mail(&app.state, "w2")
             .await
             .expect("deliver");
         assert_eq!(report.sent, 5);
@@ -277,7 +283,7 @@ async fn header_injection_in_a_title_is_harmless() {
         );
         app.with_conn(|c| agenda::publish(c, &admin, m.id))
             .expect("publish");
-        worker::deliver_all_due(&app.state, "w")
+        roundtable::schedule::deliver_mail(&app.state, "w")
             .await
             .expect("deliver");
         for r in server.messages() {
@@ -300,7 +306,7 @@ async fn without_smtp_mail_is_written_as_files_a_mail_program_opens() {
         let (admin, m) = meeting_with_agenda(&app, "Winter plenary");
         app.with_conn(|c| agenda::publish(c, &admin, m.id))
             .expect("publish");
-        let report = worker::deliver_all_due(&app.state, "files")
+        let report = roundtable::schedule::deliver_mail(&app.state, "files")
             .await
             .expect("deliver");
         assert_eq!(report.sent, 5);

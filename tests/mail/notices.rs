@@ -2,7 +2,6 @@ use actix_web::http::StatusCode;
 use chrono::{Duration, NaiveTime};
 use diesel::prelude::*;
 use roundtable::db::schema::{mail_preferences, outbox_deliveries, outbox_messages};
-use roundtable::mail::{reminders, worker};
 use roundtable::meetings::minutes::{self, ActionInput};
 use roundtable::meetings::rules::Kind;
 use roundtable::meetings::store::{self, MeetingInput};
@@ -95,7 +94,7 @@ async fn forgot_password_answers_the_same_and_mails_only_a_known_address() {
             .post_form("/password/forgot", &[("email", ADMIN_EMAIL)])
             .await;
         assert_eq!(again.texts("#reset-sent"), known.texts("#reset-sent"));
-        worker::deliver_all_due(&app.state, "w")
+        roundtable::schedule::deliver_mail(&app.state, "w")
             .await
             .expect("deliver");
         let mails = server.messages();
@@ -191,9 +190,9 @@ async fn reminders_go_out_once_and_notices_respect_essential_only() {
         soon.title = "Plenary without agenda".into();
         app.with_conn(|c| store::create(c, &admin, &soon))
             .expect("meeting");
-        app.with_conn(|c| reminders::queue_due(c, today))
+        app.with_conn(|c| roundtable::schedule::tick(c, today))
             .expect("reminders");
-        app.with_conn(|c| reminders::queue_due(c, today))
+        app.with_conn(|c| roundtable::schedule::tick(c, today))
             .expect("reminders again");
         let reminders: Vec<(String, String)> = queued(&app)
             .into_iter()
@@ -224,7 +223,7 @@ async fn reminders_go_out_once_and_notices_respect_essential_only() {
         let first = today - Duration::days(3);
         app.with_conn(|c| roundtable::secretariat::store::start_rotation(c, &admin, first, today))
             .expect("rotation");
-        app.with_conn(|c| reminders::queue_due(c, today))
+        app.with_conn(|c| roundtable::schedule::tick(c, today))
             .expect("reminders");
         let notices: Vec<String> = queued(&app)
             .into_iter()

@@ -2,7 +2,6 @@
 //! snapshots in tests/snapshots (set UPDATE_SNAPSHOTS=1 to rewrite them after a deliberate
 //! change, and read the diff).
 
-use roundtable::mail::worker;
 use roundtable::meetings::{agenda, minutes};
 
 use super::{app_with_smtp, leaves, meeting_with_agenda};
@@ -68,7 +67,7 @@ async fn mail_bodies_match_their_snapshots() {
             )
         })
         .expect("open");
-        worker::deliver_all_due(&app.state, "snap")
+        roundtable::schedule::deliver_mail(&app.state, "snap")
             .await
             .expect("deliver");
         let messages = server.messages();

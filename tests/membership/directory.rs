@@ -253,7 +253,7 @@ async fn a_new_memorandum_version_must_be_signed_again_and_history_survives_with
             .with_conn(|c| {
                 let p =
                     roundtable::auth::store::find_by_email(c, "rep@union.example")?.expect("rep");
-                roundtable::auth::permissions::actor_for(c, p)
+                roundtable::actor::actor_for(c, p)
             })
             .expect("actor");
         let foreign = app

@@ -1,7 +1,7 @@
 use actix_web::http::StatusCode;
 use diesel::prelude::*;
+use roundtable::actor::actor_for;
 use roundtable::auth::Role;
-use roundtable::auth::permissions::actor_for;
 use roundtable::db::schema::{affiliations, membership_events};
 use roundtable::error::Error;
 use roundtable::membership::organisations;

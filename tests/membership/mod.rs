@@ -7,8 +7,9 @@ mod lifecycle;
 mod permissions;
 
 use chrono::NaiveDate;
+use roundtable::actor::actor_for;
 use roundtable::auth::model::Person;
-use roundtable::auth::permissions::{Actor, actor_for};
+use roundtable::auth::permissions::Actor;
 use roundtable::membership::model::Organisation;
 use roundtable::membership::organisations::{self, OrganisationInput};
 use roundtable::membership::people::PersonInput;

@@ -1,8 +1,8 @@
 //! The demo's statements, tried as a new user would: the agency's approval holds the open
 //! round up until its authoriser confirms the same text; then it can be published.
 
+use roundtable::actor::actor_for;
 use roundtable::audit::{self, Verdict};
-use roundtable::auth::permissions::actor_for;
 use roundtable::auth::store::find_by_email;
 use roundtable::statements::rules::{Decision, Outcome, Stance, Standing};
 use roundtable::statements::{demo, rounds, store};

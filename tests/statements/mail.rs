@@ -2,7 +2,6 @@
 //! with its hash, rendered and sanitised in the HTML part; raw HTML in a statement never
 //! becomes markup, in mail or on the page.
 
-use roundtable::mail::worker;
 use roundtable::statements::rules::DecisionRule;
 use roundtable::statements::store::{self, StatementInput};
 
@@ -35,7 +34,7 @@ async fn the_round_s_text_is_mailed_with_its_hash_and_nothing_runs() {
             })
             .expect("statement");
         let round = open(&app, &f.admin, s.id, DecisionRule::Unanimity);
-        worker::deliver_all_due(&app.state, "test")
+        roundtable::schedule::deliver_mail(&app.state, "test")
             .await
             .expect("deliver");
         let rounds: Vec<_> = server

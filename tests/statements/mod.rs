@@ -8,8 +8,9 @@ mod gate;
 mod mail;
 mod pages;
 
+use roundtable::actor::actor_for;
 use roundtable::auth::model::Person;
-use roundtable::auth::permissions::{Actor, actor_for};
+use roundtable::auth::permissions::Actor;
 use roundtable::membership::people::{self, PersonInput};
 use roundtable::membership::rules::Status;
 use roundtable::statements::model::{Round, Statement};

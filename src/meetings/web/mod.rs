@@ -5,10 +5,6 @@ mod meeting;
 mod plan;
 
 use actix_web::web;
-use chrono::NaiveDateTime;
-
-use super::model::{Meeting, Venue};
-use super::{rules, store};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     calendar::routes(cfg);
@@ -16,34 +12,4 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     meeting::routes(cfg);
 }
 
-/// "Tue 9 Mar 2027, 10:00–13:00" in the meeting's own zone.
-pub fn when(m: &Meeting) -> String {
-    let zone = store::zone_of(m);
-    let (start, end): (NaiveDateTime, NaiveDateTime) = (
-        rules::local(m.starts_at, zone),
-        rules::local(m.ends_at, zone),
-    );
-    if start.date() == end.date() {
-        format!(
-            "{}–{}",
-            start.format("%a %-d %b %Y, %H:%M"),
-            end.format("%H:%M")
-        )
-    } else {
-        format!(
-            "{} – {}",
-            start.format("%a %-d %b %Y, %H:%M"),
-            end.format("%a %-d %b %Y, %H:%M")
-        )
-    }
-}
-
-pub(crate) fn place(m: &Meeting, venues: &[Venue]) -> String {
-    let venue = m.venue_id.and_then(|id| venues.iter().find(|v| v.id == id));
-    match (venue, m.online_url.is_empty()) {
-        (Some(v), true) => v.name.clone(),
-        (Some(v), false) => format!("{} and online", v.name),
-        (None, false) => "Online".into(),
-        (None, true) => "to be decided".into(),
-    }
-}
+pub use super::display::{place, when};

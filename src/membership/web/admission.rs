@@ -364,7 +364,11 @@ async fn decide(
     ) {
         (Some(d), Ok(date)) => {
             state
-                .db(move |conn| admission::decide(conn, &actor, id, d, &form.reason, date))
+                .db(move |conn| {
+                    let decided = admission::decide(conn, &actor, id, d, &form.reason, date)?;
+                    crate::schedule::membership_changed(conn)?;
+                    Ok(decided)
+                })
                 .await
         }
         (None, _) => Err(Error::Invalid("choose a decision".into())),

@@ -173,7 +173,11 @@ async fn import_csv(
     permissions::require(&actor, Action::ManageMembership)?;
     let text = form.csv.clone();
     let outcome = state
-        .db(move |conn| import::import(conn, &actor, &text, today()))
+        .db(move |conn| {
+            let outcome = import::import(conn, &actor, &text, today())?;
+            crate::schedule::membership_changed(conn)?;
+            Ok(outcome)
+        })
         .await?;
     let base = state.settings.base_url.clone();
     let (status, report, kept) = match outcome {

@@ -205,7 +205,7 @@ async fn create(
             let reason = form.reason.clone();
             state
                 .db(move |conn| {
-                    organisations::create(
+                    let created = organisations::create(
                         conn,
                         &actor,
                         &input,
@@ -213,7 +213,9 @@ async fn create(
                         effective_on,
                         &reason,
                         primary.as_ref(),
-                    )
+                    )?;
+                    crate::schedule::membership_changed(conn)?;
+                    Ok(created)
                 })
                 .await
         }
@@ -540,7 +542,10 @@ async fn change_status(
         (Some(to), Ok(date)) => {
             state
                 .db(move |conn| {
-                    organisations::change_status(conn, &actor, id, to, date, &form.reason)
+                    let changed =
+                        organisations::change_status(conn, &actor, id, to, date, &form.reason)?;
+                    crate::schedule::membership_changed(conn)?;
+                    Ok(changed)
                 })
                 .await
         }

@@ -1,0 +1,246 @@
+//! The mail meetings send: agendas with their invitation, changes and cancellations, minutes.
+//! Each function runs inside the transaction of the change that causes the mail.
+
+use diesel::prelude::*;
+use roundtable_templates::mail::{self as bodies, MailItem, MeetingMail};
+
+use super::model::Meeting;
+use super::{agenda, display, feeds, ical, store};
+use crate::db::DbConn;
+use crate::db::schema::{affiliations, organisations};
+use crate::error::Error;
+use crate::mail::compose::{coalition_name, list_id};
+use crate::mail::outbox::{self, BASE_URL, Invitation, NewMail, Recipient};
+
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+/// The meeting's body: the coalition list for a plenary, the group's list for its meeting.
+fn body_of(conn: &mut DbConn, m: &Meeting) -> Result<Vec<Recipient>, Error> {
+    match m.group_id {
+        Some(g) => crate::membership::lists::group(conn, g),
+        None => crate::secretariat::lists::coalition(conn, today()),
+    }
+}
+
+/// Who is invited: the meeting's body plus its invited guests.
+pub fn invitees(conn: &mut DbConn, m: &Meeting) -> Result<Vec<Recipient>, Error> {
+    let mut list = body_of(conn, m)?;
+    for g in store::guests(conn, m.id)? {
+        list.push(Recipient {
+            name: g.name,
+            email: g.email,
+            person_id: None,
+        });
+    }
+    Ok(list)
+}
+
+/// The iTIP calendar of a meeting: the secretariat as ORGANIZER, every invitee an ATTENDEE.
+fn invitation(
+    conn: &mut DbConn,
+    m: &Meeting,
+    method: &'static str,
+    invitees: &[Recipient],
+) -> Result<Invitation, Error> {
+    let mut event = feeds::event(conn, m, "")?;
+    event.organizer = crate::secretariat::lists::address(conn, today())?;
+    event.attendees = invitees
+        .iter()
+        .map(|r| (r.name.clone(), r.email.clone()))
+        .collect();
+    Ok(Invitation {
+        ics: ical::calendar(&m.title, Some(method), &[event]),
+        method,
+    })
+}
+
+/// People entitled to confidential items: those of full members and of the secretariat.
+fn entitled(conn: &mut DbConn, recipients: &[Recipient]) -> Result<Vec<bool>, Error> {
+    let ids: Vec<i64> = recipients.iter().filter_map(|r| r.person_id).collect();
+    let mut full: Vec<i64> = affiliations::table
+        .inner_join(organisations::table)
+        .filter(affiliations::person_id.eq_any(&ids))
+        .filter(organisations::status.eq("full"))
+        .select(affiliations::person_id)
+        .load(conn)?;
+    if let Some((_, holders)) = crate::secretariat::store::holders_on(conn, today())? {
+        let staff: Vec<i64> = affiliations::table
+            .filter(affiliations::organisation_id.eq_any(&holders))
+            .select(affiliations::person_id)
+            .load(conn)?;
+        full.extend(staff);
+    }
+    Ok(recipients
+        .iter()
+        .map(|r| r.person_id.is_some_and(|p| full.contains(&p)))
+        .collect())
+}
+
+fn meeting_mail<'a>(
+    coalition: &'a str,
+    m: &'a Meeting,
+    when: &'a str,
+    place: &'a str,
+    url: &'a str,
+    items: &'a [MailItem],
+) -> MeetingMail<'a> {
+    MeetingMail {
+        coalition,
+        title: &m.title,
+        when,
+        place,
+        url,
+        items,
+    }
+}
+
+fn place_of(conn: &mut DbConn, m: &Meeting) -> Result<String, Error> {
+    let venues = store::recorded_venues(conn)?;
+    Ok(display::place(m, &venues))
+}
+
+/// The agenda to the meeting's invitees, with a REQUEST invitation. Confidential items go only
+/// to those entitled; everyone else gets the agenda without them.
+pub fn agenda_published(conn: &mut DbConn, meeting_id: i64) -> Result<usize, Error> {
+    let m = store::get(conn, meeting_id)?;
+    let Some((_, items)) = agenda::latest_published(conn, meeting_id)? else {
+        return Ok(0);
+    };
+    let invitees = invitees(conn, &m)?;
+    let may = entitled(conn, &invitees)?;
+    let coalition = coalition_name(conn)?;
+    let when = display::when(&m);
+    let place = place_of(conn, &m)?;
+    let url = format!("{BASE_URL}/meetings/{}", m.id);
+    let invite = invitation(conn, &m, "REQUEST", &invitees)?;
+    let list = list_id(conn, m.group_id)?;
+    let mut sent = 0;
+    for confidential_ok in [true, false] {
+        let recipients: Vec<Recipient> = invitees
+            .iter()
+            .zip(&may)
+            .filter(|(_, e)| **e == confidential_ok)
+            .map(|(r, _)| r.clone())
+            .collect();
+        let shown: Vec<MailItem> = items
+            .iter()
+            .filter(|i| confidential_ok || !i.confidential)
+            .map(|i| MailItem {
+                title: i.title.clone(),
+                presenter: i.presenter.clone(),
+                duration: i.duration_minutes,
+                confidential: i.confidential,
+            })
+            .collect();
+        let body = bodies::agenda(&meeting_mail(&coalition, &m, &when, &place, &url, &shown));
+        sent += outbox::enqueue(
+            conn,
+            &NewMail {
+                kind: "agenda",
+                essential: true,
+                body,
+                invitation: Some(invite.clone()),
+                list_id: list.clone(),
+                auto_submitted: true,
+                meeting_id: Some(m.id),
+                recipients,
+            },
+        )?;
+    }
+    Ok(sent)
+}
+
+/// A changed time or place: the invitation again, same UID, higher SEQUENCE.
+pub fn meeting_changed(conn: &mut DbConn, meeting_id: i64) -> Result<usize, Error> {
+    let m = store::get(conn, meeting_id)?;
+    let invitees = invitees(conn, &m)?;
+    let coalition = coalition_name(conn)?;
+    let (when, place, url) = (
+        display::when(&m),
+        place_of(conn, &m)?,
+        format!("{BASE_URL}/meetings/{}", m.id),
+    );
+    let body = bodies::meeting_changed(&meeting_mail(&coalition, &m, &when, &place, &url, &[]));
+    let invite = invitation(conn, &m, "REQUEST", &invitees)?;
+    let list = list_id(conn, m.group_id)?;
+    outbox::enqueue(
+        conn,
+        &NewMail {
+            kind: "meeting_changed",
+            essential: true,
+            body,
+            invitation: Some(invite),
+            list_id: list,
+            auto_submitted: true,
+            meeting_id: Some(m.id),
+            recipients: invitees,
+        },
+    )
+}
+
+/// A cancelled meeting: METHOD:CANCEL, STATUS:CANCELLED, higher SEQUENCE.
+pub fn meeting_cancelled(conn: &mut DbConn, meeting_id: i64) -> Result<usize, Error> {
+    let m = store::get(conn, meeting_id)?;
+    let invitees = invitees(conn, &m)?;
+    let coalition = coalition_name(conn)?;
+    let (when, place, url) = (
+        display::when(&m),
+        place_of(conn, &m)?,
+        format!("{BASE_URL}/meetings/{}", m.id),
+    );
+    let reason = m.cancel_reason.clone().unwrap_or_default();
+    let body = bodies::meeting_cancelled(
+        &meeting_mail(&coalition, &m, &when, &place, &url, &[]),
+        &reason,
+    );
+    let invite = invitation(conn, &m, "CANCEL", &invitees)?;
+    let list = list_id(conn, m.group_id)?;
+    outbox::enqueue(
+        conn,
+        &NewMail {
+            kind: "meeting_cancelled",
+            essential: true,
+            body,
+            invitation: Some(invite),
+            list_id: list,
+            auto_submitted: true,
+            meeting_id: Some(m.id),
+            recipients: invitees,
+        },
+    )
+}
+
+/// Draft minutes for comment (with the deadline), or approved minutes.
+pub fn minutes(
+    conn: &mut DbConn,
+    meeting_id: i64,
+    deadline: Option<chrono::NaiveDate>,
+) -> Result<usize, Error> {
+    let m = store::get(conn, meeting_id)?;
+    let recipients = body_of(conn, &m)?;
+    let coalition = coalition_name(conn)?;
+    let url = format!("{BASE_URL}/meetings/{}#minutes", m.id);
+    let deadline_text = deadline.map(|d| d.to_string());
+    let body = bodies::minutes(&coalition, &m.title, &url, deadline_text.as_deref());
+    let list = list_id(conn, m.group_id)?;
+    let kind = if deadline.is_some() {
+        "minutes_draft"
+    } else {
+        "minutes_approved"
+    };
+    outbox::enqueue(
+        conn,
+        &NewMail {
+            kind,
+            essential: true,
+            body,
+            invitation: None,
+            list_id: list,
+            auto_submitted: true,
+            meeting_id: Some(m.id),
+            recipients,
+        },
+    )
+}

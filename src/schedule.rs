@@ -1,0 +1,131 @@
+//! Periodic work, above the capabilities: each one's tick (the rotation's plan as terms
+//! begin and members come and go, the hand-over notice, meeting reminders, statement
+//! deadlines), then mail delivery. Every tick reads first and writes only when something is
+//! due, so an idle server takes no write lock.
+
+use chrono::NaiveDate;
+
+use crate::db::DbConn;
+use crate::error::Error;
+use crate::mail::message::Envelope;
+use crate::mail::worker::{self, Report};
+use crate::state::AppState;
+use crate::{mail, meetings, secretariat, statements};
+
+/// What one tick did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Ticked {
+    /// Terms of the rotation written again.
+    pub planned: usize,
+    /// Mails queued by reminders and notices.
+    pub mailed: usize,
+    /// Approval rounds that lapsed at their deadline.
+    pub lapsed: usize,
+}
+
+/// Every capability's work due on `today`. One part failing does not keep the others from
+/// running; the first error is returned after all have run.
+pub fn tick(conn: &mut DbConn, today: NaiveDate) -> Result<Ticked, Error> {
+    let mut ticked = Ticked::default();
+    let mut first_error = None;
+    let mut keep = |what: &str, result: Result<(), Error>| {
+        if let Err(e) = result {
+            tracing::warn!("{what}: {e}");
+            first_error.get_or_insert(e);
+        }
+    };
+    keep(
+        "secretariat plan",
+        secretariat::store::tick(conn, today).map(|n| ticked.planned += n),
+    );
+    keep(
+        "hand-over notice",
+        secretariat::notices::tick(conn, today).map(|n| ticked.mailed += n),
+    );
+    keep(
+        "meeting reminders",
+        meetings::reminders::tick(conn, today).map(|n| ticked.mailed += n),
+    );
+    keep(
+        "statement deadlines",
+        statements::notices::tick(conn, today).map(|(reminded, lapsed)| {
+            ticked.mailed += reminded;
+            ticked.lapsed += lapsed;
+        }),
+    );
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(ticked),
+    }
+}
+
+/// After a change of membership (admission, a change of status, an import): who rotates may
+/// have changed, so the rotation is planned again now rather than at the next tick.
+pub fn membership_changed(conn: &mut DbConn) -> Result<(), Error> {
+    secretariat::store::tick(conn, chrono::Utc::now().date_naive()).map(drop)
+}
+
+/// The addresses mail goes out with now: the coalition's name as sender, the secretariat of
+/// the day as Reply-To.
+pub async fn envelope(state: &AppState) -> Result<Envelope, Error> {
+    let today = chrono::Utc::now().date_naive();
+    let (from, base_url) = (
+        state.settings.mail_from.clone(),
+        state.settings.base_url.clone(),
+    );
+    state
+        .db(move |conn| {
+            Ok(Envelope {
+                from,
+                from_name: mail::compose::coalition_name(conn)?,
+                reply_to: secretariat::lists::address(conn, today)?.map(|(_, email)| email),
+                base_url,
+            })
+        })
+        .await
+}
+
+/// Delivers what the outbox holds now.
+pub async fn deliver_mail(state: &AppState, worker: &str) -> Result<Report, Error> {
+    let envelope = envelope(state).await?;
+    worker::deliver_all_due(&state.courier(), &envelope, worker).await
+}
+
+/// One round: the ticks, then delivery (what `roundtable mail send` runs once).
+pub async fn run_once(state: &AppState, worker: &str) -> Result<(Ticked, Report), Error> {
+    let today = chrono::Utc::now().date_naive();
+    let ticked = state.db(move |conn| tick(conn, today)).await;
+    let delivered = deliver_mail(state, worker).await;
+    Ok((ticked?, delivered?))
+}
+
+/// The scheduler inside `serve`: a round, then a pause, until the server stops.
+pub fn spawn(state: actix_web::web::Data<AppState>) {
+    let worker = format!("{}-{}", std::process::id(), crate::secret::random_token(4));
+    actix_web::rt::spawn(async move {
+        loop {
+            match run_once(&state, &worker).await {
+                Ok((ticked, delivered)) => {
+                    if ticked != Ticked::default() {
+                        tracing::info!(
+                            planned = ticked.planned,
+                            mailed = ticked.mailed,
+                            lapsed = ticked.lapsed,
+                            "scheduled work"
+                        );
+                    }
+                    if delivered != Report::default() {
+                        tracing::info!(
+                            sent = delivered.sent,
+                            retried = delivered.retried,
+                            failed = delivered.failed,
+                            "mail delivered"
+                        );
+                    }
+                }
+                Err(e) => tracing::warn!("scheduled work: {e}"),
+            }
+            actix_web::rt::time::sleep(state.mail_policy.poll).await;
+        }
+    });
+}

@@ -1,0 +1,51 @@
+//! What every handler, the scheduler and the command line can reach: the settings, the
+//! database pool and the mail transport.
+
+use crate::config::Settings;
+use crate::db::{self, DbConn, DbPool};
+use crate::error::Error;
+use crate::mail;
+
+/// What every handler can reach: the settings, the database pool and the mail transport.
+pub struct AppState {
+    pub settings: Settings,
+    pub pool: DbPool,
+    pub mail: mail::transport::Transport,
+    pub mail_policy: mail::worker::Policy,
+}
+
+impl AppState {
+    /// Connects to the database (running its migrations), sets up the mail transport and
+    /// keeps the settings.
+    pub fn open(settings: Settings) -> Result<AppState, Error> {
+        let pool = db::connect_pool(&settings.database_url, settings.db_pool_size)?;
+        let mail = mail::transport::Transport::from_settings(
+            settings.smtp_url.as_deref(),
+            &settings.data_dir,
+        )?;
+        Ok(AppState {
+            settings,
+            pool,
+            mail,
+            mail_policy: mail::worker::Policy::default(),
+        })
+    }
+
+    /// Runs blocking database work on actix's thread pool with a pooled connection.
+    pub async fn db<T, F>(&self, work: F) -> Result<T, Error>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T, Error> + Send + 'static,
+    {
+        db::run(&self.pool, work).await
+    }
+
+    /// The parts the mail worker delivers with.
+    pub fn courier(&self) -> mail::worker::Courier<'_> {
+        mail::worker::Courier {
+            pool: &self.pool,
+            transport: &self.mail,
+            policy: &self.mail_policy,
+        }
+    }
+}
