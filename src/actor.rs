@@ -13,7 +13,8 @@ use crate::{membership, secretariat};
 /// someone must remember to clear): an organisation that is suspended or withdraws takes its
 /// people's rights with it, and a closed group its convenor's.
 pub fn roles_of(conn: &mut DbConn, person: &Person) -> Result<Vec<Role>, Error> {
-    roles_on(conn, person, chrono::Utc::now().date_naive())
+    let today = crate::coalition::today(conn)?;
+    roles_on(conn, person, today)
 }
 
 /// The roles a person holds on a given day: the secretariat follows the rotation's terms.

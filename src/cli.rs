@@ -114,7 +114,7 @@ pub fn demo(state: &AppState) -> Result<(), Error> {
         &admin,
     )?;
     let actor = crate::actor::actor_for(&mut conn, person)?;
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::coalition::today(&mut conn)?;
     let member_password = tokens::random_token(12);
     crate::membership::demo::seed(&mut conn, &actor, today, &member_password)?;
     crate::meetings::demo::seed(&mut conn, &actor, today)?;

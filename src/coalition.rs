@@ -31,6 +31,27 @@ pub fn get(conn: &mut DbConn) -> Result<Option<Coalition>, Error> {
 }
 
 /// Checks an IANA time zone name such as `Europe/Brussels`.
+/// The coalition's date now by `clock`, in its time zone.
+pub fn today_by(
+    conn: &mut DbConn,
+    clock: &crate::clock::Clock,
+) -> Result<chrono::NaiveDate, Error> {
+    Ok(clock.today(zone_of(get(conn)?.as_ref())))
+}
+
+/// The coalition's date now by the system clock, for work outside a request that carries
+/// the service's clock (mail composed inside a change, the command line).
+pub fn today(conn: &mut DbConn) -> Result<chrono::NaiveDate, Error> {
+    today_by(conn, &crate::clock::Clock::default())
+}
+
+/// The coalition's time zone (UTC until the set-up has named one).
+pub fn zone_of(coalition: Option<&Coalition>) -> chrono_tz::Tz {
+    coalition
+        .and_then(|c| c.time_zone.parse().ok())
+        .unwrap_or(chrono_tz::UTC)
+}
+
 pub fn parse_time_zone(name: &str) -> Result<chrono_tz::Tz, Error> {
     name.trim().parse::<chrono_tz::Tz>().map_err(|_| {
         Error::Invalid(format!(

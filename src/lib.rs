@@ -7,6 +7,7 @@ pub mod actor;
 pub mod audit;
 pub mod auth;
 pub mod cli;
+pub mod clock;
 pub mod coalition;
 pub mod config;
 pub mod db;
@@ -71,4 +72,5 @@ pub fn build_app(
         .wrap(sessions)
         .wrap(web::headers::security_headers())
         .wrap(Compress::default())
+        .wrap(from_fn(web::http::head_as_get))
 }

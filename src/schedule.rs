@@ -62,19 +62,21 @@ pub fn tick(conn: &mut DbConn, today: NaiveDate) -> Result<Ticked, Error> {
 /// After a change of membership (admission, a change of status, an import): who rotates may
 /// have changed, so the rotation is planned again now rather than at the next tick.
 pub fn membership_changed(conn: &mut DbConn) -> Result<(), Error> {
-    secretariat::store::tick(conn, chrono::Utc::now().date_naive()).map(drop)
+    let today = crate::coalition::today(conn)?;
+    secretariat::store::tick(conn, today).map(drop)
 }
 
 /// The addresses mail goes out with now: the coalition's name as sender, the secretariat of
 /// the day as Reply-To.
 pub async fn envelope(state: &AppState) -> Result<Envelope, Error> {
-    let today = chrono::Utc::now().date_naive();
     let (from, base_url) = (
         state.settings.mail_from.clone(),
         state.settings.base_url.clone(),
     );
+    let clock = state.clock.clone();
     state
         .db(move |conn| {
+            let today = crate::coalition::today_by(conn, &clock)?;
             Ok(Envelope {
                 from,
                 from_name: mail::compose::coalition_name(conn)?,
@@ -93,8 +95,13 @@ pub async fn deliver_mail(state: &AppState, worker: &str) -> Result<Report, Erro
 
 /// One round: the ticks, then delivery (what `roundtable mail send` runs once).
 pub async fn run_once(state: &AppState, worker: &str) -> Result<(Ticked, Report), Error> {
-    let today = chrono::Utc::now().date_naive();
-    let ticked = state.db(move |conn| tick(conn, today)).await;
+    let clock = state.clock.clone();
+    let ticked = state
+        .db(move |conn| {
+            let today = crate::coalition::today_by(conn, &clock)?;
+            tick(conn, today)
+        })
+        .await;
     let delivered = deliver_mail(state, worker).await;
     Ok((ticked?, delivered?))
 }

@@ -1,6 +1,7 @@
 //! What every handler, the scheduler and the command line can reach: the settings, the
 //! database pool and the mail transport.
 
+use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::{self, DbConn, DbPool};
 use crate::error::Error;
@@ -12,6 +13,7 @@ pub struct AppState {
     pub pool: DbPool,
     pub mail: mail::transport::Transport,
     pub mail_policy: mail::worker::Policy,
+    pub clock: Clock,
 }
 
 impl AppState {
@@ -28,6 +30,7 @@ impl AppState {
             pool,
             mail,
             mail_policy: mail::worker::Policy::default(),
+            clock: Clock::default(),
         })
     }
 

@@ -2,7 +2,7 @@
 //! CSRF token and flash messages. The cookie is signed and encrypted (actix-session, private).
 
 use actix_session::Session;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use roundtable_templates::{Flash, FlashKind};
 use serde::{Deserialize, Serialize};
 
@@ -23,12 +23,12 @@ fn session_error(e: impl std::fmt::Display) -> Error {
 
 /// Starts a signed-in session. The session is renewed (a new cookie, a new CSRF token) so
 /// nothing from before sign-in carries over.
-pub fn sign_in(session: &Session, person_id: i64) -> Result<(), Error> {
+pub fn sign_in(session: &Session, person_id: i64, now: DateTime<Utc>) -> Result<(), Error> {
     let flashes = take_flashes(session);
     // clear + renew, not purge: actix-session ignores inserts into a purged session.
     session.clear();
     session.renew();
-    let now = Utc::now().timestamp_millis();
+    let now = now.timestamp_millis();
     session.insert(PERSON, person_id).map_err(session_error)?;
     session.insert(SIGNED_IN_AT, now).map_err(session_error)?;
     session.insert(SEEN_AT, now).map_err(session_error)?;
@@ -49,11 +49,11 @@ pub fn sign_out(session: &Session) {
 
 /// The signed-in person's id, unless the session has been idle too long or has reached its
 /// absolute limit, in which case it ends here.
-pub fn person_id(session: &Session, settings: &Settings) -> Option<i64> {
+pub fn person_id(session: &Session, settings: &Settings, now: DateTime<Utc>) -> Option<i64> {
     let person: i64 = session.get(PERSON).ok().flatten()?;
     let signed_in_at: i64 = session.get(SIGNED_IN_AT).ok().flatten()?;
     let seen_at: i64 = session.get(SEEN_AT).ok().flatten()?;
-    let now = Utc::now().timestamp_millis();
+    let now = now.timestamp_millis();
     let idle = i64::try_from(settings.session_idle.as_millis()).unwrap_or(i64::MAX);
     let max = i64::try_from(settings.session_max.as_millis()).unwrap_or(i64::MAX);
     if now.saturating_sub(seen_at) >= idle || now.saturating_sub(signed_in_at) >= max {

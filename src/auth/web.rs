@@ -85,7 +85,7 @@ async fn login(
         .await;
     match result {
         Ok(person) => {
-            session::sign_in(&page.session, person.id)?;
+            session::sign_in(&page.session, person.id, page.now)?;
             Ok(see_other("/"))
         }
         Err(e @ (Error::Invalid(_) | Error::Throttled(_))) => {
@@ -193,7 +193,7 @@ async fn setup(
             store::bootstrap(conn, Some(&token), &f.coalition_name, &f.time_zone, &admin)
         })
         .await?;
-    session::sign_in(&page.session, person.id)?;
+    session::sign_in(&page.session, person.id, page.now)?;
     session::push_flash(
         &page.session,
         FlashKind::Success,
@@ -353,7 +353,7 @@ async fn reset(
     let person = state
         .db(move |conn| store::reset_password(conn, &token, &form.password))
         .await?;
-    session::sign_in(&page.session, person.id)?;
+    session::sign_in(&page.session, person.id, page.now)?;
     session::push_flash(
         &page.session,
         FlashKind::Success,

@@ -1,30 +1,84 @@
 //! Calendar feeds: public meetings, a person's meetings (by a secret, revocable token), a
 //! working group's, and one meeting. No confidential item ever appears in any of them.
 
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::agenda;
 use super::ical::{self, Event};
-use super::model::Meeting;
+use super::model::{AgendaItem, AgendaVersion, Meeting};
 use super::rules::{Kind, Status};
 use super::store;
 use crate::auth::model::Person;
 use crate::db::schema::{
-    affiliations, calendar_feeds, meetings, people, venues, working_group_members,
+    affiliations, agenda_versions, calendar_feeds, meetings, people, venues, working_group_members,
     working_group_nominees, working_groups,
 };
 use crate::db::{self, DbConn};
 use crate::error::Error;
 use crate::secret::{hash_token, random_token};
 
+/// What the events of a feed need besides their meetings, read once for the whole feed (a
+/// feed costs the same few queries whatever its length).
+struct Context {
+    coalition: String,
+    /// Venue id -> (name, address).
+    venues: HashMap<i64, (String, String)>,
+    /// Meeting id -> the latest published agenda: when, and its items.
+    agendas: HashMap<i64, (NaiveDateTime, Vec<AgendaItem>)>,
+}
+
+fn context(conn: &mut DbConn, list: &[Meeting]) -> Result<Context, Error> {
+    let coalition = crate::coalition::get(conn)?
+        .map(|c| c.name)
+        .unwrap_or_else(|| "Roundtable".into());
+    let venue_ids: Vec<i64> = list.iter().filter_map(|m| m.venue_id).collect();
+    let venues = venues::table
+        .filter(venues::id.eq_any(&venue_ids))
+        .select((venues::id, (venues::name, venues::address)))
+        .load::<(i64, (String, String))>(conn)?
+        .into_iter()
+        .collect();
+    let ids: Vec<i64> = list.iter().map(|m| m.id).collect();
+    let mut agendas = HashMap::new();
+    // Newest version first per meeting: the first seen is the latest.
+    for v in agenda_versions::table
+        .filter(agenda_versions::meeting_id.eq_any(&ids))
+        .order((
+            agenda_versions::meeting_id,
+            agenda_versions::version_no.desc(),
+        ))
+        .select(AgendaVersion::as_select())
+        .load(conn)?
+    {
+        if let std::collections::hash_map::Entry::Vacant(slot) = agendas.entry(v.meeting_id) {
+            let items: Vec<AgendaItem> = serde_json::from_str(&v.items)
+                .map_err(|e| Error::Internal(format!("agenda snapshot: {e}")))?;
+            slot.insert((v.published_at, items));
+        }
+    }
+    Ok(Context {
+        coalition,
+        venues,
+        agendas,
+    })
+}
+
 /// The VEVENT of a meeting. Its description lists the published agenda's public items only.
 /// With an empty `base_url` (invitations by mail) it carries no link back to the site.
 pub fn event(conn: &mut DbConn, m: &Meeting, base_url: &str) -> Result<Event, Error> {
+    let context = context(conn, std::slice::from_ref(m))?;
+    Ok(event_in(&context, m, base_url))
+}
+
+fn event_in(context: &Context, m: &Meeting, base_url: &str) -> Event {
     let mut description = String::new();
-    if let Some((_, items)) = agenda::latest_published(conn, m.id)? {
+    if let Some((_, items)) = context.agendas.get(&m.id) {
         description.push_str("Agenda:\n");
-        for (n, item) in agenda::visible(items, None).iter().enumerate() {
+        for (n, item) in agenda::visible(items.clone(), None).iter().enumerate() {
             description.push_str(&format!("{}. {}\n", n + 1, item.title));
         }
         description.push('\n');
@@ -42,32 +96,21 @@ pub fn event(conn: &mut DbConn, m: &Meeting, base_url: &str) -> Result<Event, Er
     if !base_url.is_empty() {
         description.push_str(&format!("{base_url}/meetings/{}", m.id));
     }
-    let mut location = match m.venue_id {
-        Some(v) => {
-            let (name, address): (String, String) = venues::table
-                .find(v)
-                .select((venues::name, venues::address))
-                .first(conn)?;
-            if address.is_empty() {
-                name
-            } else {
-                format!("{name}, {address}")
-            }
-        }
+    let mut location = match m.venue_id.and_then(|v| context.venues.get(&v)) {
+        Some((name, address)) if address.is_empty() => name.clone(),
+        Some((name, address)) => format!("{name}, {address}"),
         None => String::new(),
     };
     if location.is_empty() && !m.online_url.is_empty() {
         location = "Online".into();
     }
-    let coalition = crate::coalition::get(conn)?
-        .map(|c| c.name)
-        .unwrap_or_else(|| "Roundtable".into());
+    let coalition = &context.coalition;
     let kind = store::kind_of(m);
     let summary = match kind {
         Kind::Plenary | Kind::AdHoc | Kind::Extraordinary => format!("{} ({coalition})", m.title),
         Kind::WorkingGroup => m.title.clone(),
     };
-    Ok(Event {
+    Event {
         uid: m.uid.clone(),
         sequence: m.sequence,
         stamp: m.updated_at,
@@ -80,7 +123,13 @@ pub fn event(conn: &mut DbConn, m: &Meeting, base_url: &str) -> Result<Event, Er
         cancelled: store::status_of(m) == Status::Cancelled,
         organizer: None,
         attendees: Vec::new(),
-    })
+    }
+}
+
+/// A calendar file and when what it shows last changed (for Last-Modified).
+pub struct Feed {
+    pub body: String,
+    pub modified: Option<NaiveDateTime>,
 }
 
 fn calendar_of(
@@ -88,12 +137,21 @@ fn calendar_of(
     name: &str,
     list: &[Meeting],
     base_url: &str,
-) -> Result<String, Error> {
-    let mut events = Vec::with_capacity(list.len());
-    for m in list {
-        events.push(event(conn, m, base_url)?);
-    }
-    Ok(ical::calendar(name, None, &events))
+) -> Result<Feed, Error> {
+    let context = context(conn, list)?;
+    let events: Vec<Event> = list
+        .iter()
+        .map(|m| event_in(&context, m, base_url))
+        .collect();
+    let modified = list
+        .iter()
+        .map(|m| m.updated_at)
+        .chain(context.agendas.values().map(|(published, _)| *published))
+        .max();
+    Ok(Feed {
+        body: ical::calendar(name, None, &events),
+        modified,
+    })
 }
 
 /// A strong validator for a feed's body.
@@ -104,7 +162,7 @@ pub fn etag(body: &str) -> String {
     )
 }
 
-pub fn public_feed(conn: &mut DbConn, base_url: &str) -> Result<String, Error> {
+pub fn public_feed(conn: &mut DbConn, base_url: &str) -> Result<Feed, Error> {
     let list: Vec<Meeting> = meetings::table
         .filter(meetings::visibility.eq("public"))
         .order(meetings::starts_at)
@@ -159,7 +217,7 @@ pub fn groups_of_person(conn: &mut DbConn, person_id: i64) -> Result<Vec<i64>, E
 }
 
 /// A person's feed: every coalition-wide meeting, and the meetings of their groups.
-pub fn person_feed(conn: &mut DbConn, person: &Person, base_url: &str) -> Result<String, Error> {
+pub fn person_feed(conn: &mut DbConn, person: &Person, base_url: &str) -> Result<Feed, Error> {
     let groups = groups_of_person(conn, person.id)?;
     let list: Vec<Meeting> = meetings::table
         .filter(
@@ -176,7 +234,7 @@ pub fn person_feed(conn: &mut DbConn, person: &Person, base_url: &str) -> Result
     calendar_of(conn, &name, &list, base_url)
 }
 
-pub fn group_feed(conn: &mut DbConn, group_id: i64, base_url: &str) -> Result<String, Error> {
+pub fn group_feed(conn: &mut DbConn, group_id: i64, base_url: &str) -> Result<Feed, Error> {
     let group = crate::membership::groups::get(conn, group_id)?;
     let list: Vec<Meeting> = meetings::table
         .filter(meetings::group_id.eq(group_id))
@@ -186,9 +244,8 @@ pub fn group_feed(conn: &mut DbConn, group_id: i64, base_url: &str) -> Result<St
     calendar_of(conn, &group.name, &list, base_url)
 }
 
-pub fn meeting_ics(conn: &mut DbConn, m: &Meeting, base_url: &str) -> Result<String, Error> {
-    let e = event(conn, m, base_url)?;
-    Ok(ical::calendar(&m.title, None, &[e]))
+pub fn meeting_ics(conn: &mut DbConn, m: &Meeting, base_url: &str) -> Result<Feed, Error> {
+    calendar_of(conn, &m.title, std::slice::from_ref(m), base_url)
 }
 
 /// A new feed address for the person; the old one stops working.

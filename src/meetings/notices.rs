@@ -12,15 +12,14 @@ use crate::error::Error;
 use crate::mail::compose::{coalition_name, list_id};
 use crate::mail::outbox::{self, BASE_URL, Invitation, NewMail, Recipient};
 
-fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().date_naive()
-}
-
 /// The meeting's body: the coalition list for a plenary, the group's list for its meeting.
 fn body_of(conn: &mut DbConn, m: &Meeting) -> Result<Vec<Recipient>, Error> {
     match m.group_id {
         Some(g) => crate::membership::lists::group(conn, g),
-        None => crate::secretariat::lists::coalition(conn, today()),
+        None => {
+            let today = crate::coalition::today(conn)?;
+            crate::secretariat::lists::coalition(conn, today)
+        }
     }
 }
 
@@ -45,7 +44,8 @@ fn invitation(
     invitees: &[Recipient],
 ) -> Result<Invitation, Error> {
     let mut event = feeds::event(conn, m, "")?;
-    event.organizer = crate::secretariat::lists::address(conn, today())?;
+    let today = crate::coalition::today(conn)?;
+    event.organizer = crate::secretariat::lists::address(conn, today)?;
     event.attendees = invitees
         .iter()
         .map(|r| (r.name.clone(), r.email.clone()))
@@ -65,7 +65,8 @@ fn entitled(conn: &mut DbConn, recipients: &[Recipient]) -> Result<Vec<bool>, Er
         .filter(organisations::status.eq("full"))
         .select(affiliations::person_id)
         .load(conn)?;
-    if let Some((_, holders)) = crate::secretariat::store::holders_on(conn, today())? {
+    let today = crate::coalition::today(conn)?;
+    if let Some((_, holders)) = crate::secretariat::store::holders_on(conn, today)? {
         let staff: Vec<i64> = affiliations::table
             .filter(affiliations::organisation_id.eq_any(&holders))
             .select(affiliations::person_id)

@@ -16,7 +16,7 @@ use crate::auth::permissions::{self, Action};
 use crate::error::Error;
 use crate::membership::rules::Side;
 use crate::web::context::Page;
-use crate::web::{after_action, parse_date, ticked, today};
+use crate::web::{after_action, parse_date, ticked};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/secretariat", web::get().to(show))
@@ -38,9 +38,10 @@ fn period(start: NaiveDate, end: NaiveDate) -> String {
 }
 
 async fn show(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> {
+    let today = page.today();
     let actor = page.actor()?.clone();
     permissions::require(&actor, Action::ViewDirectory)?;
-    let today = today();
+    let today = today;
     let (settings, terms, covers, candidates, names, running) = state
         .db(move |conn| {
             let names: HashMap<i64, (String, bool)> = crate::membership::directory::all(conn)?
@@ -192,9 +193,10 @@ async fn show(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> {
 }
 
 async fn handover(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> {
+    let today = page.today();
     let actor = page.actor()?.clone();
     permissions::require(&actor, Action::ViewDirectory)?;
-    let today = today();
+    let today = today;
     let data = state
         .db(move |conn| {
             let terms = store::terms(conn)?;
@@ -296,11 +298,12 @@ async fn start(
     state: web::Data<AppState>,
     form: web::Form<StartForm>,
 ) -> Result<HttpResponse, Error> {
+    let today = page.today();
     let actor = page.actor()?.clone();
     let result = match parse_date(&form.first_term_starts, "first term") {
         Ok(d) => {
             state
-                .db(move |conn| store::start_rotation(conn, &actor, d, today()))
+                .db(move |conn| store::start_rotation(conn, &actor, d, today))
                 .await
         }
         Err(e) => Err(e),
@@ -320,19 +323,13 @@ async fn settings(
     state: web::Data<AppState>,
     form: web::Form<SettingsForm>,
 ) -> Result<HttpResponse, Error> {
+    let today = page.today();
     let actor = page.actor()?.clone();
     let f = form.into_inner();
     let paired = ticked(&f.paired);
     let result = state
         .db(move |conn| {
-            store::update_settings(
-                conn,
-                &actor,
-                f.term_months,
-                paired,
-                f.horizon_terms,
-                today(),
-            )
+            store::update_settings(conn, &actor, f.term_months, paired, f.horizon_terms, today)
         })
         .await;
     after_action(
@@ -355,10 +352,11 @@ async fn swap(
     state: web::Data<AppState>,
     form: web::Form<SwapForm>,
 ) -> Result<HttpResponse, Error> {
+    let today = page.today();
     let actor = page.actor()?.clone();
     let f = form.into_inner();
     let result = state
-        .db(move |conn| store::swap(conn, &actor, f.term_a, f.term_b, &f.reason, today()))
+        .db(move |conn| store::swap(conn, &actor, f.term_a, f.term_b, &f.reason, today))
         .await;
     after_action(&page, result, "/secretariat", "The two terms are swapped.")
 }
@@ -376,6 +374,7 @@ async fn replace(
     state: web::Data<AppState>,
     form: web::Form<ReplaceForm>,
 ) -> Result<HttpResponse, Error> {
+    let today = page.today();
     let actor = page.actor()?.clone();
     let f = form.into_inner();
     let result = match Side::parse(&f.side) {
@@ -389,7 +388,7 @@ async fn replace(
                         side,
                         f.organisation_id,
                         &f.reason,
-                        today(),
+                        today,
                     )
                 })
                 .await
@@ -419,6 +418,7 @@ async fn cover(
     state: web::Data<AppState>,
     form: web::Form<CoverForm>,
 ) -> Result<HttpResponse, Error> {
+    let today = page.today();
     let actor = page.actor()?.clone();
     let f = form.into_inner();
     let parsed = (
@@ -439,7 +439,7 @@ async fn cover(
                         from,
                         until,
                         &f.reason,
-                        today(),
+                        today,
                     )
                 })
                 .await
@@ -466,11 +466,12 @@ async fn opt_out(
     id: web::Path<i64>,
     form: web::Form<OptOutForm>,
 ) -> Result<HttpResponse, Error> {
+    let today = page.today();
     let actor = page.actor()?.clone();
     let id = id.into_inner();
     let out = form.opt_out == "yes";
     let result = state
-        .db(move |conn| store::set_opt_out(conn, &actor, id, out, today()))
+        .db(move |conn| store::set_opt_out(conn, &actor, id, out, today))
         .await;
     after_action(
         &page,

@@ -61,9 +61,8 @@ fn version_json(v: &Version, with_body: bool) -> Value {
     value
 }
 
-fn round_json(conn: &mut DbConn, r: &Round) -> Result<Value, Error> {
+fn round_json(conn: &mut DbConn, r: &Round, today: chrono::NaiveDate) -> Result<Value, Error> {
     let rows: Vec<BoardRow> = rounds::board(conn, r)?;
-    let today = chrono::Utc::now().date_naive();
     let outcome = match rounds::outcome(rounds::rule_of(r), &rows, r.deadline, today) {
         Outcome::Met { signatories } => json!({ "met": true, "signatories": signatories }),
         Outcome::Pending(why) => json!({ "met": false, "pending": why }),
@@ -126,9 +125,11 @@ async fn get(
 ) -> Result<HttpResponse, ApiError> {
     require_see(&actor)?;
     let id = id.into_inner();
+    let clock = state.clock.clone();
     let value =
         state
             .db(move |conn| {
+                let today = crate::coalition::today_by(conn, &clock)?;
                 let s = store::get(conn, id)?;
                 let versions: Vec<Value> = store::versions(conn, id)?
                     .iter()
@@ -136,7 +137,7 @@ async fn get(
                     .collect();
                 let mut all_rounds = Vec::new();
                 for r in rounds::rounds_of(conn, id)? {
-                    all_rounds.push(round_json(conn, &r)?);
+                    all_rounds.push(round_json(conn, &r, today)?);
                 }
                 let signatories: Vec<Value> = rounds::signatories_of(conn, id)?
                 .iter()
@@ -176,10 +177,12 @@ async fn round(
 ) -> Result<HttpResponse, ApiError> {
     require_see(&actor)?;
     let id = id.into_inner();
+    let clock = state.clock.clone();
     let value = state
         .db(move |conn| {
+            let today = crate::coalition::today_by(conn, &clock)?;
             let r = rounds::get_round(conn, id)?;
-            round_json(conn, &r)
+            round_json(conn, &r, today)
         })
         .await?;
     Ok(HttpResponse::Ok().json(value))
@@ -214,9 +217,12 @@ async fn position(
         reason: b.reason,
         content_hash: b.content_hash,
     };
-    let today = chrono::Utc::now().date_naive();
+    let clock = state.clock.clone();
     let p = state
-        .db(move |conn| rounds::take_position(conn, &actor, round_id, &input, today))
+        .db(move |conn| {
+            let today = crate::coalition::today_by(conn, &clock)?;
+            rounds::take_position(conn, &actor, round_id, &input, today)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(json!({
         "round_id": p.round_id, "organisation_id": p.organisation_id, "position": p.position,
@@ -249,9 +255,12 @@ async fn authorisation(
         reference: b.reference,
         content_hash: b.content_hash,
     };
-    let today = chrono::Utc::now().date_naive();
+    let clock = state.clock.clone();
     let a = state
-        .db(move |conn| rounds::authorise(conn, &actor, round_id, &input, today))
+        .db(move |conn| {
+            let today = crate::coalition::today_by(conn, &clock)?;
+            rounds::authorise(conn, &actor, round_id, &input, today)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(json!({
         "round_id": a.round_id, "organisation_id": a.organisation_id, "decision": a.decision,

@@ -141,7 +141,8 @@ pub fn round_superseded(
         None,
         ("Read the new version", &url(s)),
     );
-    let recipients = lists::coalition(conn, chrono::Utc::now().date_naive())?;
+    let today = crate::coalition::today(conn)?;
+    let recipients = lists::coalition(conn, today)?;
     notice(conn, "statement_round_superseded", body, recipients)
 }
 
@@ -157,7 +158,8 @@ pub fn adopted(conn: &mut DbConn, s: &Statement, round: &Round) -> Result<usize,
         None,
         ("The statement", &url(s)),
     );
-    let recipients = lists::coalition(conn, chrono::Utc::now().date_naive())?;
+    let today = crate::coalition::today(conn)?;
+    let recipients = lists::coalition(conn, today)?;
     notice(conn, "statement_adopted", body, recipients)
 }
 
@@ -180,7 +182,8 @@ pub fn published(conn: &mut DbConn, s: &Statement, round: &Round) -> Result<usiz
         Some(&quoted(&version, &html)),
         ("The statement and your receipt", &url(s)),
     );
-    let recipients = lists::coalition(conn, chrono::Utc::now().date_naive())?;
+    let today = crate::coalition::today(conn)?;
+    let recipients = lists::coalition(conn, today)?;
     notice(conn, "statement_published", body, recipients)
 }
 

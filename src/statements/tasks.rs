@@ -7,15 +7,16 @@ use super::rules::{Outcome, Standing, Status};
 use super::store;
 use crate::auth::{Action, Actor, permissions};
 use crate::db::DbConn;
+use chrono::NaiveDate;
+
 use crate::error::Error;
 use crate::membership::tasks::Task;
 
-pub fn for_actor(conn: &mut DbConn, actor: &Actor) -> Result<Vec<Task>, Error> {
+pub fn for_actor(conn: &mut DbConn, actor: &Actor, today: NaiveDate) -> Result<Vec<Task>, Error> {
     let mut tasks = Vec::new();
     if !store::may_see(Some(actor)) {
         return Ok(tasks);
     }
-    let today = chrono::Utc::now().date_naive();
     for s in store::list(conn)? {
         let status = store::status_of(&s);
         let href = format!("/statements/{}", s.id);

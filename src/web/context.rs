@@ -16,6 +16,10 @@ use crate::error::Error;
 
 pub struct Page {
     pub actor: Option<Actor>,
+    /// The coalition's date now, in its time zone.
+    pub today: chrono::NaiveDate,
+    /// The instant of the request, by the service's clock.
+    pub now: chrono::DateTime<chrono::Utc>,
     pub coalition_name: Option<String>,
     pub session: Session,
     /// Where the request came from, for the sign-in throttle.
@@ -26,6 +30,11 @@ impl Page {
     /// The signed-in person, or a redirect to the sign-in page.
     pub fn actor(&self) -> Result<&Actor, Error> {
         self.actor.as_ref().ok_or(Error::SignInRequired)
+    }
+
+    /// The coalition's date now: deadlines, terms and default dates go by it.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.today
     }
 
     /// True until the first-run set-up has created the coalition.
@@ -69,10 +78,14 @@ impl FromRequest for Page {
             .unwrap_or_else(|| "unknown".into());
         Box::pin(async move {
             let state = state.ok_or_else(|| Error::Internal("app state missing".into()))?;
-            let person_id = session::person_id(&session, &state.settings);
-            let (coalition_name, actor) = state
+            let now = state.clock.now();
+            let person_id = session::person_id(&session, &state.settings, now);
+            let clock = state.clock.clone();
+            let (coalition_name, today, actor) = state
                 .db(move |conn| {
-                    let coalition_name = coalition::get(conn)?.map(|c| c.name);
+                    let coalition = coalition::get(conn)?;
+                    let today = clock.today(coalition::zone_of(coalition.as_ref()));
+                    let coalition_name = coalition.map(|c| c.name);
                     let actor = match person_id {
                         Some(id) => match store::find(conn, id) {
                             Ok(person) if person.active => {
@@ -83,7 +96,7 @@ impl FromRequest for Page {
                         },
                         None => None,
                     };
-                    Ok((coalition_name, actor))
+                    Ok((coalition_name, today, actor))
                 })
                 .await?;
             if person_id.is_some() && actor.is_none() {
@@ -92,6 +105,8 @@ impl FromRequest for Page {
             }
             Ok(Page {
                 actor,
+                today,
+                now,
                 coalition_name,
                 session,
                 client_address,

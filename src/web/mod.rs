@@ -4,6 +4,7 @@
 pub mod context;
 pub mod forms;
 pub mod headers;
+pub mod http;
 pub mod shell;
 
 use actix_web::http::{StatusCode, header};
@@ -87,11 +88,6 @@ pub fn capitalise(message: &str) -> String {
 pub fn parse_date(value: &str, what: &str) -> Result<chrono::NaiveDate, Error> {
     chrono::NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
         .map_err(|_| Error::Invalid(format!("{what}: {value:?} is not a date (YYYY-MM-DD)")))
-}
-
-/// Today, for default dates in forms.
-pub fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().date_naive()
 }
 
 /// A checkbox's value: present ("on") when ticked.

@@ -26,10 +26,11 @@ async fn home(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> {
     let actor = page.actor()?.clone();
     permissions::require(&actor, Action::UseOwnAccount)?;
     let name = actor.person.name.clone();
+    let today = page.today();
     let tasks = state
         .db(move |conn| {
             // What only this person can do comes first: positions and authorisations.
-            let mut tasks = crate::statements::tasks::for_actor(conn, &actor)?;
+            let mut tasks = crate::statements::tasks::for_actor(conn, &actor, today)?;
             tasks.extend(crate::meetings::tasks::for_actor(conn, &actor)?);
             tasks.extend(crate::membership::tasks::for_actor(conn, &actor)?);
             Ok(tasks)

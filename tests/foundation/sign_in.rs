@@ -1,6 +1,7 @@
 use std::time::Duration;
 
 use actix_web::http::StatusCode;
+use chrono::TimeDelta;
 use diesel::prelude::*;
 use roundtable::auth::store::{self, PersonDraft};
 use roundtable::db::schema::login_throttle;
@@ -239,11 +240,17 @@ async fn signing_in_renews_the_session() {
 #[actix_web::test]
 async fn an_idle_session_ends() {
     on_each_backend!(|backend| async {
-        let app = TestApp::with_settings(&backend, |s| s.session_idle = Duration::from_secs(1));
+        let app = TestApp::with_settings(&backend, |s| s.session_idle = Duration::from_secs(60));
         app.bootstrap();
         let mut browser = app.client().await;
         browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
-        tokio_sleep(Duration::from_millis(2100)).await;
+        app.state.clock.advance(TimeDelta::seconds(59));
+        assert_eq!(
+            browser.get("/").await.status,
+            StatusCode::OK,
+            "not idle yet"
+        );
+        app.state.clock.advance(TimeDelta::seconds(61));
         let after = browser.get("/").await;
         assert_eq!(after.location(), Some("/login"));
         let login = browser.get("/login").await;
@@ -261,25 +268,21 @@ async fn an_idle_session_ends() {
 #[actix_web::test]
 async fn a_session_ends_at_its_absolute_limit_however_active() {
     on_each_backend!(|backend| async {
-        let app = TestApp::with_settings(&backend, |s| s.session_max = Duration::from_secs(3));
+        let app = TestApp::with_settings(&backend, |s| s.session_max = Duration::from_secs(3600));
         app.bootstrap();
         let mut browser = app.client().await;
         browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
         for _ in 0..4 {
-            tokio_sleep(Duration::from_millis(500)).await;
+            app.state.clock.advance(TimeDelta::minutes(14));
             assert_eq!(
                 browser.get("/").await.status,
                 StatusCode::OK,
                 "active within the limit"
             );
         }
-        tokio_sleep(Duration::from_millis(1200)).await;
+        app.state.clock.advance(TimeDelta::minutes(5));
         assert_eq!(browser.get("/").await.location(), Some("/login"));
     })
-}
-
-async fn tokio_sleep(d: Duration) {
-    actix_web::rt::time::sleep(d).await;
 }
 
 #[actix_web::test]

@@ -160,6 +160,40 @@ async fn feeds_are_valid_round_trip_text_and_hold_no_secret() {
             .await;
         assert_eq!(again.status, StatusCode::NOT_MODIFIED);
         assert!(again.body.is_empty());
+        // A 304 carries the validators and the caching rule of the full answer.
+        assert_eq!(again.header("etag"), Some(etag.as_str()));
+        assert_eq!(again.header("cache-control"), feed.header("cache-control"));
+        let modified = feed
+            .header("last-modified")
+            .expect("Last-Modified")
+            .to_owned();
+        assert_eq!(again.header("last-modified"), Some(modified.as_str()));
+        // Proxies hand tags on weakened: W/"x" is the same representation.
+        let weak = anonymous
+            .send(
+                TestRequest::get()
+                    .uri("/calendar/public.ics")
+                    .insert_header(("If-None-Match", format!("W/{etag}"))),
+            )
+            .await;
+        assert_eq!(weak.status, StatusCode::NOT_MODIFIED);
+        // Without a tag, the date decides.
+        let by_date = anonymous
+            .send(
+                TestRequest::get()
+                    .uri("/calendar/public.ics")
+                    .insert_header(("If-Modified-Since", modified.clone())),
+            )
+            .await;
+        assert_eq!(by_date.status, StatusCode::NOT_MODIFIED);
+        let stale = anonymous
+            .send(
+                TestRequest::get()
+                    .uri("/calendar/public.ics")
+                    .insert_header(("If-Modified-Since", "Mon, 01 Jan 2024 00:00:00 GMT")),
+            )
+            .await;
+        assert_eq!(stale.status, StatusCode::OK);
         let mut moved = input(GREEK, true, 10);
         moved.start = NaiveTime::from_hms_opt(9, 0, 0).expect("t");
         app.with_conn(|c| store::update(c, &admin, public.id, &moved))

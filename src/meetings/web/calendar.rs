@@ -12,7 +12,7 @@ use crate::auth::permissions::{self, Action};
 use crate::error::Error;
 use crate::meetings::{dates, feeds, rules, store};
 use crate::web::context::Page;
-use crate::web::{after_action, today};
+use crate::web::{after_action, http};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/meetings", web::get().to(calendar))
@@ -38,7 +38,7 @@ async fn calendar(
 ) -> Result<Markup, Error> {
     let actor = page.actor()?.clone();
     permissions::require(&actor, Action::ViewDirectory)?;
-    let today = today();
+    let today = page.today();
     let first = query
         .month
         .as_deref()
@@ -152,28 +152,32 @@ async fn renew_feed(page: Page, state: web::Data<AppState>) -> Result<HttpRespon
     after_action(&page, result, "/meetings", &message)
 }
 
-/// A calendar body with its ETag; 304 when the client already has it.
-fn ics(req: &HttpRequest, body: String, filename: &str) -> HttpResponse {
-    let tag = feeds::etag(&body);
-    let unchanged = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
-    if unchanged {
-        return HttpResponse::build(StatusCode::NOT_MODIFIED)
-            .insert_header((header::ETAG, tag))
-            .finish();
-    }
-    HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/calendar; charset=utf-8"))
+/// A calendar with its validators (ETag, Last-Modified); 304 when the client has it already.
+/// The 304 carries the same validators and Cache-Control as the full answer.
+fn ics(req: &HttpRequest, feed: feeds::Feed, filename: &str) -> HttpResponse {
+    let tag = feeds::etag(&feed.body);
+    let unchanged = http::not_modified(req, &tag, feed.modified);
+    let mut answer = if unchanged {
+        HttpResponse::build(StatusCode::NOT_MODIFIED)
+    } else {
+        HttpResponse::Ok()
+    };
+    answer
         .insert_header((header::ETAG, tag))
-        .insert_header((header::CACHE_CONTROL, "private, max-age=300"))
+        .insert_header((header::CACHE_CONTROL, "private, max-age=300"));
+    if let Some(modified) = feed.modified {
+        answer.insert_header((header::LAST_MODIFIED, http::http_date(modified)));
+    }
+    if unchanged {
+        return answer.finish();
+    }
+    answer
+        .insert_header((header::CONTENT_TYPE, "text/calendar; charset=utf-8"))
         .insert_header((
             header::CONTENT_DISPOSITION,
             format!("inline; filename=\"{filename}\""),
         ))
-        .body(body)
+        .body(feed.body)
 }
 
 async fn public_feed(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, Error> {

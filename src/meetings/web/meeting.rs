@@ -19,7 +19,7 @@ use crate::meetings::model::AgendaItem;
 use crate::meetings::rules::{self, Kind, Status};
 use crate::meetings::store::{self, MeetingInput};
 use crate::web::context::Page;
-use crate::web::{after_action, capitalise, html, parse_date, see_other, ticked, today};
+use crate::web::{after_action, capitalise, html, parse_date, see_other, ticked};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/meetings/new", web::get().to(new_form))
@@ -61,6 +61,7 @@ fn item_row(i: &AgendaItem) -> pages::ItemRow {
 }
 
 async fn show(page: Page, state: web::Data<AppState>, id: web::Path<i64>) -> Result<Markup, Error> {
+    let today = page.today();
     let id = id.into_inner();
     let actor = page.actor.clone();
     let a = actor.clone();
@@ -154,7 +155,7 @@ async fn show(page: Page, state: web::Data<AppState>, id: web::Path<i64>) -> Res
         .as_ref()
         .is_some_and(|a| permissions::may(a, Action::ViewDirectory))
         && minutes_row.as_ref().is_some_and(|x| {
-            x.status == "in_comment" && x.comment_deadline.is_some_and(|d| today() <= d)
+            x.status == "in_comment" && x.comment_deadline.is_some_and(|d| today <= d)
         });
     let confidential_ok = agenda::may_see_confidential(actor.as_ref());
     let view = pages::MeetingView {
@@ -310,7 +311,7 @@ async fn show(page: Page, state: web::Data<AppState>, id: web::Path<i64>) -> Res
         person_options: std::iter::once((String::new(), "—".to_owned()))
             .chain(everyone.iter().map(|p| (p.id.to_string(), p.name.clone())))
             .collect(),
-        today: today().to_string(),
+        today: today.to_string(),
     };
     Ok(pages::meeting(&page.chrome(), &view))
 }
@@ -443,7 +444,7 @@ async fn new_form(page: Page, state: web::Data<AppState>) -> Result<HttpResponse
     }
     form.values.insert(
         "date".into(),
-        (today() + chrono::Duration::days(14)).to_string(),
+        (page.today() + chrono::Duration::days(14)).to_string(),
     );
     render_form(
         &page,
@@ -836,12 +837,13 @@ async fn open_comments(
     id: web::Path<i64>,
     form: web::Form<DeadlineForm>,
 ) -> Result<HttpResponse, Error> {
+    let today = page.today();
     let actor = page.actor()?.clone();
     let id = id.into_inner();
     let result = match parse_date(&form.deadline, "comments until") {
         Ok(d) => {
             state
-                .db(move |conn| minutes::open_comments(conn, &actor, id, d, today()))
+                .db(move |conn| minutes::open_comments(conn, &actor, id, d, today))
                 .await
         }
         Err(e) => Err(e),
@@ -865,11 +867,12 @@ async fn comment(
     id: web::Path<i64>,
     form: web::Form<CommentForm>,
 ) -> Result<HttpResponse, Error> {
+    let today = page.today();
     let actor = page.actor()?.clone();
     let id = id.into_inner();
     let body = form.into_inner().body;
     let result = state
-        .db(move |conn| minutes::comment(conn, &actor, id, &body, today()))
+        .db(move |conn| minutes::comment(conn, &actor, id, &body, today))
         .await;
     after_action(
         &page,
@@ -891,11 +894,12 @@ async fn approve(
     id: web::Path<i64>,
     form: web::Form<ApproveForm>,
 ) -> Result<HttpResponse, Error> {
+    let today = page.today();
     let actor = page.actor()?.clone();
     let id = id.into_inner();
     let note = form.into_inner().note;
     let result = state
-        .db(move |conn| minutes::approve(conn, &actor, id, &note, today()))
+        .db(move |conn| minutes::approve(conn, &actor, id, &note, today))
         .await;
     after_action(
         &page,

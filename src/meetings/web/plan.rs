@@ -16,7 +16,7 @@ use crate::error::Error;
 use crate::meetings::model::MeetingSettings;
 use crate::meetings::{dates, plan, rules, store};
 use crate::web::context::Page;
-use crate::web::{after_action, html, ticked, today};
+use crate::web::{after_action, html, ticked};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/meetings/plan", web::get().to(show))
@@ -150,7 +150,7 @@ async fn show(
     state: web::Data<AppState>,
     query: web::Query<YearQuery>,
 ) -> Result<HttpResponse, Error> {
-    let year = query.year.unwrap_or_else(|| today().year() + 1);
+    let year = query.year.unwrap_or_else(|| page.today().year() + 1);
     render(&page, &state, year, None, StatusCode::OK).await
 }
 
@@ -287,9 +287,10 @@ async fn import_calendar(
     state: web::Data<AppState>,
     payload: Multipart,
 ) -> Result<HttpResponse, Error> {
+    let today = page.today();
     let actor = page.actor()?.clone();
     permissions::require(&actor, Action::ManageMeetings)?;
-    let year = today().year() + 1;
+    let year = today.year() + 1;
     let upload = read_upload(payload).await;
     let result = match upload {
         Ok((_, file)) if file.is_empty() => {
@@ -298,7 +299,7 @@ async fn import_calendar(
         Ok((name, file)) => match String::from_utf8(file) {
             Ok(text) => {
                 state
-                    .db(move |conn| dates::import(conn, &actor, &name, &text, today()))
+                    .db(move |conn| dates::import(conn, &actor, &name, &text, today))
                     .await
             }
             Err(_) => Err(Error::Invalid("the calendar file is not UTF-8 text".into())),

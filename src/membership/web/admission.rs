@@ -19,7 +19,7 @@ use crate::membership::organisations::{self, OrganisationInput};
 use crate::membership::people::PersonInput;
 use crate::membership::rules::Status;
 use crate::web::context::Page;
-use crate::web::{after_action, capitalise, html, parse_date, see_other, today};
+use crate::web::{after_action, capitalise, html, parse_date, see_other};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/admission", web::get().to(queue))
@@ -224,6 +224,7 @@ async fn submit(
     fields: HashMap<String, String>,
     public: bool,
 ) -> Result<HttpResponse, Error> {
+    let today = page.today();
     let actor = if public {
         None
     } else {
@@ -233,7 +234,7 @@ async fn submit(
     let result = match input {
         Ok(input) => {
             state
-                .db(move |conn| admission::submit(conn, actor.as_ref(), &input, today()))
+                .db(move |conn| admission::submit(conn, actor.as_ref(), &input, today))
                 .await
         }
         Err(e) => Err(e),
@@ -292,6 +293,7 @@ async fn dossier(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<Markup, Error> {
+    let today = page.today();
     permissions::require(page.actor()?, Action::ManageMembership)?;
     let id = id.into_inner();
     let (d, sector, decider) = state
@@ -335,7 +337,7 @@ async fn dossier(
                 d.application.decision_reason.clone().unwrap_or_default(),
             )
         }),
-        today: today().to_string(),
+        today: today.to_string(),
         invitation_link: None,
     };
     Ok(pages::dossier(&page.chrome(), &view))

@@ -14,7 +14,7 @@ use crate::membership::directory::{self, Filter};
 use crate::membership::rules::{Side, Status};
 use crate::membership::{groups, import, organisations};
 use crate::web::context::Page;
-use crate::web::{html, today};
+use crate::web::html;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/organisations", web::get().to(list))
@@ -138,13 +138,14 @@ async fn list(
 }
 
 async fn export(page: Page, state: web::Data<AppState>) -> Result<HttpResponse, Error> {
+    let today = page.today();
     let actor = page.actor()?.clone();
     let csv = state.db(move |conn| import::export(conn, &actor)).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
         .insert_header((
             header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"members-{}.csv\"", today()),
+            format!("attachment; filename=\"members-{}.csv\"", today),
         ))
         .body(csv))
 }
@@ -169,12 +170,13 @@ async fn import_csv(
     state: web::Data<AppState>,
     form: web::Form<ImportForm>,
 ) -> Result<HttpResponse, Error> {
+    let today = page.today();
     let actor = page.actor()?.clone();
     permissions::require(&actor, Action::ManageMembership)?;
     let text = form.csv.clone();
     let outcome = state
         .db(move |conn| {
-            let outcome = import::import(conn, &actor, &text, today())?;
+            let outcome = import::import(conn, &actor, &text, today)?;
             crate::schedule::membership_changed(conn)?;
             Ok(outcome)
         })

@@ -12,7 +12,7 @@ use crate::membership::fees;
 use crate::membership::model::{FeeEntry, Organisation};
 use crate::membership::rules::{format_amount, parse_amount};
 use crate::web::context::Page;
-use crate::web::{after_action, parse_date, today};
+use crate::web::{after_action, parse_date};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/fees", web::get().to(show))
@@ -52,7 +52,7 @@ async fn show(
     permissions::require(page.actor()?, Action::ManageMembership)?;
     let year = query
         .year
-        .unwrap_or_else(|| chrono::Datelike::year(&today()));
+        .unwrap_or_else(|| chrono::Datelike::year(&page.today()));
     let (enabled, schedule, ledger, outstanding) = state
         .db(move |conn| {
             Ok((
@@ -79,7 +79,7 @@ async fn show(
             .collect(),
         ledger: ledger.into_iter().map(|(e, o)| row(e, o)).collect(),
         outstanding: outstanding.into_iter().map(|(e, o)| row(e, o)).collect(),
-        today: today().to_string(),
+        today: page.today().to_string(),
     };
     Ok(pages::fees(&page.chrome(), &view))
 }

@@ -13,7 +13,7 @@ use crate::error::Error;
 use crate::membership::groups::{self, GroupInput};
 use crate::membership::{directory, people as members};
 use crate::web::context::Page;
-use crate::web::{after_action, parse_date, today};
+use crate::web::{after_action, parse_date};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/groups", web::get().to(list))
@@ -68,7 +68,7 @@ async fn list(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> {
         &rows,
         can_create,
         &person_options(&people, Some("no convenor yet")),
-        &today().to_string(),
+        &page.today().to_string(),
     ))
 }
 
@@ -192,7 +192,7 @@ async fn show(page: Page, state: web::Data<AppState>, id: web::Path<i64>) -> Res
         candidate_organisations: organisation_options(&candidate_orgs),
         candidate_people: person_options(&candidate_people, None),
         all_people: person_options(&everyone, Some("no convenor")),
-        today: today().to_string(),
+        today: page.today().to_string(),
     };
     Ok(pages::group(&page.chrome(), &view))
 }

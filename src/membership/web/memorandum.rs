@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::markdown;
 use crate::membership::mou;
 use crate::web::context::Page;
-use crate::web::{after_action, parse_date, today};
+use crate::web::{after_action, parse_date};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/memorandum", web::get().to(show))
@@ -63,7 +63,7 @@ async fn show(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> {
             })
             .collect(),
         can_manage: permissions::may(actor, Action::ManageMembership),
-        today: today().to_string(),
+        today: page.today().to_string(),
     };
     Ok(pages::memorandum(&page.chrome(), &view))
 }

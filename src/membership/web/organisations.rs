@@ -18,7 +18,7 @@ use crate::membership::people::{self as members, PersonInput};
 use crate::membership::rules::{self, Status, format_amount};
 use crate::membership::{fees, groups, mou};
 use crate::web::context::Page;
-use crate::web::{after_action, capitalise, forms, html, parse_date, see_other, ticked, today};
+use crate::web::{after_action, capitalise, forms, html, parse_date, see_other, ticked};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/organisations/new", web::get().to(new_form))
@@ -152,7 +152,7 @@ async fn new_form(page: Page, state: web::Data<AppState>) -> Result<HttpResponse
     permissions::require(page.actor()?, Action::ManageMembership)?;
     let mut form = FormState::default();
     form.values
-        .insert("effective_on".into(), today().to_string());
+        .insert("effective_on".into(), page.today().to_string());
     form.values.insert("status".into(), "full".into());
     render_form(
         &page,
@@ -414,7 +414,7 @@ async fn show(page: Page, state: web::Data<AppState>, id: web::Path<i64>) -> Res
             .filter(|(p, a)| p.active && a.representation.as_deref() != Some("primary"))
             .map(|(p, _)| (p.id.to_string(), p.name.clone()))
             .collect(),
-        today: today().to_string(),
+        today: page.today().to_string(),
     };
     Ok(pages::organisation(&page.chrome(), &view))
 }

@@ -17,7 +17,7 @@ use crate::statements::rounds::{self, AuthorisationInput, PositionInput, RoundIn
 use crate::statements::rules::{Decision, DecisionRule, Stance};
 use crate::statements::store;
 use crate::web::context::Page;
-use crate::web::{after_action, forms, parse_date, see_other, today};
+use crate::web::{after_action, forms, parse_date, see_other};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/statements/{id}/details", web::post().to(details))
@@ -242,13 +242,14 @@ async fn open_round(
     id: web::Path<i64>,
     form: web::Form<RoundForm>,
 ) -> Result<HttpResponse, Error> {
+    let today = page.today();
     let actor = page.actor()?.clone();
     let id = id.into_inner();
     let form = form.into_inner();
     let result = match form.parse() {
         Ok(input) => {
             state
-                .db(move |conn| rounds::open(conn, &actor, id, input, today()))
+                .db(move |conn| rounds::open(conn, &actor, id, input, today))
                 .await
         }
         Err(e) => Err(e),
@@ -280,6 +281,7 @@ async fn position(
     id: web::Path<i64>,
     form: web::Form<PositionForm>,
 ) -> Result<HttpResponse, Error> {
+    let today = page.today();
     let actor = page.actor()?.clone();
     let round_id = id.into_inner();
     let form = form.into_inner();
@@ -293,7 +295,7 @@ async fn position(
                 content_hash: form.content_hash.clone(),
             };
             state
-                .db(move |conn| rounds::take_position(conn, &actor, round_id, &input, today()))
+                .db(move |conn| rounds::take_position(conn, &actor, round_id, &input, today))
                 .await
         }
         None => Err(Error::field(
@@ -335,6 +337,7 @@ async fn authorise(
     id: web::Path<i64>,
     form: web::Form<AuthoriseForm>,
 ) -> Result<HttpResponse, Error> {
+    let today = page.today();
     let actor = page.actor()?.clone();
     let round_id = id.into_inner();
     let statement_id = statement_of_round(&state, round_id).await?;
@@ -348,7 +351,7 @@ async fn authorise(
                 content_hash: form.content_hash.clone(),
             };
             state
-                .db(move |conn| rounds::authorise(conn, &actor, round_id, &input, today()))
+                .db(move |conn| rounds::authorise(conn, &actor, round_id, &input, today))
                 .await
         }
         None => Err(Error::field("decision", "choose to authorise or to refuse")),
@@ -374,10 +377,11 @@ async fn adopt(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, Error> {
+    let today = page.today();
     let actor = page.actor()?.clone();
     let id = id.into_inner();
     let result = state
-        .db(move |conn| rounds::adopt(conn, &actor, id, today()))
+        .db(move |conn| rounds::adopt(conn, &actor, id, today))
         .await;
     let sent = Sent {
         statement_id: id,
@@ -395,10 +399,11 @@ async fn publish(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, Error> {
+    let today = page.today();
     let actor = page.actor()?.clone();
     let id = id.into_inner();
     let result = state
-        .db(move |conn| rounds::publish(conn, &actor, id, today()))
+        .db(move |conn| rounds::publish(conn, &actor, id, today))
         .await;
     let sent = Sent {
         statement_id: id,

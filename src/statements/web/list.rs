@@ -43,9 +43,9 @@ async fn render(page: &Page, state: &AppState, form: FormState) -> Result<maud::
     if !store::may_see(Some(&actor)) {
         return Err(Error::Forbidden);
     }
+    let today = page.today();
     let (rows, origins) = state
         .db(move |conn| {
-            let today = crate::web::today();
             let mut rows = Vec::new();
             for s in store::list(conn)? {
                 let mut note = String::new();

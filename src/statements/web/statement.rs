@@ -21,7 +21,6 @@ use crate::statements::rules::{Outcome, Status};
 use crate::statements::store;
 use crate::statements::text::{self, Piece};
 use crate::web::context::Page;
-use crate::web::today;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/statements/{id}", web::get().to(show))
@@ -95,9 +94,10 @@ fn round_view(
     conn: &mut crate::db::DbConn,
     round: &Round,
     rows: &[BoardRow],
+    today: chrono::NaiveDate,
 ) -> Result<pages::RoundView, Error> {
     let version = store::version_by_id(conn, round.version_id)?;
-    let result = rounds::outcome(rounds::rule_of(round), rows, round.deadline, today());
+    let result = rounds::outcome(rounds::rule_of(round), rows, round.deadline, today);
     let (outcome, met) = outcome_text(&result);
     let answered: Vec<i64> = rows
         .iter()
@@ -146,8 +146,9 @@ async fn show(
     }
     let id = id.into_inner();
     let amendment_id = query.amendment;
+    let today = page.today();
     let view = state
-        .db(move |conn| build_view(conn, &actor, id, amendment_id))
+        .db(move |conn| build_view(conn, &actor, id, amendment_id, today))
         .await?;
     Ok(pages::statement(&page.chrome(), &view))
 }
@@ -161,8 +162,9 @@ pub async fn refused(
     refusal: Refusal,
 ) -> Result<HttpResponse, Error> {
     let actor = page.actor()?.clone();
+    let today = page.today();
     let mut view = state
-        .db(move |conn| build_view(conn, &actor, id, amendment_id))
+        .db(move |conn| build_view(conn, &actor, id, amendment_id, today))
         .await?;
     view.refusal = Some(refusal);
     Ok(crate::web::html(
@@ -176,6 +178,7 @@ fn build_view(
     actor: &Actor,
     id: i64,
     amendment_id: Option<i64>,
+    today: chrono::NaiveDate,
 ) -> Result<pages::StatementView, Error> {
     let s: Statement = store::get(conn, id)?;
     let status = store::status_of(&s);
@@ -229,7 +232,7 @@ fn build_view(
     let (round, position_forms, authorisation_forms, met) = match &open {
         Some(r) => {
             let rows = rounds::board(conn, r)?;
-            let view = round_view(conn, r, &rows)?;
+            let view = round_view(conn, r, &rows, today)?;
             let mut positions = Vec::new();
             let mut authorisations = Vec::new();
             for row in &rows {
@@ -340,7 +343,7 @@ fn build_view(
         public_url: (status == Status::Published && publishes)
             .then(|| format!("/public/statements/{id}")),
         amendment,
-        default_deadline: (today() + chrono::Duration::days(14)).to_string(),
+        default_deadline: (today + chrono::Duration::days(14)).to_string(),
         history: crate::statements::history::of_statement(conn, id)?
             .into_iter()
             .map(|e| (minute(e.at), e.who, e.what))
