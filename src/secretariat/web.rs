@@ -41,7 +41,6 @@ async fn show(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> {
     let today = page.today();
     let actor = page.actor()?.clone();
     permissions::require(&actor, Action::ViewDirectory)?;
-    let today = today;
     let (settings, terms, covers, candidates, names, running) = state
         .db(move |conn| {
             let names: HashMap<i64, (String, bool)> = crate::membership::directory::all(conn)?
@@ -196,7 +195,6 @@ async fn handover(page: Page, state: web::Data<AppState>) -> Result<Markup, Erro
     let today = page.today();
     let actor = page.actor()?.clone();
     permissions::require(&actor, Action::ViewDirectory)?;
-    let today = today;
     let data = state
         .db(move |conn| {
             let terms = store::terms(conn)?;
