@@ -61,6 +61,7 @@ fn main() {
         throttle: ThrottlePolicy::default(),
         setup_link_valid: Duration::from_secs(60),
         db_pool_size: 8,
+        server_timing: false,
     };
     let state = web::Data::new(AppState::open(settings).expect("open"));
     let mut conn = state.pool.get().expect("connection");

@@ -38,6 +38,7 @@ fn settings(dir: &std::path::Path, database_url: String) -> Settings {
         throttle: ThrottlePolicy::default(),
         setup_link_valid: Duration::from_secs(60),
         db_pool_size: POOL,
+        server_timing: false,
     }
 }
 

@@ -92,9 +92,18 @@ pub fn audit_verify(state: &AppState) -> Result<(), Error> {
 }
 
 /// The example coalition, on an empty database.
-pub fn demo(state: &AppState) -> Result<(), Error> {
-    let mut conn = state.pool.get()?;
-    if store::count(&mut conn)? > 0 {
+/// The logins the demo prints: (role line, email, password).
+pub struct DemoLogin {
+    pub role: String,
+    pub email: String,
+    pub password: String,
+}
+
+/// Builds the example coalition in an empty database and gives every kind of user a fresh
+/// password: the secretariat's two holders, a member, the agency's representative and
+/// authoriser, the administrator.
+pub fn seed_demo(conn: &mut crate::db::DbConn) -> Result<Vec<DemoLogin>, Error> {
+    if store::count(conn)? > 0 {
         return Err(Error::Conflict(
             "this database already holds a coalition; run the demo on a new one (for example ROUNDTABLE_DATA_DIR=./demo-data)".into(),
         ));
@@ -107,38 +116,49 @@ pub fn demo(state: &AppState) -> Result<(), Error> {
         is_admin: true,
     };
     let person = store::bootstrap(
-        &mut conn,
+        conn,
         None,
         "Alliance against Forced Labour",
         "Europe/Brussels",
         &admin,
     )?;
-    let actor = crate::actor::actor_for(&mut conn, person)?;
-    let today = crate::coalition::today(&mut conn)?;
+    let actor = crate::actor::actor_for(conn, person)?;
+    let today = crate::coalition::today(conn)?;
     let member_password = tokens::random_token(12);
-    crate::membership::demo::seed(&mut conn, &actor, today, &member_password)?;
-    crate::meetings::demo::seed(&mut conn, &actor, today)?;
-    crate::statements::demo::seed(&mut conn, &actor, today)?;
+    crate::membership::demo::seed(conn, &actor, today, &member_password)?;
+    crate::meetings::demo::seed(conn, &actor, today)?;
+    crate::statements::demo::seed(conn, &actor, today)?;
     // The rotation started two years ago; from now on the secretariat holds the power.
     let first_term =
         chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&today) - 2, 1, 1).unwrap_or(today);
-    crate::secretariat::store::start_rotation(&mut conn, &actor, first_term, today)?;
-    let mut secretariat_logins = Vec::new();
-    if let Some((_, holders)) = crate::secretariat::store::holders_on(&mut conn, today)? {
+    crate::secretariat::store::start_rotation(conn, &actor, first_term, today)?;
+    let mut logins = Vec::new();
+    if let Some((_, holders)) = crate::secretariat::store::holders_on(conn, today)? {
         for organisation in holders {
             if let Some(person_id) =
-                crate::membership::organisations::primary_representative(&mut conn, organisation)?
+                crate::membership::organisations::primary_representative(conn, organisation)?
             {
                 let password = tokens::random_token(12);
-                crate::db::write_tx(&mut conn, |c| store::set_password(c, person_id, &password))?;
-                let person = store::find(&mut conn, person_id)?;
-                let organisation = crate::membership::organisations::get(&mut conn, organisation)?;
-                secretariat_logins.push((person.email, password, organisation.name));
+                crate::db::write_tx(conn, |c| store::set_password(c, person_id, &password))?;
+                let person = store::find(conn, person_id)?;
+                let organisation = crate::membership::organisations::get(conn, organisation)?;
+                logins.push(DemoLogin {
+                    role: format!(
+                        "as the secretariat ({}, holding the current term)",
+                        organisation.name
+                    ),
+                    email: person.email,
+                    password,
+                });
             }
         }
     }
+    logins.push(DemoLogin {
+        role: "as a member (the Legal Aid Network's representative)".into(),
+        email: crate::membership::demo::MEMBER_EMAIL.into(),
+        password: member_password,
+    });
     // The agency's representative and authoriser, to try the authorisation of a statement.
-    let mut ministry_logins = Vec::new();
     for (role, email) in [
         (
             "representative",
@@ -146,31 +166,35 @@ pub fn demo(state: &AppState) -> Result<(), Error> {
         ),
         ("authoriser", crate::statements::demo::MINISTRY_AUTHORISER),
     ] {
-        if let Some(person) = store::find_by_email(&mut conn, email)? {
+        if let Some(person) = store::find_by_email(conn, email)? {
             let password = tokens::random_token(12);
-            crate::db::write_tx(&mut conn, |c| store::set_password(c, person.id, &password))?;
-            ministry_logins.push((role, person.email, password));
+            crate::db::write_tx(conn, |c| store::set_password(c, person.id, &password))?;
+            logins.push(DemoLogin {
+                role: format!(
+                    "as the National Anti-Trafficking Agency's {role} (statements awaiting authorisation)"
+                ),
+                email: person.email,
+                password,
+            });
         }
     }
+    logins.push(DemoLogin {
+        role: "as the administrator (install and configuration)".into(),
+        email: "admin@demo.example".into(),
+        password,
+    });
+    Ok(logins)
+}
+
+pub fn demo(state: &AppState) -> Result<(), Error> {
+    let mut conn = state.pool.get()?;
+    let logins = seed_demo(&mut conn)?;
     println!("The demo coalition \"Alliance against Forced Labour\" is ready.");
     println!("Sign in at {}/login", state.settings.base_url);
-    for (email, password, organisation) in &secretariat_logins {
-        println!("  as the secretariat ({organisation}, holding the current term):");
-        println!("    email:    {email}");
-        println!("    password: {password}");
+    for login in &logins {
+        println!("  {}:", login.role);
+        println!("    email:    {}", login.email);
+        println!("    password: {}", login.password);
     }
-    println!("  as a member (the Legal Aid Network's representative):");
-    println!("    email:    {}", crate::membership::demo::MEMBER_EMAIL);
-    println!("    password: {member_password}");
-    for (role, email, password) in &ministry_logins {
-        println!(
-            "  as the National Anti-Trafficking Agency's {role} (statements awaiting authorisation):"
-        );
-        println!("    email:    {email}");
-        println!("    password: {password}");
-    }
-    println!("  as the administrator (install and configuration):");
-    println!("    email:    admin@demo.example");
-    println!("    password: {password}");
     Ok(())
 }

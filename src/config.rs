@@ -58,6 +58,15 @@ pub struct EnvSettings {
     /// Hours after sign-in at which a session ends, however active.
     #[arg(long, env = "SESSION_MAX_HOURS", default_value_t = 12, global = true)]
     pub session_max_hours: u64,
+    /// Add a Server-Timing header to every answer: the database's time and query count.
+    #[arg(
+        long,
+        env = "SERVER_TIMING",
+        default_value_t = false,
+        action = clap::ArgAction::Set,
+        global = true
+    )]
+    pub server_timing: bool,
 }
 
 /// How failed sign-ins slow down and then lock an account or an address.
@@ -99,6 +108,8 @@ pub struct Settings {
     /// How long the first-run set-up link stays valid.
     pub setup_link_valid: Duration,
     pub db_pool_size: u32,
+    /// Answers carry `Server-Timing: db;dur=MS;desc="N queries"`.
+    pub server_timing: bool,
 }
 
 impl std::fmt::Debug for Settings {
@@ -149,6 +160,7 @@ impl Settings {
             throttle: ThrottlePolicy::default(),
             setup_link_valid: Duration::from_secs(24 * 3600),
             db_pool_size: 8,
+            server_timing: env.server_timing,
         })
     }
 

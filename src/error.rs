@@ -31,6 +31,10 @@ pub enum Error {
     Config(String),
     #[error("the database is busy; try again in a moment")]
     PoolExhausted(#[source] diesel::r2d2::PoolError),
+    /// Another writer held the database longer than the busy timeout (SQLite), or a lock or
+    /// serialization conflict (PostgreSQL): nothing was changed, trying again will do.
+    #[error("the database is busy; nothing was changed, try again in a moment")]
+    Busy(#[source] diesel::result::Error),
     #[error("database error")]
     Database(#[source] diesel::result::Error),
     #[error("internal error")]
@@ -55,6 +59,16 @@ impl From<diesel::result::Error> for Error {
             // A race that reached a constraint: tell the person what collided, not "500".
             D::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
                 Error::Conflict(format!("this already exists ({})", info.message()))
+            }
+            D::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => Error::Busy(e),
+            // SQLite reports SQLITE_BUSY, and PostgreSQL its lock timeout, only as a message;
+            // diesel has no kind for them.
+            D::DatabaseError(_, ref info)
+                if info.message().contains("database is locked")
+                    || info.message().contains("database table is locked")
+                    || info.message().contains("lock timeout") =>
+            {
+                Error::Busy(e)
             }
             other => Error::Database(other),
         }
@@ -89,7 +103,7 @@ impl Error {
             Error::Invalid(_) | Error::InvalidFields(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::Conflict(_) => StatusCode::CONFLICT,
             Error::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
-            Error::PoolExhausted(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Error::PoolExhausted(_) | Error::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             Error::Config(_) | Error::Database(_) | Error::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -106,7 +120,7 @@ impl Error {
             Error::Conflict(_) => "conflict",
             Error::Throttled(_) => "throttled",
             Error::Csrf => "csrf",
-            Error::PoolExhausted(_) => "unavailable",
+            Error::PoolExhausted(_) | Error::Busy(_) => "unavailable",
             Error::Config(_) | Error::Database(_) | Error::Internal(_) => "internal",
         }
     }
@@ -117,7 +131,15 @@ impl Error {
             Error::Config(_) => 78,
             Error::Invalid(_) | Error::InvalidFields(_) | Error::Conflict(_) => 65,
             Error::NotFound => 66,
+            Error::PoolExhausted(_) | Error::Busy(_) => 75,
             _ => 70,
+        }
+    }
+
+    /// A busy database says when to come back.
+    fn retry_after(&self, answer: &mut actix_web::HttpResponseBuilder) {
+        if self.status() == StatusCode::SERVICE_UNAVAILABLE {
+            answer.insert_header((header::RETRY_AFTER, "2"));
         }
     }
 
@@ -127,6 +149,7 @@ impl Error {
             Error::Internal(detail) => tracing::error!("internal error: {detail}"),
             Error::Config(detail) => tracing::error!("configuration error: {detail}"),
             Error::PoolExhausted(e) => tracing::warn!("database pool: {e}"),
+            Error::Busy(e) => tracing::warn!("database busy: {e}"),
             _ => {}
         }
     }
@@ -149,7 +172,9 @@ impl ResponseError for Error {
             self.status().as_u16(),
             &self.to_string(),
         );
-        HttpResponse::build(self.status())
+        let mut answer = HttpResponse::build(self.status());
+        self.retry_after(&mut answer);
+        answer
             .content_type("text/html; charset=utf-8")
             .body(page.into_string())
     }
@@ -171,7 +196,9 @@ impl ResponseError for ApiError {
             Error::InvalidFields(f) => Some(f),
             _ => None,
         };
-        HttpResponse::build(self.0.status()).json(serde_json::json!({
+        let mut answer = HttpResponse::build(self.0.status());
+        self.0.retry_after(&mut answer);
+        answer.json(serde_json::json!({
             "error": { "code": self.0.code(), "message": self.0.to_string(), "fields": fields }
         }))
     }

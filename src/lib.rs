@@ -21,6 +21,7 @@ pub mod secret;
 pub mod secretariat;
 pub mod state;
 pub mod statements;
+pub mod task;
 pub mod web;
 
 use actix_session::SessionMiddleware;
@@ -72,5 +73,6 @@ pub fn build_app(
         .wrap(sessions)
         .wrap(web::headers::security_headers())
         .wrap(Compress::default())
+        .wrap(from_fn(web::http::server_timing))
         .wrap(from_fn(web::http::head_as_get))
 }

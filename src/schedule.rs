@@ -38,6 +38,7 @@ pub fn tick(conn: &mut DbConn, today: NaiveDate) -> Result<Ticked, Error> {
         "secretariat plan",
         secretariat::store::tick(conn, today).map(|n| ticked.planned += n),
     );
+    keep("member premises", meetings::store::tick(conn).map(drop));
     keep(
         "hand-over notice",
         secretariat::notices::tick(conn, today).map(|n| ticked.mailed += n),
@@ -59,11 +60,13 @@ pub fn tick(conn: &mut DbConn, today: NaiveDate) -> Result<Ticked, Error> {
     }
 }
 
-/// After a change of membership (admission, a change of status, an import): who rotates may
-/// have changed, so the rotation is planned again now rather than at the next tick.
+/// After a change of membership (admission, a change of status, an import): who rotates and
+/// whose premises host meetings may have changed; both follow now rather than at the next
+/// tick.
 pub fn membership_changed(conn: &mut DbConn) -> Result<(), Error> {
     let today = crate::coalition::today(conn)?;
-    secretariat::store::tick(conn, today).map(drop)
+    secretariat::store::tick(conn, today)?;
+    meetings::store::tick(conn).map(drop)
 }
 
 /// The addresses mail goes out with now: the coalition's name as sender, the secretariat of

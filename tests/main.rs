@@ -7,4 +7,5 @@ mod foundation;
 mod mail;
 mod meetings;
 mod membership;
+mod pages;
 mod statements;

@@ -34,10 +34,14 @@ impl FromRequest for ApiActor {
         Box::pin(async move {
             let state = state.ok_or_else(|| Error::Internal("app state missing".into()))?;
             let token = token.ok_or(Error::SignInRequired)?;
+            let clock = state.clock.clone();
             let actor = state
                 .db(
                     move |conn| match tokens::authenticate_api_token(conn, &token)? {
-                        Some(person) => crate::actor::actor_for(conn, person).map(Some),
+                        Some(person) => {
+                            let today = crate::coalition::today_by(conn, &clock)?;
+                            crate::actor::resolve(conn, person.id, today)
+                        }
                         None => Ok(None),
                     },
                 )

@@ -1,6 +1,7 @@
 //! The database: one connection enum over SQLite and PostgreSQL, its pool, the embedded
 //! migrations and the transaction helpers every service uses.
 
+pub mod count;
 mod pool;
 pub mod schema;
 
@@ -101,9 +102,17 @@ where
     F: FnOnce(&mut DbConn) -> Result<T, Error> + Send + 'static,
 {
     let pool = pool.clone();
+    let tally = count::current();
     actix_web::web::block(move || {
         let mut conn = pool.get()?;
-        work(&mut conn)
+        let Some(tally) = tally else {
+            return work(&mut conn);
+        };
+        conn.set_instrumentation(count::Counter::new(tally));
+        let result = work(&mut conn);
+        // The connection goes back to the pool counting for nobody.
+        conn.set_instrumentation(None::<count::Counter>);
+        result
     })
     .await?
 }

@@ -13,8 +13,10 @@ use crate::error::Error;
 pub type DbPool = r2d2::Pool<Manager>;
 pub type PooledConn = r2d2::PooledConnection<Manager>;
 
-/// How long a writer waits for SQLite's write lock before giving up.
+/// How long a writer waits for SQLite's write lock, or a statement for a PostgreSQL lock,
+/// before giving up with "busy" (503 and Retry-After, nothing changed).
 const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
+const POSTGRES_LOCK_TIMEOUT: &str = "10s";
 
 #[derive(Debug)]
 pub struct Manager {
@@ -49,7 +51,14 @@ impl r2d2::ManageConnection for Manager {
     type Error = r2d2::Error;
 
     fn connect(&self) -> Result<DbConn, r2d2::Error> {
-        self.establish().map_err(r2d2::Error::ConnectionError)
+        let mut conn = self.establish().map_err(r2d2::Error::ConnectionError)?;
+        // Pooled connections only: the migrating connection waits for its advisory lock as
+        // long as another instance migrates.
+        if let DbConn::Postgres(pg) = &mut conn {
+            pg.batch_execute(&format!("SET lock_timeout = '{POSTGRES_LOCK_TIMEOUT}'"))
+                .map_err(r2d2::Error::QueryError)?;
+        }
+        Ok(conn)
     }
 
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {

@@ -214,6 +214,15 @@ pub fn versions(conn: &mut DbConn, meeting_id: i64) -> Result<Vec<AgendaVersion>
         .load(conn)?)
 }
 
+/// Which of these meetings have a published agenda: one query.
+pub fn published_among(conn: &mut DbConn, meeting_ids: &[i64]) -> Result<Vec<i64>, Error> {
+    Ok(agenda_versions::table
+        .filter(agenda_versions::meeting_id.eq_any(meeting_ids))
+        .select(agenda_versions::meeting_id)
+        .distinct()
+        .load(conn)?)
+}
+
 pub fn latest_published(
     conn: &mut DbConn,
     meeting_id: i64,

@@ -32,6 +32,37 @@ pub fn expected(conn: &mut DbConn, m: &Meeting) -> Result<Vec<Organisation>, Err
         .load(conn)?)
 }
 
+/// The organisations expected at a meeting, each with its recorded attendance: one query.
+pub fn expected_with_attendance(
+    conn: &mut DbConn,
+    m: &Meeting,
+) -> Result<Vec<(Organisation, Option<Attendance>)>, Error> {
+    let mut query = organisations::table
+        .left_join(
+            attendance::table.on(attendance::organisation_id
+                .eq(organisations::id)
+                .and(attendance::meeting_id.eq(m.id))),
+        )
+        .filter(organisations::status.eq_any(["full", "associate"]))
+        .into_boxed();
+    if let (Kind::WorkingGroup, Some(g)) = (store::kind_of(m), m.group_id) {
+        query = query.filter(
+            organisations::id.eq_any(
+                working_group_members::table
+                    .filter(working_group_members::group_id.eq(g))
+                    .select(working_group_members::organisation_id),
+            ),
+        );
+    }
+    Ok(query
+        .order(organisations::name)
+        .select((
+            Organisation::as_select(),
+            attendance::all_columns.nullable(),
+        ))
+        .load(conn)?)
+}
+
 pub fn of_meeting(conn: &mut DbConn, meeting_id: i64) -> Result<Vec<Attendance>, Error> {
     Ok(attendance::table
         .filter(attendance::meeting_id.eq(meeting_id))
@@ -110,21 +141,22 @@ pub struct Quorum {
 /// The quorum among the full members expected at the meeting.
 pub fn quorum(conn: &mut DbConn, m: &Meeting) -> Result<Quorum, Error> {
     let percent = store::settings(conn)?.quorum_percent;
-    let full: Vec<i64> = expected(conn, m)?
-        .into_iter()
-        .filter(|o| o.status == "full")
-        .map(|o| o.id)
-        .collect();
-    let present_full = of_meeting(conn, m.id)?
-        .iter()
-        .filter(|a| a.status == "present" && full.contains(&a.organisation_id))
+    Ok(quorum_of(&expected_with_attendance(conn, m)?, percent))
+}
+
+/// The quorum from the expected organisations and their attendance.
+pub fn quorum_of(expected: &[(Organisation, Option<Attendance>)], percent: i32) -> Quorum {
+    let full = expected.iter().filter(|(o, _)| o.status == "full");
+    let full_members = full.clone().count();
+    let present_full = full
+        .filter(|(_, a)| a.as_ref().is_some_and(|a| a.status == "present"))
         .count();
-    Ok(Quorum {
+    Quorum {
         present_full,
-        full_members: full.len(),
-        needed: rules::quorum_needed(full.len(), percent),
-        reached: rules::quorum_reached(present_full, full.len(), percent),
-    })
+        full_members,
+        needed: rules::quorum_needed(full_members, percent),
+        reached: rules::quorum_reached(present_full, full_members, percent),
+    }
 }
 
 /// An organisation's attendance over time, for its page and for evaluations.

@@ -185,6 +185,28 @@ pub fn comment(
     })
 }
 
+/// A meeting's minutes with their comments, oldest first: one query.
+pub fn with_comments(
+    conn: &mut DbConn,
+    meeting_id: i64,
+) -> Result<Option<(Minutes, Vec<MinuteComment>)>, Error> {
+    let rows: Vec<(Minutes, Option<MinuteComment>)> = minutes::table
+        .left_join(minute_comments::table)
+        .filter(minutes::meeting_id.eq(meeting_id))
+        .order(minute_comments::created_at)
+        .select((
+            Minutes::as_select(),
+            minute_comments::all_columns.nullable(),
+        ))
+        .load(conn)?;
+    let mut found: Option<(Minutes, Vec<MinuteComment>)> = None;
+    for (m, comment) in rows {
+        let (_, comments) = found.get_or_insert_with(|| (m, Vec::new()));
+        comments.extend(comment);
+    }
+    Ok(found)
+}
+
 pub fn comments(conn: &mut DbConn, minutes_id: i64) -> Result<Vec<MinuteComment>, Error> {
     Ok(minute_comments::table
         .filter(minute_comments::minutes_id.eq(minutes_id))

@@ -78,8 +78,9 @@ fn venue_proposals(conn: &mut DbConn, count: usize) -> Result<Vec<Option<(i64, S
     Ok(out)
 }
 
+/// The plenaries the rule proposes for `year`, around blocked dates, with the venues in
+/// rotation. A read: it changes nothing.
 pub fn preview(conn: &mut DbConn, year: i32) -> Result<Vec<Proposal>, Error> {
-    db::write_tx(conn, store::sync_member_premises)?;
     let s = store::settings(conn)?;
     let months = rules::parse_months(&s.plenary_months).map_err(Error::Invalid)?;
     let start = rules::parse_time(&s.plenary_start).map_err(Error::Invalid)?;
@@ -131,6 +132,8 @@ pub fn confirm(
     move_planned: bool,
 ) -> Result<(usize, usize), Error> {
     permissions::require(actor, Action::ManageMeetings)?;
+    // Venues are chosen here: member premises must be current before the proposal is made.
+    store::tick(conn)?;
     let proposals = preview(conn, year)?;
     let s = store::settings(conn)?;
     let start = rules::parse_time(&s.plenary_start).map_err(Error::Invalid)?;

@@ -10,9 +10,12 @@ use super::model::{Guest, Meeting, MeetingSettings, Venue};
 use super::rules::{self, Kind, Status};
 use crate::audit::{self, Subject};
 use crate::auth::permissions::{self, Action, Actor};
-use crate::db::schema::{meeting_guests, meeting_settings, meetings, organisations, venues};
+use crate::db::schema::{
+    meeting_guests, meeting_settings, meetings, organisations, venues, working_groups,
+};
 use crate::db::{self, DbConn};
 use crate::error::Error;
+use crate::membership::model::WorkingGroup;
 
 pub fn settings(conn: &mut DbConn) -> Result<MeetingSettings, Error> {
     Ok(meeting_settings::table
@@ -84,9 +87,16 @@ pub fn save_settings(conn: &mut DbConn, actor: &Actor, s: &MeetingSettings) -> R
     })
 }
 
-/// Keeps a venue row for every member that offers its premises, and retires those that no
-/// longer do. Member premises are venues like any other, so meetings can point at them.
-pub(crate) fn sync_member_premises(conn: &mut DbConn) -> Result<(), Error> {
+/// How the venue rows must change so that every member offering its premises has one and
+/// those that no longer do are retired. Reads only.
+#[derive(Default)]
+struct PremisesChanges {
+    reactivate: Vec<i64>,
+    add: Vec<(i64, String, String)>,
+    retire: Vec<i64>,
+}
+
+fn premises_changes(conn: &mut DbConn) -> Result<PremisesChanges, Error> {
     let offering: Vec<(i64, String, String)> = organisations::table
         .filter(organisations::offers_venue.eq(true))
         .filter(organisations::status.eq_any(["full", "associate"]))
@@ -100,42 +110,77 @@ pub(crate) fn sync_member_premises(conn: &mut DbConn) -> Result<(), Error> {
         .filter(venues::organisation_id.is_not_null())
         .select(Venue::as_select())
         .load(conn)?;
-    for (id, name, address) in &offering {
+    let mut changes = PremisesChanges::default();
+    for (id, name, address) in offering.iter() {
         match existing.iter().find(|v| v.organisation_id == Some(*id)) {
             Some(v) if v.active => {}
-            Some(v) => {
-                diesel::update(venues::table.find(v.id))
-                    .set(venues::active.eq(true))
-                    .execute(conn)?;
-            }
-            None => {
-                diesel::insert_into(venues::table)
-                    .values((
-                        venues::name.eq(name),
-                        venues::address.eq(address),
-                        venues::organisation_id.eq(Some(*id)),
-                        venues::active.eq(true),
-                        venues::created_at.eq(db::now()),
-                    ))
-                    .execute(conn)?;
-            }
+            Some(v) => changes.reactivate.push(v.id),
+            None => changes.add.push((*id, name.clone(), address.clone())),
         }
     }
-    for v in existing.iter().filter(|v| {
-        v.active
-            && !offering
-                .iter()
-                .any(|(id, _, _)| Some(*id) == v.organisation_id)
-    }) {
-        diesel::update(venues::table.find(v.id))
+    changes.retire = existing
+        .iter()
+        .filter(|v| {
+            v.active
+                && !offering
+                    .iter()
+                    .any(|(id, _, _)| Some(*id) == v.organisation_id)
+        })
+        .map(|v| v.id)
+        .collect();
+    Ok(changes)
+}
+
+impl PremisesChanges {
+    fn is_empty(&self) -> bool {
+        self.reactivate.is_empty() && self.add.is_empty() && self.retire.is_empty()
+    }
+}
+
+/// Keeps a venue row for every member that offers its premises, and retires those that no
+/// longer do. Member premises are venues like any other, so meetings can point at them. Runs
+/// in the caller's transaction, where venues are chosen (the year plan, a meeting's form).
+pub(crate) fn sync_member_premises(conn: &mut DbConn) -> Result<(), Error> {
+    let changes = premises_changes(conn)?;
+    for id in &changes.reactivate {
+        diesel::update(venues::table.find(id))
+            .set(venues::active.eq(true))
+            .execute(conn)?;
+    }
+    for (id, name, address) in &changes.add {
+        diesel::insert_into(venues::table)
+            .values((
+                venues::name.eq(name),
+                venues::address.eq(address),
+                venues::organisation_id.eq(Some(*id)),
+                venues::active.eq(true),
+                venues::created_at.eq(db::now()),
+            ))
+            .execute(conn)?;
+    }
+    for id in &changes.retire {
+        diesel::update(venues::table.find(id))
             .set(venues::active.eq(false))
             .execute(conn)?;
     }
     Ok(())
 }
 
-pub fn venues(conn: &mut DbConn) -> Result<Vec<Venue>, Error> {
+/// The venues' tick: member premises follow the members (one offers its premises, another
+/// leaves). Reads first; takes the write lock only when something changes.
+pub fn tick(conn: &mut DbConn) -> Result<usize, Error> {
+    let changes = premises_changes(conn)?;
+    if changes.is_empty() {
+        return Ok(0);
+    }
+    let count = changes.reactivate.len() + changes.add.len() + changes.retire.len();
     db::write_tx(conn, sync_member_premises)?;
+    Ok(count)
+}
+
+/// The venues, as recorded: a plain read (member premises are kept up to date by the tick
+/// and where venues are chosen).
+pub fn venues(conn: &mut DbConn) -> Result<Vec<Venue>, Error> {
     recorded_venues(conn)
 }
 
@@ -146,6 +191,23 @@ pub fn recorded_venues(conn: &mut DbConn) -> Result<Vec<Venue>, Error> {
         .order((venues::organisation_id.is_not_null(), venues::name))
         .select(Venue::as_select())
         .load(conn)?)
+}
+
+/// A meeting with its venue and working group: one query.
+pub fn with_venue_and_group(
+    conn: &mut DbConn,
+    id: i64,
+) -> Result<(Meeting, Option<Venue>, Option<WorkingGroup>), Error> {
+    Ok(meetings::table
+        .left_join(venues::table)
+        .left_join(working_groups::table)
+        .filter(meetings::id.eq(id))
+        .select((
+            Meeting::as_select(),
+            venues::all_columns.nullable(),
+            working_groups::all_columns.nullable(),
+        ))
+        .first(conn)?)
 }
 
 pub fn venue(conn: &mut DbConn, id: i64) -> Result<Venue, Error> {

@@ -3,11 +3,12 @@
 
 use chrono::Duration;
 
+use super::model::Meeting;
 use super::{agenda, minutes, store};
 use crate::auth::{Action, Actor, Role, permissions};
 use crate::db::DbConn;
 use crate::error::Error;
-use crate::membership::tasks::Task;
+use crate::task::Task;
 
 pub fn for_actor(conn: &mut DbConn, actor: &Actor) -> Result<Vec<Task>, Error> {
     let mut tasks = Vec::new();
@@ -36,11 +37,15 @@ pub fn for_actor(conn: &mut DbConn, actor: &Actor) -> Result<Vec<Task>, Error> {
     }
     if permissions::may(actor, Action::ManageMeetings) {
         let soon = now + Duration::days(21);
-        for m in visible
+        let due: Vec<&&Meeting> = visible
             .iter()
             .filter(|m| m.status == "planned" && m.starts_at < soon)
-        {
-            if agenda::latest_published(conn, m.id)?.is_none() {
+            .collect();
+        let ids: Vec<i64> = due.iter().map(|m| m.id).collect();
+        // Asked even when nothing is due, so the page always costs the same.
+        let published = agenda::published_among(conn, &ids)?;
+        for m in due {
+            if !published.contains(&m.id) {
                 tasks.push(Task {
                     title: format!("Publish the agenda of {}", m.title),
                     detail: format!("The meeting is on {}.", super::display::when(m)),

@@ -296,6 +296,18 @@ pub fn nominate(
     })
 }
 
+/// How many member organisations each group has: one query for all groups.
+pub fn member_counts(conn: &mut DbConn) -> Result<std::collections::HashMap<i64, usize>, Error> {
+    let ids: Vec<i64> = working_group_members::table
+        .select(working_group_members::group_id)
+        .load(conn)?;
+    let mut counts = std::collections::HashMap::new();
+    for id in ids {
+        *counts.entry(id).or_insert(0) += 1;
+    }
+    Ok(counts)
+}
+
 pub fn members_of(conn: &mut DbConn, group_id: i64) -> Result<Vec<Organisation>, Error> {
     Ok(orgs::table
         .inner_join(working_group_members::table)

@@ -47,6 +47,7 @@ pub fn export(conn: &mut DbConn, actor: &Actor) -> Result<String, Error> {
     let mut out = csv::Writer::from_writer(Vec::new());
     let csv_error = |e: csv::Error| Error::Internal(format!("writing CSV: {e}"));
     out.write_record(COLUMNS).map_err(csv_error)?;
+    let mut everyone = people::people_by_organisation(conn)?;
     for entry in super::directory::all(conn)? {
         let o = &entry.organisation;
         let org_fields = [
@@ -63,7 +64,7 @@ pub fn export(conn: &mut DbConn, actor: &Actor) -> Result<String, Error> {
             yes_no(o.needs_authorisation),
             yes_no(o.offers_venue),
         ];
-        let staff = people::people_of(conn, o.id)?;
+        let staff = everyone.remove(&o.id).unwrap_or_default();
         if staff.is_empty() {
             let mut row: Vec<&str> = org_fields.to_vec();
             row.extend(["", "", "", "", ""]);

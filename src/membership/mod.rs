@@ -14,7 +14,6 @@ pub mod mou;
 pub mod notices;
 pub mod organisations;
 pub mod people;
-pub mod roles;
 pub mod rules;
 pub mod tasks;
 pub mod web;

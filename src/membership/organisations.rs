@@ -36,6 +36,15 @@ pub fn sectors(conn: &mut DbConn) -> Result<Vec<Sector>, Error> {
         .load(conn)?)
 }
 
+/// An organisation with its sector: one query.
+pub fn with_sector(conn: &mut DbConn, id: i64) -> Result<(Organisation, Sector), Error> {
+    Ok(organisations::table
+        .inner_join(sectors::table)
+        .filter(organisations::id.eq(id))
+        .select((Organisation::as_select(), Sector::as_select()))
+        .first(conn)?)
+}
+
 pub fn sector(conn: &mut DbConn, id: i64) -> Result<Sector, Error> {
     sectors::table
         .find(id)

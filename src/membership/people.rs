@@ -130,6 +130,7 @@ pub fn affiliation_of(
 }
 
 /// The organisation's people with their roles, primary representative first.
+/// An organisation's people: active first, then primary, alternates, the others.
 pub fn people_of(
     conn: &mut DbConn,
     organisation_id: i64,
@@ -140,15 +141,40 @@ pub fn people_of(
         .order(people::name)
         .select((Person::as_select(), Affiliation::as_select()))
         .load(conn)?;
-    rows.sort_by_key(|(p, a)| {
-        let rank = match a.representation.as_deref() {
-            Some("primary") => 0,
-            Some("alternate") => 1,
-            _ => 2,
-        };
-        (!p.active, rank)
-    });
+    rows.sort_by_key(rank);
     Ok(rows)
+}
+
+/// Every organisation's people, in the order of `people_of`: one query for a whole list.
+pub fn people_by_organisation(
+    conn: &mut DbConn,
+) -> Result<std::collections::HashMap<i64, Vec<(Person, Affiliation)>>, Error> {
+    let rows: Vec<(Person, Affiliation)> = people::table
+        .inner_join(affiliations::table)
+        .order(people::name)
+        .select((Person::as_select(), Affiliation::as_select()))
+        .load(conn)?;
+    let mut by_organisation: std::collections::HashMap<i64, Vec<(Person, Affiliation)>> =
+        std::collections::HashMap::new();
+    for row in rows {
+        by_organisation
+            .entry(row.1.organisation_id)
+            .or_default()
+            .push(row);
+    }
+    for staff in by_organisation.values_mut() {
+        staff.sort_by_key(rank);
+    }
+    Ok(by_organisation)
+}
+
+fn rank((p, a): &(Person, Affiliation)) -> (bool, u8) {
+    let rank = match a.representation.as_deref() {
+        Some("primary") => 0,
+        Some("alternate") => 1,
+        _ => 2,
+    };
+    (!p.active, rank)
 }
 
 fn affiliation(conn: &mut DbConn, person_id: i64) -> Result<Affiliation, Error> {

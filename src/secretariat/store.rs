@@ -11,8 +11,7 @@ use super::rules::{self, Candidate, Holders};
 use crate::audit::{self, Subject};
 use crate::auth::permissions::{self, Action, Actor};
 use crate::db::schema::{
-    affiliations, organisations, people, secretariat_covers, secretariat_settings,
-    secretariat_terms, sectors,
+    organisations, secretariat_covers, secretariat_settings, secretariat_terms, sectors,
 };
 use crate::db::{self, DbConn};
 use crate::error::Error;
@@ -469,24 +468,4 @@ pub fn holders_on(conn: &mut DbConn, day: NaiveDate) -> Result<Option<(Term, Vec
             .filter(|id| still_full.contains(id))
             .collect(),
     )))
-}
-
-/// Whether the person's organisation holds the secretariat on `day`, and whether any term is
-/// running at all (before the rotation starts, administrators act for the secretariat).
-pub fn standing_of(
-    conn: &mut DbConn,
-    person_id: i64,
-    day: NaiveDate,
-) -> Result<(bool, bool), Error> {
-    let Some((_, holders)) = holders_on(conn, day)? else {
-        return Ok((false, false));
-    };
-    let organisation: Option<i64> = affiliations::table
-        .inner_join(people::table)
-        .filter(affiliations::person_id.eq(person_id))
-        .filter(people::active.eq(true))
-        .select(affiliations::organisation_id)
-        .first(conn)
-        .optional()?;
-    Ok((organisation.is_some_and(|o| holders.contains(&o)), true))
 }

@@ -1,6 +1,8 @@
 //! A statement's history, read from the audit record: who did what, when, in words. Every
 //! position ever taken stays here, also after it was changed or voided by a new version.
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use crate::audit;
@@ -85,28 +87,57 @@ fn describe(action: &str, d: &Value, organisation: &dyn Fn(&Value) -> String) ->
     })
 }
 
-pub fn of_statement(conn: &mut DbConn, statement_id: i64) -> Result<Vec<Entry>, Error> {
-    let events: Vec<(audit::AuditEvent, Value)> =
+/// The statement's recorded events, with their details read: one query.
+pub struct Events(Vec<(audit::AuditEvent, Value)>);
+
+pub fn events(conn: &mut DbConn, statement_id: i64) -> Result<Events, Error> {
+    Ok(Events(
         audit::of_subject(conn, "statement", statement_id)?
             .into_iter()
             .map(|e| {
                 let details = serde_json::from_str(&e.details).unwrap_or(Value::Null);
                 (e, details)
             })
-            .collect();
-    let actors: Vec<i64> = events.iter().filter_map(|(e, _)| e.actor_id).collect();
+            .collect(),
+    ))
+}
+
+impl Events {
+    /// The people who acted, to name them.
+    pub fn people(&self) -> impl Iterator<Item = i64> + '_ {
+        self.0.iter().filter_map(|(e, _)| e.actor_id)
+    }
+
+    /// The organisations the events concern, to name them.
+    pub fn organisations(&self) -> impl Iterator<Item = i64> + '_ {
+        self.0
+            .iter()
+            .filter_map(|(_, d)| d["organisation_id"].as_i64())
+    }
+}
+
+pub fn of_statement(conn: &mut DbConn, statement_id: i64) -> Result<Vec<Entry>, Error> {
+    let events = events(conn, statement_id)?;
+    let actors: Vec<i64> = events.people().collect();
     let people = crate::auth::store::names(conn, &actors)?;
-    let concerned: Vec<i64> = events
-        .iter()
-        .filter_map(|(_, d)| d["organisation_id"].as_i64())
-        .collect();
+    let concerned: Vec<i64> = events.organisations().collect();
     let organisations = crate::membership::organisations::names(conn, &concerned)?;
+    Ok(entries(&events, &people, &organisations))
+}
+
+/// The history in words, with names read beforehand (the page reads them with others').
+pub fn entries(
+    events: &Events,
+    people: &HashMap<i64, String>,
+    organisations: &HashMap<i64, String>,
+) -> Vec<Entry> {
     let name_of = |v: &Value| {
         v.as_i64()
             .and_then(|id| organisations.get(&id).cloned())
             .unwrap_or_else(|| "an organisation".into())
     };
-    Ok(events
+    events
+        .0
         .iter()
         .filter_map(|(e, details)| {
             let what = describe(&e.action, details, &name_of)?;
@@ -120,5 +151,5 @@ pub fn of_statement(conn: &mut DbConn, statement_id: i64) -> Result<Vec<Entry>, 
                 what,
             })
         })
-        .collect())
+        .collect()
 }

@@ -24,6 +24,22 @@ pub fn get(conn: &mut DbConn, id: i64) -> Result<Statement, Error> {
         .first(conn)?)
 }
 
+/// A statement with the working group it comes from (none: the plenary): one query.
+pub fn with_group(
+    conn: &mut DbConn,
+    id: i64,
+) -> Result<(Statement, Option<crate::membership::model::WorkingGroup>), Error> {
+    use crate::db::schema::working_groups;
+    Ok(statements::table
+        .left_join(working_groups::table)
+        .filter(statements::id.eq(id))
+        .select((
+            Statement::as_select(),
+            working_groups::all_columns.nullable(),
+        ))
+        .first(conn)?)
+}
+
 pub fn status_of(s: &Statement) -> Status {
     // The column's CHECK constraint admits only known values.
     Status::parse(&s.status).unwrap_or(Status::Drafting)
@@ -467,6 +483,25 @@ pub fn decline_amendment(conn: &mut DbConn, actor: &Actor, comment_id: i64) -> R
             json!({ "comment_id": comment_id }),
         )
     })
+}
+
+/// Statements with proposed amendments still open, and how many: one query.
+pub fn open_amendments(conn: &mut DbConn) -> Result<Vec<(Statement, usize)>, Error> {
+    let rows: Vec<(Statement, i64)> = statement_comments::table
+        .inner_join(statements::table.on(statements::id.eq(statement_comments::statement_id)))
+        .filter(statement_comments::proposed_text.is_not_null())
+        .filter(statement_comments::status.eq("open"))
+        .order(statements::id)
+        .select((Statement::as_select(), statement_comments::id))
+        .load(conn)?;
+    let mut counted: Vec<(Statement, usize)> = Vec::new();
+    for (s, _) in rows {
+        match counted.last_mut() {
+            Some((last, n)) if last.id == s.id => *n += 1,
+            _ => counted.push((s, 1)),
+        }
+    }
+    Ok(counted)
 }
 
 pub fn comments(conn: &mut DbConn, statement_id: i64) -> Result<Vec<Comment>, Error> {

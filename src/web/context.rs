@@ -10,7 +10,7 @@ use roundtable_templates::{Chrome, FlashKind, NavPerson};
 
 use crate::AppState;
 use crate::auth::permissions::{self, Actor, Role};
-use crate::auth::{session, store};
+use crate::auth::session;
 use crate::coalition;
 use crate::error::Error;
 
@@ -21,6 +21,8 @@ pub struct Page {
     /// The instant of the request, by the service's clock.
     pub now: chrono::DateTime<chrono::Utc>,
     pub coalition_name: Option<String>,
+    /// The coalition's settings, read once per request (None until the set-up).
+    pub coalition: Option<coalition::Coalition>,
     pub session: Session,
     /// Where the request came from, for the sign-in throttle.
     pub client_address: String,
@@ -81,23 +83,12 @@ impl FromRequest for Page {
             let now = state.clock.now();
             let person_id = session::person_id(&session, &state.settings, now);
             let clock = state.clock.clone();
-            let (coalition_name, today, actor) = state
-                .db(move |conn| {
-                    let coalition = coalition::get(conn)?;
-                    let today = clock.today(coalition::zone_of(coalition.as_ref()));
-                    let coalition_name = coalition.map(|c| c.name);
-                    let actor = match person_id {
-                        Some(id) => match store::find(conn, id) {
-                            Ok(person) if person.active => {
-                                Some(crate::actor::actor_for(conn, person)?)
-                            }
-                            Ok(_) | Err(Error::NotFound) => None,
-                            Err(e) => return Err(e),
-                        },
-                        None => None,
-                    };
-                    Ok((coalition_name, today, actor))
-                })
+            let crate::actor::Request {
+                coalition,
+                today,
+                actor,
+            } = state
+                .db(move |conn| crate::actor::resolve_request(conn, person_id, &clock))
                 .await?;
             if person_id.is_some() && actor.is_none() {
                 // Deactivated or gone since signing in.
@@ -107,7 +98,8 @@ impl FromRequest for Page {
                 actor,
                 today,
                 now,
-                coalition_name,
+                coalition_name: coalition.as_ref().map(|c| c.name.clone()),
+                coalition,
                 session,
                 client_address,
             })

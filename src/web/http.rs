@@ -8,6 +8,8 @@ use actix_web::http::{Method, header};
 use actix_web::middleware::Next;
 use chrono::{DateTime, NaiveDateTime, Utc};
 
+use crate::db::count::{Tally, counting};
+
 /// HEAD is answered as GET (calendar subscription checkers send HEAD first). The server's
 /// HTTP/1 encoder knows the request was HEAD: it sends GET's headers, Content-Length
 /// included, and no body.
@@ -19,6 +21,31 @@ pub async fn head_as_get(
         req.head_mut().method = Method::GET;
     }
     next.call(req).await
+}
+
+/// Counts the database work of each request; with `SERVER_TIMING=true` the answer says how
+/// much there was: `Server-Timing: db;dur=<ms>;desc="<n> queries"`.
+pub async fn server_timing(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, ActixError> {
+    let shown = req
+        .app_data::<actix_web::web::Data<crate::AppState>>()
+        .is_some_and(|state| state.settings.server_timing);
+    let tally = std::sync::Arc::new(Tally::default());
+    let mut res = counting(tally.clone(), next.call(req)).await?;
+    if shown {
+        let value = format!(
+            "db;dur={:.1};desc=\"{} queries\"",
+            tally.millis(),
+            tally.queries()
+        );
+        if let Ok(value) = header::HeaderValue::from_str(&value) {
+            res.headers_mut()
+                .insert(header::HeaderName::from_static("server-timing"), value);
+        }
+    }
+    Ok(res)
 }
 
 /// RFC 7232's weak comparison: `W/"x"` and `"x"` name the same representation.

@@ -27,12 +27,17 @@ async fn home(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> {
     permissions::require(&actor, Action::UseOwnAccount)?;
     let name = actor.person.name.clone();
     let today = page.today();
+    let fees_enabled = page.coalition.as_ref().is_some_and(|c| c.fees_enabled);
     let tasks = state
         .db(move |conn| {
             // What only this person can do comes first: positions and authorisations.
             let mut tasks = crate::statements::tasks::for_actor(conn, &actor, today)?;
             tasks.extend(crate::meetings::tasks::for_actor(conn, &actor)?);
-            tasks.extend(crate::membership::tasks::for_actor(conn, &actor)?);
+            tasks.extend(crate::membership::tasks::for_actor(
+                conn,
+                &actor,
+                fees_enabled,
+            )?);
             Ok(tasks)
         })
         .await?;

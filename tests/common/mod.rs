@@ -4,7 +4,7 @@
 
 #![allow(dead_code)]
 
-mod client;
+pub mod client;
 mod database;
 pub mod smtp;
 
@@ -57,6 +57,7 @@ impl TestApp {
             throttle: ThrottlePolicy::default(),
             setup_link_valid: std::time::Duration::from_secs(3600),
             db_pool_size: 4,
+            server_timing: true,
         };
         adjust(&mut settings);
         let mut state = AppState::open(settings).expect("the app opens its database");

@@ -2,6 +2,7 @@
 
 mod api_tokens;
 mod audit_chain;
+mod busy;
 mod http;
 mod schema;
 mod security;

@@ -67,7 +67,7 @@ async fn show(page: Page, state: web::Data<AppState>, id: web::Path<i64>) -> Res
     let a = actor.clone();
     let data = state
         .db(move |conn| {
-            let m = store::get(conn, id)?;
+            let (m, venue, group) = store::with_venue_and_group(conn, id)?;
             if !store::may_see(a.as_ref(), &m) {
                 return Err(if a.is_some() {
                     Error::Forbidden
@@ -76,38 +76,33 @@ async fn show(page: Page, state: web::Data<AppState>, id: web::Path<i64>) -> Res
                 });
             }
             let manage = a.as_ref().is_some_and(|x| store::may_manage(x, &m));
-            let venues = store::recorded_venues(conn)?;
             let draft = if manage {
                 agenda::items(conn, id)?
             } else {
                 Vec::new()
             };
             let published = agenda::latest_published(conn, id)?;
-            let expected = attendance::expected(conn, &m)?;
-            let recorded = attendance::of_meeting(conn, id)?;
-            let quorum = attendance::quorum(conn, &m)?;
+            let attending = attendance::expected_with_attendance(conn, &m)?;
+            let quorum = attendance::quorum_of(&attending, store::settings(conn)?.quorum_percent);
+            let (expected, recorded): (Vec<_>, Vec<_>) = attending.into_iter().unzip();
+            let recorded: Vec<_> = recorded.into_iter().flatten().collect();
             let guests = store::guests(conn, id)?;
-            let minutes = minutes::of_meeting(conn, id)?;
-            let (comments, addenda) = match &minutes {
-                Some(x) => {
-                    let mut named = Vec::new();
-                    for c in minutes::comments(conn, x.id)? {
-                        named.push((crate::auth::store::find(conn, c.person_id)?.name, c));
-                    }
-                    (named, minutes::addenda(conn, x.id)?)
-                }
-                None => (Vec::new(), Vec::new()),
+            let (minutes, comments) = match minutes::with_comments(conn, id)? {
+                Some((minutes, comments)) => (Some(minutes), comments),
+                None => (None, Vec::new()),
+            };
+            let addenda = match &minutes {
+                Some(x) => minutes::addenda(conn, x.id)?,
+                None => Vec::new(),
             };
             let actions = minutes::actions_of_meeting(conn, id)?;
-            let group = match m.group_id {
-                Some(g) => Some(crate::membership::groups::get(conn, g)?),
-                None => None,
-            };
+            let venues: Vec<_> = venue.into_iter().collect();
+            // Everyone, to name commenters and owners (also those since deactivated) and to
+            // offer the active ones as owners of an action: one query.
             let everyone: Vec<crate::auth::model::Person> = {
                 use crate::db::schema::people;
                 use diesel::prelude::*;
                 people::table
-                    .filter(people::active.eq(true))
                     .order(people::name)
                     .select(crate::auth::model::Person::as_select())
                     .load(conn)?
@@ -267,9 +262,9 @@ async fn show(page: Page, state: web::Data<AppState>, id: web::Path<i64>) -> Res
                 }),
                 comments: comments
                     .iter()
-                    .map(|(who, c)| {
+                    .map(|c| {
                         (
-                            who.clone(),
+                            person_name(c.person_id),
                             c.created_at.format("%Y-%m-%d").to_string(),
                             c.body.clone(),
                         )
@@ -309,7 +304,12 @@ async fn show(page: Page, state: web::Data<AppState>, id: web::Path<i64>) -> Res
             .chain(expected.iter().map(|o| (o.id.to_string(), o.name.clone())))
             .collect(),
         person_options: std::iter::once((String::new(), "—".to_owned()))
-            .chain(everyone.iter().map(|p| (p.id.to_string(), p.name.clone())))
+            .chain(
+                everyone
+                    .iter()
+                    .filter(|p| p.active)
+                    .map(|p| (p.id.to_string(), p.name.clone())),
+            )
             .collect(),
         today: today.to_string(),
     };

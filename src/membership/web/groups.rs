@@ -44,13 +44,17 @@ async fn list(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> {
     permissions::require(actor, Action::ViewDirectory)?;
     let (rows, people) = state
         .db(|conn| {
+            let all = groups::list(conn)?;
+            let convenors: Vec<i64> = all.iter().filter_map(|g| g.convenor_id).collect();
+            let convenors = crate::auth::store::names(conn, &convenors)?;
+            let sizes = groups::member_counts(conn)?;
             let mut rows = Vec::new();
-            for g in groups::list(conn)? {
-                let convenor = match g.convenor_id {
-                    Some(id) => crate::auth::store::find(conn, id)?.name,
-                    None => "—".into(),
-                };
-                let members = groups::members_of(conn, g.id)?.len();
+            for g in all {
+                let convenor = g
+                    .convenor_id
+                    .and_then(|id| convenors.get(&id).cloned())
+                    .unwrap_or_else(|| "—".into());
+                let members = sizes.get(&g.id).copied().unwrap_or(0);
                 rows.push(pages::GroupRow {
                     id: g.id,
                     name: g.name,

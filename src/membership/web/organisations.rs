@@ -264,21 +264,14 @@ async fn show(page: Page, state: web::Data<AppState>, id: web::Path<i64>) -> Res
             organisation_id: id,
         },
     );
+    let fees_enabled = page.coalition.as_ref().is_some_and(|c| c.fees_enabled);
     let data = state
         .db(move |conn| {
-            let organisation = organisations::get(conn, id)?;
-            let sector = organisations::sector(conn, organisation.sector_id)?;
+            let (organisation, sector) = organisations::with_sector(conn, id)?;
             let people = members::people_of(conn, id)?;
             let history = organisations::history(conn, id)?;
-            let mut deciders = std::collections::HashMap::new();
-            for event in &history {
-                if let Some(by) = event.decided_by
-                    && !deciders.contains_key(&by)
-                {
-                    deciders.insert(by, people_store::find(conn, by)?.name);
-                }
-            }
-            let fees_enabled = crate::coalition::get(conn)?.is_some_and(|c| c.fees_enabled);
+            let deciders: Vec<i64> = history.iter().filter_map(|e| e.decided_by).collect();
+            let deciders = people_store::names(conn, &deciders)?;
             let ledger = if fees_enabled {
                 Some(fees::ledger_of(conn, id)?)
             } else {

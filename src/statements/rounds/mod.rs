@@ -18,7 +18,7 @@ use super::store::{self, get, require_draft, set_status};
 use crate::audit::{self, Subject};
 use crate::auth::permissions::Actor;
 use crate::db::schema::{
-    approval_rounds, organisations, statement_authorisations, statement_positions,
+    approval_rounds, organisations, statement_authorisations, statement_positions, statements,
 };
 use crate::db::{self, DbConn};
 use crate::error::Error;
@@ -135,37 +135,121 @@ pub fn authorisations(conn: &mut DbConn, round_id: i64) -> Result<Vec<Authorisat
         .load(conn)?)
 }
 
+/// Every open round with its statement (one query, for lists and dashboards).
+pub fn open_rounds(conn: &mut DbConn) -> Result<Vec<(Statement, Round)>, Error> {
+    Ok(approval_rounds::table
+        .inner_join(statements::table.on(statements::id.eq(approval_rounds::statement_id)))
+        .filter(approval_rounds::status.eq(RoundStatus::Open.as_str()))
+        .order(statements::id)
+        .select((Statement::as_select(), Round::as_select()))
+        .load(conn)?)
+}
+
 /// Where each active full member stands in the round. Only positions and authorisations for
 /// the round's own hash count (they cannot be recorded otherwise; this is the second lock).
+/// One query: every full member with its position and authorisation in this round.
 pub fn board(conn: &mut DbConn, round: &Round) -> Result<Vec<BoardRow>, Error> {
-    let mut positions = positions(conn, round.id)?;
-    let mut authorisations = authorisations(conn, round.id)?;
-    positions.retain(|p| p.content_hash == round.content_hash);
-    authorisations.retain(|a| a.content_hash == round.content_hash);
-    Ok(full_members(conn)?
+    type Row = ((i64, String, bool), Option<Position>, Option<Authorisation>);
+    let hash = round.content_hash.clone();
+    let rows: Vec<Row> = organisations::table
+        .left_join(
+            statement_positions::table.on(statement_positions::organisation_id
+                .eq(organisations::id)
+                .and(statement_positions::round_id.eq(round.id))
+                .and(statement_positions::content_hash.eq(hash.clone()))),
+        )
+        .left_join(
+            statement_authorisations::table.on(statement_authorisations::organisation_id
+                .eq(organisations::id)
+                .and(statement_authorisations::round_id.eq(round.id))
+                .and(statement_authorisations::content_hash.eq(hash))),
+        )
+        .filter(organisations::status.eq("full"))
+        .order(organisations::name)
+        .select((
+            (
+                organisations::id,
+                organisations::name,
+                organisations::needs_authorisation,
+            ),
+            statement_positions::all_columns.nullable(),
+            statement_authorisations::all_columns.nullable(),
+        ))
+        .load(conn)?;
+    Ok(rows
         .into_iter()
-        .map(|member| {
-            let position = positions
+        .map(
+            |((id, name, needs_authorisation), position, authorisation)| {
+                let member = Member {
+                    id,
+                    name,
+                    needs_authorisation,
+                };
+                board_row(member, position, authorisation)
+            },
+        )
+        .collect())
+}
+
+fn board_row(
+    member: Member,
+    position: Option<Position>,
+    authorisation: Option<Authorisation>,
+) -> BoardRow {
+    let standing = Standing::of(
+        position.as_ref().and_then(|p| Stance::parse(&p.position)),
+        member.needs_authorisation,
+        authorisation
+            .as_ref()
+            .and_then(|a| Decision::parse(&a.decision)),
+    );
+    BoardRow {
+        member,
+        position,
+        authorisation,
+        standing,
+    }
+}
+
+/// The boards of several rounds, in three queries whatever their number.
+pub fn boards(
+    conn: &mut DbConn,
+    rounds: &[&Round],
+) -> Result<std::collections::HashMap<i64, Vec<BoardRow>>, Error> {
+    let ids: Vec<i64> = rounds.iter().map(|r| r.id).collect();
+    let members = full_members(conn)?;
+    let positions: Vec<Position> = statement_positions::table
+        .filter(statement_positions::round_id.eq_any(&ids))
+        .select(Position::as_select())
+        .load(conn)?;
+    let authorisations: Vec<Authorisation> = statement_authorisations::table
+        .filter(statement_authorisations::round_id.eq_any(&ids))
+        .select(Authorisation::as_select())
+        .load(conn)?;
+    Ok(rounds
+        .iter()
+        .map(|round| {
+            let counts =
+                |round_id: i64, hash: &str| round_id == round.id && hash == round.content_hash;
+            let rows = members
                 .iter()
-                .find(|p| p.organisation_id == member.id)
-                .cloned();
-            let authorisation = authorisations
-                .iter()
-                .find(|a| a.organisation_id == member.id)
-                .cloned();
-            let standing = Standing::of(
-                position.as_ref().and_then(|p| Stance::parse(&p.position)),
-                member.needs_authorisation,
-                authorisation
-                    .as_ref()
-                    .and_then(|a| Decision::parse(&a.decision)),
-            );
-            BoardRow {
-                member,
-                position,
-                authorisation,
-                standing,
-            }
+                .map(|member| {
+                    let position = positions
+                        .iter()
+                        .find(|p| {
+                            counts(p.round_id, &p.content_hash) && p.organisation_id == member.id
+                        })
+                        .cloned();
+                    let authorisation = authorisations
+                        .iter()
+                        .find(|a| {
+                            counts(a.round_id, &a.content_hash) && a.organisation_id == member.id
+                        })
+                        .cloned();
+                    board_row(member.clone(), position, authorisation)
+                })
+                .collect();
+            (round.id, rows)
         })
         .collect())
 }

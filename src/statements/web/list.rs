@@ -6,11 +6,14 @@ use roundtable_templates::FormState;
 use roundtable_templates::pages::statements as pages;
 use serde::{Deserialize, Serialize};
 
-use super::{day, origin};
+use std::collections::HashMap;
+
+use super::{day, origin_among};
 use crate::AppState;
 use crate::auth::permissions::{self, Action, Actor};
-use crate::db::DbConn;
 use crate::error::Error;
+use crate::membership::model::WorkingGroup;
+use crate::statements::model::Round;
 use crate::statements::rounds;
 use crate::statements::rules::Standing;
 use crate::statements::store::{self, StatementInput};
@@ -24,18 +27,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// The bodies the person may start a statement for: the plenary (secretariat) and the groups
 /// they convene.
-fn origins(conn: &mut DbConn, actor: &Actor) -> Result<pages::Options, Error> {
+fn origins(groups: &[WorkingGroup], actor: &Actor) -> pages::Options {
     let mut options = Vec::new();
     if permissions::may(actor, Action::DraftStatement { group_id: None }) {
         options.push((String::new(), "The plenary".to_owned()));
     }
-    for g in crate::membership::groups::list(conn)? {
+    for g in groups {
         let group_id = Some(g.id);
         if g.status == "active" && permissions::may(actor, Action::DraftStatement { group_id }) {
             options.push((g.id.to_string(), format!("Working group: {}", g.name)));
         }
     }
-    Ok(options)
+    options
 }
 
 async fn render(page: &Page, state: &AppState, form: FormState) -> Result<maud::Markup, Error> {
@@ -46,11 +49,17 @@ async fn render(page: &Page, state: &AppState, form: FormState) -> Result<maud::
     let today = page.today();
     let (rows, origins) = state
         .db(move |conn| {
+            let groups = crate::membership::groups::list(conn)?;
+            let open: HashMap<i64, Round> = rounds::open_rounds(conn)?
+                .into_iter()
+                .map(|(s, r)| (s.id, r))
+                .collect();
+            let mut boards = rounds::boards(conn, &open.values().collect::<Vec<_>>())?;
             let mut rows = Vec::new();
             for s in store::list(conn)? {
                 let mut note = String::new();
-                if let Some(round) = rounds::open_round(conn, s.id)? {
-                    let board = rounds::board(conn, &round)?;
+                if let Some(round) = open.get(&s.id) {
+                    let board = boards.remove(&round.id).unwrap_or_default();
                     let mine = board.iter().any(|r| {
                         r.standing == Standing::NoAnswer
                             && permissions::may(
@@ -70,14 +79,14 @@ async fn render(page: &Page, state: &AppState, form: FormState) -> Result<maud::
                 rows.push(pages::StatementRow {
                     id: s.id,
                     title: s.title.clone(),
-                    origin: origin(conn, &s)?,
+                    origin: origin_among(&groups, &s),
                     status_key: status.as_str().into(),
                     status: status.label().into(),
                     updated: day(s.updated_at),
                     note,
                 });
             }
-            Ok((rows, origins(conn, &actor)?))
+            Ok((rows, origins(&groups, &actor)))
         })
         .await?;
     Ok(pages::list(&page.chrome(), &rows, &origins, &form))

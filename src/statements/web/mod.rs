@@ -9,8 +9,6 @@ pub mod statement;
 use actix_web::web;
 
 use super::model::Statement;
-use crate::db::DbConn;
-use crate::error::Error;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     list::routes(cfg);
@@ -20,11 +18,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// "the plenary" or the working group's name.
-pub fn origin(conn: &mut DbConn, s: &Statement) -> Result<String, Error> {
-    Ok(match s.group_id {
-        Some(g) => crate::membership::groups::get(conn, g)?.name,
+/// Where a statement comes from, named from groups read once for a whole list.
+pub fn origin_among(groups: &[crate::membership::model::WorkingGroup], s: &Statement) -> String {
+    match s.group_id.and_then(|g| groups.iter().find(|w| w.id == g)) {
+        Some(group) => group.name.clone(),
         None => "the plenary".into(),
-    })
+    }
 }
 
 pub fn day(t: chrono::NaiveDateTime) -> String {

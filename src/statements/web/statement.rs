@@ -10,12 +10,12 @@ use roundtable_templates::Refusal;
 use roundtable_templates::pages::statements::statement as pages;
 use serde::Deserialize;
 
-use super::{day, minute, origin};
+use super::{day, minute};
 use crate::AppState;
 use crate::auth::permissions::{self, Action, Actor};
 use crate::error::Error;
 use crate::markdown;
-use crate::statements::model::{Round, Statement};
+use crate::statements::model::{Round, Version};
 use crate::statements::rounds::{self, BoardRow};
 use crate::statements::rules::{Outcome, Status};
 use crate::statements::store;
@@ -91,42 +91,38 @@ fn outcome_text(result: &Outcome) -> (String, bool) {
 }
 
 fn round_view(
-    conn: &mut crate::db::DbConn,
     round: &Round,
     rows: &[BoardRow],
+    versions: &[Version],
+    names: &HashMap<i64, String>,
     today: chrono::NaiveDate,
-) -> Result<pages::RoundView, Error> {
-    let version = store::version_by_id(conn, round.version_id)?;
+) -> pages::RoundView {
+    let version = versions
+        .iter()
+        .find(|v| v.id == round.version_id)
+        .map(|v| v.version_no)
+        .unwrap_or(0);
     let result = rounds::outcome(rounds::rule_of(round), rows, round.deadline, today);
     let (outcome, met) = outcome_text(&result);
-    let answered: Vec<i64> = rows
-        .iter()
-        .flat_map(|r| {
-            let position = r.position.as_ref().map(|p| p.person_id);
-            let authorisation = r.authorisation.as_ref().map(|a| a.person_id);
-            position.into_iter().chain(authorisation)
-        })
-        .collect();
-    let names = crate::auth::store::names(conn, &answered)?;
     let lines = rows
         .iter()
         .map(|row| pages::BoardLine {
             organisation: row.member.name.clone(),
             standing_key: row.standing.key().into(),
             standing: row.standing.label().into(),
-            detail: detail(row, &names),
+            detail: detail(row, names),
         })
         .collect();
-    Ok(pages::RoundView {
+    pages::RoundView {
         id: round.id,
-        version: version.version_no,
+        version,
         content_hash: round.content_hash.clone(),
         rule: rounds::rule_of(round).describe(),
         deadline: round.deadline.to_string(),
         outcome,
         met,
         lines,
-    })
+    }
 }
 
 #[derive(Deserialize)]
@@ -146,11 +142,31 @@ async fn show(
     }
     let id = id.into_inner();
     let amendment_id = query.amendment;
-    let today = page.today();
+    let context = context_of(&page);
     let view = state
-        .db(move |conn| build_view(conn, &actor, id, amendment_id, today))
+        .db(move |conn| build_view(conn, &actor, id, amendment_id, &context))
         .await?;
     Ok(pages::statement(&page.chrome(), &view))
+}
+
+fn context_of(page: &Page) -> Context {
+    Context {
+        publishes: page
+            .coalition
+            .as_ref()
+            .is_some_and(|c| c.publish_statements),
+        own_organisation: page.actor.as_ref().and_then(|a| {
+            a.roles.iter().find_map(|r| match r {
+                crate::auth::permissions::Role::Member { organisation_id }
+                | crate::auth::permissions::Role::FullMember { organisation_id }
+                | crate::auth::permissions::Role::Authoriser { organisation_id } => {
+                    Some(*organisation_id)
+                }
+                _ => None,
+            })
+        }),
+        today: page.today(),
+    }
 }
 
 /// The page again, with a refused form as the person typed it and why (422).
@@ -162,9 +178,9 @@ pub async fn refused(
     refusal: Refusal,
 ) -> Result<HttpResponse, Error> {
     let actor = page.actor()?.clone();
-    let today = page.today();
+    let context = context_of(page);
     let mut view = state
-        .db(move |conn| build_view(conn, &actor, id, amendment_id, today))
+        .db(move |conn| build_view(conn, &actor, id, amendment_id, &context))
         .await?;
     view.refusal = Some(refusal);
     Ok(crate::web::html(
@@ -173,36 +189,69 @@ pub async fn refused(
     ))
 }
 
+/// What the page needs beyond the statement, read the same way whatever its size.
+struct Context {
+    /// Whether the coalition publishes statements on a public page.
+    publishes: bool,
+    /// The organisation the person acts for, if any.
+    own_organisation: Option<i64>,
+    today: chrono::NaiveDate,
+}
+
 fn build_view(
     conn: &mut crate::db::DbConn,
     actor: &Actor,
     id: i64,
     amendment_id: Option<i64>,
-    today: chrono::NaiveDate,
+    context: &Context,
 ) -> Result<pages::StatementView, Error> {
-    let s: Statement = store::get(conn, id)?;
+    let today = context.today;
+    let (s, group) = store::with_group(conn, id)?;
     let status = store::status_of(&s);
     let can_draft = store::may_draft(actor, &s);
     let versions = store::versions(conn, id)?;
     let shown = match s.published_version_id {
-        Some(v) => store::version_by_id(conn, v)?,
-        None => store::latest_version(conn, id)?,
-    };
+        Some(v) => versions.iter().find(|x| x.id == v),
+        None => versions.last(),
+    }
+    .cloned()
+    .ok_or(Error::NotFound)?;
     let by_id = |vid: i64| versions.iter().find(|v| v.id == vid);
     let all_comments = store::comments(conn, id)?;
-    let writers: Vec<i64> = all_comments.iter().map(|c| c.person_id).collect();
-    let writers = crate::auth::store::names(conn, &writers)?;
-    let their_organisations: Vec<i64> = all_comments
+    let all_rounds = rounds::rounds_of(conn, id)?;
+    let open = all_rounds
+        .iter()
+        .find(|r| rounds::status_of_round(r) == crate::statements::rules::RoundStatus::Open)
+        .cloned();
+    let rows = match &open {
+        Some(r) => rounds::board(conn, r)?,
+        None => Vec::new(),
+    };
+    let events = crate::statements::history::events(conn, id)?;
+    // Everyone the page names, read in one query each for people and organisations.
+    let people: Vec<i64> = all_comments
+        .iter()
+        .map(|c| c.person_id)
+        .chain(rows.iter().flat_map(|r| {
+            let position = r.position.as_ref().map(|p| p.person_id);
+            let authorisation = r.authorisation.as_ref().map(|a| a.person_id);
+            position.into_iter().chain(authorisation)
+        }))
+        .chain(events.people())
+        .collect();
+    let names = crate::auth::store::names(conn, &people)?;
+    let organisations: Vec<i64> = all_comments
         .iter()
         .filter_map(|c| c.organisation_id)
+        .chain(events.organisations())
         .collect();
-    let their_organisations = crate::membership::organisations::names(conn, &their_organisations)?;
+    let organisation_names = crate::membership::organisations::names(conn, &organisations)?;
     let mut comments = Vec::new();
     for c in all_comments {
-        let who = writers.get(&c.person_id).cloned().unwrap_or_default();
+        let who = names.get(&c.person_id).cloned().unwrap_or_default();
         let organisation = c
             .organisation_id
-            .and_then(|o| their_organisations.get(&o))
+            .and_then(|o| organisation_names.get(&o))
             .map(|name| format!(" ({name})"))
             .unwrap_or_default();
         let base = by_id(c.version_id);
@@ -228,11 +277,9 @@ fn build_view(
         }
         _ => None,
     };
-    let open = rounds::open_round(conn, id)?;
     let (round, position_forms, authorisation_forms, met) = match &open {
         Some(r) => {
-            let rows = rounds::board(conn, r)?;
-            let view = round_view(conn, r, &rows, today)?;
+            let view = round_view(r, &rows, &versions, &names, today);
             let mut positions = Vec::new();
             let mut authorisations = Vec::new();
             for row in &rows {
@@ -260,17 +307,17 @@ fn build_view(
         None => (None, Vec::new(), Vec::new(), false),
     };
     let mut past_rounds = Vec::new();
-    for r in rounds::rounds_of(conn, id)? {
+    for r in &all_rounds {
         if open.as_ref().is_some_and(|o| o.id == r.id) {
             continue;
         }
         let version = by_id(r.version_id).map(|v| v.version_no).unwrap_or(0);
-        let status = rounds::status_of_round(&r);
+        let status = rounds::status_of_round(r);
         past_rounds.push(pages::PastRound {
             opened: day(r.opened_at),
             version,
             content_hash: r.content_hash.clone(),
-            rule: rounds::rule_of(&r).describe(),
+            rule: rounds::rule_of(r).describe(),
             status_key: status.as_str().into(),
             status: match status {
                 crate::statements::rules::RoundStatus::Superseded => {
@@ -280,9 +327,8 @@ fn build_view(
             },
         });
     }
-    let publishes = crate::coalition::get(conn)?.is_some_and(|c| c.publish_statements);
-    let own_organisation =
-        crate::membership::people::affiliation_of(conn, actor.id())?.map(|(_, o)| o.id);
+    let publishes = context.publishes;
+    let own_organisation = context.own_organisation;
     let mut signatories = Vec::new();
     for sig in rounds::signatories_of(conn, id)? {
         let own = own_organisation == Some(sig.organisation_id);
@@ -303,7 +349,9 @@ fn build_view(
         id,
         title: s.title.clone(),
         context_note: s.context_note.clone(),
-        origin: origin(conn, &s)?,
+        origin: group
+            .map(|g| g.name)
+            .unwrap_or_else(|| "the plenary".into()),
         status_key: status.as_str().into(),
         status: status.label().into(),
         closing_reason: s.closing_reason.clone(),
@@ -344,7 +392,7 @@ fn build_view(
             .then(|| format!("/public/statements/{id}")),
         amendment,
         default_deadline: (today + chrono::Duration::days(14)).to_string(),
-        history: crate::statements::history::of_statement(conn, id)?
+        history: crate::statements::history::entries(&events, &names, &organisation_names)
             .into_iter()
             .map(|e| (minute(e.at), e.who, e.what))
             .collect(),

@@ -1,0 +1,74 @@
+//! Queries counted per request: every connection a request uses reports its queries and
+//! their time to the request's tally (`SERVER_TIMING=true` shows it in a header, and the
+//! tests hold each page to a fixed count).
+
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use diesel::connection::{Instrumentation, InstrumentationEvent};
+
+/// What one request asked of the database.
+#[derive(Debug, Default)]
+pub struct Tally {
+    queries: AtomicU64,
+    micros: AtomicU64,
+}
+
+impl Tally {
+    pub fn queries(&self) -> u64 {
+        self.queries.load(Ordering::Relaxed)
+    }
+
+    /// Time spent in queries, in milliseconds.
+    pub fn millis(&self) -> f64 {
+        self.micros.load(Ordering::Relaxed) as f64 / 1000.0
+    }
+}
+
+tokio::task_local! {
+    static TALLY: Arc<Tally>;
+}
+
+/// Runs a request with its tally: the database work it starts counts there.
+pub async fn counting<F: Future>(tally: Arc<Tally>, request: F) -> F::Output {
+    TALLY.scope(tally, request).await
+}
+
+/// The tally of the request being served, if any (the scheduler and the command line have
+/// none).
+pub fn current() -> Option<Arc<Tally>> {
+    TALLY.try_with(Arc::clone).ok()
+}
+
+/// The instrumentation a connection carries while it serves a counted request.
+pub struct Counter {
+    tally: Arc<Tally>,
+    started: Option<Instant>,
+}
+
+impl Counter {
+    pub fn new(tally: Arc<Tally>) -> Counter {
+        Counter {
+            tally,
+            started: None,
+        }
+    }
+}
+
+impl Instrumentation for Counter {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        match event {
+            InstrumentationEvent::StartQuery { .. } => self.started = Some(Instant::now()),
+            InstrumentationEvent::FinishQuery { .. } => {
+                self.tally.queries.fetch_add(1, Ordering::Relaxed);
+                if let Some(started) = self.started.take() {
+                    let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+                    self.tally.micros.fetch_add(micros, Ordering::Relaxed);
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! Pages as the people who use them see them: what each costs the database.
+
+mod query_counts;
