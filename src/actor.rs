@@ -177,6 +177,72 @@ pub fn resolve(conn: &mut DbConn, person_id: i64, day: NaiveDate) -> Result<Opti
     }
 }
 
+/// Several people with their roles on `day` (for mail: who may read what), in three queries
+/// whatever their number. Deactivated people are left out.
+pub fn resolve_many(
+    conn: &mut DbConn,
+    ids: &[i64],
+    day: NaiveDate,
+) -> Result<std::collections::HashMap<i64, Actor>, Error> {
+    use crate::db::schema::working_groups;
+    type Row = (
+        Person,
+        Option<i64>,
+        Option<String>,
+        Option<bool>,
+        Option<String>,
+    );
+    let rows: Vec<Row> = people::table
+        .left_join(affiliations::table.left_join(organisations::table))
+        .filter(people::id.eq_any(ids))
+        .filter(people::active.eq(true))
+        .select((
+            Person::as_select(),
+            affiliations::organisation_id.nullable(),
+            affiliations::representation.nullable(),
+            affiliations::is_authoriser.nullable(),
+            organisations::status.nullable(),
+        ))
+        .load(conn)?;
+    // The rotation's facts are everyone's; -1 is nobody, so no group comes with them.
+    let rotation: Vec<Fact> = diesel::sql_query(FACTS)
+        .bind::<Date, _>(day)
+        .bind::<BigInt, _>(-1_i64)
+        .load(conn)?;
+    let convened: Vec<(i64, Option<i64>)> = working_groups::table
+        .filter(working_groups::convenor_id.eq_any(ids))
+        .filter(working_groups::status.eq("active"))
+        .select((working_groups::id, working_groups::convenor_id))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(person, organisation_id, representation, is_authoriser, status)| {
+                let affiliation = organisation_id.map(|organisation_id| Affiliation {
+                    organisation_id,
+                    representation,
+                    is_authoriser: is_authoriser.unwrap_or(false),
+                    status: status.unwrap_or_default(),
+                });
+                let mut facts = rotation.clone();
+                facts.extend(
+                    convened
+                        .iter()
+                        .filter(|(_, convenor)| *convenor == Some(person.id))
+                        .map(|(group, _)| Fact {
+                            kind: "convenor".into(),
+                            side: String::new(),
+                            id: *group,
+                            full: true,
+                        }),
+                );
+                let roles = roles_from(&person, affiliation.as_ref(), &facts);
+                (person.id, Actor { person, roles })
+            },
+        )
+        .collect())
+}
+
 /// What a request starts from: the coalition, its date by `clock`, and who is acting.
 pub struct Request {
     pub coalition: Option<Coalition>,

@@ -186,6 +186,21 @@ pub fn seed_demo(conn: &mut crate::db::DbConn) -> Result<Vec<DemoLogin>, Error> 
     Ok(logins)
 }
 
+/// Brings data written by an earlier release to today's shape, before anything is served:
+/// minutes whose confidential sections were marked only by a heading get them moved into
+/// their confidential part (read first; nothing is written when nothing needs it).
+pub fn upgrade_data(state: &AppState) -> Result<(), Error> {
+    let mut conn = state.pool.get()?;
+    let moved = crate::meetings::minutes::separate_marked_sections(&mut conn)?;
+    if moved > 0 {
+        tracing::info!(
+            minutes = moved,
+            "confidential sections moved into their own part"
+        );
+    }
+    Ok(())
+}
+
 pub fn demo(state: &AppState) -> Result<(), Error> {
     let mut conn = state.pool.get()?;
     let logins = seed_demo(&mut conn)?;

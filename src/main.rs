@@ -133,6 +133,7 @@ fn run(cli: Cli) -> Result<(), Error> {
     }
     let settings = Settings::resolve(&cli.env)?;
     let state = AppState::open(settings)?;
+    cli::upgrade_data(&state)?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(state),
         Command::Migrate => {

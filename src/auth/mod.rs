@@ -10,6 +10,7 @@ pub mod session;
 pub mod store;
 pub mod throttle;
 pub mod tokens;
+pub mod visibility;
 pub mod web;
 
 pub use permissions::{Action, Actor, Role};

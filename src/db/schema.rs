@@ -397,6 +397,7 @@ diesel::table! {
         approved_by -> Nullable<BigInt>,
         approval_note -> Text,
         updated_at -> Timestamp,
+        confidential_body -> Text,
     }
 }
 
@@ -417,6 +418,7 @@ diesel::table! {
         body -> Text,
         created_by -> Nullable<BigInt>,
         created_at -> Timestamp,
+        confidential -> Bool,
     }
 }
 

@@ -64,6 +64,7 @@ async fn outbox(
                 id: d.id,
                 subject: m.subject,
                 recipient: format!("{} <{}>", d.recipient_name, d.recipient_email),
+                may_retry: d.status == "failed",
                 status: d.status,
                 attempts: d.attempts,
                 when: d.created_at.format("%Y-%m-%d %H:%M").to_string(),

@@ -7,7 +7,6 @@ use super::model::{AgendaItem, AgendaVersion};
 use super::rules::Status;
 use super::store::{self, get, require_manage};
 use crate::audit::{self, Subject};
-use crate::auth::Role;
 use crate::auth::permissions::Actor;
 use crate::db::schema::{agenda_items, agenda_versions};
 use crate::db::{self, DbConn};
@@ -20,16 +19,6 @@ pub struct ItemInput {
     pub duration_minutes: i32,
     pub description: String,
     pub confidential: bool,
-}
-
-/// Confidential items are for the secretariat and the people of full members only: never for
-/// associates, guests, the public or a calendar feed.
-pub fn may_see_confidential(actor: Option<&Actor>) -> bool {
-    actor.is_some_and(|a| {
-        a.person.active
-            && (a.has(&Role::Secretariat)
-                || a.roles.iter().any(|r| matches!(r, Role::FullMember { .. })))
-    })
 }
 
 pub fn items(conn: &mut DbConn, meeting_id: i64) -> Result<Vec<AgendaItem>, Error> {
@@ -237,7 +226,7 @@ pub fn latest_published(
 
 /// The items a reader may see: confidential ones only for those entitled.
 pub fn visible(items: Vec<AgendaItem>, actor: Option<&Actor>) -> Vec<AgendaItem> {
-    let entitled = may_see_confidential(actor);
+    let entitled = crate::auth::visibility::sees_confidential(actor);
     items
         .into_iter()
         .filter(|i| entitled || !i.confidential)

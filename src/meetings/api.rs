@@ -1,5 +1,5 @@
-//! The JSON API of meetings and the secretariat's terms. The same services, hence the same
-//! permission checks, as the pages.
+//! The JSON API of meetings. The same services, hence the same permission checks, as the
+//! pages.
 
 use actix_web::{HttpResponse, web};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -21,8 +21,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/meetings/{id}/attendance",
             web::post().to(record_attendance),
-        )
-        .route("/secretariat/terms", web::get().to(terms));
+        );
 }
 
 #[derive(Serialize)]
@@ -214,19 +213,4 @@ async fn record_attendance(
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
-}
-
-async fn terms(
-    ApiActor(actor): ApiActor,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
-    permissions::require(&actor, Action::ViewDirectory)?;
-    let terms = state.db(crate::secretariat::store::terms).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "terms": terms.iter().map(|t| serde_json::json!({
-            "id": t.id, "starts_on": t.starts_on, "ends_on": t.ends_on,
-            "civil_society_organisation_id": t.civil_society_org, "governmental_organisation_id": t.governmental_org,
-            "pinned": t.pinned, "note": t.note,
-        })).collect::<Vec<_>>(),
-    })))
 }

@@ -82,11 +82,15 @@ fn hold(
         )?;
     }
     minutes::save_draft(conn, admin, meeting_id, None)?;
-    let body = "## 1. Adoption of the agenda and of the last minutes\n\n**Decisions.** Both adopted without changes.\n\n\
+    let text = minutes::MinutesText {
+        open: "## 1. Adoption of the agenda and of the last minutes\n\n**Decisions.** Both adopted without changes.\n\n\
 ## 2. Round of members\n\n**Discussion.** The labour inspectorate reported joint inspections in the construction sector; the union \
-reported recruitment fees charged to workers from abroad.\n\n## 3. Case review (confidential)\n\n**Discussion.** Three referrals discussed.\n\n\
-## 4. Working groups report back\n\n**Decisions.** The awareness campaign's materials go to print next month.\n";
-    minutes::save_draft(conn, admin, meeting_id, Some(body))?;
+reported recruitment fees charged to workers from abroad.\n\n\
+## 4. Working groups report back\n\n**Decisions.** The awareness campaign's materials go to print next month.\n"
+            .into(),
+        confidential: Some("## 3. Case review\n\n**Discussion.** Three referrals discussed.\n".into()),
+    };
+    minutes::save_draft(conn, admin, meeting_id, Some(&text))?;
     if approve {
         minutes::approve(
             conn,

@@ -24,34 +24,45 @@ pub fn of_meeting(conn: &mut DbConn, meeting_id: i64) -> Result<Option<Minutes>,
         .optional()?)
 }
 
-/// The draft begins with a section per agenda item: discussion and decisions.
-fn skeleton(conn: &mut DbConn, meeting_id: i64) -> Result<String, Error> {
+/// The text of minutes in its two parts: what everyone who may read the meeting reads, and
+/// what only those entitled to confidential matters read. A writer who may not read the
+/// confidential part (a convenor of another side, say) sends `None` and leaves it as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MinutesText {
+    pub open: String,
+    pub confidential: Option<String>,
+}
+
+/// The draft begins with a section per agenda item, discussion and decisions; the sections
+/// of confidential items begin in the confidential part.
+fn skeleton(conn: &mut DbConn, meeting_id: i64) -> Result<MinutesText, Error> {
     let items = match agenda::latest_published(conn, meeting_id)? {
         Some((_, items)) => items,
         None => agenda::items(conn, meeting_id)?,
     };
-    let mut body = String::new();
+    let mut text = MinutesText::default();
     for (n, item) in items.iter().enumerate() {
-        let marker = if item.confidential {
-            " (confidential)"
+        let part = if item.confidential {
+            text.confidential.get_or_insert_with(String::new)
         } else {
-            ""
+            &mut text.open
         };
-        body.push_str(&format!(
-            "## {}. {}{marker}\n\n**Discussion.** \n\n**Decisions.** \n\n",
+        part.push_str(&format!(
+            "## {}. {}\n\n**Discussion.** \n\n**Decisions.** \n\n",
             n + 1,
             item.title
         ));
     }
-    Ok(body)
+    Ok(text)
 }
 
-/// Starts the minutes of a held meeting, or saves the draft's new text.
+/// Starts the minutes of a held meeting (from the agenda when no text is given), or saves
+/// the draft's new text.
 pub fn save_draft(
     conn: &mut DbConn,
     actor: &Actor,
     meeting_id: i64,
-    body: Option<&str>,
+    text: Option<&MinutesText>,
 ) -> Result<Minutes, Error> {
     db::write_tx(conn, |conn| {
         let m = get(conn, meeting_id)?;
@@ -66,16 +77,23 @@ pub fn save_draft(
                 "approved minutes never change; add an addendum instead".into(),
             )),
             Some(existing) => {
-                let text = body.unwrap_or(&existing.body);
+                let open = text.map_or(existing.body.as_str(), |t| t.open.as_str());
+                let confidential = text
+                    .and_then(|t| t.confidential.as_deref())
+                    .unwrap_or(&existing.confidential_body);
                 diesel::update(minutes::table.find(existing.id))
-                    .set((minutes::body.eq(text), minutes::updated_at.eq(db::now())))
+                    .set((
+                        minutes::body.eq(open),
+                        minutes::confidential_body.eq(confidential),
+                        minutes::updated_at.eq(db::now()),
+                    ))
                     .execute(conn)?;
                 audit::record(
                     conn,
                     Some(actor.id()),
                     "minutes.edited",
                     Subject::new("meeting", meeting_id),
-                    json!({ "length": text.len() }),
+                    json!({ "length": open.len(), "confidential_length": confidential.len() }),
                 )?;
                 Ok(minutes::table
                     .find(existing.id)
@@ -83,14 +101,15 @@ pub fn save_draft(
                     .first(conn)?)
             }
             None => {
-                let text = match body {
-                    Some(b) => b.to_owned(),
+                let text = match text {
+                    Some(t) => t.clone(),
                     None => skeleton(conn, meeting_id)?,
                 };
                 diesel::insert_into(minutes::table)
                     .values((
                         minutes::meeting_id.eq(meeting_id),
-                        minutes::body.eq(&text),
+                        minutes::body.eq(&text.open),
+                        minutes::confidential_body.eq(text.confidential.unwrap_or_default()),
                         minutes::status.eq("draft"),
                         minutes::updated_at.eq(db::now()),
                     ))
@@ -105,6 +124,65 @@ pub fn save_draft(
                 of_meeting(conn, meeting_id)?.ok_or(Error::NotFound)
             }
         }
+    })
+}
+
+/// Splits a text whose confidential sections were marked only by a "(confidential)" heading,
+/// as the first release kept them: each such section, to the next heading, goes to the
+/// confidential part. Pure, for the data upgrade.
+pub fn split_marked(body: &str) -> MinutesText {
+    let mut open = String::new();
+    let mut confidential = String::new();
+    let mut in_confidential = false;
+    for line in body.split_inclusive('\n') {
+        if line.trim_start().starts_with('#') {
+            in_confidential = line.to_lowercase().contains("(confidential)");
+        }
+        if in_confidential {
+            confidential.push_str(line);
+        } else {
+            open.push_str(line);
+        }
+    }
+    MinutesText {
+        open,
+        confidential: Some(confidential),
+    }
+}
+
+/// The data upgrade of `split_marked`: minutes with a marked heading and no confidential
+/// part yet. Returns how many were split; reads first and writes only when there are any.
+pub fn separate_marked_sections(conn: &mut DbConn) -> Result<usize, Error> {
+    let marked = || {
+        minutes::table
+            .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+                "lower(body) LIKE '%(confidential)%'",
+            ))
+            .filter(minutes::confidential_body.eq(""))
+            .select(Minutes::as_select())
+    };
+    if marked().first(conn).optional()?.is_none() {
+        return Ok(0);
+    }
+    db::write_tx(conn, |conn| {
+        let all: Vec<Minutes> = marked().load(conn)?;
+        for m in &all {
+            let text = split_marked(&m.body);
+            diesel::update(minutes::table.find(m.id))
+                .set((
+                    minutes::body.eq(&text.open),
+                    minutes::confidential_body.eq(text.confidential.unwrap_or_default()),
+                ))
+                .execute(conn)?;
+            audit::record(
+                conn,
+                None,
+                "minutes.confidential_part_separated",
+                Subject::new("meeting", m.meeting_id),
+                json!({ "reason": "upgrade: sections marked confidential by their heading" }),
+            )?;
+        }
+        Ok(all.len())
     })
 }
 
@@ -258,11 +336,14 @@ pub fn approve(
     })
 }
 
+/// Corrects approved minutes. A confidential addendum is read only by those entitled to
+/// confidential matters; the audit record keeps its length, not its text.
 pub fn add_addendum(
     conn: &mut DbConn,
     actor: &Actor,
     meeting_id: i64,
     body: &str,
+    confidential: bool,
 ) -> Result<(), Error> {
     if body.trim().is_empty() {
         return Err(Error::Invalid("write the correction".into()));
@@ -281,14 +362,20 @@ pub fn add_addendum(
                 minute_addenda::body.eq(body.trim()),
                 minute_addenda::created_by.eq(Some(actor.id())),
                 minute_addenda::created_at.eq(db::now()),
+                minute_addenda::confidential.eq(confidential),
             ))
             .execute(conn)?;
+        let details = if confidential {
+            json!({ "confidential": true, "length": body.trim().len() })
+        } else {
+            json!({ "text": body.trim() })
+        };
         audit::record(
             conn,
             Some(actor.id()),
             "minutes.addendum",
             Subject::new("meeting", meeting_id),
-            json!({ "text": body.trim() }),
+            details,
         )
     })
 }

@@ -139,6 +139,10 @@ pub struct Minutes {
     pub approved_by: Option<i64>,
     pub approval_note: String,
     pub updated_at: NaiveDateTime,
+    /// The part only those entitled to confidential matters read (full members and the
+    /// secretariat): the sections of confidential agenda items, and whatever else the
+    /// secretariat puts there.
+    pub confidential_body: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -159,6 +163,8 @@ pub struct Addendum {
     pub body: String,
     pub created_by: Option<i64>,
     pub created_at: NaiveDateTime,
+    /// Read only by those entitled to confidential matters.
+    pub confidential: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]

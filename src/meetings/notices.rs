@@ -1,13 +1,11 @@
 //! The mail meetings send: agendas with their invitation, changes and cancellations, minutes.
 //! Each function runs inside the transaction of the change that causes the mail.
 
-use diesel::prelude::*;
 use roundtable_templates::mail::{self as bodies, MailItem, MeetingMail};
 
 use super::model::Meeting;
 use super::{agenda, display, feeds, ical, store};
 use crate::db::DbConn;
-use crate::db::schema::{affiliations, organisations};
 use crate::error::Error;
 use crate::mail::compose::{coalition_name, list_id};
 use crate::mail::outbox::{self, BASE_URL, Invitation, NewMail, Recipient};
@@ -56,26 +54,18 @@ fn invitation(
     })
 }
 
-/// People entitled to confidential items: those of full members and of the secretariat.
+/// Which recipients may read confidential items, by the one visibility rule (guests, who
+/// are no person of the coalition, never).
 fn entitled(conn: &mut DbConn, recipients: &[Recipient]) -> Result<Vec<bool>, Error> {
     let ids: Vec<i64> = recipients.iter().filter_map(|r| r.person_id).collect();
-    let mut full: Vec<i64> = affiliations::table
-        .inner_join(organisations::table)
-        .filter(affiliations::person_id.eq_any(&ids))
-        .filter(organisations::status.eq("full"))
-        .select(affiliations::person_id)
-        .load(conn)?;
     let today = crate::coalition::today(conn)?;
-    if let Some((_, holders)) = crate::secretariat::store::holders_on(conn, today)? {
-        let staff: Vec<i64> = affiliations::table
-            .filter(affiliations::organisation_id.eq_any(&holders))
-            .select(affiliations::person_id)
-            .load(conn)?;
-        full.extend(staff);
-    }
+    let actors = crate::actor::resolve_many(conn, &ids, today)?;
     Ok(recipients
         .iter()
-        .map(|r| r.person_id.is_some_and(|p| full.contains(&p)))
+        .map(|r| {
+            let actor = r.person_id.and_then(|p| actors.get(&p));
+            crate::auth::visibility::sees_confidential(actor)
+        })
         .collect())
 }
 

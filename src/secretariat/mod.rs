@@ -2,6 +2,7 @@
 //! follows the rotation: the people of the holding organisations have the secretariat role
 //! while their term runs, and lose it when it ends.
 
+pub mod api;
 pub mod lists;
 pub mod model;
 pub mod notices;

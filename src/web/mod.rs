@@ -29,6 +29,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(crate::auth::api::routes)
             .configure(crate::membership::api::routes)
             .configure(crate::meetings::api::routes)
+            .configure(crate::secretariat::api::routes)
             .configure(crate::statements::api::routes),
     );
     cfg.default_service(web::to(shell::not_found));

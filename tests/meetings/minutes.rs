@@ -122,7 +122,13 @@ async fn approved_minutes_never_change_and_corrections_are_addenda() {
             .await;
         assert!(browser.get(&page).await.texts(".flash-error")[0].contains("never change"));
         assert!(matches!(
-            app.with_conn(|c| minutes::save_draft(c, &admin, m.id, Some("x"))),
+            app.with_conn(|c| {
+                let text = minutes::MinutesText {
+                    open: "x".into(),
+                    confidential: None,
+                };
+                minutes::save_draft(c, &admin, m.id, Some(&text))
+            }),
             Err(Error::Invalid(_))
         ));
         let stored = app

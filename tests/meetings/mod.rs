@@ -1,6 +1,7 @@
 //! The rotating secretariat and meetings: rotation and power, the year plan around real
 //! calendars, feeds checked by two parsers, minutes.
 
+mod confidential;
 mod feeds;
 mod minutes;
 mod planning;

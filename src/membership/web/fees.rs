@@ -35,6 +35,7 @@ fn row(entry: FeeEntry, organisation: Organisation) -> pages::LedgerRow {
         year: entry.year,
         tier: entry.tier,
         amount: format_amount(entry.amount_cents, &entry.currency),
+        may_settle: entry.status == crate::membership::rules::FeeStatus::Due.as_str(),
         status: entry.status,
         paid: match entry.paid_on {
             Some(d) => format!("{d} {}", entry.reference),

@@ -193,6 +193,8 @@ async fn show(page: Page, state: web::Data<AppState>, id: web::Path<i64>) -> Res
         can_manage: permissions::may(&actor, Action::ManageWorkingGroup { group_id: id })
             && group.status == "active",
         can_close: permissions::may(&actor, Action::CreateWorkingGroup),
+        may_close_now: permissions::may(&actor, Action::CreateWorkingGroup)
+            && group.status == "active",
         candidate_organisations: organisation_options(&candidate_orgs),
         candidate_people: person_options(&candidate_people, None),
         all_people: person_options(&everyone, Some("no convenor")),

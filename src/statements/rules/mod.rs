@@ -485,5 +485,8 @@ pub fn check_authorisation(
     }
 }
 
+mod actions;
+pub use actions::{NextActions, Situation, next_actions};
+
 #[cfg(test)]
 mod tests;

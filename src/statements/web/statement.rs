@@ -17,7 +17,7 @@ use crate::error::Error;
 use crate::markdown;
 use crate::statements::model::{Round, Version};
 use crate::statements::rounds::{self, BoardRow};
-use crate::statements::rules::{Outcome, Status};
+use crate::statements::rules::{Outcome, Situation, Status, next_actions};
 use crate::statements::store;
 use crate::statements::text::{self, Piece};
 use crate::web::context::Page;
@@ -227,6 +227,18 @@ fn build_view(
         Some(r) => rounds::board(conn, r)?,
         None => Vec::new(),
     };
+    let rule_met = open.as_ref().is_some_and(|r| {
+        matches!(
+            rounds::outcome(rounds::rule_of(r), &rows, r.deadline, today),
+            Outcome::Met { .. }
+        )
+    });
+    let next = next_actions(Situation {
+        status,
+        drafts: can_draft,
+        round_open: open.is_some(),
+        rule_met,
+    });
     let events = crate::statements::history::events(conn, id)?;
     // Everyone the page names, read in one query each for people and organisations.
     let people: Vec<i64> = all_comments
@@ -261,6 +273,7 @@ fn build_view(
             created: minute(c.created_at),
             version: base.map(|v| v.version_no).unwrap_or(0),
             body: c.body.clone(),
+            may_take: next.revise && c.proposed_text.is_some() && c.status == "open",
             amendment: c.proposed_text.as_ref().map(|proposed| {
                 let old = base.map(|v| v.body.as_str()).unwrap_or("");
                 (c.status.clone(), pieces(text::word_diff(old, proposed)))
@@ -277,7 +290,7 @@ fn build_view(
         }
         _ => None,
     };
-    let (round, position_forms, authorisation_forms, met) = match &open {
+    let (round, position_forms, authorisation_forms) = match &open {
         Some(r) => {
             let view = round_view(r, &rows, &versions, &names, today);
             let mut positions = Vec::new();
@@ -301,10 +314,9 @@ fn build_view(
                     });
                 }
             }
-            let met = view.met;
-            (Some(view), positions, authorisations, met)
+            (Some(view), positions, authorisations)
         }
-        None => (None, Vec::new(), Vec::new(), false),
+        None => (None, Vec::new(), Vec::new()),
     };
     let mut past_rounds = Vec::new();
     for r in &all_rounds {
@@ -369,24 +381,18 @@ fn build_view(
             })
             .collect(),
         comments,
-        can_comment: status.open_for_comments(),
-        can_draft,
-        text_may_change: status.text_may_change(),
-        details_may_change: matches!(status, Status::Drafting | Status::Consultation),
-        may_open_round: can_draft
-            && open.is_none()
-            && matches!(
-                status,
-                Status::Drafting | Status::Consultation | Status::Lapsed
-            ),
+        can_comment: next.comment,
+        may_revise: next.revise,
+        may_edit_details: next.edit_details,
+        may_open_consultation: next.open_consultation,
+        may_open_round: next.open_round,
         round,
         past_rounds,
         position_forms,
         authorisation_forms,
-        may_adopt: can_draft && met && status == Status::Approval,
-        may_publish: can_draft && met && matches!(status, Status::Approval | Status::Adopted),
-        may_withdraw: can_draft
-            && crate::statements::rules::check_transition(status, Status::Withdrawn).is_ok(),
+        may_adopt: next.adopt,
+        may_publish: next.publish,
+        may_withdraw: next.withdraw,
         signatories,
         public_url: (status == Status::Published && publishes)
             .then(|| format!("/public/statements/{id}")),

@@ -14,6 +14,8 @@ pub struct DeliveryRow {
     pub attempts: i32,
     pub when: String,
     pub error: String,
+    /// Failed for good: it may be sent again.
+    pub may_retry: bool,
 }
 
 pub struct OutboxView {
@@ -44,7 +46,7 @@ pub fn outbox(chrome: &Chrome, v: &OutboxView) -> Markup {
                 tbody { @for r in &v.rows { tr {
                     td { (r.subject) } td { (r.recipient) }
                     td { (badge(&r.status, match r.status.as_str() { "sent" => "full", "failed" => "declined", _ => "due" }))
-                        @if r.status == "failed" {
+                        @if r.may_retry {
                             " " form.inline method="post" action=(format!("/mail/{}/retry", r.id)) { (csrf_field(csrf)) button.link-dark type="submit" { "retry" } }
                         }
                     }

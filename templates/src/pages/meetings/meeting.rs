@@ -36,12 +36,18 @@ pub struct GuestRow {
 
 pub struct MinutesView {
     pub status: String,
+    /// Approved minutes never change: only addenda correct them.
+    pub is_approved: bool,
     pub body_html: String,
     pub body_source: String,
+    /// The confidential part, rendered, for those entitled to it (None: not theirs to read).
+    pub confidential_html: Option<String>,
+    pub confidential_source: String,
     pub deadline: Option<String>,
     pub approved: Option<String>,
     pub comments: Vec<(String, String, String)>,
-    pub addenda: Vec<(String, String)>,
+    /// (when, rendered text, confidential), only those the reader may see.
+    pub addenda: Vec<(String, String, bool)>,
 }
 
 pub struct ActionRow {
@@ -51,6 +57,8 @@ pub struct ActionRow {
     pub due: String,
     pub status: String,
     pub may_update: bool,
+    /// Open, and the reader may mark it done.
+    pub may_mark_done: bool,
 }
 
 pub struct MeetingView {
@@ -68,6 +76,8 @@ pub struct MeetingView {
     pub media: String,
     pub group: Option<(i64, String)>,
     pub can_manage: bool,
+    /// The meeting was held and its minutes are not started: the reader may start them.
+    pub may_start_minutes: bool,
     pub status_actions: Options,
     pub agenda_draft: Vec<ItemRow>,
     pub published: Option<(i32, String, Vec<ItemRow>)>,
@@ -215,7 +225,7 @@ pub fn meeting(chrome: &Chrome, v: &MeetingView) -> Markup {
                 @match &v.minutes {
                     None => {
                         p.empty { "No minutes yet." }
-                        @if v.can_manage && v.status_key == "held" {
+                        @if v.may_start_minutes {
                             (action_form(csrf, &format!("{base}/minutes"), "Start the minutes", html! {}))
                         }
                     },
@@ -225,7 +235,21 @@ pub fn meeting(chrome: &Chrome, v: &MeetingView) -> Markup {
                             @if let Some(a) = &mv.approved { " · " (a) }
                         }
                         div.prose #minutes-text { (PreEscaped(&mv.body_html)) }
-                        @for (when, body) in &mv.addenda { div.addendum { h3 { "Addendum of " (when) } (PreEscaped(body)) } }
+                        @if let Some(confidential) = &mv.confidential_html {
+                            @if !confidential.is_empty() {
+                                div.prose.confidential #minutes-confidential {
+                                    h3 { "Confidential part" }
+                                    p.muted { "For full members and the secretariat only." }
+                                    (PreEscaped(confidential))
+                                }
+                            }
+                        }
+                        @for (when, body, confidential) in &mv.addenda {
+                            div.addendum.(if *confidential { "confidential" } else { "" }) {
+                                h3 { "Addendum of " (when) @if *confidential { " (confidential)" } }
+                                (PreEscaped(body))
+                            }
+                        }
                         @if !mv.comments.is_empty() {
                             h3 { "Comments" }
                             ul #comments { @for (who, when, body) in &mv.comments { li { strong { (who) } " (" (when) "): " (body) } } }
@@ -236,13 +260,17 @@ pub fn meeting(chrome: &Chrome, v: &MeetingView) -> Markup {
                             }))
                         }
                         @if v.can_manage {
-                            @if mv.status == "approved" {
+                            @if mv.is_approved {
                                 (action_form(csrf, &format!("{base}/minutes/addenda"), "Add the correction", html! {
                                     (textarea(&FormState::default(), "body", "Addendum (approved minutes never change)", 3, None))
+                                    (checkbox(&FormState::default(), "confidential", "Confidential: for full members and the secretariat only"))
                                 }))
                             } @else {
                                 (action_form(csrf, &format!("{base}/minutes"), "Save the draft", html! {
-                                    (textarea(&with("body", &mv.body_source), "body", "Draft (Markdown)", 14, None))
+                                    (textarea(&with("body", &mv.body_source), "body", "Minutes (Markdown), for everyone who may read this meeting", 14, None))
+                                    @if mv.confidential_html.is_some() {
+                                        (textarea(&with("confidential_body", &mv.confidential_source), "confidential_body", "Confidential part (Markdown), for full members and the secretariat only", 8, Some("The sections of confidential agenda items start here. Nothing in the first box is hidden, whatever its heading says.")))
+                                    }
                                 }))
                                 (action_form(csrf, &format!("{base}/minutes/comments/open"), "Open for comments", html! {
                                     (field(&FormState::default(), "deadline", "Comments until", "date", None))
@@ -264,7 +292,7 @@ pub fn meeting(chrome: &Chrome, v: &MeetingView) -> Markup {
                         tbody { @for a in &v.actions { tr {
                             td { (a.title) } td { (a.owner) } td { (a.due) }
                             td { (a.status)
-                                @if a.may_update && a.status == "open" {
+                                @if a.may_mark_done {
                                     " " form.inline method="post" action=(format!("/actions/{}/status", a.id)) { (csrf_field(csrf)) input type="hidden" name="status" value="done"; button.link-dark type="submit" { "mark done" } }
                                 }
                             }

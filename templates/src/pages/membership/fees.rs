@@ -16,6 +16,8 @@ pub struct LedgerRow {
     pub status: String,
     pub paid: String,
     pub note: String,
+    /// Still due: a payment or a waiver may be recorded.
+    pub may_settle: bool,
 }
 
 pub struct FeesView {
@@ -81,7 +83,7 @@ pub fn fees(chrome: &Chrome, v: &FeesView) -> Markup {
                                 td { a href=(format!("/organisations/{}", r.organisation_id)) { (r.organisation) } }
                                 td { (r.tier) } td { (r.amount) } td { (badge(&r.status, &r.status)) " " (r.note) } td { (r.paid) }
                                 td {
-                                    @if r.status == "due" {
+                                    @if r.may_settle {
                                         (action_form(csrf, &format!("/fees/{}/paid", r.id), "Paid", html! {
                                             (field(&paid, "paid_on", "Date", "date", None))
                                             (field(&FormState::default(), "reference", "Reference", "text", None))

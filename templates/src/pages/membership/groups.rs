@@ -65,6 +65,8 @@ pub struct GroupView {
     pub nominees: Vec<(i64, String, String)>,
     pub can_manage: bool,
     pub can_close: bool,
+    /// The group is active and the reader may close it.
+    pub may_close_now: bool,
     pub candidate_organisations: Options,
     pub candidate_people: Options,
     pub all_people: Options,
@@ -129,7 +131,7 @@ pub fn group(chrome: &Chrome, v: &GroupView) -> Markup {
                         @if v.can_close { (select(&edit, "convenor_id", "Convenor", &v.all_people, None)) }
                         @else { input type="hidden" name="convenor_id" value=(v.convenor_id.map(|i| i.to_string()).unwrap_or_default()); }
                     }))
-                    @if v.can_close && v.status == "active" {
+                    @if v.may_close_now {
                         (action_form(csrf, &format!("/groups/{}/close", v.id), "Close the group", html! {
                             (field(&today, "closed_on", "Closed on", "date", None))
                             (field(&FormState::default(), "reason", "Reason", "text", None))

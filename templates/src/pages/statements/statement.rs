@@ -29,6 +29,8 @@ pub struct CommentRow {
     pub body: String,
     /// An amendment: its status and its word diff against the version it was made on.
     pub amendment: Option<(String, Vec<DiffPiece>)>,
+    /// The reader may take this amendment into a new version, or decline it.
+    pub may_take: bool,
 }
 
 pub struct BoardLine {
@@ -83,9 +85,9 @@ pub struct StatementView {
     pub versions: Vec<VersionRow>,
     pub comments: Vec<CommentRow>,
     pub can_comment: bool,
-    pub can_draft: bool,
-    pub text_may_change: bool,
-    pub details_may_change: bool,
+    pub may_revise: bool,
+    pub may_edit_details: bool,
+    pub may_open_consultation: bool,
     pub may_open_round: bool,
     pub round: Option<RoundView>,
     pub past_rounds: Vec<PastRound>,
@@ -128,7 +130,7 @@ impl StatementView {
     /// (the round closed meanwhile, say) is said above the page instead.
     fn shows_form(&self, key: &str) -> bool {
         let in_round = self.round.is_some();
-        let drafting = self.can_draft && (self.text_may_change || self.may_withdraw);
+        let drafting = self.drafting();
         self.position_forms
             .iter()
             .any(|f| in_round && position_form(f.organisation_id) == key)
@@ -137,8 +139,8 @@ impl StatementView {
                 .iter()
                 .any(|f| in_round && authorisation_form(f.organisation_id) == key)
             || match key {
-                VERSION_FORM => drafting && self.text_may_change,
-                DETAILS_FORM => drafting && self.details_may_change,
+                VERSION_FORM => drafting && self.may_revise,
+                DETAILS_FORM => drafting && self.may_edit_details,
                 ROUND_FORM => drafting && self.may_open_round,
                 WITHDRAW_FORM => drafting && self.may_withdraw,
                 COMMENT_FORM => self.can_comment,
@@ -146,6 +148,15 @@ impl StatementView {
                 PUBLISH_FORM => in_round && self.may_publish,
                 _ => false,
             }
+    }
+
+    /// The drafting section has something to offer.
+    fn drafting(&self) -> bool {
+        self.may_revise
+            || self.may_withdraw
+            || self.may_edit_details
+            || self.may_open_round
+            || self.may_open_consultation
     }
 
     /// The messages of a refused form that the page does not show.
@@ -294,7 +305,7 @@ pub fn statement(chrome: &Chrome, v: &StatementView) -> Markup {
                         @if let Some((status, pieces)) = &c.amendment {
                             p { "Proposed amendment " (badge(status, status)) }
                             (diff(pieces))
-                            @if v.can_draft && status == "open" && v.text_may_change {
+                            @if c.may_take {
                                 p { a href=(format!("{base}?amendment={}#new-version", c.id)) { "Take it into a new version" } }
                                 (action_form(&chrome.csrf_token, &format!("/statement-comments/{}/decline", c.id), "Decline", html! {}))
                             }
@@ -319,10 +330,10 @@ pub fn statement(chrome: &Chrome, v: &StatementView) -> Markup {
                 tbody { @for (when, who, what) in &v.history { tr { td { (when) } td { (who) } td { (what) } } } } }
             }
 
-            @if v.can_draft && (v.text_may_change || v.may_withdraw) {
+            @if v.drafting() {
                 section #drafting {
                     h2 { "Drafting" }
-                    @if v.text_may_change {
+                    @if v.may_revise {
                         div #new-version {
                             h3 { "Write a new version" }
                             @if v.round.is_some() { p.flash.flash-info { "A round is open: a new version closes it as superseded, every position and authorisation in it becomes void, and every member is told." } }
@@ -335,14 +346,14 @@ pub fn statement(chrome: &Chrome, v: &StatementView) -> Markup {
                             }))
                         }
                     }
-                    @if v.details_may_change {
+                    @if v.may_edit_details {
                         @let details = state(DETAILS_FORM).or_values(&[("title", &v.title), ("context_note", &v.context_note)]);
                         (anchored_form(&chrome.csrf_token, DETAILS_FORM, &format!("{base}/details"), "Save title and context", &details, html! {
                             (field(&details, "title", "Title", "text", None))
                             (textarea(&details, "context_note", "Context note", 3, None))
                         }))
                     }
-                    @if v.status_key == "drafting" {
+                    @if v.may_open_consultation {
                         (action_form(&chrome.csrf_token, &format!("{base}/consultation"), "Open for members' comments", html! {}))
                     }
                     @if v.may_open_round {

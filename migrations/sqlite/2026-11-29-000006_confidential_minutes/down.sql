@@ -1,0 +1,2 @@
+ALTER TABLE minute_addenda DROP COLUMN confidential;
+ALTER TABLE minutes DROP COLUMN confidential_body;

@@ -1,0 +1,234 @@
+//! Actions on a meeting: its status, its agenda, attendance and guests.
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::error::Error;
+use crate::meetings::agenda::{self, ItemInput};
+use crate::meetings::attendance;
+use crate::meetings::rules::Status;
+use crate::meetings::store;
+use crate::web::context::Page;
+use crate::web::{after_action, see_other, ticked};
+
+pub(super) fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/meetings/{id}/status", web::post().to(set_status))
+        .route("/meetings/{id}/agenda", web::post().to(add_item))
+        .route("/meetings/{id}/agenda/publish", web::post().to(publish))
+        .route("/agenda-items/{id}/{action}", web::post().to(item_action))
+        .route(
+            "/meetings/{id}/attendance",
+            web::post().to(record_attendance),
+        )
+        .route("/meetings/{id}/guests", web::post().to(add_guest))
+        .route("/guests/{id}/attended", web::post().to(guest_attended));
+}
+
+#[derive(Deserialize)]
+struct StatusForm {
+    status: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn set_status(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<StatusForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let id = id.into_inner();
+    let form = form.into_inner();
+    let result = match Status::parse(&form.status) {
+        Some(to) => {
+            state
+                .db(move |conn| store::set_status(conn, &actor, id, to, &form.reason))
+                .await
+        }
+        None => Err(Error::Invalid("choose a state".into())),
+    };
+    after_action(
+        &page,
+        result,
+        &format!("/meetings/{id}"),
+        "The meeting's state is changed.",
+    )
+}
+
+#[derive(Deserialize)]
+struct ItemForm {
+    title: String,
+    #[serde(default)]
+    presenter: String,
+    #[serde(default)]
+    duration_minutes: String,
+    #[serde(default)]
+    description: String,
+    confidential: Option<String>,
+}
+
+async fn add_item(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<ItemForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let id = id.into_inner();
+    let f = form.into_inner();
+    let duration = match f.duration_minutes.trim() {
+        "" => Ok(0),
+        d => d
+            .parse::<i32>()
+            .map_err(|_| Error::Invalid(format!("{d:?} is not a number of minutes"))),
+    };
+    let result = match duration {
+        Ok(duration_minutes) => {
+            let input = ItemInput {
+                title: f.title,
+                presenter: f.presenter,
+                duration_minutes,
+                description: f.description,
+                confidential: ticked(&f.confidential),
+            };
+            state
+                .db(move |conn| agenda::add_item(conn, &actor, id, &input))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    after_action(
+        &page,
+        result,
+        &format!("/meetings/{id}#agenda"),
+        "The item is added to the agenda in preparation.",
+    )
+}
+
+async fn publish(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let id = id.into_inner();
+    let result = state
+        .db(move |conn| agenda::publish(conn, &actor, id))
+        .await;
+    let message = match &result {
+        Ok(v) => format!("Version {} of the agenda is published.", v.version_no),
+        Err(_) => String::new(),
+    };
+    after_action(&page, result, &format!("/meetings/{id}"), &message)
+}
+
+async fn item_action(
+    page: Page,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, String)>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let (item, action) = path.into_inner();
+    let result = state
+        .db(move |conn| match action.as_str() {
+            "up" => agenda::move_item(conn, &actor, item, true),
+            "down" => agenda::move_item(conn, &actor, item, false),
+            "remove" => agenda::remove_item(conn, &actor, item),
+            _ => Err(Error::NotFound),
+        })
+        .await;
+    match result {
+        Ok(meeting) => Ok(see_other(&format!("/meetings/{meeting}#agenda"))),
+        Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
+            after_action::<()>(&page, Err(e), "/meetings", "")
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct AttendanceForm {
+    organisation_id: i64,
+    status: String,
+    #[serde(default)]
+    represented_by: String,
+}
+
+async fn record_attendance(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<AttendanceForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let id = id.into_inner();
+    let f = form.into_inner();
+    let result = state
+        .db(move |conn| {
+            attendance::record(
+                conn,
+                &actor,
+                id,
+                f.organisation_id,
+                &f.status,
+                &f.represented_by,
+            )
+        })
+        .await;
+    after_action(
+        &page,
+        result,
+        &format!("/meetings/{id}#attendance"),
+        "Attendance recorded.",
+    )
+}
+
+#[derive(Deserialize)]
+struct GuestForm {
+    name: String,
+    email: String,
+    #[serde(default)]
+    affiliation: String,
+}
+
+async fn add_guest(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<GuestForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let id = id.into_inner();
+    let f = form.into_inner();
+    let result = state
+        .db(move |conn| store::add_guest(conn, &actor, id, &f.name, &f.email, &f.affiliation))
+        .await;
+    after_action(
+        &page,
+        result,
+        &format!("/meetings/{id}#guests"),
+        "The guest is invited.",
+    )
+}
+
+#[derive(Deserialize)]
+struct AttendedForm {
+    attended: String,
+}
+
+async fn guest_attended(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<AttendedForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let id = id.into_inner();
+    let attended = form.attended == "yes";
+    let result = state
+        .db(move |conn| store::set_guest_attended(conn, &actor, id, attended))
+        .await;
+    after_action(&page, result, "/meetings", "Recorded.")
+}

@@ -1,0 +1,279 @@
+//! The form that plans or changes a meeting.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use roundtable_templates::FormState;
+use roundtable_templates::pages::meetings::meeting as pages;
+use serde::{Deserialize, Serialize};
+
+use crate::AppState;
+use crate::auth::permissions::{self, Action, Actor};
+use crate::error::Error;
+use crate::meetings::rules::{self, Kind};
+use crate::meetings::store::{self, MeetingInput};
+use crate::web::context::Page;
+use crate::web::{after_action, capitalise, html, parse_date, see_other, ticked};
+
+pub(super) fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/meetings/new", web::get().to(new_form))
+        .route("/meetings", web::post().to(create))
+        .route("/meetings/{id}/edit", web::get().to(edit_form))
+        .route("/meetings/{id}", web::post().to(update));
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct MeetingForm {
+    kind: String,
+    #[serde(default)]
+    group_id: String,
+    title: String,
+    date: String,
+    start: String,
+    end: String,
+    #[serde(default)]
+    time_zone: String,
+    #[serde(default)]
+    venue_id: String,
+    #[serde(default)]
+    online_url: String,
+    public: Option<String>,
+    media_open: Option<String>,
+    #[serde(default)]
+    media_reason: String,
+}
+
+impl MeetingForm {
+    fn input(&self) -> Result<MeetingInput, Error> {
+        let id = |s: &str, what: &str| -> Result<Option<i64>, Error> {
+            match s.trim() {
+                "" => Ok(None),
+                v => v
+                    .parse()
+                    .map(Some)
+                    .map_err(|_| Error::Invalid(format!("choose a {what} from the list"))),
+            }
+        };
+        Ok(MeetingInput {
+            kind: Kind::parse(&self.kind)
+                .ok_or_else(|| Error::Invalid("choose the kind of meeting".into()))?,
+            group_id: id(&self.group_id, "working group")?,
+            title: self.title.clone(),
+            date: parse_date(&self.date, "date")?,
+            start: rules::parse_time(&self.start).map_err(Error::Invalid)?,
+            end: rules::parse_time(&self.end).map_err(Error::Invalid)?,
+            time_zone: Some(self.time_zone.clone()).filter(|z| !z.trim().is_empty()),
+            venue_id: id(&self.venue_id, "venue")?,
+            online_url: self.online_url.clone(),
+            public: ticked(&self.public),
+            media_open: ticked(&self.media_open),
+            media_reason: self.media_reason.clone(),
+        })
+    }
+}
+
+async fn render_form(
+    page: &Page,
+    state: &web::Data<AppState>,
+    title: &str,
+    action: String,
+    form: &FormState,
+    problem: Option<String>,
+    status: StatusCode,
+) -> Result<HttpResponse, Error> {
+    let (groups, venues) = state
+        .db(|conn| Ok((crate::membership::groups::list(conn)?, store::venues(conn)?)))
+        .await?;
+    let view = pages::MeetingFormView {
+        title: title.to_owned(),
+        action,
+        kinds: Kind::ALL
+            .iter()
+            .map(|k| (k.as_str().to_owned(), k.label().to_owned()))
+            .collect(),
+        groups: std::iter::once((String::new(), "—".to_owned()))
+            .chain(
+                groups
+                    .into_iter()
+                    .filter(|g| g.status == "active")
+                    .map(|g| (g.id.to_string(), g.name)),
+            )
+            .collect(),
+        venues: std::iter::once((String::new(), "to be decided / online only".to_owned()))
+            .chain(
+                venues
+                    .into_iter()
+                    .filter(|v| v.active)
+                    .map(|v| (v.id.to_string(), v.name)),
+            )
+            .collect(),
+        problem,
+    };
+    Ok(html(
+        status,
+        pages::meeting_form(&page.chrome(), &view, form),
+    ))
+}
+
+async fn new_form(page: Page, state: web::Data<AppState>) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?;
+    if !permissions::may(actor, Action::ManageMeetings)
+        && !actor
+            .roles
+            .iter()
+            .any(|r| matches!(r, crate::auth::Role::Convenor { .. }))
+    {
+        return Err(Error::Forbidden);
+    }
+    let mut form = FormState::default();
+    for (k, v) in [("kind", "ad_hoc"), ("start", "10:00"), ("end", "12:00")] {
+        form.values.insert(k.into(), v.into());
+    }
+    form.values.insert(
+        "date".into(),
+        (page.today() + chrono::Duration::days(14)).to_string(),
+    );
+    render_form(
+        &page,
+        &state,
+        "New meeting",
+        "/meetings".into(),
+        &form,
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn create(
+    page: Page,
+    state: web::Data<AppState>,
+    form: web::Form<MeetingForm>,
+) -> Result<HttpResponse, Error> {
+    let actor: Actor = page.actor()?.clone();
+    let form = form.into_inner();
+    let result = match form.input() {
+        Ok(input) => {
+            state
+                .db(move |conn| store::create(conn, &actor, &input))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(m) => Ok(see_other(&format!("/meetings/{}", m.id))),
+        Err(e @ (Error::Invalid(_) | Error::Conflict(_) | Error::NotFound)) => {
+            let kept = FormState {
+                values: crate::web::forms::values_of(&form),
+                errors: Default::default(),
+            };
+            render_form(
+                &page,
+                &state,
+                "New meeting",
+                "/meetings".into(),
+                &kept,
+                Some(capitalise(&e.to_string())),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn edit_form(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let id = id.into_inner();
+    let m = state.db(move |conn| store::get(conn, id)).await?;
+    store::require_manage(&actor, &m)?;
+    let zone = store::zone_of(&m);
+    let (start, end) = (
+        rules::local(m.starts_at, zone),
+        rules::local(m.ends_at, zone),
+    );
+    let mut form = FormState::default();
+    for (k, v) in [
+        ("kind", m.kind.clone()),
+        (
+            "group_id",
+            m.group_id.map(|g| g.to_string()).unwrap_or_default(),
+        ),
+        ("title", m.title.clone()),
+        ("date", start.date().to_string()),
+        ("start", start.format("%H:%M").to_string()),
+        ("end", end.format("%H:%M").to_string()),
+        ("time_zone", m.time_zone.clone()),
+        (
+            "venue_id",
+            m.venue_id.map(|v| v.to_string()).unwrap_or_default(),
+        ),
+        ("online_url", m.online_url.clone()),
+        ("media_reason", m.media_reason.clone()),
+    ] {
+        form.values.insert(k.into(), v);
+    }
+    if m.visibility == "public" {
+        form.values.insert("public".into(), "on".into());
+    }
+    if m.media_open {
+        form.values.insert("media_open".into(), "on".into());
+    }
+    render_form(
+        &page,
+        &state,
+        "Change the meeting",
+        format!("/meetings/{id}"),
+        &form,
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn update(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<MeetingForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let id = id.into_inner();
+    let form = form.into_inner();
+    let result = match form.input() {
+        Ok(input) => {
+            state
+                .db(move |conn| store::update(conn, &actor, id, &input))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => after_action(
+            &page,
+            Ok(()),
+            &format!("/meetings/{id}"),
+            "The meeting is changed.",
+        ),
+        Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
+            let kept = FormState {
+                values: crate::web::forms::values_of(&form),
+                errors: Default::default(),
+            };
+            render_form(
+                &page,
+                &state,
+                "Change the meeting",
+                format!("/meetings/{id}"),
+                &kept,
+                Some(capitalise(&e.to_string())),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
