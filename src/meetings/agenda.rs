@@ -31,10 +31,13 @@ pub fn items(conn: &mut DbConn, meeting_id: i64) -> Result<Vec<AgendaItem>, Erro
 
 fn check(input: &ItemInput) -> Result<(), Error> {
     if input.title.trim().is_empty() {
-        return Err(Error::Invalid("an agenda item needs a title".into()));
+        return Err(Error::field("title", "an agenda item needs a title"));
     }
     if !(0..=600).contains(&input.duration_minutes) {
-        return Err(Error::Invalid("an item lasts 0 to 600 minutes".into()));
+        return Err(Error::field(
+            "duration_minutes",
+            "an item lasts 0 to 600 minutes",
+        ));
     }
     Ok(())
 }

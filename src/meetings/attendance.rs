@@ -80,13 +80,15 @@ pub fn record(
     represented_by: &str,
 ) -> Result<(), Error> {
     if !matches!(status, "present" | "apologies" | "absent") {
-        return Err(Error::Invalid(format!(
-            "{status:?} is not present, apologies or absent"
-        )));
+        return Err(Error::field(
+            "status",
+            format!("{status:?} is not present, apologies or absent"),
+        ));
     }
     if status == "present" && represented_by.trim().is_empty() {
-        return Err(Error::Invalid(
-            "say who represented the organisation".into(),
+        return Err(Error::field(
+            "represented_by",
+            "say who represented the organisation",
         ));
     }
     db::write_tx(conn, |conn| {

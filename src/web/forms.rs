@@ -1,9 +1,13 @@
 //! Forms that come back with each message beside its field and the person's input kept.
 
-use roundtable_templates::{FieldErrors, FormState, Refusal, WHOLE_FORM};
+use std::future::Future;
+
+use actix_web::HttpResponse;
+use roundtable_templates::{FieldErrors, FlashKind, FormState, Refusal, WHOLE_FORM};
 use serde::{Deserialize, Serialize};
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
+use super::context::Page;
 use crate::error::Error;
 
 /// The messages of a failed validation, per field.
@@ -83,6 +87,41 @@ pub fn refusal<T: Serialize>(form_key: &str, form: &T, error: &Error) -> Option<
             errors,
         },
     })
+}
+
+/// A form sent from a page: which one (its anchor on the page), as typed, and where the
+/// page opens when the service agreed.
+pub struct Sent<'a, T: Serialize> {
+    pub form_key: &'a str,
+    pub form: &'a T,
+    /// The page, with the anchor to open it at.
+    pub back: String,
+    pub success: &'a str,
+}
+
+/// The one shape of a form's answer. Agreed: back to the page with a message (a redirect, so
+/// reloading posts nothing again). Refused for its content: `again` shows the page with the
+/// form as typed and the reason beside its field (422). Anything else is an error page.
+pub async fn answer<T, R, Fut>(
+    page: &Page,
+    sent: Sent<'_, T>,
+    result: Result<R, Error>,
+    again: impl FnOnce(Refusal) -> Fut,
+) -> Result<HttpResponse, Error>
+where
+    T: Serialize,
+    Fut: Future<Output = Result<HttpResponse, Error>>,
+{
+    match result {
+        Ok(_) => {
+            page.flash(FlashKind::Success, sent.success);
+            Ok(super::see_other(&sent.back))
+        }
+        Err(e) => match refusal(sent.form_key, sent.form, &e) {
+            Some(refused) => again(refused).await,
+            None => Err(e),
+        },
+    }
 }
 
 /// A new password, typed twice (set-up, invitation, reset).

@@ -6,6 +6,7 @@
 
 pub mod client;
 mod database;
+pub mod fixtures;
 pub mod smtp;
 
 use actix_web::web;

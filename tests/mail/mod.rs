@@ -7,17 +7,15 @@ mod snapshots;
 
 use std::time::Duration;
 
-use chrono::NaiveTime;
 use mailparse::{MailHeaderMap, ParsedMail};
 use roundtable::auth::permissions::Actor;
 use roundtable::meetings::agenda::{self, ItemInput};
 use roundtable::meetings::model::Meeting;
-use roundtable::meetings::rules::Kind;
-use roundtable::meetings::store::{self, MeetingInput};
+use roundtable::meetings::store::{self};
 use roundtable::membership::rules::Status;
 
 use crate::common::smtp::SmtpServer;
-use crate::common::{Backend, TestApp};
+use crate::common::{Backend, TestApp, fixtures};
 use crate::meetings::coalition;
 use crate::membership::member_org;
 
@@ -50,20 +48,7 @@ pub fn meeting_with_agenda(app: &TestApp, title: &str) -> (Actor, Meeting) {
         Status::Associate,
         "rep@press.example",
     );
-    let input = MeetingInput {
-        kind: Kind::Plenary,
-        group_id: None,
-        title: title.into(),
-        date: chrono::NaiveDate::from_ymd_opt(2027, 3, 9).expect("date"),
-        start: NaiveTime::from_hms_opt(10, 0, 0).expect("t"),
-        end: NaiveTime::from_hms_opt(13, 0, 0).expect("t"),
-        time_zone: None,
-        venue_id: None,
-        online_url: String::new(),
-        public: false,
-        media_open: false,
-        media_reason: String::new(),
-    };
+    let input = fixtures::meeting(title, fixtures::date(2027, 3, 9));
     let m = app
         .with_conn(|c| store::create(c, &admin, &input))
         .expect("meeting");

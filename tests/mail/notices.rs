@@ -1,16 +1,15 @@
 use actix_web::http::StatusCode;
-use chrono::{Duration, NaiveTime};
+use chrono::Duration;
 use diesel::prelude::*;
 use roundtable::db::schema::{mail_preferences, outbox_deliveries, outbox_messages};
 use roundtable::meetings::minutes::{self, ActionInput};
-use roundtable::meetings::rules::Kind;
 use roundtable::meetings::store::{self, MeetingInput};
 use roundtable::membership::organisations;
 use roundtable::membership::rules::Status;
 
 use super::{app_with_smtp, header};
 use crate::common::smtp::SmtpServer;
-use crate::common::{ADMIN_EMAIL, TestApp};
+use crate::common::{ADMIN_EMAIL, TestApp, fixtures};
 use crate::meetings::coalition;
 use crate::on_each_backend;
 
@@ -141,18 +140,8 @@ async fn reminders_go_out_once_and_notices_respect_essential_only() {
         let (admin, ids) = coalition(&app);
         let today = chrono::Utc::now().date_naive();
         let input = MeetingInput {
-            kind: Kind::Plenary,
-            group_id: None,
-            title: "Next plenary".into(),
-            date: today + Duration::days(5),
-            start: NaiveTime::from_hms_opt(10, 0, 0).expect("t"),
-            end: NaiveTime::from_hms_opt(12, 0, 0).expect("t"),
-            time_zone: None,
-            venue_id: None,
-            online_url: String::new(),
-            public: false,
-            media_open: false,
-            media_reason: String::new(),
+            end: fixtures::at(12, 0),
+            ..fixtures::meeting("Next plenary", today + Duration::days(5))
         };
         let m = app
             .with_conn(|c| store::create(c, &admin, &input))

@@ -4,17 +4,16 @@
 //! are split once, on upgrade.
 
 use actix_web::http::StatusCode;
-use chrono::NaiveTime;
 use diesel::prelude::*;
 use roundtable::db::schema::{audit_events, minutes as minutes_table};
 use roundtable::meetings::agenda::{self, ItemInput};
 use roundtable::meetings::minutes;
-use roundtable::meetings::rules::{Kind, Status};
-use roundtable::meetings::store::{self, MeetingInput};
+use roundtable::meetings::rules::Status;
+use roundtable::meetings::store::{self};
 use roundtable::membership::rules::Status as Membership;
 
 use super::coalition;
-use crate::common::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp};
+use crate::common::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, fixtures};
 use crate::membership::{MEMBER_PASSWORD, member_org};
 use crate::on_each_backend;
 
@@ -25,20 +24,7 @@ const CONFIDENTIAL_PART: &str = "### Case review\n\nThree referrals of the Novak
 Setext heading\n---\n\n**Bold line**\n\n\tTabbed line\n";
 
 fn held_plenary(app: &TestApp, admin: &roundtable::auth::permissions::Actor) -> i64 {
-    let input = MeetingInput {
-        kind: Kind::Plenary,
-        group_id: None,
-        title: "Spring plenary".into(),
-        date: chrono::NaiveDate::from_ymd_opt(2026, 3, 10).expect("d"),
-        start: NaiveTime::from_hms_opt(10, 0, 0).expect("t"),
-        end: NaiveTime::from_hms_opt(13, 0, 0).expect("t"),
-        time_zone: None,
-        venue_id: None,
-        online_url: String::new(),
-        public: false,
-        media_open: false,
-        media_reason: String::new(),
-    };
+    let input = fixtures::meeting("Spring plenary", fixtures::date(2026, 3, 10));
     let m = app
         .with_conn(|c| store::create(c, admin, &input))
         .expect("meeting");

@@ -11,6 +11,7 @@ use roundtable::membership::rules::Status;
 
 use super::coalition;
 use crate::common::TestApp;
+use crate::common::fixtures;
 use crate::membership::{MEMBER_PASSWORD, member_org};
 use crate::on_each_backend;
 
@@ -24,18 +25,9 @@ const SECRET: &str = "Case review: the Novak family (confidential)";
 
 fn input(title: &str, public: bool, day: u32) -> MeetingInput {
     MeetingInput {
-        kind: Kind::Plenary,
-        group_id: None,
-        title: title.into(),
-        date: chrono::NaiveDate::from_ymd_opt(2027, 3, day).expect("date"),
-        start: NaiveTime::from_hms_opt(10, 0, 0).expect("t"),
-        end: NaiveTime::from_hms_opt(13, 0, 0).expect("t"),
-        time_zone: None,
-        venue_id: None,
         online_url: "https://meet.example.org/a;b,c".into(),
         public,
-        media_open: false,
-        media_reason: String::new(),
+        ..fixtures::meeting(title, fixtures::date(2027, 3, day))
     }
 }
 

@@ -1,13 +1,12 @@
 use actix_web::http::StatusCode;
-use chrono::NaiveTime;
 use roundtable::error::Error;
 use roundtable::meetings::agenda::{self, ItemInput};
 use roundtable::meetings::minutes;
-use roundtable::meetings::rules::{Kind, Status};
-use roundtable::meetings::store::{self, MeetingInput};
+use roundtable::meetings::rules::Status;
+use roundtable::meetings::store::{self};
 
 use super::coalition;
-use crate::common::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp};
+use crate::common::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, fixtures};
 use crate::on_each_backend;
 
 #[actix_web::test]
@@ -15,20 +14,7 @@ async fn approved_minutes_never_change_and_corrections_are_addenda() {
     on_each_backend!(|backend| async {
         let app = TestApp::new(&backend);
         let (admin, orgs) = coalition(&app);
-        let input = MeetingInput {
-            kind: Kind::Plenary,
-            group_id: None,
-            title: "Spring plenary".into(),
-            date: chrono::NaiveDate::from_ymd_opt(2026, 3, 10).expect("d"),
-            start: NaiveTime::from_hms_opt(10, 0, 0).expect("t"),
-            end: NaiveTime::from_hms_opt(13, 0, 0).expect("t"),
-            time_zone: None,
-            venue_id: None,
-            online_url: String::new(),
-            public: false,
-            media_open: false,
-            media_reason: String::new(),
-        };
+        let input = fixtures::meeting("Spring plenary", fixtures::date(2026, 3, 10));
         let m = app
             .with_conn(|c| store::create(c, &admin, &input))
             .expect("meeting");
@@ -97,8 +83,9 @@ async fn approved_minutes_never_change_and_corrections_are_addenda() {
         let early = browser
             .post_form(&format!("{page}/minutes/approve"), &[("note", "")])
             .await;
-        assert_eq!(early.status, StatusCode::SEE_OTHER);
-        assert!(browser.get(&page).await.texts(".flash-error")[0].contains("say which one"));
+        // Refused beside the approval form, the page opening there.
+        assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(early.texts("#approve-form .flash-error")[0].contains("say which one"));
         browser
             .post_form(
                 &format!("{page}/minutes/approve"),
@@ -117,10 +104,11 @@ async fn approved_minutes_never_change_and_corrections_are_addenda() {
         );
 
         // Editing approved minutes is refused, through the page and the service.
-        browser
+        let rewrite = browser
             .post_form(&format!("{page}/minutes"), &[("body", "rewritten history")])
             .await;
-        assert!(browser.get(&page).await.texts(".flash-error")[0].contains("never change"));
+        assert_eq!(rewrite.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(rewrite.texts(".flash-error")[0].contains("never change"));
         assert!(matches!(
             app.with_conn(|c| {
                 let text = minutes::MinutesText {

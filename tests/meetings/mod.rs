@@ -3,6 +3,7 @@
 
 mod confidential;
 mod feeds;
+mod forms;
 mod minutes;
 mod planning;
 mod rotation;

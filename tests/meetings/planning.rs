@@ -7,7 +7,7 @@ use roundtable::meetings::rules::Kind;
 use roundtable::meetings::store::{self, MeetingInput};
 
 use super::{coalition, testdata};
-use crate::common::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp};
+use crate::common::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, fixtures};
 use crate::on_each_backend;
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -191,17 +191,10 @@ async fn a_meeting_at_ten_in_brussels_has_the_right_instant_in_march_and_novembe
         ] {
             let input = MeetingInput {
                 kind: Kind::AdHoc,
-                group_id: None,
-                title: "Check".into(),
-                date,
                 start: ten,
                 end: noon,
                 time_zone: Some("Europe/Brussels".into()),
-                venue_id: None,
-                online_url: String::new(),
-                public: false,
-                media_open: false,
-                media_reason: String::new(),
+                ..fixtures::meeting("Check", date)
             };
             let m = app
                 .with_conn(|c| store::create(c, &admin, &input))

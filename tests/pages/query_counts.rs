@@ -3,7 +3,7 @@
 //! count comes from the Server-Timing header the app adds with SERVER_TIMING=true.
 
 use actix_web::http::StatusCode;
-use chrono::{Duration, NaiveTime};
+use chrono::Duration;
 use roundtable::actor::actor_for;
 use roundtable::auth::permissions::Actor;
 use roundtable::cli::{DemoLogin, seed_demo};
@@ -17,7 +17,7 @@ use roundtable::statements::rules::DecisionRule;
 use roundtable::statements::store::{self as statements, StatementInput};
 
 use crate::common::client::AppService;
-use crate::common::{Client, TestApp};
+use crate::common::{Client, TestApp, fixtures};
 use crate::membership::sector_id;
 use crate::on_each_backend;
 
@@ -95,17 +95,12 @@ fn grow(app: &TestApp, actor: &Actor) {
         for n in 0..100 {
             let input = MeetingInput {
                 kind: Kind::AdHoc,
-                group_id: None,
-                title: format!("Grown meeting {n:03}"),
-                date: today + Duration::days(n - 50),
-                start: NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
-                end: NaiveTime::from_hms_opt(12, 0, 0).expect("time"),
-                time_zone: None,
-                venue_id: None,
-                online_url: String::new(),
+                end: fixtures::at(12, 0),
                 public: n % 2 == 0,
-                media_open: false,
-                media_reason: String::new(),
+                ..fixtures::meeting(
+                    &format!("Grown meeting {n:03}"),
+                    today + Duration::days(n - 50),
+                )
             };
             roundtable::meetings::store::create(c, actor, &input)?;
         }

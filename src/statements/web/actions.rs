@@ -3,7 +3,6 @@
 //! and the reason beside its field.
 
 use actix_web::{HttpResponse, web};
-use roundtable_templates::FlashKind;
 use roundtable_templates::pages::statements::statement::{
     ADOPT_FORM, COMMENT_FORM, DETAILS_FORM, PUBLISH_FORM, ROUND_FORM, VERSION_FORM, WITHDRAW_FORM,
     authorisation_form, position_form,
@@ -17,7 +16,8 @@ use crate::statements::rounds::{self, AuthorisationInput, PositionInput, RoundIn
 use crate::statements::rules::{Decision, DecisionRule, Stance};
 use crate::statements::store;
 use crate::web::context::Page;
-use crate::web::{after_action, forms, parse_date, see_other};
+use crate::web::forms::{self, Sent};
+use crate::web::{after_action, parse_date};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/statements/{id}/details", web::post().to(details))
@@ -40,37 +40,20 @@ fn back(id: i64, anchor: &str) -> String {
     format!("/statements/{id}#{anchor}")
 }
 
-/// Where a form of the statement page goes after the service has answered.
-struct Sent<'a, T: Serialize> {
-    statement_id: i64,
-    /// The form's anchor on the page.
-    form_key: &'a str,
-    form: &'a T,
-    /// A version form that takes an amendment keeps it when refused.
-    amendment_id: Option<i64>,
-    /// Where the page opens on success.
-    anchor: &'a str,
-    success: &'a str,
-}
-
+/// The statement page's answer to one of its forms (see `forms::answer`); a refused version
+/// keeps the amendment it was taking in.
 async fn answer<T: Serialize, R>(
     page: &Page,
     state: &AppState,
+    statement_id: i64,
     sent: Sent<'_, T>,
+    amendment_id: Option<i64>,
     result: Result<R, Error>,
 ) -> Result<HttpResponse, Error> {
-    match result {
-        Ok(_) => {
-            page.flash(FlashKind::Success, sent.success);
-            Ok(see_other(&back(sent.statement_id, sent.anchor)))
-        }
-        Err(e) => match forms::refusal(sent.form_key, sent.form, &e) {
-            Some(refusal) => {
-                refused(page, state, sent.statement_id, sent.amendment_id, refusal).await
-            }
-            None => Err(e),
-        },
-    }
+    forms::answer(page, sent, result, |refusal| {
+        refused(page, state, statement_id, amendment_id, refusal)
+    })
+    .await
 }
 
 #[derive(Clone, Deserialize, Serialize)]
@@ -94,14 +77,12 @@ async fn details(
         .db(move |conn| store::update_details(conn, &actor, id, &sent.title, &sent.context_note))
         .await;
     let sent = Sent {
-        statement_id: id,
         form_key: DETAILS_FORM,
         form: &form,
-        amendment_id: None,
-        anchor: "drafting",
+        back: back(id, "drafting"),
         success: "The title and context are saved.",
     };
-    answer(&page, &state, sent, result).await
+    answer(&page, &state, id, sent, None, result).await
 }
 
 #[derive(Clone, Deserialize, Serialize)]
@@ -126,14 +107,12 @@ async fn revise(
         .db(move |conn| store::revise(conn, &actor, id, &sent.body, &sent.note, sent.amendment_id))
         .await;
     let sent = Sent {
-        statement_id: id,
         form_key: VERSION_FORM,
         form: &form,
-        amendment_id: form.amendment_id,
-        anchor: "text",
+        back: back(id, "text"),
         success: "The new version is saved.",
     };
-    answer(&page, &state, sent, result).await
+    answer(&page, &state, id, sent, form.amendment_id, result).await
 }
 
 async fn consultation(
@@ -183,14 +162,12 @@ async fn comment(
         })
         .await;
     let sent = Sent {
-        statement_id: id,
         form_key: COMMENT_FORM,
         form: &form,
-        amendment_id: None,
-        anchor: "comments",
+        back: back(id, "comments"),
         success: "Your contribution is recorded.",
     };
-    answer(&page, &state, sent, result).await
+    answer(&page, &state, id, sent, None, result).await
 }
 
 async fn decline(
@@ -255,14 +232,12 @@ async fn open_round(
         Err(e) => Err(e),
     };
     let sent = Sent {
-        statement_id: id,
         form_key: ROUND_FORM,
         form: &form,
-        amendment_id: None,
-        anchor: "round",
+        back: back(id, "round"),
         success: "The round is open; representatives have been mailed the text.",
     };
-    answer(&page, &state, sent, result).await
+    answer(&page, &state, id, sent, None, result).await
 }
 
 #[derive(Clone, Deserialize, Serialize)]
@@ -305,14 +280,12 @@ async fn position(
     };
     let key = position_form(form.organisation_id);
     let sent = Sent {
-        statement_id,
         form_key: &key,
         form: &form,
-        amendment_id: None,
-        anchor: "round",
+        back: back(statement_id, "round"),
         success: "Your organisation's position is recorded.",
     };
-    answer(&page, &state, sent, result).await
+    answer(&page, &state, statement_id, sent, None, result).await
 }
 
 async fn statement_of_round(state: &AppState, round_id: i64) -> Result<i64, Error> {
@@ -358,14 +331,12 @@ async fn authorise(
     };
     let key = authorisation_form(form.organisation_id);
     let sent = Sent {
-        statement_id,
         form_key: &key,
         form: &form,
-        amendment_id: None,
-        anchor: "round",
+        back: back(statement_id, "round"),
         success: "The authorisation decision is recorded.",
     };
-    answer(&page, &state, sent, result).await
+    answer(&page, &state, statement_id, sent, None, result).await
 }
 
 /// Adopt and publish carry no fields; a refusal (the gate) shows beside their button.
@@ -384,14 +355,12 @@ async fn adopt(
         .db(move |conn| rounds::adopt(conn, &actor, id, today))
         .await;
     let sent = Sent {
-        statement_id: id,
         form_key: ADOPT_FORM,
         form: &NoFields {},
-        amendment_id: None,
-        anchor: "round",
+        back: back(id, "round"),
         success: "The adoption is recorded.",
     };
-    answer(&page, &state, sent, result).await
+    answer(&page, &state, id, sent, None, result).await
 }
 
 async fn publish(
@@ -406,14 +375,12 @@ async fn publish(
         .db(move |conn| rounds::publish(conn, &actor, id, today))
         .await;
     let sent = Sent {
-        statement_id: id,
         form_key: PUBLISH_FORM,
         form: &NoFields {},
-        amendment_id: None,
-        anchor: "signatories",
+        back: back(id, "signatories"),
         success: "The statement is published.",
     };
-    answer(&page, &state, sent, result).await
+    answer(&page, &state, id, sent, None, result).await
 }
 
 #[derive(Clone, Deserialize, Serialize)]
@@ -436,12 +403,10 @@ async fn withdraw(
         .db(move |conn| store::withdraw(conn, &actor, id, &reason))
         .await;
     let sent = Sent {
-        statement_id: id,
         form_key: WITHDRAW_FORM,
         form: &form,
-        amendment_id: None,
-        anchor: "text",
+        back: back(id, "text"),
         success: "The statement is withdrawn.",
     };
-    answer(&page, &state, sent, result).await
+    answer(&page, &state, id, sent, None, result).await
 }

@@ -1,7 +1,11 @@
 //! Actions on a meeting: its status, its agenda, attendance and guests.
 
 use actix_web::{HttpResponse, web};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+
+use roundtable_templates::pages::meetings::meeting::{
+    GUEST_FORM, ITEM_FORM, PUBLISH_FORM, STATUS_FORM, attendance_form,
+};
 
 use crate::AppState;
 use crate::error::Error;
@@ -10,6 +14,7 @@ use crate::meetings::attendance;
 use crate::meetings::rules::Status;
 use crate::meetings::store;
 use crate::web::context::Page;
+use crate::web::forms::Sent;
 use crate::web::{after_action, see_other, ticked};
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
@@ -25,7 +30,7 @@ pub(super) fn routes(cfg: &mut web::ServiceConfig) {
         .route("/guests/{id}/attended", web::post().to(guest_attended));
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 struct StatusForm {
     status: String,
     #[serde(default)]
@@ -38,6 +43,7 @@ async fn set_status(
     id: web::Path<i64>,
     form: web::Form<StatusForm>,
 ) -> Result<HttpResponse, Error> {
+    let typed = form.0.clone();
     let actor = page.actor()?.clone();
     let id = id.into_inner();
     let form = form.into_inner();
@@ -49,15 +55,16 @@ async fn set_status(
         }
         None => Err(Error::Invalid("choose a state".into())),
     };
-    after_action(
-        &page,
-        result,
-        &format!("/meetings/{id}"),
-        "The meeting's state is changed.",
-    )
+    let sent = Sent {
+        form_key: STATUS_FORM,
+        form: &typed,
+        back: format!("/meetings/{id}"),
+        success: "The meeting's state is changed.",
+    };
+    super::answer(&page, &state, id, sent, result).await
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 struct ItemForm {
     title: String,
     #[serde(default)]
@@ -75,14 +82,18 @@ async fn add_item(
     id: web::Path<i64>,
     form: web::Form<ItemForm>,
 ) -> Result<HttpResponse, Error> {
+    let typed = form.0.clone();
     let actor = page.actor()?.clone();
     let id = id.into_inner();
     let f = form.into_inner();
     let duration = match f.duration_minutes.trim() {
         "" => Ok(0),
-        d => d
-            .parse::<i32>()
-            .map_err(|_| Error::Invalid(format!("{d:?} is not a number of minutes"))),
+        d => d.parse::<i32>().map_err(|_| {
+            Error::field(
+                "duration_minutes",
+                format!("{d:?} is not a number of minutes"),
+            )
+        }),
     };
     let result = match duration {
         Ok(duration_minutes) => {
@@ -99,12 +110,13 @@ async fn add_item(
         }
         Err(e) => Err(e),
     };
-    after_action(
-        &page,
-        result,
-        &format!("/meetings/{id}#agenda"),
-        "The item is added to the agenda in preparation.",
-    )
+    let sent = Sent {
+        form_key: ITEM_FORM,
+        form: &typed,
+        back: format!("/meetings/{id}#agenda"),
+        success: "The item is added to the agenda in preparation.",
+    };
+    super::answer(&page, &state, id, sent, result).await
 }
 
 async fn publish(
@@ -121,7 +133,13 @@ async fn publish(
         Ok(v) => format!("Version {} of the agenda is published.", v.version_no),
         Err(_) => String::new(),
     };
-    after_action(&page, result, &format!("/meetings/{id}"), &message)
+    let sent = Sent {
+        form_key: PUBLISH_FORM,
+        form: &super::NoFields {},
+        back: format!("/meetings/{id}"),
+        success: &message,
+    };
+    super::answer(&page, &state, id, sent, result).await
 }
 
 async fn item_action(
@@ -148,7 +166,7 @@ async fn item_action(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 struct AttendanceForm {
     organisation_id: i64,
     status: String,
@@ -162,6 +180,7 @@ async fn record_attendance(
     id: web::Path<i64>,
     form: web::Form<AttendanceForm>,
 ) -> Result<HttpResponse, Error> {
+    let typed = form.0.clone();
     let actor = page.actor()?.clone();
     let id = id.into_inner();
     let f = form.into_inner();
@@ -177,15 +196,16 @@ async fn record_attendance(
             )
         })
         .await;
-    after_action(
-        &page,
-        result,
-        &format!("/meetings/{id}#attendance"),
-        "Attendance recorded.",
-    )
+    let sent = Sent {
+        form_key: &attendance_form(typed.organisation_id),
+        form: &typed,
+        back: format!("/meetings/{id}#attendance"),
+        success: "Attendance recorded.",
+    };
+    super::answer(&page, &state, id, sent, result).await
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 struct GuestForm {
     name: String,
     email: String,
@@ -199,21 +219,23 @@ async fn add_guest(
     id: web::Path<i64>,
     form: web::Form<GuestForm>,
 ) -> Result<HttpResponse, Error> {
+    let typed = form.0.clone();
     let actor = page.actor()?.clone();
     let id = id.into_inner();
     let f = form.into_inner();
     let result = state
         .db(move |conn| store::add_guest(conn, &actor, id, &f.name, &f.email, &f.affiliation))
         .await;
-    after_action(
-        &page,
-        result,
-        &format!("/meetings/{id}#guests"),
-        "The guest is invited.",
-    )
+    let sent = Sent {
+        form_key: GUEST_FORM,
+        form: &typed,
+        back: format!("/meetings/{id}#guests"),
+        success: "The guest is invited.",
+    };
+    super::answer(&page, &state, id, sent, result).await
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 struct AttendedForm {
     attended: String,
 }

@@ -1,7 +1,9 @@
 //! A meeting's page: details, agenda, attendance and quorum, guests, minutes, action items.
 
-use actix_web::web;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
 use maud::Markup;
+use roundtable_templates::Refusal;
 use roundtable_templates::pages::meetings::meeting as pages;
 
 use super::item_row;
@@ -49,8 +51,27 @@ pub(super) fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 async fn show(page: Page, state: web::Data<AppState>, id: web::Path<i64>) -> Result<Markup, Error> {
+    let view = view(&page, &state, id.into_inner()).await?;
+    Ok(pages::meeting(&page.chrome(), &view))
+}
+
+/// The page again, with a refused form as the person typed it and why (422).
+pub(super) async fn refused(
+    page: &Page,
+    state: &AppState,
+    id: i64,
+    refusal: Refusal,
+) -> Result<HttpResponse, Error> {
+    let mut view = view(page, state, id).await?;
+    view.refusal = Some(refusal);
+    Ok(crate::web::html(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        pages::meeting(&page.chrome(), &view),
+    ))
+}
+
+async fn view(page: &Page, state: &AppState, id: i64) -> Result<pages::MeetingView, Error> {
     let today = page.today();
-    let id = id.into_inner();
     let actor = page.actor.clone();
     let a = actor.clone();
     let data = state
@@ -323,6 +344,7 @@ async fn show(page: Page, state: web::Data<AppState>, id: web::Path<i64>) -> Res
             )
             .collect(),
         today: today.to_string(),
+        refusal: None,
     };
-    Ok(pages::meeting(&page.chrome(), &view))
+    Ok(view)
 }

@@ -1,12 +1,18 @@
 //! Actions on a meeting's minutes (draft, comments, approval, addenda) and its action items.
 
 use actix_web::{HttpResponse, web};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+
+use roundtable_templates::pages::meetings::meeting::{
+    ACTION_FORM, ADDENDUM_FORM, APPROVE_FORM, COMMENT_FORM, MINUTES_FORM, OPEN_COMMENTS_FORM,
+    START_MINUTES_FORM,
+};
 
 use crate::AppState;
 use crate::error::Error;
 use crate::meetings::minutes::{self, ActionInput};
 use crate::web::context::Page;
+use crate::web::forms::Sent;
 use crate::web::{after_action, parse_date, ticked};
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
@@ -22,7 +28,7 @@ pub(super) fn routes(cfg: &mut web::ServiceConfig) {
         .route("/actions/{id}/status", web::post().to(action_status));
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 struct MinutesForm {
     /// Absent: start the minutes from the agenda.
     #[serde(default)]
@@ -38,6 +44,7 @@ async fn save_minutes(
     id: web::Path<i64>,
     form: web::Form<MinutesForm>,
 ) -> Result<HttpResponse, Error> {
+    let typed = form.0.clone();
     let actor = page.actor()?.clone();
     let id = id.into_inner();
     let form = form.into_inner();
@@ -48,15 +55,20 @@ async fn save_minutes(
     let result = state
         .db(move |conn| minutes::save_draft(conn, &actor, id, text.as_ref()))
         .await;
-    after_action(
-        &page,
-        result,
-        &format!("/meetings/{id}#minutes"),
-        "The minutes are saved.",
-    )
+    let sent = Sent {
+        form_key: if typed.body.is_some() {
+            MINUTES_FORM
+        } else {
+            START_MINUTES_FORM
+        },
+        form: &typed,
+        back: format!("/meetings/{id}#minutes"),
+        success: "The minutes are saved.",
+    };
+    super::answer(&page, &state, id, sent, result).await
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 struct DeadlineForm {
     deadline: String,
 }
@@ -67,6 +79,7 @@ async fn open_comments(
     id: web::Path<i64>,
     form: web::Form<DeadlineForm>,
 ) -> Result<HttpResponse, Error> {
+    let typed = form.0.clone();
     let today = page.today();
     let actor = page.actor()?.clone();
     let id = id.into_inner();
@@ -78,15 +91,16 @@ async fn open_comments(
         }
         Err(e) => Err(e),
     };
-    after_action(
-        &page,
-        result,
-        &format!("/meetings/{id}#minutes"),
-        "The draft is open for comments.",
-    )
+    let sent = Sent {
+        form_key: OPEN_COMMENTS_FORM,
+        form: &typed,
+        back: format!("/meetings/{id}#minutes"),
+        success: "The draft is open for comments.",
+    };
+    super::answer(&page, &state, id, sent, result).await
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 struct CommentForm {
     body: String,
 }
@@ -97,6 +111,7 @@ async fn comment(
     id: web::Path<i64>,
     form: web::Form<CommentForm>,
 ) -> Result<HttpResponse, Error> {
+    let typed = form.0.clone();
     let today = page.today();
     let actor = page.actor()?.clone();
     let id = id.into_inner();
@@ -104,15 +119,16 @@ async fn comment(
     let result = state
         .db(move |conn| minutes::comment(conn, &actor, id, &body, today))
         .await;
-    after_action(
-        &page,
-        result,
-        &format!("/meetings/{id}#minutes"),
-        "Your comment is recorded.",
-    )
+    let sent = Sent {
+        form_key: COMMENT_FORM,
+        form: &typed,
+        back: format!("/meetings/{id}#minutes"),
+        success: "Your comment is recorded.",
+    };
+    super::answer(&page, &state, id, sent, result).await
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 struct ApproveForm {
     #[serde(default)]
     note: String,
@@ -124,6 +140,7 @@ async fn approve(
     id: web::Path<i64>,
     form: web::Form<ApproveForm>,
 ) -> Result<HttpResponse, Error> {
+    let typed = form.0.clone();
     let today = page.today();
     let actor = page.actor()?.clone();
     let id = id.into_inner();
@@ -131,15 +148,16 @@ async fn approve(
     let result = state
         .db(move |conn| minutes::approve(conn, &actor, id, &note, today))
         .await;
-    after_action(
-        &page,
-        result,
-        &format!("/meetings/{id}#minutes"),
-        "The minutes are approved; from now on they never change.",
-    )
+    let sent = Sent {
+        form_key: APPROVE_FORM,
+        form: &typed,
+        back: format!("/meetings/{id}#minutes"),
+        success: "The minutes are approved; from now on they never change.",
+    };
+    super::answer(&page, &state, id, sent, result).await
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 struct AddendumForm {
     body: String,
     confidential: Option<String>,
@@ -151,6 +169,7 @@ async fn addendum(
     id: web::Path<i64>,
     form: web::Form<AddendumForm>,
 ) -> Result<HttpResponse, Error> {
+    let typed = form.0.clone();
     let actor = page.actor()?.clone();
     let id = id.into_inner();
     let form = form.into_inner();
@@ -158,15 +177,16 @@ async fn addendum(
     let result = state
         .db(move |conn| minutes::add_addendum(conn, &actor, id, &form.body, confidential))
         .await;
-    after_action(
-        &page,
-        result,
-        &format!("/meetings/{id}#minutes"),
-        "The addendum is added.",
-    )
+    let sent = Sent {
+        form_key: ADDENDUM_FORM,
+        form: &typed,
+        back: format!("/meetings/{id}#minutes"),
+        success: "The addendum is added.",
+    };
+    super::answer(&page, &state, id, sent, result).await
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 struct ActionForm {
     title: String,
     #[serde(default)]
@@ -183,6 +203,7 @@ async fn add_action(
     id: web::Path<i64>,
     form: web::Form<ActionForm>,
 ) -> Result<HttpResponse, Error> {
+    let typed = form.0.clone();
     let actor = page.actor()?.clone();
     let id = id.into_inner();
     let f = form.into_inner();
@@ -204,15 +225,16 @@ async fn add_action(
         }
         Err(e) => Err(e),
     };
-    after_action(
-        &page,
-        result,
-        &format!("/meetings/{id}#actions-heading"),
-        "The action item is added.",
-    )
+    let sent = Sent {
+        form_key: ACTION_FORM,
+        form: &typed,
+        back: format!("/meetings/{id}#actions-heading"),
+        success: "The action item is added.",
+    };
+    super::answer(&page, &state, id, sent, result).await
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 struct ActionStatusForm {
     status: String,
 }

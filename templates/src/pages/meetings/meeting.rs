@@ -5,10 +5,10 @@ use maud::{Markup, PreEscaped, html};
 
 use super::Options;
 use crate::components::{
-    action_form, badge, checkbox, csrf_field, field, form_problems, problem, select, textarea,
+    anchored_form, badge, checkbox, csrf_field, field, form_problems, problem, select, textarea,
 };
 use crate::layout;
-use crate::view::{Chrome, FormState};
+use crate::view::{Chrome, FormState, Refusal};
 
 pub struct ItemRow {
     pub id: i64,
@@ -90,6 +90,56 @@ pub struct MeetingView {
     pub organisation_options: Options,
     pub person_options: Options,
     pub today: String,
+    /// A form of this page the server refused, shown again as it was typed.
+    pub refusal: Option<Refusal>,
+}
+
+/// The anchors of the page's forms, which the handlers name when a form is refused.
+pub const STATUS_FORM: &str = "status-form";
+pub const ITEM_FORM: &str = "item-form";
+pub const PUBLISH_FORM: &str = "publish-form";
+pub const GUEST_FORM: &str = "guest-form";
+pub const START_MINUTES_FORM: &str = "start-minutes-form";
+pub const MINUTES_FORM: &str = "minutes-form";
+pub const COMMENT_FORM: &str = "minutes-comment-form";
+pub const ADDENDUM_FORM: &str = "addendum-form";
+pub const OPEN_COMMENTS_FORM: &str = "open-comments-form";
+pub const APPROVE_FORM: &str = "approve-form";
+pub const ACTION_FORM: &str = "action-form";
+
+pub fn attendance_form(organisation_id: i64) -> String {
+    format!("attendance-{organisation_id}")
+}
+
+impl MeetingView {
+    /// Whether the page shows the form `key`; a refusal of a form it no longer shows is
+    /// said at the top of the page.
+    fn shows_form(&self, key: &str) -> bool {
+        let minutes = self.minutes.as_ref();
+        let drafting = minutes.is_some_and(|m| !m.is_approved) && self.can_manage;
+        self.attendance
+            .iter()
+            .any(|a| self.can_manage && attendance_form(a.organisation_id) == key)
+            || match key {
+                STATUS_FORM => self.can_manage && !self.status_actions.is_empty(),
+                ITEM_FORM | GUEST_FORM | ACTION_FORM => self.can_manage,
+                PUBLISH_FORM => self.can_manage && !self.agenda_draft.is_empty(),
+                START_MINUTES_FORM => self.may_start_minutes && minutes.is_none(),
+                MINUTES_FORM | OPEN_COMMENTS_FORM | APPROVE_FORM => drafting,
+                COMMENT_FORM => self.can_comment && minutes.is_some(),
+                ADDENDUM_FORM => self.can_manage && minutes.is_some_and(|m| m.is_approved),
+                _ => false,
+            }
+    }
+
+    fn unplaced_problems(&self) -> Vec<String> {
+        match &self.refusal {
+            Some(r) if !self.shows_form(&r.form) => {
+                r.state.errors.values().flatten().cloned().collect()
+            }
+            _ => Vec::new(),
+        }
+    }
 }
 
 fn item_table(items: &[ItemRow], manage: Option<(&str, i64)>) -> Markup {
@@ -118,6 +168,7 @@ fn item_table(items: &[ItemRow], manage: Option<(&str, i64)>) -> Markup {
 pub fn meeting(chrome: &Chrome, v: &MeetingView) -> Markup {
     let csrf = chrome.csrf_token.as_str();
     let base = format!("/meetings/{}", v.id);
+    let state = |form: &str| Refusal::state_of(v.refusal.as_ref(), form);
     let statuses: Options = vec![
         ("present".into(), "present".into()),
         ("apologies".into(), "apologies".into()),
@@ -127,6 +178,9 @@ pub fn meeting(chrome: &Chrome, v: &MeetingView) -> Markup {
         Some(chrome),
         &v.title,
         html! {
+            @for message in v.unplaced_problems() {
+                div.flash.flash-error role="alert" { (message) }
+            }
             h1 { (v.title) }
             p.lead { (badge(&v.status, &v.status_key)) " " (v.kind)
                 @if let Some((id, name)) = &v.group { " · " a href=(format!("/groups/{id}")) { (name) } }
@@ -144,9 +198,10 @@ pub fn meeting(chrome: &Chrome, v: &MeetingView) -> Markup {
                     @if v.can_manage { a href=(format!("{base}/edit")) { "Change time, place or details" } }
                 }
                 @if v.can_manage && !v.status_actions.is_empty() {
-                    (action_form(csrf, &format!("{base}/status"), "Change the state", html! {
-                        (select(&FormState::default(), "status", "New state", &v.status_actions, None))
-                        (field(&FormState::default(), "reason", "Reason (needed to cancel)", "text", None))
+                    @let form = state(STATUS_FORM);
+                    (anchored_form(csrf, STATUS_FORM, &format!("{base}/status"), "Change the state", &form, html! {
+                        (select(&form, "status", "New state", &v.status_actions, None))
+                        (field(&form, "reason", "Reason (needed to cancel)", "text", None))
                     }))
                 }
             }
@@ -164,15 +219,16 @@ pub fn meeting(chrome: &Chrome, v: &MeetingView) -> Markup {
                     @if v.agenda_draft.is_empty() { p.empty { "No items yet." } }
                     (item_table(&v.agenda_draft, Some((csrf, v.id))))
                     div.columns {
-                        div { (action_form(csrf, &format!("{base}/agenda"), "Add the item", html! {
-                            (field(&FormState::default(), "title", "Item", "text", None))
-                            (field(&FormState::default(), "presenter", "Presented by", "text", None))
-                            (field(&FormState::default(), "duration_minutes", "Minutes", "number", None))
-                            (textarea(&FormState::default(), "description", "Description", 3, None))
-                            (checkbox(&FormState::default(), "confidential", "Confidential: only the secretariat and full members see it; never in public pages or feeds"))
+                        @let form = state(ITEM_FORM);
+                        div { (anchored_form(csrf, ITEM_FORM, &format!("{base}/agenda"), "Add the item", &form, html! {
+                            (field(&form, "title", "Item", "text", None))
+                            (field(&form, "presenter", "Presented by", "text", None))
+                            (field(&form, "duration_minutes", "Minutes", "number", None))
+                            (textarea(&form, "description", "Description", 3, None))
+                            (checkbox(&form, "confidential", "Confidential: only the secretariat and full members see it; never in public pages or feeds"))
                         })) }
                         @if !v.agenda_draft.is_empty() {
-                            div { (action_form(csrf, &format!("{base}/agenda/publish"), "Publish the agenda", html! {
+                            div { (anchored_form(csrf, PUBLISH_FORM, &format!("{base}/agenda/publish"), "Publish the agenda", &state(PUBLISH_FORM), html! {
                                 p.hint { "Publishing freezes the agenda as a new version." }
                             })) }
                         }
@@ -191,12 +247,20 @@ pub fn meeting(chrome: &Chrome, v: &MeetingView) -> Markup {
                             td { (a.organisation) @if !a.full_member { " (associate)" } }
                             td { (a.status) } td { (a.represented_by) }
                             @if v.can_manage { td {
-                                form.inline method="post" action=(format!("{base}/attendance")) {
+                                @let anchor = attendance_form(a.organisation_id);
+                                @let refused = v.refusal.as_ref().filter(|r| r.form == anchor).map(|r| &r.state);
+                                @let chosen = refused.map_or(a.status.as_str(), |f| f.value("status"));
+                                @let who = refused.map_or(a.represented_by.as_str(), |f| f.value("represented_by"));
+                                form.inline id=(anchor) method="post" action=(format!("{base}/attendance#{anchor}")) {
                                     (csrf_field(csrf))
                                     input type="hidden" name="organisation_id" value=(a.organisation_id);
-                                    select name="status" aria-label="Attendance" { @for (val, label) in &statuses { option value=(val) selected[*val == a.status] { (label) } } }
-                                    input type="text" name="represented_by" value=(a.represented_by) aria-label="Represented by" placeholder="who";
-                                    button type="submit" { "Save" }
+                                    select name="status" aria-label=(format!("Attendance of {}", a.organisation)) { @for (val, label) in &statuses { option value=(val) selected[*val == chosen] { (label) } } }
+                                    input type="text" name="represented_by" value=(who) aria-label=(format!("Who represented {}", a.organisation)) placeholder="who"
+                                        aria-invalid=[refused.map(|_| "true")] autofocus[refused.is_some()];
+                                    button type="submit" aria-label=(format!("Save the attendance of {}", a.organisation)) { "Save" }
+                                    @if let Some(f) = refused {
+                                        @for message in f.errors.values().flatten() { span.field-errors role="alert" { " " (message) } }
+                                    }
                                 }
                             } }
                         } } }
@@ -213,10 +277,11 @@ pub fn meeting(chrome: &Chrome, v: &MeetingView) -> Markup {
                     }
                 } } }
                 @if v.can_manage {
-                    (action_form(csrf, &format!("{base}/guests"), "Invite the guest", html! {
-                        (field(&FormState::default(), "name", "Name", "text", None))
-                        (field(&FormState::default(), "email", "Email", "email", None))
-                        (field(&FormState::default(), "affiliation", "Affiliation", "text", None))
+                    @let form = state(GUEST_FORM);
+                    (anchored_form(csrf, GUEST_FORM, &format!("{base}/guests"), "Invite the guest", &form, html! {
+                        (field(&form, "name", "Name", "text", None))
+                        (field(&form, "email", "Email", "email", None))
+                        (field(&form, "affiliation", "Affiliation", "text", None))
                     }))
                 }
             }
@@ -226,7 +291,7 @@ pub fn meeting(chrome: &Chrome, v: &MeetingView) -> Markup {
                     None => {
                         p.empty { "No minutes yet." }
                         @if v.may_start_minutes {
-                            (action_form(csrf, &format!("{base}/minutes"), "Start the minutes", html! {}))
+                            (anchored_form(csrf, START_MINUTES_FORM, &format!("{base}/minutes"), "Start the minutes", &state(START_MINUTES_FORM), html! {}))
                         }
                     },
                     Some(mv) => {
@@ -255,28 +320,33 @@ pub fn meeting(chrome: &Chrome, v: &MeetingView) -> Markup {
                             ul #comments { @for (who, when, body) in &mv.comments { li { strong { (who) } " (" (when) "): " (body) } } }
                         }
                         @if v.can_comment {
-                            (action_form(csrf, &format!("{base}/minutes/comments"), "Send the comment", html! {
-                                (textarea(&FormState::default(), "body", "Your comment", 3, None))
+                            @let form = state(COMMENT_FORM);
+                            (anchored_form(csrf, COMMENT_FORM, &format!("{base}/minutes/comments"), "Send the comment", &form, html! {
+                                (textarea(&form, "body", "Your comment", 3, None))
                             }))
                         }
                         @if v.can_manage {
                             @if mv.is_approved {
-                                (action_form(csrf, &format!("{base}/minutes/addenda"), "Add the correction", html! {
-                                    (textarea(&FormState::default(), "body", "Addendum (approved minutes never change)", 3, None))
-                                    (checkbox(&FormState::default(), "confidential", "Confidential: for full members and the secretariat only"))
+                                @let form = state(ADDENDUM_FORM);
+                                (anchored_form(csrf, ADDENDUM_FORM, &format!("{base}/minutes/addenda"), "Add the correction", &form, html! {
+                                    (textarea(&form, "body", "Addendum (approved minutes never change)", 3, None))
+                                    (checkbox(&form, "confidential", "Confidential: for full members and the secretariat only"))
                                 }))
                             } @else {
-                                (action_form(csrf, &format!("{base}/minutes"), "Save the draft", html! {
-                                    (textarea(&with("body", &mv.body_source), "body", "Minutes (Markdown), for everyone who may read this meeting", 14, None))
+                                @let form = state(MINUTES_FORM).or_values(&[("body", &mv.body_source), ("confidential_body", &mv.confidential_source)]);
+                                (anchored_form(csrf, MINUTES_FORM, &format!("{base}/minutes"), "Save the draft", &form, html! {
+                                    (textarea(&form, "body", "Minutes (Markdown), for everyone who may read this meeting", 14, None))
                                     @if mv.confidential_html.is_some() {
-                                        (textarea(&with("confidential_body", &mv.confidential_source), "confidential_body", "Confidential part (Markdown), for full members and the secretariat only", 8, Some("The sections of confidential agenda items start here. Nothing in the first box is hidden, whatever its heading says.")))
+                                        (textarea(&form, "confidential_body", "Confidential part (Markdown), for full members and the secretariat only", 8, Some("The sections of confidential agenda items start here. Nothing in the first box is hidden, whatever its heading says.")))
                                     }
                                 }))
-                                (action_form(csrf, &format!("{base}/minutes/comments/open"), "Open for comments", html! {
-                                    (field(&FormState::default(), "deadline", "Comments until", "date", None))
+                                @let form = state(OPEN_COMMENTS_FORM);
+                                (anchored_form(csrf, OPEN_COMMENTS_FORM, &format!("{base}/minutes/comments/open"), "Open for comments", &form, html! {
+                                    (field(&form, "deadline", "Comments until", "date", None))
                                 }))
-                                (action_form(csrf, &format!("{base}/minutes/approve"), "Approve the minutes", html! {
-                                    (field(&FormState::default(), "note", "Approved at (e.g. the plenary of 9 June); may be left empty once the comment deadline has passed", "text", None))
+                                @let form = state(APPROVE_FORM);
+                                (anchored_form(csrf, APPROVE_FORM, &format!("{base}/minutes/approve"), "Approve the minutes", &form, html! {
+                                    (field(&form, "note", "Approved at (e.g. the plenary of 9 June); may be left empty once the comment deadline has passed", "text", None))
                                 }))
                             }
                         }
@@ -300,22 +370,17 @@ pub fn meeting(chrome: &Chrome, v: &MeetingView) -> Markup {
                     }
                 }
                 @if v.can_manage {
-                    (action_form(csrf, &format!("{base}/actions"), "Add the action", html! {
-                        (field(&FormState::default(), "title", "Action", "text", None))
-                        (select(&FormState::default(), "owner_organisation_id", "Owner organisation", &v.organisation_options, None))
-                        (select(&FormState::default(), "owner_person_id", "or owner person", &v.person_options, None))
-                        (field(&FormState::default(), "due_on", "Due", "date", None))
+                    @let form = state(ACTION_FORM);
+                    (anchored_form(csrf, ACTION_FORM, &format!("{base}/actions"), "Add the action", &form, html! {
+                        (field(&form, "title", "Action", "text", None))
+                        (select(&form, "owner_organisation_id", "Owner organisation", &v.organisation_options, None))
+                        (select(&form, "owner_person_id", "or owner person", &v.person_options, None))
+                        (field(&form, "due_on", "Due", "date", None))
                     }))
                 }
             }
         },
     )
-}
-
-fn with(name: &str, value: &str) -> FormState {
-    let mut f = FormState::default();
-    f.values.insert(name.into(), value.into());
-    f
 }
 
 pub struct MeetingFormView {

@@ -1,0 +1,122 @@
+//! Refused forms on a meeting's page come back as typed (422), the reason beside the field
+//! and the page opening at the form; nothing is recorded.
+
+use actix_web::http::StatusCode;
+use roundtable::meetings::{agenda, attendance, store};
+
+use super::coalition;
+use crate::common::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, fixtures};
+use crate::on_each_backend;
+
+#[actix_web::test]
+async fn attendance_and_agenda_forms_keep_what_was_typed() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        let (admin, orgs) = coalition(&app);
+        let m = app
+            .with_conn(|c| {
+                store::create(
+                    c,
+                    &admin,
+                    &fixtures::meeting("Spring plenary", fixtures::date(2026, 3, 10)),
+                )
+            })
+            .expect("meeting");
+        let mut secretariat = app.client().await;
+        secretariat.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let page = format!("/meetings/{}", m.id);
+        secretariat.get(&page).await;
+
+        // An agenda item without a title: its description and duration stay.
+        let refused = secretariat
+            .post_form(
+                &format!("{page}/agenda"),
+                &[
+                    ("title", " "),
+                    ("presenter", "Secretariat"),
+                    ("duration_minutes", "20"),
+                    ("description", "Where the awareness campaign stands."),
+                    ("confidential", "on"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            refused.texts("form#item-form textarea#field-description"),
+            ["Where the awareness campaign stands."]
+        );
+        assert_eq!(
+            refused
+                .attr("form#item-form #field-duration_minutes", "value")
+                .as_deref(),
+            Some("20")
+        );
+        assert!(
+            refused
+                .attr("form#item-form input[name=confidential]", "checked")
+                .is_some(),
+            "the box stays ticked"
+        );
+        assert_eq!(
+            refused.texts("form#item-form #field-title-errors li").len(),
+            1
+        );
+        assert_eq!(
+            refused.attr("form#item-form", "action").as_deref(),
+            Some(format!("{page}/agenda#item-form").as_str())
+        );
+        assert!(
+            app.with_conn(|c| agenda::items(c, m.id))
+                .expect("items")
+                .is_empty()
+        );
+
+        // Attendance "present" without who represented the organisation.
+        secretariat
+            .post_form(
+                &format!("{page}/status"),
+                &[("status", "held"), ("reason", "")],
+            )
+            .await;
+        let org = orgs[0];
+        let anchor = format!("attendance-{org}");
+        let refused = secretariat
+            .post_form(
+                &format!("{page}/attendance"),
+                &[
+                    ("organisation_id", &org.to_string()),
+                    ("status", "present"),
+                    ("represented_by", ""),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let form = format!("form#{anchor}");
+        assert_eq!(
+            refused
+                .attr(&format!("{form} option[selected]"), "value")
+                .as_deref(),
+            Some("present"),
+            "the choice is kept"
+        );
+        assert!(
+            refused
+                .texts(&format!("{form} .field-errors"))
+                .concat()
+                .contains("who represented"),
+            "{:?}",
+            refused.texts(".flash")
+        );
+        assert!(
+            refused
+                .attr(&format!("{form} input[name=represented_by]"), "autofocus")
+                .is_some()
+        );
+        assert!(
+            app.with_conn(|c| attendance::of_meeting(c, m.id))
+                .expect("attendance")
+                .is_empty(),
+            "nothing is recorded"
+        );
+    })
+}
