@@ -2,12 +2,15 @@
 
 use std::collections::HashMap;
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::{Duration, NaiveDate};
 use maud::Markup;
-use roundtable_templates::FormState;
-use roundtable_templates::pages::secretariat as pages;
-use serde::Deserialize;
+use roundtable_templates::pages::secretariat::{
+    self as pages, COVER_FORM, REPLACE_FORM, SETTINGS_FORM, START_FORM, SWAP_FORM,
+};
+use roundtable_templates::{FormState, Refusal};
+use serde::{Deserialize, Serialize};
 
 use super::rules::ServiceRecord;
 use super::store;
@@ -16,6 +19,7 @@ use crate::auth::permissions::{self, Action};
 use crate::error::Error;
 use crate::membership::rules::Side;
 use crate::web::context::Page;
+use crate::web::forms::{self, Sent};
 use crate::web::{after_action, parse_date, ticked};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -38,6 +42,31 @@ fn period(start: NaiveDate, end: NaiveDate) -> String {
 }
 
 async fn show(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> {
+    let view = view(&page, &state).await?;
+    Ok(pages::rotation(&page.chrome(), &view))
+}
+
+/// The page again, with a refused form as the person typed it and why (422).
+async fn refused(page: &Page, state: &AppState, refusal: Refusal) -> Result<HttpResponse, Error> {
+    let mut view = view(page, state).await?;
+    view.refusal = Some(refusal);
+    Ok(crate::web::html(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        pages::rotation(&page.chrome(), &view),
+    ))
+}
+
+/// The rotation page's answer to one of its forms (see `forms::answer`).
+async fn answer<T: Serialize, R>(
+    page: &Page,
+    state: &AppState,
+    sent: Sent<'_, T>,
+    result: Result<R, Error>,
+) -> Result<HttpResponse, Error> {
+    forms::answer(page, sent, result, |refusal| refused(page, state, refusal)).await
+}
+
+async fn view(page: &Page, state: &AppState) -> Result<pages::RotationView, Error> {
     let today = page.today();
     let actor = page.actor()?.clone();
     permissions::require(&actor, Action::ViewDirectory)?;
@@ -187,8 +216,9 @@ async fn show(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> {
         settings: settings_form,
         opt_outs,
         today: today.to_string(),
+        refusal: None,
     };
-    Ok(pages::rotation(&page.chrome(), &view))
+    Ok(view)
 }
 
 async fn handover(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> {
@@ -286,7 +316,7 @@ async fn handover(page: Page, state: web::Data<AppState>) -> Result<Markup, Erro
     Ok(pages::handover(&page.chrome(), &view))
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 struct StartForm {
     first_term_starts: String,
 }
@@ -298,22 +328,39 @@ async fn start(
 ) -> Result<HttpResponse, Error> {
     let today = page.today();
     let actor = page.actor()?.clone();
-    let result = match parse_date(&form.first_term_starts, "first term") {
+    let typed = form.into_inner();
+    let result = match parse_date(&typed.first_term_starts, "first term") {
         Ok(d) => {
             state
                 .db(move |conn| store::start_rotation(conn, &actor, d, today))
                 .await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(Error::field("first_term_starts", e.to_string())),
     };
-    after_action(&page, result, "/secretariat", "The rotation has started.")
+    let sent = Sent {
+        form_key: START_FORM,
+        form: &typed,
+        back: "/secretariat".into(),
+        success: "The rotation has started.",
+    };
+    answer(&page, &state, sent, result).await
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 struct SettingsForm {
-    term_months: i32,
-    horizon_terms: i32,
+    #[serde(default)]
+    term_months: String,
+    #[serde(default)]
+    horizon_terms: String,
     paired: Option<String>,
+}
+
+/// A whole number typed into `field`.
+fn number(value: &str, field: &str, what: &str) -> Result<i32, Error> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| Error::field(field, format!("{what}: {value:?} is not a whole number")))
 }
 
 async fn settings(
@@ -323,22 +370,34 @@ async fn settings(
 ) -> Result<HttpResponse, Error> {
     let today = page.today();
     let actor = page.actor()?.clone();
-    let f = form.into_inner();
-    let paired = ticked(&f.paired);
-    let result = state
-        .db(move |conn| {
-            store::update_settings(conn, &actor, f.term_months, paired, f.horizon_terms, today)
-        })
-        .await;
-    after_action(
-        &page,
-        result,
-        "/secretariat",
-        "The settings are saved; future terms are planned again.",
-    )
+    let typed = form.into_inner();
+    let paired = ticked(&typed.paired);
+    let parsed = number(&typed.term_months, "term_months", "term length").and_then(|months| {
+        Ok((
+            months,
+            number(&typed.horizon_terms, "horizon_terms", "terms ahead")?,
+        ))
+    });
+    let result = match parsed {
+        Ok((months, horizon)) => {
+            state
+                .db(move |conn| {
+                    store::update_settings(conn, &actor, months, paired, horizon, today)
+                })
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    let sent = Sent {
+        form_key: SETTINGS_FORM,
+        form: &typed,
+        back: "/secretariat".into(),
+        success: "The settings are saved; future terms are planned again.",
+    };
+    answer(&page, &state, sent, result).await
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 struct SwapForm {
     term_a: i64,
     term_b: i64,
@@ -352,14 +411,21 @@ async fn swap(
 ) -> Result<HttpResponse, Error> {
     let today = page.today();
     let actor = page.actor()?.clone();
-    let f = form.into_inner();
+    let typed = form.into_inner();
+    let f = typed.clone();
     let result = state
         .db(move |conn| store::swap(conn, &actor, f.term_a, f.term_b, &f.reason, today))
         .await;
-    after_action(&page, result, "/secretariat", "The two terms are swapped.")
+    let sent = Sent {
+        form_key: SWAP_FORM,
+        form: &typed,
+        back: "/secretariat".into(),
+        success: "The two terms are swapped.",
+    };
+    answer(&page, &state, sent, result).await
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 struct ReplaceForm {
     term_id: i64,
     side: String,
@@ -374,7 +440,8 @@ async fn replace(
 ) -> Result<HttpResponse, Error> {
     let today = page.today();
     let actor = page.actor()?.clone();
-    let f = form.into_inner();
+    let typed = form.into_inner();
+    let f = typed.clone();
     let result = match Side::parse(&f.side) {
         Some(side) => {
             state
@@ -391,17 +458,18 @@ async fn replace(
                 })
                 .await
         }
-        None => Err(Error::Invalid("choose the seat".into())),
+        None => Err(Error::field("side", "choose the seat")),
     };
-    after_action(
-        &page,
-        result,
-        "/secretariat",
-        "The holder is replaced for that term.",
-    )
+    let sent = Sent {
+        form_key: REPLACE_FORM,
+        form: &typed,
+        back: "/secretariat".into(),
+        success: "The holder is replaced for that term.",
+    };
+    answer(&page, &state, sent, result).await
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 struct CoverForm {
     term_id: i64,
     side: String,
@@ -418,11 +486,12 @@ async fn cover(
 ) -> Result<HttpResponse, Error> {
     let today = page.today();
     let actor = page.actor()?.clone();
-    let f = form.into_inner();
+    let typed = form.into_inner();
+    let f = typed.clone();
     let parsed = (
         Side::parse(&f.side),
-        parse_date(&f.starts_on, "from"),
-        parse_date(&f.ends_on, "until"),
+        parse_date(&f.starts_on, "from").map_err(|e| Error::field("starts_on", e.to_string())),
+        parse_date(&f.ends_on, "until").map_err(|e| Error::field("ends_on", e.to_string())),
     );
     let result = match parsed {
         (Some(side), Ok(from), Ok(until)) => {
@@ -442,15 +511,16 @@ async fn cover(
                 })
                 .await
         }
-        (None, _, _) => Err(Error::Invalid("choose the seat".into())),
+        (None, _, _) => Err(Error::field("side", "choose the seat")),
         (_, Err(e), _) | (_, _, Err(e)) => Err(e),
     };
-    after_action(
-        &page,
-        result,
-        "/secretariat",
-        "The interim cover is recorded.",
-    )
+    let sent = Sent {
+        form_key: COVER_FORM,
+        form: &typed,
+        back: "/secretariat".into(),
+        success: "The interim cover is recorded.",
+    };
+    answer(&page, &state, sent, result).await
 }
 
 #[derive(Deserialize)]

@@ -120,3 +120,100 @@ async fn attendance_and_agenda_forms_keep_what_was_typed() {
         );
     })
 }
+
+#[actix_web::test]
+async fn rotation_forms_keep_what_was_typed() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        let (admin, _) = coalition(&app);
+        let today = chrono::Utc::now().date_naive();
+        app.with_conn(|c| roundtable::secretariat::store::start_rotation(c, &admin, today, today))
+            .expect("rotation");
+        let mut secretariat = app.client().await;
+        secretariat
+            .sign_in("rep@alpha.example", crate::membership::MEMBER_PASSWORD)
+            .await;
+        secretariat.get("/secretariat").await;
+        let before = app
+            .with_conn(roundtable::secretariat::store::settings)
+            .expect("settings");
+
+        // A term length in words: refused beside the field, the other values kept.
+        let refused = secretariat
+            .post_form(
+                "/secretariat/settings",
+                &[
+                    ("term_months", "twelve"),
+                    ("horizon_terms", "3"),
+                    ("paired", "on"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            refused
+                .attr("form#settings-form #field-term_months", "value")
+                .as_deref(),
+            Some("twelve")
+        );
+        assert_eq!(
+            refused
+                .texts("form#settings-form #field-term_months-errors li")
+                .len(),
+            1
+        );
+        assert_eq!(
+            refused
+                .attr("form#settings-form #field-horizon_terms", "value")
+                .as_deref(),
+            Some("3")
+        );
+        let after = app
+            .with_conn(roundtable::secretariat::store::settings)
+            .expect("settings");
+        assert_eq!(
+            (after.term_months, after.horizon_terms),
+            (before.term_months, before.horizon_terms),
+            "nothing is changed"
+        );
+
+        // A cover with a date that is no date keeps its reason.
+        let terms = app
+            .with_conn(roundtable::secretariat::store::terms)
+            .expect("terms");
+        let refused = secretariat
+            .post_form(
+                "/secretariat/cover",
+                &[
+                    ("term_id", &terms[0].id.to_string()),
+                    ("side", "civil_society"),
+                    (
+                        "organisation_id",
+                        &terms[0].civil_society_org.unwrap_or(0).to_string(),
+                    ),
+                    ("starts_on", "next monday"),
+                    ("ends_on", &(today + chrono::Duration::days(30)).to_string()),
+                    ("reason", "Alpha's office is closed for renovation"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            refused
+                .attr("form#cover-form #field-reason", "value")
+                .as_deref(),
+            Some("Alpha's office is closed for renovation")
+        );
+        assert_eq!(
+            refused
+                .texts("form#cover-form #field-starts_on-errors li")
+                .len(),
+            1
+        );
+        assert!(
+            app.with_conn(roundtable::secretariat::store::covers)
+                .expect("covers")
+                .is_empty()
+        );
+    })
+}

@@ -2,9 +2,9 @@
 
 use maud::{Markup, html};
 
-use crate::components::{action_form, badge, checkbox, field, select};
+use crate::components::{action_form, anchored_form, badge, checkbox, field, select};
 use crate::layout;
-use crate::view::{Chrome, FormState};
+use crate::view::{Chrome, FormState, Refusal};
 
 pub struct TermRow {
     pub id: i64,
@@ -29,6 +29,34 @@ pub struct RotationView {
     pub settings: FormState,
     pub opt_outs: Vec<(i64, String, bool)>,
     pub today: String,
+    /// A form of this page the server refused, shown again as it was typed.
+    pub refusal: Option<Refusal>,
+}
+
+/// The anchors of the page's forms, which the handlers name when a form is refused.
+pub const START_FORM: &str = "start-form";
+pub const SWAP_FORM: &str = "swap-form";
+pub const REPLACE_FORM: &str = "replace-form";
+pub const COVER_FORM: &str = "cover-form";
+pub const SETTINGS_FORM: &str = "settings-form";
+
+impl RotationView {
+    /// The messages of a refused form the page does not show (said at its top).
+    fn unplaced_problems(&self) -> Vec<String> {
+        let shown = |key: &str| {
+            self.can_manage
+                && match key {
+                    START_FORM => !self.started,
+                    SWAP_FORM | REPLACE_FORM | COVER_FORM => self.started,
+                    SETTINGS_FORM => true,
+                    _ => false,
+                }
+        };
+        match &self.refusal {
+            Some(r) if !shown(&r.form) => r.state.errors.values().flatten().cloned().collect(),
+            _ => Vec::new(),
+        }
+    }
 }
 
 pub fn rotation(chrome: &Chrome, v: &RotationView) -> Markup {
@@ -37,20 +65,21 @@ pub fn rotation(chrome: &Chrome, v: &RotationView) -> Markup {
         ("civil_society".to_owned(), "Civil society".to_owned()),
         ("governmental".to_owned(), "Governmental".to_owned()),
     ];
-    let mut today = FormState::default();
-    today
-        .values
-        .insert("first_term_starts".into(), v.today.clone());
+    let state = |form: &str| Refusal::state_of(v.refusal.as_ref(), form);
+    let start = state(START_FORM).or_values(&[("first_term_starts", &v.today)]);
     layout(
         Some(chrome),
         "Secretariat rotation",
         html! {
+            @for message in v.unplaced_problems() {
+                div.flash.flash-error role="alert" { (message) }
+            }
             h1 { "Secretariat rotation" }
             @if !v.started {
                 p { "The rotation has not started: until it does, the administrators act for the secretariat." }
                 @if v.can_manage {
-                    (action_form(csrf, "/secretariat/start", "Start the rotation", html! {
-                        (field(&today, "first_term_starts", "The first term starts on", "date", None))
+                    (anchored_form(csrf, START_FORM, "/secretariat/start", "Start the rotation", &start, html! {
+                        (field(&start, "first_term_starts", "The first term starts on", "date", None))
                     }))
                 }
             } @else {
@@ -76,30 +105,33 @@ pub fn rotation(chrome: &Chrome, v: &RotationView) -> Markup {
                     div.columns {
                         section {
                             h2 { "Swap two future terms" }
-                            (action_form(csrf, "/secretariat/swap", "Swap", html! {
-                                (select(&FormState::default(), "term_a", "Term", &v.future_terms, None))
-                                (select(&FormState::default(), "term_b", "with term", &v.future_terms, None))
-                                (field(&FormState::default(), "reason", "Reason", "text", None))
+                            @let form = state(SWAP_FORM);
+                            (anchored_form(csrf, SWAP_FORM, "/secretariat/swap", "Swap", &form, html! {
+                                (select(&form, "term_a", "Term", &v.future_terms, None))
+                                (select(&form, "term_b", "with term", &v.future_terms, None))
+                                (field(&form, "reason", "Reason", "text", None))
                             }))
                         }
                         section {
                             h2 { "Replace a holder" }
-                            (action_form(csrf, "/secretariat/replace", "Replace", html! {
-                                (select(&FormState::default(), "term_id", "Future term", &v.future_terms, None))
-                                (select(&FormState::default(), "side", "Seat", &sides, None))
-                                (select(&FormState::default(), "organisation_id", "By", &[v.candidates_civil.clone(), v.candidates_gov.clone()].concat(), None))
-                                (field(&FormState::default(), "reason", "Reason", "text", None))
+                            @let form = state(REPLACE_FORM);
+                            (anchored_form(csrf, REPLACE_FORM, "/secretariat/replace", "Replace", &form, html! {
+                                (select(&form, "term_id", "Future term", &v.future_terms, None))
+                                (select(&form, "side", "Seat", &sides, None))
+                                (select(&form, "organisation_id", "By", &[v.candidates_civil.clone(), v.candidates_gov.clone()].concat(), None))
+                                (field(&form, "reason", "Reason", "text", None))
                             }))
                         }
                         section {
                             h2 { "Interim cover" }
-                            (action_form(csrf, "/secretariat/cover", "Put in cover", html! {
-                                (select(&FormState::default(), "term_id", "Term", &v.current_and_future, None))
-                                (select(&FormState::default(), "side", "Seat", &sides, None))
-                                (select(&FormState::default(), "organisation_id", "Covered by", &[v.candidates_civil.clone(), v.candidates_gov.clone()].concat(), None))
-                                (field(&FormState::default(), "starts_on", "From", "date", None))
-                                (field(&FormState::default(), "ends_on", "Until (exclusive)", "date", None))
-                                (field(&FormState::default(), "reason", "Reason", "text", None))
+                            @let form = state(COVER_FORM);
+                            (anchored_form(csrf, COVER_FORM, "/secretariat/cover", "Put in cover", &form, html! {
+                                (select(&form, "term_id", "Term", &v.current_and_future, None))
+                                (select(&form, "side", "Seat", &sides, None))
+                                (select(&form, "organisation_id", "Covered by", &[v.candidates_civil.clone(), v.candidates_gov.clone()].concat(), None))
+                                (field(&form, "starts_on", "From", "date", None))
+                                (field(&form, "ends_on", "Until (exclusive)", "date", None))
+                                (field(&form, "reason", "Reason", "text", None))
                             }))
                         }
                     }
@@ -109,10 +141,11 @@ pub fn rotation(chrome: &Chrome, v: &RotationView) -> Markup {
                 div.columns {
                     section {
                         h2 { "Settings" }
-                        (action_form(csrf, "/secretariat/settings", "Save", html! {
-                            (field(&v.settings, "term_months", "Term length (months)", "number", None))
-                            (field(&v.settings, "horizon_terms", "Plan this many terms ahead", "number", None))
-                            (checkbox(&v.settings, "paired", "A co-secretariat: one civil-society and one governmental member"))
+                        @let form = v.refusal.as_ref().filter(|r| r.form == SETTINGS_FORM).map_or_else(|| v.settings.clone(), |r| r.state.clone());
+                        (anchored_form(csrf, SETTINGS_FORM, "/secretariat/settings", "Save", &form, html! {
+                            (field(&form, "term_months", "Term length (months)", "number", None))
+                            (field(&form, "horizon_terms", "Plan this many terms ahead", "number", None))
+                            (checkbox(&form, "paired", "A co-secretariat: one civil-society and one governmental member"))
                         }))
                     }
                     section {
