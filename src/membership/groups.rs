@@ -41,8 +41,9 @@ pub fn get(conn: &mut DbConn, id: i64) -> Result<WorkingGroup, Error> {
 fn check(conn: &mut DbConn, input: &GroupInput, except: Option<i64>) -> Result<(), Error> {
     let name = input.name.trim();
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(Error::Invalid(
-            "a working group needs a name of 1 to 200 characters".into(),
+        return Err(Error::field(
+            "name",
+            "a working group needs a name of 1 to 200 characters",
         ));
     }
     let clash: Option<i64> = working_groups::table

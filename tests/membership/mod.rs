@@ -3,6 +3,7 @@
 mod admission;
 mod demo;
 mod directory;
+mod forms;
 mod lifecycle;
 mod permissions;
 

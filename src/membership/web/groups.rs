@@ -1,9 +1,13 @@
 //! Working-group pages and the convenor's and secretariat's actions.
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use maud::Markup;
-use roundtable_templates::pages::membership::groups as pages;
-use serde::Deserialize;
+use roundtable_templates::Refusal;
+use roundtable_templates::pages::membership::groups::{
+    self as pages, CLOSE_FORM, CREATE_FORM, EDIT_FORM,
+};
+use serde::{Deserialize, Serialize};
 
 use super::{organisation_options, person_options};
 use crate::AppState;
@@ -13,7 +17,8 @@ use crate::error::Error;
 use crate::membership::groups::{self, GroupInput};
 use crate::membership::{directory, people as members};
 use crate::web::context::Page;
-use crate::web::{after_action, parse_date};
+use crate::web::forms::{self, Sent};
+use crate::web::{after_action, html, parse_date};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/groups", web::get().to(list))
@@ -40,6 +45,15 @@ fn active_people(conn: &mut crate::db::DbConn) -> Result<Vec<Person>, Error> {
 }
 
 async fn list(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> {
+    list_page(&page, &state, None).await
+}
+
+/// The list, with the creation form as typed when it was refused.
+async fn list_page(
+    page: &Page,
+    state: &AppState,
+    refusal: Option<&Refusal>,
+) -> Result<Markup, Error> {
     let actor = page.actor()?;
     permissions::require(actor, Action::ViewDirectory)?;
     let (rows, people) = state
@@ -73,10 +87,11 @@ async fn list(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> {
         can_create,
         &person_options(&people, Some("no convenor yet")),
         &page.today().to_string(),
+        refusal,
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 struct GroupForm {
     name: String,
     #[serde(default)]
@@ -93,7 +108,7 @@ impl GroupForm {
             "" => None,
             id => Some(
                 id.parse()
-                    .map_err(|_| Error::Invalid("choose a convenor from the list".into()))?,
+                    .map_err(|_| Error::field("convenor_id", "choose a convenor from the list"))?,
             ),
         };
         Ok(GroupInput {
@@ -111,7 +126,9 @@ async fn create(
 ) -> Result<HttpResponse, Error> {
     let actor = page.actor()?.clone();
     let form = form.into_inner();
-    let result = match (form.input(), parse_date(&form.started_on, "started on")) {
+    let started = parse_date(&form.started_on, "started on")
+        .map_err(|e| Error::field("started_on", e.to_string()));
+    let result = match (form.input(), started) {
         (Ok(input), Ok(date)) => {
             state
                 .db(move |conn| groups::create(conn, &actor, &input, date))
@@ -126,14 +143,43 @@ async fn create(
             &format!("/groups/{}", g.id),
             "The working group is created.",
         ),
-        Err(e) => after_action::<()>(&page, Err(e), "/groups", ""),
+        Err(e) => match forms::refusal(CREATE_FORM, &form, &e) {
+            Some(refusal) => Ok(html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                list_page(&page, &state, Some(&refusal)).await?,
+            )),
+            None => Err(e),
+        },
     }
 }
 
 async fn show(page: Page, state: web::Data<AppState>, id: web::Path<i64>) -> Result<Markup, Error> {
+    let view = group_view(&page, &state, id.into_inner()).await?;
+    Ok(pages::group(&page.chrome(), &view))
+}
+
+/// The group's answer to one of its forms (see `forms::answer`): refused, the page again.
+async fn answer<T: Serialize, R>(
+    page: &Page,
+    state: &AppState,
+    id: i64,
+    sent: Sent<'_, T>,
+    result: Result<R, Error>,
+) -> Result<HttpResponse, Error> {
+    forms::answer(page, sent, result, |refusal| async move {
+        let mut view = group_view(page, state, id).await?;
+        view.refusal = Some(refusal);
+        Ok(html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            pages::group(&page.chrome(), &view),
+        ))
+    })
+    .await
+}
+
+async fn group_view(page: &Page, state: &AppState, id: i64) -> Result<pages::GroupView, Error> {
     let actor = page.actor()?.clone();
     permissions::require(&actor, Action::ViewDirectory)?;
-    let id = id.into_inner();
     let (group, convenor, members, nominees, all_orgs, people) = state
         .db(move |conn| {
             let group = groups::get(conn, id)?;
@@ -199,8 +245,9 @@ async fn show(page: Page, state: web::Data<AppState>, id: web::Path<i64>) -> Res
         candidate_people: person_options(&candidate_people, None),
         all_people: person_options(&everyone, Some("no convenor")),
         today: page.today().to_string(),
+        refusal: None,
     };
-    Ok(pages::group(&page.chrome(), &view))
+    Ok(view)
 }
 
 async fn update(
@@ -211,7 +258,8 @@ async fn update(
 ) -> Result<HttpResponse, Error> {
     let actor = page.actor()?.clone();
     let id = id.into_inner();
-    let result = match form.input() {
+    let typed = form.into_inner();
+    let result = match typed.input() {
         Ok(input) => {
             state
                 .db(move |conn| groups::update(conn, &actor, id, &input))
@@ -219,12 +267,13 @@ async fn update(
         }
         Err(e) => Err(e),
     };
-    after_action(
-        &page,
-        result,
-        &format!("/groups/{id}"),
-        "The group is updated.",
-    )
+    let sent = Sent {
+        form_key: EDIT_FORM,
+        form: &typed,
+        back: format!("/groups/{id}"),
+        success: "The group is updated.",
+    };
+    answer(&page, &state, id, sent, result).await
 }
 
 #[derive(Deserialize)]
@@ -301,7 +350,7 @@ async fn nominate(
     )
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 struct CloseForm {
     closed_on: String,
     #[serde(default)]
@@ -316,19 +365,21 @@ async fn close(
 ) -> Result<HttpResponse, Error> {
     let actor = page.actor()?.clone();
     let id = id.into_inner();
-    let form = form.into_inner();
-    let result = match parse_date(&form.closed_on, "closed on") {
+    let typed = form.into_inner();
+    let f = typed.clone();
+    let result = match parse_date(&f.closed_on, "closed on") {
         Ok(date) => {
             state
-                .db(move |conn| groups::close(conn, &actor, id, date, &form.reason))
+                .db(move |conn| groups::close(conn, &actor, id, date, &f.reason))
                 .await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(Error::field("closed_on", e.to_string())),
     };
-    after_action(
-        &page,
-        result,
-        &format!("/groups/{id}"),
-        "The group is closed.",
-    )
+    let sent = Sent {
+        form_key: CLOSE_FORM,
+        form: &typed,
+        back: format!("/groups/{id}"),
+        success: "The group is closed.",
+    };
+    answer(&page, &state, id, sent, result).await
 }

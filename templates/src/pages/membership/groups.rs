@@ -3,9 +3,9 @@
 use maud::{Markup, html};
 
 use super::Options;
-use crate::components::{action_form, badge, field, select, textarea};
+use crate::components::{action_form, anchored_form, badge, field, select, textarea};
 use crate::layout;
-use crate::view::{Chrome, FormState};
+use crate::view::{Chrome, FormState, Refusal};
 
 pub struct GroupRow {
     pub id: i64,
@@ -15,15 +15,20 @@ pub struct GroupRow {
     pub members: usize,
 }
 
+/// The anchors of the groups' forms, which the handlers name when a form is refused.
+pub const CREATE_FORM: &str = "create-group-form";
+pub const EDIT_FORM: &str = "edit-group-form";
+pub const CLOSE_FORM: &str = "close-group-form";
+
 pub fn groups(
     chrome: &Chrome,
     rows: &[GroupRow],
     can_create: bool,
     people: &Options,
     today: &str,
+    refusal: Option<&Refusal>,
 ) -> Markup {
-    let mut form = FormState::default();
-    form.values.insert("started_on".into(), today.to_owned());
+    let form = Refusal::state_of(refusal, CREATE_FORM).or_values(&[("started_on", today)]);
     layout(
         Some(chrome),
         "Working groups",
@@ -41,7 +46,7 @@ pub fn groups(
             @if can_create {
                 section {
                     h2 { "Create a working group" }
-                    (action_form(&chrome.csrf_token, "/groups", "Create", html! {
+                    (anchored_form(&chrome.csrf_token, CREATE_FORM, "/groups", "Create", &form, html! {
                         (field(&form, "name", "Name", "text", None))
                         (textarea(&form, "mandate", "Mandate", 4, None))
                         (select(&form, "convenor_id", "Convenor", people, None))
@@ -71,20 +76,22 @@ pub struct GroupView {
     pub candidate_people: Options,
     pub all_people: Options,
     pub today: String,
+    /// A form of this page the server refused, shown again as it was typed.
+    pub refusal: Option<Refusal>,
 }
 
 pub fn group(chrome: &Chrome, v: &GroupView) -> Markup {
     let csrf = &chrome.csrf_token;
-    let mut edit = FormState::default();
-    edit.values.insert("name".into(), v.name.clone());
-    edit.values.insert("mandate".into(), v.mandate.clone());
-    edit.values.insert(
-        "convenor_id".into(),
-        v.convenor_id.map(|i| i.to_string()).unwrap_or_default(),
-    );
+    let convenor = v.convenor_id.map(|i| i.to_string()).unwrap_or_default();
+    let edit = Refusal::state_of(v.refusal.as_ref(), EDIT_FORM).or_values(&[
+        ("name", &v.name),
+        ("mandate", &v.mandate),
+        ("convenor_id", &convenor),
+    ]);
     let mut today = FormState::default();
     today.values.insert("joined_on".into(), v.today.clone());
-    today.values.insert("closed_on".into(), v.today.clone());
+    let closing =
+        Refusal::state_of(v.refusal.as_ref(), CLOSE_FORM).or_values(&[("closed_on", &v.today)]);
     layout(
         Some(chrome),
         &v.name,
@@ -125,16 +132,16 @@ pub fn group(chrome: &Chrome, v: &GroupView) -> Markup {
             @if v.can_manage {
                 section {
                     h2 { "Edit" }
-                    (action_form(csrf, &format!("/groups/{}", v.id), "Save", html! {
+                    (anchored_form(csrf, EDIT_FORM, &format!("/groups/{}", v.id), "Save", &edit, html! {
                         (field(&edit, "name", "Name", "text", None))
                         (textarea(&edit, "mandate", "Mandate", 4, None))
                         @if v.can_close { (select(&edit, "convenor_id", "Convenor", &v.all_people, None)) }
                         @else { input type="hidden" name="convenor_id" value=(v.convenor_id.map(|i| i.to_string()).unwrap_or_default()); }
                     }))
                     @if v.may_close_now {
-                        (action_form(csrf, &format!("/groups/{}/close", v.id), "Close the group", html! {
-                            (field(&today, "closed_on", "Closed on", "date", None))
-                            (field(&FormState::default(), "reason", "Reason", "text", None))
+                        (anchored_form(csrf, CLOSE_FORM, &format!("/groups/{}/close", v.id), "Close the group", &closing, html! {
+                            (field(&closing, "closed_on", "Closed on", "date", None))
+                            (field(&closing, "reason", "Reason", "text", None))
                         }))
                     }
                 }
