@@ -44,10 +44,11 @@ pub fn adopt(
     adopted_on: NaiveDate,
 ) -> Result<MouVersion, Error> {
     permissions::require(actor, Action::ManageMembership)?;
-    if title.trim().is_empty() || body.trim().is_empty() {
-        return Err(Error::Invalid(
-            "the memorandum needs a title and a text".into(),
-        ));
+    if title.trim().is_empty() {
+        return Err(Error::field("title", "the memorandum needs a title"));
+    }
+    if body.trim().is_empty() {
+        return Err(Error::field("body", "the memorandum needs a text"));
     }
     db::write_tx(conn, |conn| {
         let last: Option<i32> = mou_versions::table

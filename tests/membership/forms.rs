@@ -46,3 +46,36 @@ async fn a_group_without_a_name_keeps_its_mandate() {
         assert!(app.with_conn(groups::list).expect("groups").is_empty());
     })
 }
+
+#[actix_web::test]
+async fn a_memorandum_without_a_title_keeps_its_whole_text() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        app.bootstrap();
+        let mut secretariat = app.client().await;
+        secretariat.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        secretariat.get("/memorandum").await;
+        let text = "# Memorandum\n\n1. Members act against forced labour.\n2. Information shared in confidence stays with those who need it.\n";
+        let refused = secretariat
+            .post_form(
+                "/memorandum",
+                &[("title", ""), ("body", text), ("adopted_on", "2026-11-01")],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let kept = refused.texts("form#adopt-form textarea#field-body");
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].trim_end(), text.trim_end());
+        assert_eq!(
+            refused
+                .texts("form#adopt-form #field-title-errors li")
+                .len(),
+            1
+        );
+        assert!(
+            app.with_conn(roundtable::membership::mou::current)
+                .expect("read")
+                .is_none()
+        );
+    })
+}

@@ -1,9 +1,10 @@
 //! The memorandum page: the current text, signatures, new versions.
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use maud::Markup;
-use roundtable_templates::pages::membership::memorandum as pages;
-use serde::Deserialize;
+use roundtable_templates::pages::membership::memorandum::{self as pages, ADOPT_FORM};
+use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::auth::permissions::{self, Action};
@@ -11,7 +12,8 @@ use crate::error::Error;
 use crate::markdown;
 use crate::membership::mou;
 use crate::web::context::Page;
-use crate::web::{after_action, parse_date};
+use crate::web::forms::{self, Sent};
+use crate::web::{after_action, html, parse_date};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/memorandum", web::get().to(show))
@@ -20,6 +22,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 async fn show(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> {
+    let view = view(&page, &state).await?;
+    Ok(pages::memorandum(&page.chrome(), &view))
+}
+
+async fn view(page: &Page, state: &AppState) -> Result<pages::MemorandumView, Error> {
     let actor = page.actor()?;
     permissions::require(actor, Action::ViewDirectory)?;
     let (versions, signatures) = state
@@ -64,11 +71,12 @@ async fn show(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> {
             .collect(),
         can_manage: permissions::may(actor, Action::ManageMembership),
         today: page.today().to_string(),
+        refusal: None,
     };
-    Ok(pages::memorandum(&page.chrome(), &view))
+    Ok(view)
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 struct AdoptForm {
     title: String,
     body: String,
@@ -81,21 +89,32 @@ async fn adopt(
     form: web::Form<AdoptForm>,
 ) -> Result<HttpResponse, Error> {
     let actor = page.actor()?.clone();
-    let form = form.into_inner();
-    let result = match parse_date(&form.adopted_on, "adopted on") {
+    let typed = form.into_inner();
+    let f = typed.clone();
+    let result = match parse_date(&f.adopted_on, "adopted on") {
         Ok(date) => {
             state
-                .db(move |conn| mou::adopt(conn, &actor, &form.title, &form.body, date))
+                .db(move |conn| mou::adopt(conn, &actor, &f.title, &f.body, date))
                 .await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(Error::field("adopted_on", e.to_string())),
     };
-    after_action(
-        &page,
-        result,
-        "/memorandum",
-        "The new version is adopted; every member now shows as not yet signed.",
-    )
+    let sent = Sent {
+        form_key: ADOPT_FORM,
+        form: &typed,
+        back: "/memorandum".into(),
+        success: "The new version is adopted; every member now shows as not yet signed.",
+    };
+    // A new text of the memorandum is long: refused, it comes back whole.
+    forms::answer(&page, sent, result, |refusal| async {
+        let mut view = view(&page, &state).await?;
+        view.refusal = Some(refusal);
+        Ok(html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            pages::memorandum(&page.chrome(), &view),
+        ))
+    })
+    .await
 }
 
 #[derive(Deserialize)]

@@ -2,9 +2,9 @@
 
 use maud::{Markup, PreEscaped, html};
 
-use crate::components::{action_form, badge, field, textarea};
+use crate::components::{action_form, anchored_form, badge, field, textarea};
 use crate::layout;
-use crate::view::{Chrome, FormState};
+use crate::view::{Chrome, FormState, Refusal};
 
 pub struct SignatureRow {
     pub organisation_id: i64,
@@ -21,7 +21,12 @@ pub struct MemorandumView {
     pub earlier: Vec<String>,
     pub can_manage: bool,
     pub today: String,
+    /// A form of this page the server refused, shown again as it was typed.
+    pub refusal: Option<Refusal>,
 }
+
+/// The anchor of the adoption form, which the handler names when it is refused.
+pub const ADOPT_FORM: &str = "adopt-form";
 
 pub fn memorandum(chrome: &Chrome, v: &MemorandumView) -> Markup {
     let mut today = FormState::default();
@@ -68,10 +73,11 @@ pub fn memorandum(chrome: &Chrome, v: &MemorandumView) -> Markup {
                 section {
                     h2 { "Adopt a new version" }
                     p.hint { "Every member will then show as not yet signed until it signs the new version." }
-                    (action_form(&chrome.csrf_token, "/memorandum", "Adopt", html! {
-                        (field(&FormState::default(), "title", "Title", "text", None))
-                        (textarea(&FormState::default(), "body", "Text (Markdown)", 14, None))
-                        (field(&today, "adopted_on", "Adopted on", "date", None))
+                    @let form = Refusal::state_of(v.refusal.as_ref(), ADOPT_FORM).or_values(&[("adopted_on", &v.today)]);
+                    (anchored_form(&chrome.csrf_token, ADOPT_FORM, "/memorandum", "Adopt", &form, html! {
+                        (field(&form, "title", "Title", "text", None))
+                        (textarea(&form, "body", "Text (Markdown)", 14, None))
+                        (field(&form, "adopted_on", "Adopted on", "date", None))
                     }))
                 }
             }
