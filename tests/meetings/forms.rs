@@ -217,3 +217,59 @@ async fn rotation_forms_keep_what_was_typed() {
         );
     })
 }
+
+#[actix_web::test]
+async fn the_year_plan_rule_keeps_what_was_typed() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        coalition(&app);
+        let mut secretariat = app.client().await;
+        secretariat.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        secretariat.get("/meetings/plan").await;
+        let before = app
+            .with_conn(roundtable::meetings::store::settings)
+            .expect("settings");
+        let refused = secretariat
+            .post_form(
+                "/meetings/plan/rule",
+                &[
+                    ("plenary_months", "2,5,8,11"),
+                    ("plenary_week", "1"),
+                    ("plenary_weekday", "3"),
+                    ("plenary_start", "14:00"),
+                    ("plenary_end", "17:00"),
+                    ("time_zone", ""),
+                    ("quorum_percent", "a half"),
+                    ("venue_rotation", "neutral_first"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let form = "form#rule-form";
+        assert_eq!(
+            refused
+                .attr(&format!("{form} #field-plenary_months"), "value")
+                .as_deref(),
+            Some("2,5,8,11")
+        );
+        assert_eq!(
+            refused
+                .attr(
+                    &format!("{form} #field-venue_rotation option[selected]"),
+                    "value"
+                )
+                .as_deref(),
+            Some("neutral_first")
+        );
+        assert_eq!(
+            refused
+                .texts(&format!("{form} #field-quorum_percent-errors li"))
+                .len(),
+            1
+        );
+        let after = app
+            .with_conn(roundtable::meetings::store::settings)
+            .expect("settings");
+        assert_eq!(after.plenary_months, before.plenary_months, "nothing saved");
+    })
+}

@@ -6,9 +6,9 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::Datelike;
 use futures_util::StreamExt;
-use roundtable_templates::FormState;
-use roundtable_templates::pages::meetings::plan as pages;
-use serde::Deserialize;
+use roundtable_templates::pages::meetings::plan::{self as pages, RULE_FORM, VENUE_FORM};
+use roundtable_templates::{FormState, Refusal};
+use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::auth::permissions::{self, Action};
@@ -16,6 +16,7 @@ use crate::error::Error;
 use crate::meetings::model::MeetingSettings;
 use crate::meetings::{dates, plan, rules, store};
 use crate::web::context::Page;
+use crate::web::forms::{self, Sent};
 use crate::web::{after_action, html, ticked};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -40,10 +41,22 @@ struct YearQuery {
 
 async fn render(
     page: &Page,
-    state: &web::Data<AppState>,
+    state: &AppState,
     year: i32,
     report: Option<String>,
     status: StatusCode,
+) -> Result<HttpResponse, Error> {
+    render_with(page, state, year, report, status, None).await
+}
+
+/// The page; a refused form (the rule, a new venue) shows as it was typed.
+async fn render_with(
+    page: &Page,
+    state: &AppState,
+    year: i32,
+    report: Option<String>,
+    status: StatusCode,
+    refusal: Option<Refusal>,
 ) -> Result<HttpResponse, Error> {
     permissions::require(page.actor()?, Action::ManageMeetings)?;
     let (proposals, settings, venues, imports) = state
@@ -70,6 +83,14 @@ async fn render(
     ] {
         rule.values.insert(k.into(), v);
     }
+    let refused = |key: &str| {
+        refusal
+            .as_ref()
+            .filter(|r| r.form == key)
+            .map(|r| r.state.clone())
+    };
+    let rule = refused(RULE_FORM).unwrap_or(rule);
+    let venue = refused(VENUE_FORM).unwrap_or_default();
     let view = pages::PlanView {
         year,
         proposals: proposals
@@ -91,6 +112,7 @@ async fn render(
             })
             .collect(),
         rule,
+        venue,
         weekdays: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
             .iter()
             .enumerate()
@@ -154,17 +176,53 @@ async fn show(
     render(&page, &state, year, None, StatusCode::OK).await
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 struct RuleForm {
+    #[serde(default)]
     plenary_months: String,
-    plenary_week: i32,
-    plenary_weekday: i32,
+    #[serde(default)]
+    plenary_week: String,
+    #[serde(default)]
+    plenary_weekday: String,
+    #[serde(default)]
     plenary_start: String,
+    #[serde(default)]
     plenary_end: String,
     #[serde(default)]
     time_zone: String,
-    quorum_percent: i32,
+    #[serde(default)]
+    quorum_percent: String,
+    #[serde(default)]
     venue_rotation: String,
+}
+
+/// A whole number typed into `field`.
+fn number(value: &str, field: &str) -> Result<i32, Error> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| Error::field(field, format!("{value:?} is not a whole number")))
+}
+
+/// The plan page's answer to one of its forms (see `forms::answer`).
+async fn answer<T: Serialize, R>(
+    page: &Page,
+    state: &AppState,
+    sent: Sent<'_, T>,
+    result: Result<R, Error>,
+) -> Result<HttpResponse, Error> {
+    let year = page.today().year() + 1;
+    forms::answer(page, sent, result, |refusal| {
+        render_with(
+            page,
+            state,
+            year,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(refusal),
+        )
+    })
+    .await
 }
 
 async fn save_rule(
@@ -173,33 +231,43 @@ async fn save_rule(
     form: web::Form<RuleForm>,
 ) -> Result<HttpResponse, Error> {
     let actor = page.actor()?.clone();
-    let f = form.into_inner();
-    let months = rules::parse_months(&f.plenary_months)
-        .map(|m| m.iter().map(u32::to_string).collect::<Vec<_>>().join(","));
-    let result = match months {
-        Ok(plenary_months) => {
-            let s = MeetingSettings {
-                id: 1,
-                plenary_months,
-                plenary_weekday: f.plenary_weekday,
-                plenary_week: f.plenary_week,
-                plenary_start: f.plenary_start,
-                plenary_end: f.plenary_end,
-                time_zone: Some(f.time_zone.trim().to_owned()).filter(|z| !z.is_empty()),
-                quorum_percent: f.quorum_percent,
-                venue_rotation: if f.venue_rotation == "neutral_first" {
-                    "neutral_first".into()
-                } else {
-                    "member_premises".into()
-                },
-            };
+    let typed = form.into_inner();
+    let f = typed.clone();
+    let parsed = (|| {
+        let plenary_months = rules::parse_months(&f.plenary_months)
+            .map(|m| m.iter().map(u32::to_string).collect::<Vec<_>>().join(","))
+            .map_err(|e| Error::field("plenary_months", e))?;
+        Ok::<_, Error>(MeetingSettings {
+            id: 1,
+            plenary_months,
+            plenary_weekday: number(&f.plenary_weekday, "plenary_weekday")?,
+            plenary_week: number(&f.plenary_week, "plenary_week")?,
+            plenary_start: f.plenary_start.clone(),
+            plenary_end: f.plenary_end.clone(),
+            time_zone: Some(f.time_zone.trim().to_owned()).filter(|z| !z.is_empty()),
+            quorum_percent: number(&f.quorum_percent, "quorum_percent")?,
+            venue_rotation: if f.venue_rotation == "neutral_first" {
+                "neutral_first".into()
+            } else {
+                "member_premises".into()
+            },
+        })
+    })();
+    let result = match parsed {
+        Ok(s) => {
             state
                 .db(move |conn| store::save_settings(conn, &actor, &s))
                 .await
         }
-        Err(e) => Err(Error::Invalid(e)),
+        Err(e) => Err(e),
     };
-    after_action(&page, result, "/meetings/plan", "The rule is saved.")
+    let sent = Sent {
+        form_key: RULE_FORM,
+        form: &typed,
+        back: format!("/meetings/plan#{RULE_FORM}"),
+        success: "The rule is saved.",
+    };
+    answer(&page, &state, sent, result).await
 }
 
 #[derive(Deserialize)]
@@ -233,7 +301,7 @@ async fn confirm(
     )
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 struct VenueForm {
     name: String,
     #[serde(default)]
@@ -248,11 +316,18 @@ async fn add_venue(
     form: web::Form<VenueForm>,
 ) -> Result<HttpResponse, Error> {
     let actor = page.actor()?.clone();
-    let f = form.into_inner();
+    let typed = form.into_inner();
+    let f = typed.clone();
     let result = state
         .db(move |conn| store::add_venue(conn, &actor, &f.name, &f.address, &f.notes))
         .await;
-    after_action(&page, result, "/meetings/plan", "The venue is added.")
+    let sent = Sent {
+        form_key: VENUE_FORM,
+        form: &typed,
+        back: format!("/meetings/plan#{VENUE_FORM}"),
+        success: "The venue is added.",
+    };
+    answer(&page, &state, sent, result).await
 }
 
 /// Reads the upload: a `name` field and a `file` field.

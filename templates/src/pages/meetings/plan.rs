@@ -3,7 +3,7 @@
 use maud::{Markup, html};
 
 use super::Options;
-use crate::components::{action_form, badge, checkbox, csrf_field, field, select};
+use crate::components::{action_form, anchored_form, badge, checkbox, csrf_field, field, select};
 use crate::layout;
 use crate::view::{Chrome, FormState};
 
@@ -15,10 +15,17 @@ pub struct ProposalRow {
     pub existing: Option<(i64, String)>,
 }
 
+/// The anchors of the page's forms, which the handlers name when a form is refused.
+pub const RULE_FORM: &str = "rule-form";
+pub const VENUE_FORM: &str = "venue-form";
+
 pub struct PlanView {
     pub year: i32,
     pub proposals: Vec<ProposalRow>,
+    /// The rule's form: the saved rule, or what was typed when it was refused.
     pub rule: FormState,
+    /// The new venue's form: empty, or what was typed when it was refused.
+    pub venue: FormState,
     pub weekdays: Options,
     pub weeks: Options,
     pub rotations: Options,
@@ -59,7 +66,7 @@ pub fn plan(chrome: &Chrome, v: &PlanView) -> Markup {
             div.columns {
                 section {
                     h2 { "The rule" }
-                    (action_form(csrf, "/meetings/plan/rule", "Save the rule", html! {
+                    (anchored_form(csrf, RULE_FORM, "/meetings/plan/rule", "Save the rule", &v.rule, html! {
                         (field(&v.rule, "plenary_months", "Months (numbers)", "text", Some("3,6,9,12 for quarterly plenaries.")))
                         (select(&v.rule, "plenary_week", "Which", &v.weeks, None))
                         (select(&v.rule, "plenary_weekday", "Weekday", &v.weekdays, None))
@@ -73,10 +80,10 @@ pub fn plan(chrome: &Chrome, v: &PlanView) -> Markup {
                 section {
                     h2 { "Venues" }
                     table #venues { tbody { @for (name, kind, active) in &v.venues { tr { td { (name) } td { (kind) } td { @if !active { "retired" } } } } } }
-                    (action_form(csrf, "/venues", "Add a neutral venue", html! {
-                        (field(&FormState::default(), "name", "Name", "text", None))
-                        (field(&FormState::default(), "address", "Address", "text", None))
-                        (field(&FormState::default(), "notes", "Notes (access, capacity)", "text", None))
+                    (anchored_form(csrf, VENUE_FORM, "/venues", "Add a neutral venue", &v.venue, html! {
+                        (field(&v.venue, "name", "Name", "text", None))
+                        (field(&v.venue, "address", "Address", "text", None))
+                        (field(&v.venue, "notes", "Notes (access, capacity)", "text", None))
                     }))
                     p.hint { "Members that offer their premises appear here by themselves." }
                 }
