@@ -88,7 +88,7 @@ fn meeting_mail<'a>(
 }
 
 fn place_of(conn: &mut DbConn, m: &Meeting) -> Result<String, Error> {
-    let venues = store::recorded_venues(conn)?;
+    let venues = store::venues(conn)?;
     Ok(display::place(m, &venues))
 }
 

@@ -179,14 +179,8 @@ pub fn tick(conn: &mut DbConn) -> Result<usize, Error> {
 }
 
 /// The venues, as recorded: a plain read (member premises are kept up to date by the tick
-/// and where venues are chosen).
+/// and where venues are chosen; usable inside a transaction).
 pub fn venues(conn: &mut DbConn) -> Result<Vec<Venue>, Error> {
-    recorded_venues(conn)
-}
-
-/// The venues as they are, without bringing member premises up to date: a plain read, for pages
-/// that only show venues (and usable inside a transaction).
-pub fn recorded_venues(conn: &mut DbConn) -> Result<Vec<Venue>, Error> {
     Ok(venues::table
         .order((venues::organisation_id.is_not_null(), venues::name))
         .select(Venue::as_select())

@@ -57,7 +57,7 @@ async fn calendar(
                 grid_start.and_time(chrono::NaiveTime::MIN) - Duration::days(1),
                 grid_end.and_time(chrono::NaiveTime::MIN) + Duration::days(1),
             )?;
-            let venues = store::recorded_venues(conn)?;
+            let venues = store::venues(conn)?;
             let mut blocked = std::collections::HashMap::new();
             for year in [grid_start.year(), grid_end.year()] {
                 let (_, labels) = dates::blocked_for_year(conn, year)?;
