@@ -79,3 +79,56 @@ async fn a_memorandum_without_a_title_keeps_its_whole_text() {
         );
     })
 }
+
+#[actix_web::test]
+async fn a_fee_tier_with_an_amount_in_words_keeps_its_name() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        let admin = crate::membership::admin_actor(&app, app.bootstrap());
+        app.with_conn(|c| {
+            roundtable::coalition::set_options(
+                c,
+                &admin,
+                roundtable::coalition::Options {
+                    publish_member_list: false,
+                    public_applications: false,
+                    fees_enabled: true,
+                    publish_statements: true,
+                },
+            )
+        })
+        .expect("fees on");
+        let mut secretariat = app.client().await;
+        secretariat.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        secretariat.get("/fees?year=2027").await;
+        let refused = secretariat
+            .post_form(
+                "/fees/tiers",
+                &[
+                    ("year", "2027"),
+                    ("tier", "Large NGO"),
+                    ("amount", "two hundred"),
+                    ("currency", "EUR"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            refused
+                .attr("form#tier-form #field-tier", "value")
+                .as_deref(),
+            Some("Large NGO")
+        );
+        assert_eq!(
+            refused
+                .texts("form#tier-form #field-amount-errors li")
+                .len(),
+            1
+        );
+        assert!(
+            app.with_conn(|c| roundtable::membership::fees::schedule(c, 2027))
+                .expect("schedule")
+                .is_empty()
+        );
+    })
+}

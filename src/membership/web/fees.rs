@@ -1,9 +1,12 @@
 //! The fees page and its actions.
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use maud::Markup;
-use roundtable_templates::pages::membership::fees as pages;
-use serde::Deserialize;
+use roundtable_templates::pages::membership::fees::{
+    self as pages, TIER_FORM, paid_form, waive_form,
+};
+use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::auth::permissions::{self, Action};
@@ -12,7 +15,8 @@ use crate::membership::fees;
 use crate::membership::model::{FeeEntry, Organisation};
 use crate::membership::rules::{format_amount, parse_amount};
 use crate::web::context::Page;
-use crate::web::{after_action, parse_date};
+use crate::web::forms::{self, Sent};
+use crate::web::{after_action, html, parse_date};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/fees", web::get().to(show))
@@ -45,15 +49,45 @@ fn row(entry: FeeEntry, organisation: Organisation) -> pages::LedgerRow {
     }
 }
 
+/// The year the fees page shows by default (the ledger rows' own forms come back there).
+fn this_year(page: &Page) -> i32 {
+    chrono::Datelike::year(&page.today())
+}
+
 async fn show(
     page: Page,
     state: web::Data<AppState>,
     query: web::Query<YearQuery>,
 ) -> Result<Markup, Error> {
-    permissions::require(page.actor()?, Action::ManageMembership)?;
     let year = query
         .year
         .unwrap_or_else(|| chrono::Datelike::year(&page.today()));
+    let view = view(&page, &state, year).await?;
+    Ok(pages::fees(&page.chrome(), &view))
+}
+
+/// The fees page's answer to one of its forms (see `forms::answer`): refused, the page of
+/// `year` again with the form as typed.
+async fn answer<T: Serialize, R>(
+    page: &Page,
+    state: &AppState,
+    year: i32,
+    sent: Sent<'_, T>,
+    result: Result<R, Error>,
+) -> Result<HttpResponse, Error> {
+    forms::answer(page, sent, result, |refusal| async move {
+        let mut view = view(page, state, year).await?;
+        view.refusal = Some(refusal);
+        Ok(html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            pages::fees(&page.chrome(), &view),
+        ))
+    })
+    .await
+}
+
+async fn view(page: &Page, state: &AppState, year: i32) -> Result<pages::FeesView, Error> {
+    permissions::require(page.actor()?, Action::ManageMembership)?;
     let (enabled, schedule, ledger, outstanding) = state
         .db(move |conn| {
             Ok((
@@ -81,11 +115,12 @@ async fn show(
         ledger: ledger.into_iter().map(|(e, o)| row(e, o)).collect(),
         outstanding: outstanding.into_iter().map(|(e, o)| row(e, o)).collect(),
         today: page.today().to_string(),
+        refusal: None,
     };
-    Ok(pages::fees(&page.chrome(), &view))
+    Ok(view)
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 struct TierForm {
     year: i32,
     tier: String,
@@ -99,8 +134,9 @@ async fn set_tier(
     form: web::Form<TierForm>,
 ) -> Result<HttpResponse, Error> {
     let actor = page.actor()?.clone();
-    let form = form.into_inner();
-    let back = format!("/fees?year={}", form.year);
+    let typed = form.into_inner();
+    let form = typed.clone();
+    let year = typed.year;
     let result = match parse_amount(&form.amount) {
         Some(cents) => {
             state
@@ -109,12 +145,21 @@ async fn set_tier(
                 })
                 .await
         }
-        None => Err(Error::Invalid(format!(
-            "{:?} is not an amount (for example 250 or 250.00)",
-            form.amount
-        ))),
+        None => Err(Error::field(
+            "amount",
+            format!(
+                "{:?} is not an amount (for example 250 or 250.00)",
+                form.amount
+            ),
+        )),
     };
-    after_action(&page, result, &back, "The tier is saved.")
+    let sent = Sent {
+        form_key: TIER_FORM,
+        form: &typed,
+        back: format!("/fees?year={year}"),
+        success: "The tier is saved.",
+    };
+    answer(&page, &state, year, sent, result).await
 }
 
 #[derive(Deserialize)]
@@ -139,7 +184,7 @@ async fn generate(
     after_action(&page, result, &format!("/fees?year={year}"), &message)
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 struct PaidForm {
     paid_on: String,
     #[serde(default)]
@@ -154,19 +199,27 @@ async fn paid(
 ) -> Result<HttpResponse, Error> {
     let actor = page.actor()?.clone();
     let id = id.into_inner();
-    let form = form.into_inner();
+    let typed = form.into_inner();
+    let form = typed.clone();
     let result = match parse_date(&form.paid_on, "date of payment") {
         Ok(date) => {
             state
                 .db(move |conn| fees::record_payment(conn, &actor, id, date, &form.reference))
                 .await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(Error::field("paid_on", e.to_string())),
     };
-    after_action(&page, result, "/fees", "The payment is recorded.")
+    let key = paid_form(id);
+    let sent = Sent {
+        form_key: &key,
+        form: &typed,
+        back: "/fees".into(),
+        success: "The payment is recorded.",
+    };
+    answer(&page, &state, this_year(&page), sent, result).await
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 struct WaiveForm {
     #[serde(default)]
     note: String,
@@ -180,9 +233,17 @@ async fn waive(
 ) -> Result<HttpResponse, Error> {
     let actor = page.actor()?.clone();
     let id = id.into_inner();
-    let note = form.into_inner().note;
+    let typed = form.into_inner();
+    let note = typed.note.clone();
     let result = state
         .db(move |conn| fees::waive(conn, &actor, id, &note))
         .await;
-    after_action(&page, result, "/fees", "The fee is waived.")
+    let key = waive_form(id);
+    let sent = Sent {
+        form_key: &key,
+        form: &typed,
+        back: "/fees".into(),
+        success: "The fee is waived.",
+    };
+    answer(&page, &state, this_year(&page), sent, result).await
 }

@@ -2,9 +2,9 @@
 
 use maud::{Markup, html};
 
-use crate::components::{action_form, badge, field};
+use crate::components::{action_form, anchored_form, badge, field};
 use crate::layout;
-use crate::view::{Chrome, FormState};
+use crate::view::{Chrome, Refusal};
 
 pub struct LedgerRow {
     pub id: i64,
@@ -27,15 +27,25 @@ pub struct FeesView {
     pub ledger: Vec<LedgerRow>,
     pub outstanding: Vec<LedgerRow>,
     pub today: String,
+    /// A form of this page the server refused, shown again as it was typed.
+    pub refusal: Option<Refusal>,
+}
+
+/// The anchors of the page's forms, which the handlers name when a form is refused.
+pub const TIER_FORM: &str = "tier-form";
+
+pub fn paid_form(entry_id: i64) -> String {
+    format!("paid-{entry_id}")
+}
+
+pub fn waive_form(entry_id: i64) -> String {
+    format!("waive-{entry_id}")
 }
 
 pub fn fees(chrome: &Chrome, v: &FeesView) -> Markup {
     let csrf = &chrome.csrf_token;
-    let mut year = FormState::default();
-    year.values.insert("year".into(), v.year.to_string());
-    year.values.insert("currency".into(), "EUR".into());
-    let mut paid = FormState::default();
-    paid.values.insert("paid_on".into(), v.today.clone());
+    let state = |form: &str| Refusal::state_of(v.refusal.as_ref(), form);
+    let tier = state(TIER_FORM).or_values(&[("currency", "EUR")]);
     layout(
         Some(chrome),
         "Fees",
@@ -53,11 +63,11 @@ pub fn fees(chrome: &Chrome, v: &FeesView) -> Markup {
                         h2 { "Schedule" }
                         @if v.schedule.is_empty() { p.empty { "No tiers for this year." } }
                         table #schedule { tbody { @for (tier, amount) in &v.schedule { tr { td { (tier) } td { (amount) } } } } }
-                        (action_form(csrf, "/fees/tiers", "Save the tier", html! {
+                        (anchored_form(csrf, TIER_FORM, "/fees/tiers", "Save the tier", &tier, html! {
                             input type="hidden" name="year" value=(v.year);
-                            (field(&FormState::default(), "tier", "Tier", "text", Some("Organisations are given a tier on their page. An amount of 0 waives the fee.")))
-                            (field(&FormState::default(), "amount", "Amount", "text", None))
-                            (field(&year, "currency", "Currency", "text", None))
+                            (field(&tier, "tier", "Tier", "text", Some("Organisations are given a tier on their page. An amount of 0 waives the fee.")))
+                            (field(&tier, "amount", "Amount", "text", None))
+                            (field(&tier, "currency", "Currency", "text", None))
                         }))
                         (action_form(csrf, "/fees/ledger", "Write the year's ledger", html! {
                             input type="hidden" name="year" value=(v.year);
@@ -84,12 +94,16 @@ pub fn fees(chrome: &Chrome, v: &FeesView) -> Markup {
                                 td { (r.tier) } td { (r.amount) } td { (badge(&r.status, &r.status)) " " (r.note) } td { (r.paid) }
                                 td {
                                     @if r.may_settle {
-                                        (action_form(csrf, &format!("/fees/{}/paid", r.id), "Paid", html! {
+                                        @let paid_key = paid_form(r.id);
+                                        @let paid = state(&paid_key).or_values(&[("paid_on", &v.today)]);
+                                        (anchored_form(csrf, &paid_key, &format!("/fees/{}/paid", r.id), "Paid", &paid, html! {
                                             (field(&paid, "paid_on", "Date", "date", None))
-                                            (field(&FormState::default(), "reference", "Reference", "text", None))
+                                            (field(&paid, "reference", "Reference", "text", None))
                                         }))
-                                        (action_form(csrf, &format!("/fees/{}/waive", r.id), "Waive", html! {
-                                            (field(&FormState::default(), "note", "Why", "text", None))
+                                        @let waive_key = waive_form(r.id);
+                                        @let waive = state(&waive_key);
+                                        (anchored_form(csrf, &waive_key, &format!("/fees/{}/waive", r.id), "Waive", &waive, html! {
+                                            (field(&waive, "note", "Why", "text", None))
                                         }))
                                     }
                                 }
