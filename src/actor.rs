@@ -156,11 +156,14 @@ fn with_roles(
     Ok(Actor { person, roles })
 }
 
-/// The active person `person_id` with the roles they hold on `day`: two queries.
-pub fn resolve(conn: &mut DbConn, person_id: i64, day: NaiveDate) -> Result<Option<Actor>, Error> {
-    let row: Option<PersonRow> = people::table
+/// Active people with their organisation and standing there: one query for any number.
+fn with_affiliations(
+    conn: &mut DbConn,
+    ids: &[i64],
+) -> Result<Vec<(Person, Option<Affiliation>)>, Error> {
+    let rows: Vec<PersonRow> = people::table
         .left_join(affiliations::table.left_join(organisations::table))
-        .filter(people::id.eq(person_id))
+        .filter(people::id.eq_any(ids))
         .filter(people::active.eq(true))
         .select((
             people::all_columns.nullable(),
@@ -169,9 +172,13 @@ pub fn resolve(conn: &mut DbConn, person_id: i64, day: NaiveDate) -> Result<Opti
             affiliations::is_authoriser.nullable(),
             organisations::status.nullable(),
         ))
-        .first(conn)
-        .optional()?;
-    match row.and_then(with_affiliation) {
+        .load(conn)?;
+    Ok(rows.into_iter().filter_map(with_affiliation).collect())
+}
+
+/// The active person `person_id` with the roles they hold on `day`: two queries.
+pub fn resolve(conn: &mut DbConn, person_id: i64, day: NaiveDate) -> Result<Option<Actor>, Error> {
+    match with_affiliations(conn, &[person_id])?.pop() {
         Some((person, affiliation)) => with_roles(conn, person, affiliation, day).map(Some),
         None => Ok(None),
     }
@@ -185,25 +192,7 @@ pub fn resolve_many(
     day: NaiveDate,
 ) -> Result<std::collections::HashMap<i64, Actor>, Error> {
     use crate::db::schema::working_groups;
-    type Row = (
-        Person,
-        Option<i64>,
-        Option<String>,
-        Option<bool>,
-        Option<String>,
-    );
-    let rows: Vec<Row> = people::table
-        .left_join(affiliations::table.left_join(organisations::table))
-        .filter(people::id.eq_any(ids))
-        .filter(people::active.eq(true))
-        .select((
-            Person::as_select(),
-            affiliations::organisation_id.nullable(),
-            affiliations::representation.nullable(),
-            affiliations::is_authoriser.nullable(),
-            organisations::status.nullable(),
-        ))
-        .load(conn)?;
+    let people = with_affiliations(conn, ids)?;
     // The rotation's facts are everyone's; -1 is nobody, so no group comes with them.
     let rotation: Vec<Fact> = diesel::sql_query(FACTS)
         .bind::<Date, _>(day)
@@ -214,32 +203,24 @@ pub fn resolve_many(
         .filter(working_groups::status.eq("active"))
         .select((working_groups::id, working_groups::convenor_id))
         .load(conn)?;
-    Ok(rows
+    Ok(people
         .into_iter()
-        .map(
-            |(person, organisation_id, representation, is_authoriser, status)| {
-                let affiliation = organisation_id.map(|organisation_id| Affiliation {
-                    organisation_id,
-                    representation,
-                    is_authoriser: is_authoriser.unwrap_or(false),
-                    status: status.unwrap_or_default(),
-                });
-                let mut facts = rotation.clone();
-                facts.extend(
-                    convened
-                        .iter()
-                        .filter(|(_, convenor)| *convenor == Some(person.id))
-                        .map(|(group, _)| Fact {
-                            kind: "convenor".into(),
-                            side: String::new(),
-                            id: *group,
-                            full: true,
-                        }),
-                );
-                let roles = roles_from(&person, affiliation.as_ref(), &facts);
-                (person.id, Actor { person, roles })
-            },
-        )
+        .map(|(person, affiliation)| {
+            let mut facts = rotation.clone();
+            facts.extend(
+                convened
+                    .iter()
+                    .filter(|(_, convenor)| *convenor == Some(person.id))
+                    .map(|(group, _)| Fact {
+                        kind: "convenor".into(),
+                        side: String::new(),
+                        id: *group,
+                        full: true,
+                    }),
+            );
+            let roles = roles_from(&person, affiliation.as_ref(), &facts);
+            (person.id, Actor { person, roles })
+        })
         .collect())
 }
 

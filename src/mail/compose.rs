@@ -15,15 +15,20 @@ pub fn coalition_name(conn: &mut DbConn) -> Result<String, Error> {
 
 /// The List-Id of the coalition's list, or of a working group's.
 pub fn list_id(conn: &mut DbConn, group_id: Option<i64>) -> Result<String, Error> {
-    let slug: String = coalition_name(conn)?
+    Ok(list_id_of(&coalition_name(conn)?, group_id))
+}
+
+/// The same, from the coalition's name already read.
+pub fn list_id_of(coalition_name: &str, group_id: Option<i64>) -> String {
+    let slug: String = coalition_name
         .to_lowercase()
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect();
-    Ok(match group_id {
+    match group_id {
         Some(g) => format!("group-{g}.{}.roundtable", slug.trim_matches('-')),
         None => format!("{}.roundtable", slug.trim_matches('-')),
-    })
+    }
 }
 
 /// A mail about no meeting (an invitation, a decision, a statement): essential, sent

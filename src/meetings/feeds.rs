@@ -24,7 +24,8 @@ use crate::secret::{hash_token, random_token};
 /// What the events of a feed need besides their meetings, read once for the whole feed (a
 /// feed costs the same few queries whatever its length).
 struct Context {
-    coalition: String,
+    /// The coalition's name (None before the set-up).
+    coalition: Option<String>,
     /// Venue id -> (name, address).
     venues: HashMap<i64, (String, String)>,
     /// Meeting id -> the latest published agenda: when, and its items.
@@ -32,9 +33,7 @@ struct Context {
 }
 
 fn context(conn: &mut DbConn, list: &[Meeting]) -> Result<Context, Error> {
-    let coalition = crate::coalition::get(conn)?
-        .map(|c| c.name)
-        .unwrap_or_else(|| "Roundtable".into());
+    let coalition = crate::coalition::get(conn)?.map(|c| c.name);
     let venue_ids: Vec<i64> = list.iter().filter_map(|m| m.venue_id).collect();
     let venues = venues::table
         .filter(venues::id.eq_any(&venue_ids))
@@ -104,7 +103,7 @@ fn event_in(context: &Context, m: &Meeting, base_url: &str) -> Event {
     if location.is_empty() && !m.online_url.is_empty() {
         location = "Online".into();
     }
-    let coalition = &context.coalition;
+    let coalition = context.coalition.as_deref().unwrap_or("Roundtable");
     let kind = store::kind_of(m);
     let summary = match kind {
         Kind::Plenary | Kind::AdHoc | Kind::Extraordinary => format!("{} ({coalition})", m.title),
@@ -132,13 +131,15 @@ pub struct Feed {
     pub modified: Option<NaiveDateTime>,
 }
 
+/// The feed of `list`, named by `name` from the coalition's name (read with the rest).
 fn calendar_of(
     conn: &mut DbConn,
-    name: &str,
+    name: impl FnOnce(Option<&str>) -> String,
     list: &[Meeting],
     base_url: &str,
 ) -> Result<Feed, Error> {
     let context = context(conn, list)?;
+    let name = name(context.coalition.as_deref());
     let events: Vec<Event> = list
         .iter()
         .map(|m| event_in(&context, m, base_url))
@@ -149,7 +150,7 @@ fn calendar_of(
         .chain(context.agendas.values().map(|(published, _)| *published))
         .max();
     Ok(Feed {
-        body: ical::calendar(name, None, &events),
+        body: ical::calendar(&name, None, &events),
         modified,
     })
 }
@@ -168,10 +169,11 @@ pub fn public_feed(conn: &mut DbConn, base_url: &str) -> Result<Feed, Error> {
         .order(meetings::starts_at)
         .select(Meeting::as_select())
         .load(conn)?;
-    let name = crate::coalition::get(conn)?
-        .map(|c| format!("{}: public meetings", c.name))
-        .unwrap_or_else(|| "Public meetings".into());
-    calendar_of(conn, &name, &list, base_url)
+    let name = |coalition: Option<&str>| match coalition {
+        Some(c) => format!("{c}: public meetings"),
+        None => "Public meetings".into(),
+    };
+    calendar_of(conn, name, &list, base_url)
 }
 
 /// The person a feed token belongs to, if it is current and the person active.
@@ -228,10 +230,8 @@ pub fn person_feed(conn: &mut DbConn, person: &Person, base_url: &str) -> Result
         .order(meetings::starts_at)
         .select(Meeting::as_select())
         .load(conn)?;
-    let name = crate::coalition::get(conn)?
-        .map(|c| c.name)
-        .unwrap_or_else(|| "Roundtable".into());
-    calendar_of(conn, &name, &list, base_url)
+    let name = |coalition: Option<&str>| coalition.unwrap_or("Roundtable").to_owned();
+    calendar_of(conn, name, &list, base_url)
 }
 
 pub fn group_feed(conn: &mut DbConn, group_id: i64, base_url: &str) -> Result<Feed, Error> {
@@ -241,11 +241,11 @@ pub fn group_feed(conn: &mut DbConn, group_id: i64, base_url: &str) -> Result<Fe
         .order(meetings::starts_at)
         .select(Meeting::as_select())
         .load(conn)?;
-    calendar_of(conn, &group.name, &list, base_url)
+    calendar_of(conn, |_| group.name, &list, base_url)
 }
 
 pub fn meeting_ics(conn: &mut DbConn, m: &Meeting, base_url: &str) -> Result<Feed, Error> {
-    calendar_of(conn, &m.title, std::slice::from_ref(m), base_url)
+    calendar_of(conn, |_| m.title.clone(), std::slice::from_ref(m), base_url)
 }
 
 /// A new feed address for the person; the old one stops working.

@@ -285,14 +285,6 @@ pub fn with_comments(
     Ok(found)
 }
 
-pub fn comments(conn: &mut DbConn, minutes_id: i64) -> Result<Vec<MinuteComment>, Error> {
-    Ok(minute_comments::table
-        .filter(minute_comments::minutes_id.eq(minutes_id))
-        .order(minute_comments::created_at)
-        .select(MinuteComment::as_select())
-        .load(conn)?)
-}
-
 /// Approves the minutes: at a later meeting (say which in the note), or by the secretariat once
 /// the comment deadline has passed. The meeting's status follows.
 pub fn approve(

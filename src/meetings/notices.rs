@@ -3,27 +3,49 @@
 
 use roundtable_templates::mail::{self as bodies, MailItem, MeetingMail};
 
+use chrono::NaiveDate;
+
 use super::model::Meeting;
 use super::{agenda, display, feeds, ical, store};
+use crate::clock::Clock;
 use crate::db::DbConn;
 use crate::error::Error;
-use crate::mail::compose::{coalition_name, list_id};
+use crate::mail::compose::list_id_of;
 use crate::mail::outbox::{self, BASE_URL, Invitation, NewMail, Recipient};
 
+/// What every mail of a meeting needs from the coalition, read once per mail: its name,
+/// its date today, and the List-Id of the meeting's list.
+struct Sender {
+    coalition: String,
+    today: NaiveDate,
+    list: String,
+}
+
+fn sender(conn: &mut DbConn, m: &Meeting) -> Result<Sender, Error> {
+    let coalition = crate::coalition::get(conn)?;
+    let today = Clock::default().today(crate::coalition::zone_of(coalition.as_ref()));
+    let coalition = coalition
+        .map(|c| c.name)
+        .unwrap_or_else(|| "Roundtable".into());
+    let list = list_id_of(&coalition, m.group_id);
+    Ok(Sender {
+        coalition,
+        today,
+        list,
+    })
+}
+
 /// The meeting's body: the coalition list for a plenary, the group's list for its meeting.
-fn body_of(conn: &mut DbConn, m: &Meeting) -> Result<Vec<Recipient>, Error> {
+fn body_of(conn: &mut DbConn, m: &Meeting, today: NaiveDate) -> Result<Vec<Recipient>, Error> {
     match m.group_id {
         Some(g) => crate::membership::lists::group(conn, g),
-        None => {
-            let today = crate::coalition::today(conn)?;
-            crate::secretariat::lists::coalition(conn, today)
-        }
+        None => crate::secretariat::lists::coalition(conn, today),
     }
 }
 
-/// Who is invited: the meeting's body plus its invited guests.
-pub fn invitees(conn: &mut DbConn, m: &Meeting) -> Result<Vec<Recipient>, Error> {
-    let mut list = body_of(conn, m)?;
+/// Who is invited on `today`: the meeting's body plus its invited guests.
+pub fn invitees(conn: &mut DbConn, m: &Meeting, today: NaiveDate) -> Result<Vec<Recipient>, Error> {
+    let mut list = body_of(conn, m, today)?;
     for g in store::guests(conn, m.id)? {
         list.push(Recipient {
             name: g.name,
@@ -40,9 +62,9 @@ fn invitation(
     m: &Meeting,
     method: &'static str,
     invitees: &[Recipient],
+    today: NaiveDate,
 ) -> Result<Invitation, Error> {
     let mut event = feeds::event(conn, m, "")?;
-    let today = crate::coalition::today(conn)?;
     event.organizer = crate::secretariat::lists::address(conn, today)?;
     event.attendees = invitees
         .iter()
@@ -56,9 +78,12 @@ fn invitation(
 
 /// Which recipients may read confidential items, by the one visibility rule (guests, who
 /// are no person of the coalition, never).
-fn entitled(conn: &mut DbConn, recipients: &[Recipient]) -> Result<Vec<bool>, Error> {
+fn entitled(
+    conn: &mut DbConn,
+    recipients: &[Recipient],
+    today: NaiveDate,
+) -> Result<Vec<bool>, Error> {
     let ids: Vec<i64> = recipients.iter().filter_map(|r| r.person_id).collect();
-    let today = crate::coalition::today(conn)?;
     let actors = crate::actor::resolve_many(conn, &ids, today)?;
     Ok(recipients
         .iter()
@@ -99,14 +124,17 @@ pub fn agenda_published(conn: &mut DbConn, meeting_id: i64) -> Result<usize, Err
     let Some((_, items)) = agenda::latest_published(conn, meeting_id)? else {
         return Ok(0);
     };
-    let invitees = invitees(conn, &m)?;
-    let may = entitled(conn, &invitees)?;
-    let coalition = coalition_name(conn)?;
+    let Sender {
+        coalition,
+        today,
+        list,
+    } = sender(conn, &m)?;
+    let invitees = invitees(conn, &m, today)?;
+    let may = entitled(conn, &invitees, today)?;
     let when = display::when(&m);
     let place = place_of(conn, &m)?;
     let url = format!("{BASE_URL}/meetings/{}", m.id);
-    let invite = invitation(conn, &m, "REQUEST", &invitees)?;
-    let list = list_id(conn, m.group_id)?;
+    let invite = invitation(conn, &m, "REQUEST", &invitees, today)?;
     let mut sent = 0;
     for confidential_ok in [true, false] {
         let recipients: Vec<Recipient> = invitees
@@ -146,16 +174,19 @@ pub fn agenda_published(conn: &mut DbConn, meeting_id: i64) -> Result<usize, Err
 /// A changed time or place: the invitation again, same UID, higher SEQUENCE.
 pub fn meeting_changed(conn: &mut DbConn, meeting_id: i64) -> Result<usize, Error> {
     let m = store::get(conn, meeting_id)?;
-    let invitees = invitees(conn, &m)?;
-    let coalition = coalition_name(conn)?;
+    let Sender {
+        coalition,
+        today,
+        list,
+    } = sender(conn, &m)?;
+    let invitees = invitees(conn, &m, today)?;
     let (when, place, url) = (
         display::when(&m),
         place_of(conn, &m)?,
         format!("{BASE_URL}/meetings/{}", m.id),
     );
     let body = bodies::meeting_changed(&meeting_mail(&coalition, &m, &when, &place, &url, &[]));
-    let invite = invitation(conn, &m, "REQUEST", &invitees)?;
-    let list = list_id(conn, m.group_id)?;
+    let invite = invitation(conn, &m, "REQUEST", &invitees, today)?;
     outbox::enqueue(
         conn,
         &NewMail {
@@ -174,8 +205,12 @@ pub fn meeting_changed(conn: &mut DbConn, meeting_id: i64) -> Result<usize, Erro
 /// A cancelled meeting: METHOD:CANCEL, STATUS:CANCELLED, higher SEQUENCE.
 pub fn meeting_cancelled(conn: &mut DbConn, meeting_id: i64) -> Result<usize, Error> {
     let m = store::get(conn, meeting_id)?;
-    let invitees = invitees(conn, &m)?;
-    let coalition = coalition_name(conn)?;
+    let Sender {
+        coalition,
+        today,
+        list,
+    } = sender(conn, &m)?;
+    let invitees = invitees(conn, &m, today)?;
     let (when, place, url) = (
         display::when(&m),
         place_of(conn, &m)?,
@@ -186,8 +221,7 @@ pub fn meeting_cancelled(conn: &mut DbConn, meeting_id: i64) -> Result<usize, Er
         &meeting_mail(&coalition, &m, &when, &place, &url, &[]),
         &reason,
     );
-    let invite = invitation(conn, &m, "CANCEL", &invitees)?;
-    let list = list_id(conn, m.group_id)?;
+    let invite = invitation(conn, &m, "CANCEL", &invitees, today)?;
     outbox::enqueue(
         conn,
         &NewMail {
@@ -210,12 +244,15 @@ pub fn minutes(
     deadline: Option<chrono::NaiveDate>,
 ) -> Result<usize, Error> {
     let m = store::get(conn, meeting_id)?;
-    let recipients = body_of(conn, &m)?;
-    let coalition = coalition_name(conn)?;
+    let Sender {
+        coalition,
+        today,
+        list,
+    } = sender(conn, &m)?;
+    let recipients = body_of(conn, &m, today)?;
     let url = format!("{BASE_URL}/meetings/{}#minutes", m.id);
     let deadline_text = deadline.map(|d| d.to_string());
     let body = bodies::minutes(&coalition, &m.title, &url, deadline_text.as_deref());
-    let list = list_id(conn, m.group_id)?;
     let kind = if deadline.is_some() {
         "minutes_draft"
     } else {

@@ -4,10 +4,11 @@
 use chrono::{Duration, NaiveDate};
 use roundtable_templates::mail as bodies;
 
+use super::model::{ActionItem, Meeting};
 use super::{display, minutes, store};
 use crate::db::{self, DbConn};
 use crate::error::Error;
-use crate::mail::compose::{coalition_name, list_id};
+use crate::mail::compose::{coalition_name, list_id_of};
 use crate::mail::outbox::{self, BASE_URL, NewMail, Recipient};
 use crate::mail::reminders;
 
@@ -16,46 +17,50 @@ pub const AGENDA_DAYS: i64 = 7;
 /// How long before its due date an open action is reminded of.
 pub const ACTION_DAYS: i64 = 3;
 
-/// Whether any reminder is due and not yet sent, read without a write transaction.
-fn anything_due(conn: &mut DbConn, today: NaiveDate) -> Result<bool, Error> {
+/// The plenaries whose agenda is missing a week before, and the open action items coming
+/// due, that were not reminded of yet: reads only, the one place these conditions live.
+fn due(conn: &mut DbConn, today: NaiveDate) -> Result<(Vec<Meeting>, Vec<ActionItem>), Error> {
     let start = today.and_time(chrono::NaiveTime::MIN);
+    let mut agendas = Vec::new();
     for m in store::between(conn, start, start + Duration::days(AGENDA_DAYS + 1))? {
         if m.kind == "plenary"
             && m.status == "planned"
-            && !reminders::was_sent(conn, "agenda_missing", m.id)?
+            && !reminders::was_sent(conn, AGENDA_MISSING, m.id)?
         {
-            return Ok(true);
+            agendas.push(m);
         }
     }
+    let mut actions = Vec::new();
     for a in minutes::open_actions(conn)? {
-        if let Some(due) = a.due_on
-            && due >= today
-            && due <= today + Duration::days(ACTION_DAYS)
-            && !reminders::was_sent(conn, "action_due", a.id)?
+        if a.due_on
+            .is_some_and(|due| due >= today && due <= today + Duration::days(ACTION_DAYS))
+            && !reminders::was_sent(conn, ACTION_DUE, a.id)?
         {
-            return Ok(true);
+            actions.push(a);
         }
     }
-    Ok(false)
+    Ok((agendas, actions))
 }
+
+const AGENDA_MISSING: &str = "agenda_missing";
+const ACTION_DUE: &str = "action_due";
 
 /// Queues the meeting reminders due on `today` (an agenda not published a week before a
 /// plenary, to the secretariat; action items coming due, to their owners); returns how many
-/// mails were queued. Reads first: a tick with nothing due takes no write lock.
+/// mails were queued. Reads first: a tick with nothing due takes no write lock; inside the
+/// write transaction the same question is asked again, so a change in between counts.
 pub fn tick(conn: &mut DbConn, today: NaiveDate) -> Result<usize, Error> {
-    if !anything_due(conn, today)? {
+    let (agendas, actions) = due(conn, today)?;
+    if agendas.is_empty() && actions.is_empty() {
         return Ok(0);
     }
     db::write_tx(conn, |conn| {
+        let (agendas, actions) = due(conn, today)?;
         let coalition = coalition_name(conn)?;
-        let list = list_id(conn, None)?;
+        let list = list_id_of(&coalition, None);
         let mut queued = 0;
-        let start = today.and_time(chrono::NaiveTime::MIN);
-        for m in store::between(conn, start, start + Duration::days(AGENDA_DAYS + 1))? {
-            if m.kind != "plenary"
-                || m.status != "planned"
-                || !reminders::first_time(conn, "agenda_missing", m.id)?
-            {
+        for m in agendas {
+            if !reminders::first_time(conn, AGENDA_MISSING, m.id)? {
                 continue;
             }
             let body = bodies::reminder_agenda(
@@ -79,12 +84,9 @@ pub fn tick(conn: &mut DbConn, today: NaiveDate) -> Result<usize, Error> {
                 },
             )?;
         }
-        for a in minutes::open_actions(conn)? {
+        for a in actions {
             let Some(due) = a.due_on else { continue };
-            if due < today
-                || due > today + Duration::days(ACTION_DAYS)
-                || !reminders::first_time(conn, "action_due", a.id)?
-            {
+            if !reminders::first_time(conn, ACTION_DUE, a.id)? {
                 continue;
             }
             let mut recipients = Vec::new();

@@ -20,7 +20,7 @@ use crate::error::Error;
 use crate::membership::rules::Side;
 use crate::web::context::Page;
 use crate::web::forms::{self, Sent};
-use crate::web::{after_action, parse_date, ticked};
+use crate::web::{after_action, parse_date, parse_number, ticked};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/secretariat", web::get().to(show))
@@ -355,14 +355,6 @@ struct SettingsForm {
     paired: Option<String>,
 }
 
-/// A whole number typed into `field`.
-fn number(value: &str, field: &str, what: &str) -> Result<i32, Error> {
-    value
-        .trim()
-        .parse()
-        .map_err(|_| Error::field(field, format!("{what}: {value:?} is not a whole number")))
-}
-
 async fn settings(
     page: Page,
     state: web::Data<AppState>,
@@ -372,12 +364,13 @@ async fn settings(
     let actor = page.actor()?.clone();
     let typed = form.into_inner();
     let paired = ticked(&typed.paired);
-    let parsed = number(&typed.term_months, "term_months", "term length").and_then(|months| {
-        Ok((
-            months,
-            number(&typed.horizon_terms, "horizon_terms", "terms ahead")?,
-        ))
-    });
+    let parsed =
+        parse_number(&typed.term_months, "term_months", "term length").and_then(|months| {
+            Ok((
+                months,
+                parse_number(&typed.horizon_terms, "horizon_terms", "terms ahead")?,
+            ))
+        });
     let result = match parsed {
         Ok((months, horizon)) => {
             state

@@ -20,7 +20,6 @@ pub struct Page {
     pub today: chrono::NaiveDate,
     /// The instant of the request, by the service's clock.
     pub now: chrono::DateTime<chrono::Utc>,
-    pub coalition_name: Option<String>,
     /// The coalition's settings, read once per request (None until the set-up).
     pub coalition: Option<coalition::Coalition>,
     pub session: Session,
@@ -41,13 +40,17 @@ impl Page {
 
     /// True until the first-run set-up has created the coalition.
     pub fn setup_needed(&self) -> bool {
-        self.coalition_name.is_none()
+        self.coalition.is_none()
     }
 
     /// The frame of the page; takes the flash messages waiting in the session.
     pub fn chrome(&self) -> Chrome {
         Chrome {
-            coalition_name: self.coalition_name.clone().unwrap_or_default(),
+            coalition_name: self
+                .coalition
+                .as_ref()
+                .map(|c| c.name.clone())
+                .unwrap_or_default(),
             person: self.actor.as_ref().map(|a| NavPerson {
                 id: a.person.id,
                 name: a.person.name.clone(),
@@ -98,7 +101,6 @@ impl FromRequest for Page {
                 actor,
                 today,
                 now,
-                coalition_name: coalition.as_ref().map(|c| c.name.clone()),
                 coalition,
                 session,
                 client_address,

@@ -91,6 +91,14 @@ pub fn parse_date(value: &str, what: &str) -> Result<chrono::NaiveDate, Error> {
         .map_err(|_| Error::Invalid(format!("{what}: {value:?} is not a date (YYYY-MM-DD)")))
 }
 
+/// A whole number typed into the form field `field`; refused beside it otherwise.
+pub fn parse_number(value: &str, field: &str, what: &str) -> Result<i32, Error> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| Error::field(field, format!("{what}: {value:?} is not a whole number")))
+}
+
 /// A checkbox's value: present ("on") when ticked.
 pub fn ticked(value: &Option<String>) -> bool {
     matches!(value.as_deref(), Some("on" | "true" | "yes" | "1"))

@@ -2,7 +2,7 @@
 
 use maud::{Markup, html};
 
-use crate::view::{FormState, WHOLE_FORM};
+use crate::view::{FormState, Refusal, WHOLE_FORM};
 
 /// The hidden field every form carries; the server refuses a state change without it.
 pub fn csrf_field(token: &str) -> Markup {
@@ -143,6 +143,18 @@ pub fn anchored_form(
             }
             (fields)
             button type="submit" { (button) }
+        }
+    }
+}
+
+/// The messages of a refused form the page no longer shows (the round closed meanwhile,
+/// say), said at the top of the page instead. `shown` tells which forms the page shows.
+pub fn refused_elsewhere(refusal: Option<&Refusal>, shown: impl Fn(&str) -> bool) -> Markup {
+    html! {
+        @if let Some(r) = refusal.filter(|r| !shown(&r.form)) {
+            @for message in r.state.errors.values().flatten() {
+                div.flash.flash-error role="alert" { (message) }
+            }
         }
     }
 }

@@ -17,7 +17,7 @@ use crate::meetings::model::MeetingSettings;
 use crate::meetings::{dates, plan, rules, store};
 use crate::web::context::Page;
 use crate::web::forms::{self, Sent};
-use crate::web::{after_action, html, ticked};
+use crate::web::{after_action, html, parse_number, ticked};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/meetings/plan", web::get().to(show))
@@ -196,14 +196,6 @@ struct RuleForm {
     venue_rotation: String,
 }
 
-/// A whole number typed into `field`.
-fn number(value: &str, field: &str) -> Result<i32, Error> {
-    value
-        .trim()
-        .parse()
-        .map_err(|_| Error::field(field, format!("{value:?} is not a whole number")))
-}
-
 /// The plan page's answer to one of its forms (see `forms::answer`).
 async fn answer<T: Serialize, R>(
     page: &Page,
@@ -240,12 +232,12 @@ async fn save_rule(
         Ok::<_, Error>(MeetingSettings {
             id: 1,
             plenary_months,
-            plenary_weekday: number(&f.plenary_weekday, "plenary_weekday")?,
-            plenary_week: number(&f.plenary_week, "plenary_week")?,
+            plenary_weekday: parse_number(&f.plenary_weekday, "plenary_weekday", "weekday")?,
+            plenary_week: parse_number(&f.plenary_week, "plenary_week", "week")?,
             plenary_start: f.plenary_start.clone(),
             plenary_end: f.plenary_end.clone(),
             time_zone: Some(f.time_zone.trim().to_owned()).filter(|z| !z.is_empty()),
-            quorum_percent: number(&f.quorum_percent, "quorum_percent")?,
+            quorum_percent: parse_number(&f.quorum_percent, "quorum_percent", "quorum")?,
             venue_rotation: if f.venue_rotation == "neutral_first" {
                 "neutral_first".into()
             } else {

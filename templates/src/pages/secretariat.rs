@@ -2,7 +2,9 @@
 
 use maud::{Markup, html};
 
-use crate::components::{action_form, anchored_form, badge, checkbox, field, select};
+use crate::components::{
+    action_form, anchored_form, badge, checkbox, field, refused_elsewhere, select,
+};
 use crate::layout;
 use crate::view::{Chrome, FormState, Refusal};
 
@@ -41,21 +43,15 @@ pub const COVER_FORM: &str = "cover-form";
 pub const SETTINGS_FORM: &str = "settings-form";
 
 impl RotationView {
-    /// The messages of a refused form the page does not show (said at its top).
-    fn unplaced_problems(&self) -> Vec<String> {
-        let shown = |key: &str| {
-            self.can_manage
-                && match key {
-                    START_FORM => !self.started,
-                    SWAP_FORM | REPLACE_FORM | COVER_FORM => self.started,
-                    SETTINGS_FORM => true,
-                    _ => false,
-                }
-        };
-        match &self.refusal {
-            Some(r) if !shown(&r.form) => r.state.errors.values().flatten().cloned().collect(),
-            _ => Vec::new(),
-        }
+    /// Whether the page shows the form `key`.
+    fn shows_form(&self, key: &str) -> bool {
+        self.can_manage
+            && match key {
+                START_FORM => !self.started,
+                SWAP_FORM | REPLACE_FORM | COVER_FORM => self.started,
+                SETTINGS_FORM => true,
+                _ => false,
+            }
     }
 }
 
@@ -71,9 +67,7 @@ pub fn rotation(chrome: &Chrome, v: &RotationView) -> Markup {
         Some(chrome),
         "Secretariat rotation",
         html! {
-            @for message in v.unplaced_problems() {
-                div.flash.flash-error role="alert" { (message) }
-            }
+            (refused_elsewhere(v.refusal.as_ref(), |form| v.shows_form(form)))
             h1 { "Secretariat rotation" }
             @if !v.started {
                 p { "The rotation has not started: until it does, the administrators act for the secretariat." }

@@ -30,7 +30,7 @@ struct Loaded {
     m: Meeting,
     manage: bool,
     /// The meeting's venue, if it has one.
-    venues: Vec<Venue>,
+    venue: Option<Venue>,
     /// The agenda being prepared (for those who manage the meeting).
     draft: Vec<AgendaItem>,
     published: Option<(AgendaVersion, Vec<AgendaItem>)>,
@@ -105,7 +105,6 @@ async fn view(page: &Page, state: &AppState, id: i64) -> Result<pages::MeetingVi
                 None => Vec::new(),
             };
             let actions = minutes::actions_of_meeting(conn, id)?;
-            let venues: Vec<_> = venue.into_iter().collect();
             // Everyone, to name commenters and owners (also those since deactivated) and to
             // offer the active ones as owners of an action: one query.
             let everyone: Vec<Person> = {
@@ -119,7 +118,7 @@ async fn view(page: &Page, state: &AppState, id: i64) -> Result<pages::MeetingVi
             Ok(Loaded {
                 m,
                 manage,
-                venues,
+                venue,
                 draft,
                 published,
                 expected,
@@ -138,7 +137,7 @@ async fn view(page: &Page, state: &AppState, id: i64) -> Result<pages::MeetingVi
     let Loaded {
         m,
         manage,
-        venues,
+        venue,
         draft,
         published,
         expected,
@@ -181,7 +180,7 @@ async fn view(page: &Page, state: &AppState, id: i64) -> Result<pages::MeetingVi
         kind: store::kind_of(&m).label().to_owned(),
         when: when(&m),
         time_zone: m.time_zone.clone(),
-        place: place(&m, &venues),
+        place: place(&m, venue.as_slice()),
         online_url: m.online_url.clone(),
         status: status.label().to_owned(),
         status_key: status.as_str().to_owned(),

@@ -5,7 +5,8 @@ use maud::{Markup, PreEscaped, html};
 
 use super::Options;
 use crate::components::{
-    anchored_form, badge, checkbox, csrf_field, field, form_problems, problem, select, textarea,
+    anchored_form, badge, checkbox, csrf_field, field, form_problems, problem, refused_elsewhere,
+    select, textarea,
 };
 use crate::layout;
 use crate::view::{Chrome, FormState, Refusal};
@@ -131,15 +132,6 @@ impl MeetingView {
                 _ => false,
             }
     }
-
-    fn unplaced_problems(&self) -> Vec<String> {
-        match &self.refusal {
-            Some(r) if !self.shows_form(&r.form) => {
-                r.state.errors.values().flatten().cloned().collect()
-            }
-            _ => Vec::new(),
-        }
-    }
 }
 
 fn item_table(items: &[ItemRow], manage: Option<(&str, i64)>) -> Markup {
@@ -178,9 +170,7 @@ pub fn meeting(chrome: &Chrome, v: &MeetingView) -> Markup {
         Some(chrome),
         &v.title,
         html! {
-            @for message in v.unplaced_problems() {
-                div.flash.flash-error role="alert" { (message) }
-            }
+            (refused_elsewhere(v.refusal.as_ref(), |form| v.shows_form(form)))
             h1 { (v.title) }
             p.lead { (badge(&v.status, &v.status_key)) " " (v.kind)
                 @if let Some((id, name)) = &v.group { " · " a href=(format!("/groups/{id}")) { (name) } }

@@ -4,7 +4,9 @@
 use maud::{Markup, PreEscaped, html};
 
 use super::Options;
-use crate::components::{action_form, anchored_form, badge, field, select, textarea};
+use crate::components::{
+    action_form, anchored_form, badge, field, refused_elsewhere, select, textarea,
+};
 use crate::layout;
 use crate::view::{Chrome, FormState, Refusal};
 
@@ -158,16 +160,6 @@ impl StatementView {
             || self.may_open_round
             || self.may_open_consultation
     }
-
-    /// The messages of a refused form that the page does not show.
-    fn unplaced_problems(&self) -> Vec<String> {
-        match &self.refusal {
-            Some(r) if !self.shows_form(&r.form) => {
-                r.state.errors.values().flatten().cloned().collect()
-            }
-            _ => Vec::new(),
-        }
-    }
 }
 
 fn diff(pieces: &[DiffPiece]) -> Markup {
@@ -192,9 +184,7 @@ pub fn statement(chrome: &Chrome, v: &StatementView) -> Markup {
         &v.title,
         html! {
             p { a href="/statements" { "← Joint statements" } }
-            @for message in v.unplaced_problems() {
-                div.flash.flash-error role="alert" { (message) }
-            }
+            (refused_elsewhere(v.refusal.as_ref(), |form| v.shows_form(form)))
             h1 { (v.title) }
             p { (badge(&v.status, &v.status_key)) " · from " (v.origin) }
             @if !v.closing_reason.is_empty() { p.muted #closing-reason { (v.closing_reason) } }
