@@ -308,7 +308,7 @@ async fn a_new_memorandum_version_must_be_signed_again_and_history_survives_with
             "raw HTML is not passed through"
         );
         let sign = page
-            .attr("form[action$='/signatures']", "action")
+            .attr("form#sign-form", "action")
             .expect("a signing form");
         browser
             .post_form(

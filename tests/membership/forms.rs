@@ -1,8 +1,11 @@
-//! Refused forms of the working groups come back as typed (422), the reason beside the field.
+//! Refused membership forms (working groups, memorandum, fees, an organisation's page) come
+//! back as typed (422), the reason beside the field.
 
 use actix_web::http::StatusCode;
-use roundtable::membership::groups;
+use roundtable::membership::rules::Status;
+use roundtable::membership::{groups, mou, organisations};
 
+use super::{MEMBER_PASSWORD, admin_actor, day, member_org};
 use crate::common::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp};
 use crate::on_each_backend;
 
@@ -130,5 +133,99 @@ async fn a_fee_tier_with_an_amount_in_words_keeps_its_name() {
                 .expect("schedule")
                 .is_empty()
         );
+    })
+}
+
+#[actix_web::test]
+async fn the_organisation_page_keeps_a_refused_signature_and_status_decision() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        let admin = admin_actor(&app, app.bootstrap());
+        let (shelter, _) = member_org(
+            &app,
+            &admin,
+            "Shelter",
+            "NGO",
+            Status::Full,
+            "rep@shelter.example",
+        );
+        app.with_conn(|c| mou::adopt(c, &admin, "MoU", "We cooperate.", day("2026-01-01")))
+            .expect("adopt");
+        let mut rep = app.client().await;
+        rep.sign_in("rep@shelter.example", MEMBER_PASSWORD).await;
+        let page_path = format!("/organisations/{}", shelter.id);
+        let page = rep.get(&page_path).await;
+        let action = page
+            .attr("form#sign-form", "action")
+            .expect("the representative may sign");
+        let refused = rep
+            .post_form(
+                &action,
+                &[
+                    ("organisation_id", &shelter.id.to_string()),
+                    ("from", "organisation"),
+                    ("signed_by_name", "Mira Director"),
+                    ("signed_on", "the fifth of January"),
+                    ("reference", "BOARD/7"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            refused
+                .attr("form#sign-form #field-signed_by_name", "value")
+                .as_deref(),
+            Some("Mira Director")
+        );
+        assert_eq!(
+            refused
+                .attr("form#sign-form #field-reference", "value")
+                .as_deref(),
+            Some("BOARD/7")
+        );
+        assert_eq!(
+            refused
+                .texts("form#sign-form #field-signed_on-errors li")
+                .len(),
+            1
+        );
+        let current = app.with_conn(mou::current).expect("read").expect("a text");
+        let signed = app
+            .with_conn(|c| mou::signature_status(c, current.id))
+            .expect("signatures");
+        assert!(signed.iter().all(|(_, s)| s.is_none()), "nothing is signed");
+
+        // The secretariat's status decision with no status chosen keeps the reason.
+        let mut secretariat = app.client().await;
+        secretariat.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        secretariat.get(&page_path).await;
+        let reason = "Plenary decision of 3 November: no contact for two years.";
+        let refused = secretariat
+            .post_form(
+                &format!("{page_path}/status"),
+                &[
+                    ("status", ""),
+                    ("effective_on", "2026-11-03"),
+                    ("reason", reason),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            refused
+                .attr("form#status-form #field-reason", "value")
+                .as_deref(),
+            Some(reason)
+        );
+        assert_eq!(
+            refused
+                .texts("form#status-form #field-status-errors li")
+                .len(),
+            1
+        );
+        let history = app
+            .with_conn(|c| organisations::history(c, shelter.id))
+            .expect("history");
+        assert_eq!(history.len(), 1, "only the admission is on record");
     })
 }

@@ -70,15 +70,15 @@ async fn the_lifecycle_through_the_pages_keeps_its_history() {
                 ],
             )
             .await;
-        assert_eq!(refused.status, StatusCode::SEE_OTHER);
-        let shown = secretariat.get(&page).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let said =
+            refused.texts("form#status-form .flash-error, form#status-form .field-errors li");
         assert!(
-            shown.texts(".flash-error")[0].contains("cannot become applicant"),
-            "{:?}",
-            shown.texts(".flash-error")
+            said.iter().any(|t| t.contains("cannot become applicant")),
+            "{said:?}"
         );
         // A decision without a reason is refused too.
-        secretariat
+        let refused = secretariat
             .post_form(
                 &format!("{page}/status"),
                 &[
@@ -88,7 +88,11 @@ async fn the_lifecycle_through_the_pages_keeps_its_history() {
                 ],
             )
             .await;
-        assert!(secretariat.get(&page).await.texts(".flash-error")[0].contains("reason"));
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let said =
+            refused.texts("form#status-form .flash-error, form#status-form .field-errors li");
+        assert!(said.iter().any(|t| t.contains("reason")), "{said:?}");
+        let shown = secretariat.get(&page).await;
 
         let org = app
             .with_conn(|c| organisations::get(c, org.id))

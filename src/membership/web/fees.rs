@@ -4,7 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use maud::Markup;
 use roundtable_templates::pages::membership::fees::{
-    self as pages, TIER_FORM, paid_form, waive_form,
+    self as pages, LEDGER_FORM, TIER_FORM, paid_form, waive_form,
 };
 use serde::{Deserialize, Serialize};
 
@@ -16,7 +16,7 @@ use crate::membership::model::{FeeEntry, Organisation};
 use crate::membership::rules::{format_amount, parse_amount};
 use crate::web::context::Page;
 use crate::web::forms::{self, Sent};
-use crate::web::{after_action, html, parse_date};
+use crate::web::{html, parse_date};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/fees", web::get().to(show))
@@ -162,7 +162,7 @@ async fn set_tier(
     answer(&page, &state, year, sent, result).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct LedgerForm {
     year: i32,
 }
@@ -181,7 +181,13 @@ async fn generate(
         Ok(n) => format!("{n} ledger rows written for {year}."),
         Err(_) => String::new(),
     };
-    after_action(&page, result, &format!("/fees?year={year}"), &message)
+    let sent = Sent {
+        form_key: LEDGER_FORM,
+        form: &form.into_inner(),
+        back: format!("/fees?year={year}#{LEDGER_FORM}"),
+        success: &message,
+    };
+    answer(&page, &state, year, sent, result).await
 }
 
 #[derive(Clone, Deserialize, Serialize)]

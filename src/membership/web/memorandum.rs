@@ -3,7 +3,8 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use maud::Markup;
-use roundtable_templates::pages::membership::memorandum::{self as pages, ADOPT_FORM};
+use roundtable_templates::pages::membership::memorandum::{self as pages, ADOPT_FORM, SIGN_FORM};
+use roundtable_templates::pages::membership::organisation as organisation_page;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
@@ -13,7 +14,7 @@ use crate::markdown;
 use crate::membership::mou;
 use crate::web::context::Page;
 use crate::web::forms::{self, Sent};
-use crate::web::{after_action, html, parse_date};
+use crate::web::{html, parse_date};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/memorandum", web::get().to(show))
@@ -76,6 +77,25 @@ async fn view(page: &Page, state: &AppState) -> Result<pages::MemorandumView, Er
     Ok(view)
 }
 
+/// The memorandum page's answer to one of its forms (see `forms::answer`): refused, the page
+/// again with the form as typed (a new text of the memorandum is long: it comes back whole).
+async fn answer<T: Serialize, R>(
+    page: &Page,
+    state: &AppState,
+    sent: Sent<'_, T>,
+    result: Result<R, Error>,
+) -> Result<HttpResponse, Error> {
+    forms::answer(page, sent, result, |refusal| async move {
+        let mut view = view(page, state).await?;
+        view.refusal = Some(refusal);
+        Ok(html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            pages::memorandum(&page.chrome(), &view),
+        ))
+    })
+    .await
+}
+
 #[derive(Clone, Deserialize, Serialize)]
 struct AdoptForm {
     title: String,
@@ -105,25 +125,19 @@ async fn adopt(
         back: "/memorandum".into(),
         success: "The new version is adopted; every member now shows as not yet signed.",
     };
-    // A new text of the memorandum is long: refused, it comes back whole.
-    forms::answer(&page, sent, result, |refusal| async {
-        let mut view = view(&page, &state).await?;
-        view.refusal = Some(refusal);
-        Ok(html(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            pages::memorandum(&page.chrome(), &view),
-        ))
-    })
-    .await
+    answer(&page, &state, sent, result).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct SignForm {
     organisation_id: i64,
     signed_by_name: String,
     signed_on: String,
     #[serde(default)]
     reference: String,
+    /// "organisation" when sent from the organisation's page, which it then returns to.
+    #[serde(default)]
+    from: String,
 }
 
 async fn sign(
@@ -135,28 +149,41 @@ async fn sign(
     let actor = page.actor()?.clone();
     let version = version.into_inner();
     let form = form.into_inner();
-    let back = if permissions::may(&actor, Action::ManageMembership) {
-        "/memorandum".to_owned()
-    } else {
-        format!("/organisations/{}", form.organisation_id)
-    };
+    let organisation_id = form.organisation_id;
     let result = match parse_date(&form.signed_on, "date of signature") {
         Ok(date) => {
+            let (name, reference) = (form.signed_by_name.clone(), form.reference.clone());
             state
                 .db(move |conn| {
                     mou::sign(
                         conn,
                         &actor,
                         version,
-                        form.organisation_id,
-                        &form.signed_by_name,
+                        organisation_id,
+                        &name,
                         date,
-                        &form.reference,
+                        &reference,
                     )
                 })
                 .await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(Error::field("signed_on", e.to_string())),
     };
-    after_action(&page, result, &back, "The signature is recorded.")
+    let success = "The signature is recorded.";
+    if form.from == "organisation" {
+        let sent = Sent {
+            form_key: organisation_page::SIGN_FORM,
+            form: &form,
+            back: format!("/organisations/{organisation_id}#mou"),
+            success,
+        };
+        return super::organisations::answer(&page, &state, organisation_id, sent, result).await;
+    }
+    let sent = Sent {
+        form_key: SIGN_FORM,
+        form: &form,
+        back: "/memorandum#signatures".into(),
+        success,
+    };
+    answer(&page, &state, sent, result).await
 }

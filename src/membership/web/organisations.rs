@@ -18,7 +18,8 @@ use crate::membership::people::{self as members, PersonInput};
 use crate::membership::rules::{self, Status, format_amount};
 use crate::membership::{fees, groups, mou};
 use crate::web::context::Page;
-use crate::web::{after_action, capitalise, forms, html, parse_date, see_other, ticked};
+use crate::web::forms::{self, Sent};
+use crate::web::{capitalise, html, parse_date, see_other, ticked};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/organisations/new", web::get().to(new_form))
@@ -254,7 +255,31 @@ async fn create(
 }
 
 async fn show(page: Page, state: web::Data<AppState>, id: web::Path<i64>) -> Result<Markup, Error> {
-    let id = id.into_inner();
+    let view = view(&page, &state, id.into_inner()).await?;
+    Ok(pages::organisation(&page.chrome(), &view))
+}
+
+/// The organisation page's answer to one of its forms (see `forms::answer`): refused, the
+/// page again with the form as typed, open at it.
+pub(super) async fn answer<T: Serialize, R>(
+    page: &Page,
+    state: &AppState,
+    id: i64,
+    sent: Sent<'_, T>,
+    result: Result<R, Error>,
+) -> Result<HttpResponse, Error> {
+    forms::answer(page, sent, result, |refusal| async move {
+        let mut view = view(page, state, id).await?;
+        view.refusal = Some(refusal);
+        Ok(html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            pages::organisation(&page.chrome(), &view),
+        ))
+    })
+    .await
+}
+
+async fn view(page: &Page, state: &AppState, id: i64) -> Result<pages::OrganisationView, Error> {
     let actor = page.actor()?.clone();
     permissions::require(&actor, Action::ViewDirectory)?;
     let can_manage = permissions::may(&actor, Action::ManageMembership);
@@ -408,8 +433,9 @@ async fn show(page: Page, state: web::Data<AppState>, id: web::Path<i64>) -> Res
             .map(|(p, _)| (p.id.to_string(), p.name.clone()))
             .collect(),
         today: page.today().to_string(),
+        refusal: None,
     };
-    Ok(pages::organisation(&page.chrome(), &view))
+    Ok(view)
 }
 
 async fn edit_form(
@@ -512,7 +538,7 @@ async fn update(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct StatusForm {
     status: String,
     effective_on: String,
@@ -527,7 +553,12 @@ async fn change_status(
 ) -> Result<HttpResponse, Error> {
     let actor = page.actor()?.clone();
     let id = id.into_inner();
-    let form = form.into_inner();
+    let typed = form.into_inner();
+    let form = StatusForm {
+        status: typed.status.clone(),
+        effective_on: typed.effective_on.clone(),
+        reason: typed.reason.clone(),
+    };
     let result = match (
         Status::parse(&form.status),
         parse_date(&form.effective_on, "with effect from"),
@@ -542,21 +573,19 @@ async fn change_status(
                 })
                 .await
         }
-        (None, _) => Err(Error::Invalid(format!(
-            "{:?} is not a membership status",
-            form.status
-        ))),
-        (_, Err(e)) => Err(e),
+        (None, _) => Err(Error::field("status", "choose the new status")),
+        (_, Err(e)) => Err(Error::field("effective_on", e.to_string())),
     };
-    after_action(
-        &page,
-        result,
-        &format!("/organisations/{id}"),
-        "The decision is recorded.",
-    )
+    let sent = Sent {
+        form_key: pages::STATUS_FORM,
+        form: &typed,
+        back: format!("/organisations/{id}#history"),
+        success: "The decision is recorded.",
+    };
+    answer(&page, &state, id, sent, result).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct AddPersonForm {
     name: String,
     email: String,
@@ -577,11 +606,11 @@ async fn add_person(
     let id = id.into_inner();
     let form = form.into_inner();
     let input = PersonInput {
-        name: form.name,
-        email: form.email,
-        representation: Some(form.representation).filter(|r| !r.is_empty()),
+        name: form.name.clone(),
+        email: form.email.clone(),
+        representation: Some(form.representation.clone()).filter(|r| !r.is_empty()),
         is_authoriser: ticked(&form.is_authoriser),
-        job_title: form.job_title,
+        job_title: form.job_title.clone(),
         phone: String::new(),
     };
     let result = state
@@ -594,10 +623,16 @@ async fn add_person(
         ),
         Err(_) => String::new(),
     };
-    after_action(&page, result, &format!("/organisations/{id}"), &message)
+    let sent = Sent {
+        form_key: pages::PERSON_FORM,
+        form: &form,
+        back: format!("/organisations/{id}#people"),
+        success: &message,
+    };
+    answer(&page, &state, id, sent, result).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct PrimaryForm {
     person_id: i64,
     #[serde(default)]
@@ -613,13 +648,15 @@ async fn replace_primary(
     let actor = page.actor()?.clone();
     let id = id.into_inner();
     let form = form.into_inner();
+    let (person_id, reason) = (form.person_id, form.reason.clone());
     let result = state
-        .db(move |conn| members::replace_primary(conn, &actor, id, form.person_id, &form.reason))
+        .db(move |conn| members::replace_primary(conn, &actor, id, person_id, &reason))
         .await;
-    after_action(
-        &page,
-        result,
-        &format!("/organisations/{id}"),
-        "The primary representative is replaced.",
-    )
+    let sent = Sent {
+        form_key: pages::PRIMARY_FORM,
+        form: &form,
+        back: format!("/organisations/{id}#people"),
+        success: "The primary representative is replaced.",
+    };
+    answer(&page, &state, id, sent, result).await
 }

@@ -2,7 +2,7 @@
 
 use maud::{Markup, html};
 
-use crate::components::{action_form, anchored_form, badge, field};
+use crate::components::{anchored_form, badge, field};
 use crate::layout;
 use crate::view::{Chrome, Refusal};
 
@@ -33,6 +33,7 @@ pub struct FeesView {
 
 /// The anchors of the page's forms, which the handlers name when a form is refused.
 pub const TIER_FORM: &str = "tier-form";
+pub const LEDGER_FORM: &str = "ledger-form";
 
 pub fn paid_form(entry_id: i64) -> String {
     format!("paid-{entry_id}")
@@ -69,7 +70,7 @@ pub fn fees(chrome: &Chrome, v: &FeesView) -> Markup {
                             (field(&tier, "amount", "Amount", "text", None))
                             (field(&tier, "currency", "Currency", "text", None))
                         }))
-                        (action_form(csrf, "/fees/ledger", "Write the year's ledger", html! {
+                        (anchored_form(csrf, LEDGER_FORM, "/fees/ledger", "Write the year's ledger", &state(LEDGER_FORM), html! {
                             input type="hidden" name="year" value=(v.year);
                         }))
                     }

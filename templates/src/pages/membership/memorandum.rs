@@ -2,9 +2,9 @@
 
 use maud::{Markup, PreEscaped, html};
 
-use crate::components::{action_form, anchored_form, badge, field, textarea};
+use crate::components::{anchored_form, badge, field, textarea};
 use crate::layout;
-use crate::view::{Chrome, FormState, Refusal};
+use crate::view::{Chrome, Refusal};
 
 pub struct SignatureRow {
     pub organisation_id: i64,
@@ -27,11 +27,10 @@ pub struct MemorandumView {
 
 /// The anchor of the adoption form, which the handler names when it is refused.
 pub const ADOPT_FORM: &str = "adopt-form";
+/// The anchor of the form that records a member's signature.
+pub const SIGN_FORM: &str = "sign-form";
 
 pub fn memorandum(chrome: &Chrome, v: &MemorandumView) -> Markup {
-    let mut today = FormState::default();
-    today.values.insert("adopted_on".into(), v.today.clone());
-    today.values.insert("signed_on".into(), v.today.clone());
     layout(
         Some(chrome),
         "Memorandum of understanding",
@@ -56,11 +55,12 @@ pub fn memorandum(chrome: &Chrome, v: &MemorandumView) -> Markup {
                             } } }
                         }
                         @if v.can_manage {
-                            (action_form(&chrome.csrf_token, &format!("/memorandum/{version_id}/signatures"), "Record a signature", html! {
-                                (crate::components::select(&FormState::default(), "organisation_id", "Member", &v.signatures.iter().filter(|s| s.signed.is_none()).map(|s| (s.organisation_id.to_string(), s.organisation.clone())).collect::<Vec<_>>(), None))
-                                (field(&FormState::default(), "signed_by_name", "Signed on its behalf by", "text", None))
-                                (field(&today, "signed_on", "Date of signature", "date", None))
-                                (field(&FormState::default(), "reference", "Reference (optional)", "text", None))
+                            @let sign = Refusal::state_of(v.refusal.as_ref(), SIGN_FORM).or_values(&[("signed_on", &v.today)]);
+                            (anchored_form(&chrome.csrf_token, SIGN_FORM, &format!("/memorandum/{version_id}/signatures"), "Record a signature", &sign, html! {
+                                (crate::components::select(&sign, "organisation_id", "Member", &v.signatures.iter().filter(|s| s.signed.is_none()).map(|s| (s.organisation_id.to_string(), s.organisation.clone())).collect::<Vec<_>>(), None))
+                                (field(&sign, "signed_by_name", "Signed on its behalf by", "text", None))
+                                (field(&sign, "signed_on", "Date of signature", "date", None))
+                                (field(&sign, "reference", "Reference (optional)", "text", None))
                             }))
                         }
                     }

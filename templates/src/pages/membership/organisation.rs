@@ -4,10 +4,16 @@ use maud::{Markup, html};
 
 use super::Options;
 use crate::components::{
-    action_form, badge, checkbox, csrf_field, field, form_problems, problem, select, textarea,
+    anchored_form, badge, checkbox, csrf_field, field, form_problems, problem, refused_elsewhere,
+    select, textarea,
 };
 use crate::layout;
-use crate::view::{Chrome, FormState};
+use crate::view::{Chrome, FormState, Refusal};
+
+pub const SIGN_FORM: &str = "sign-form";
+pub const PERSON_FORM: &str = "person-form";
+pub const PRIMARY_FORM: &str = "primary-form";
+pub const STATUS_FORM: &str = "status-form";
 
 pub struct PersonRow {
     pub id: i64,
@@ -60,15 +66,23 @@ pub struct OrganisationView {
     pub status_options: Options,
     pub people_options: Options,
     pub today: String,
+    /// A form on this page the service refused, as it was typed.
+    pub refusal: Option<Refusal>,
 }
 
 pub fn organisation(chrome: &Chrome, v: &OrganisationView) -> Markup {
     let csrf = &chrome.csrf_token;
+    let state = |form: &str| Refusal::state_of(v.refusal.as_ref(), form);
+    let sign = state(SIGN_FORM).or_values(&[("signed_on", &v.today)]);
+    let person = state(PERSON_FORM);
+    let primary = state(PRIMARY_FORM);
+    let status = state(STATUS_FORM).or_values(&[("effective_on", &v.today)]);
     layout(
         Some(chrome),
         &v.name,
         html! {
             h1 { (v.name) @if !v.short_name.is_empty() { " (" (v.short_name) ")" } }
+            (refused_elsewhere(v.refusal.as_ref(), |form| shown_forms(v).contains(&form)))
             p.lead {
                 (badge(&v.status, &v.status_key)) " " (v.sector) " · " (v.side)
                 @if let Some(d) = &v.admitted_on { " · member since " (d) }
@@ -96,11 +110,12 @@ pub fn organisation(chrome: &Chrome, v: &OrganisationView) -> Markup {
                                 @else { (badge("not yet signed", "unsigned")) }
                             }
                             @if signed.is_none() && v.can_sign {
-                                (action_form(csrf, &format!("/memorandum/{version_id}/signatures"), "Record the signature", html! {
+                                (anchored_form(csrf, SIGN_FORM, &format!("/memorandum/{version_id}/signatures"), "Record the signature", &sign, html! {
                                     input type="hidden" name="organisation_id" value=(v.id);
-                                    (field(&FormState::default(), "signed_by_name", "Signed on the organisation's behalf by", "text", None))
-                                    (field(&with_value("signed_on", &v.today), "signed_on", "Date of signature", "date", None))
-                                    (field(&FormState::default(), "reference", "Reference (optional)", "text", None))
+                                    input type="hidden" name="from" value="organisation";
+                                    (field(&sign, "signed_by_name", "Signed on the organisation's behalf by", "text", None))
+                                    (field(&sign, "signed_on", "Date of signature", "date", None))
+                                    (field(&sign, "reference", "Reference (optional)", "text", None))
                                 }))
                             }
                         }
@@ -133,21 +148,21 @@ pub fn organisation(chrome: &Chrome, v: &OrganisationView) -> Markup {
                     div.columns {
                         div {
                             h3 { "Add a person" }
-                            (action_form(csrf, &format!("/organisations/{}/people", v.id), "Add and invite", html! {
-                                (field(&FormState::default(), "name", "Name", "text", None))
-                                (field(&FormState::default(), "email", "Email", "email", None))
-                                (select(&FormState::default(), "representation", "Representation", &[
+                            (anchored_form(csrf, PERSON_FORM, &format!("/organisations/{}/people", v.id), "Add and invite", &person, html! {
+                                (field(&person, "name", "Name", "text", None))
+                                (field(&person, "email", "Email", "email", None))
+                                (select(&person, "representation", "Representation", &[
                                     ("".into(), "none".into()), ("alternate".into(), "alternate".into()), ("primary".into(), "primary (if there is none)".into())], None))
-                                (checkbox(&FormState::default(), "is_authoriser", "May give the organisation's internal authorisation"))
-                                (field(&FormState::default(), "job_title", "Position (optional)", "text", None))
+                                (checkbox(&person, "is_authoriser", "May give the organisation's internal authorisation"))
+                                (field(&person, "job_title", "Position (optional)", "text", None))
                             }))
                         }
                         @if !v.people_options.is_empty() {
                             div {
                                 h3 { "Replace the primary representative" }
-                                (action_form(csrf, &format!("/organisations/{}/primary", v.id), "Replace", html! {
-                                    (select(&FormState::default(), "person_id", "New primary representative", &v.people_options, Some("The present one stays on as an alternate.")))
-                                    (field(&FormState::default(), "reason", "Reason", "text", None))
+                                (anchored_form(csrf, PRIMARY_FORM, &format!("/organisations/{}/primary", v.id), "Replace", &primary, html! {
+                                    (select(&primary, "person_id", "New primary representative", &v.people_options, Some("The present one stays on as an alternate.")))
+                                    (field(&primary, "reason", "Reason", "text", None))
                                 }))
                             }
                         }
@@ -185,10 +200,10 @@ pub fn organisation(chrome: &Chrome, v: &OrganisationView) -> Markup {
                     tbody { @for h in &v.history { tr { td { (h.date) } td { (h.change) } td { (h.by) } td { (h.reason) } } } }
                 }
                 @if v.can_manage && !v.status_options.is_empty() {
-                    (action_form(csrf, &format!("/organisations/{}/status", v.id), "Record the decision", html! {
-                        (select(&FormState::default(), "status", "New status", &v.status_options, None))
-                        (field(&with_value("effective_on", &v.today), "effective_on", "With effect from", "date", None))
-                        (field(&FormState::default(), "reason", "Reason", "text", None))
+                    (anchored_form(csrf, STATUS_FORM, &format!("/organisations/{}/status", v.id), "Record the decision", &status, html! {
+                        (select(&status, "status", "New status", &v.status_options, None))
+                        (field(&status, "effective_on", "With effect from", "date", None))
+                        (field(&status, "reason", "Reason", "text", None))
                     }))
                 }
             }
@@ -196,10 +211,27 @@ pub fn organisation(chrome: &Chrome, v: &OrganisationView) -> Markup {
     )
 }
 
-fn with_value(name: &str, value: &str) -> FormState {
-    let mut f = FormState::default();
-    f.values.insert(name.to_owned(), value.to_owned());
-    f
+/// The forms the page shows (a refused one that is gone, say signed meanwhile, is reported
+/// at the top instead).
+fn shown_forms(v: &OrganisationView) -> Vec<&'static str> {
+    let mut shown = Vec::new();
+    if v.can_sign
+        && v.memorandum
+            .as_ref()
+            .is_some_and(|(_, _, signed)| signed.is_none())
+    {
+        shown.push(SIGN_FORM);
+    }
+    if v.can_manage {
+        shown.push(PERSON_FORM);
+        if !v.people_options.is_empty() {
+            shown.push(PRIMARY_FORM);
+        }
+        if !v.status_options.is_empty() {
+            shown.push(STATUS_FORM);
+        }
+    }
+    shown
 }
 
 pub struct OrganisationFormView<'a> {
