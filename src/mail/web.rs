@@ -1,8 +1,10 @@
 //! The outbox page, the retry and test buttons, and mail preferences.
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use diesel::prelude::*;
 use maud::Markup;
+use roundtable_templates::FlashKind;
 use roundtable_templates::pages::mail as pages;
 use serde::Deserialize;
 
@@ -13,7 +15,8 @@ use crate::auth::permissions::{self, Action};
 use crate::db::schema::{mail_preferences, outbox_deliveries};
 use crate::error::Error;
 use crate::web::context::Page;
-use crate::web::{after_action, ticked};
+use crate::web::forms::{self, Sent};
+use crate::web::{html, see_other, ticked};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/mail", web::get().to(outbox))
@@ -33,12 +36,18 @@ async fn outbox(
     state: web::Data<AppState>,
     filter: web::Query<Filter>,
 ) -> Result<Markup, Error> {
+    let view = outbox_view(&page, &state, filter.into_inner().status).await?;
+    Ok(pages::outbox(&page.chrome(), &view))
+}
+
+async fn outbox_view(
+    page: &Page,
+    state: &AppState,
+    status: Option<String>,
+) -> Result<pages::OutboxView, Error> {
     let actor = page.actor()?;
     permissions::require(actor, Action::ManageMeetings)?;
-    let status = filter
-        .status
-        .clone()
-        .filter(|s| matches!(s.as_str(), "queued" | "sending" | "sent" | "failed"));
+    let status = status.filter(|s| matches!(s.as_str(), "queued" | "sending" | "sent" | "failed"));
     let s = status.clone();
     let (rows, counts) = state
         .db(move |conn| {
@@ -72,8 +81,9 @@ async fn outbox(
             })
             .collect(),
         can_test: permissions::may(actor, Action::AdministerCoalition),
+        refusal: None,
     };
-    Ok(pages::outbox(&page.chrome(), &view))
+    Ok(view)
 }
 
 async fn test_mail(page: Page, state: web::Data<AppState>) -> Result<HttpResponse, Error> {
@@ -84,15 +94,14 @@ async fn test_mail(page: Page, state: web::Data<AppState>) -> Result<HttpRespons
         email: actor.person.email.clone(),
         person_id: Some(actor.id()),
     };
-    let result = state
+    state
         .db(move |conn| crate::db::write_tx(conn, |conn| compose::test_mail(conn, to)))
-        .await;
-    after_action(
-        &page,
-        result,
-        "/mail",
+        .await?;
+    page.flash(
+        FlashKind::Success,
         "A test mail is queued to you; it goes out within seconds.",
-    )
+    );
+    Ok(see_other("/mail"))
 }
 
 async fn retry(
@@ -103,12 +112,21 @@ async fn retry(
     let actor = page.actor()?.clone();
     let id = id.into_inner();
     let result = state.db(move |conn| worker::retry(conn, &actor, id)).await;
-    after_action(
-        &page,
-        result,
-        "/mail?status=failed",
-        "The delivery is queued again.",
-    )
+    let sent = Sent {
+        form_key: &pages::retry_form(id),
+        form: &forms::NoFields {},
+        back: "/mail?status=failed".into(),
+        success: "The delivery is queued again.",
+    };
+    forms::answer(&page, sent, result, |refusal| async {
+        let mut view = outbox_view(&page, &state, Some("failed".into())).await?;
+        view.refusal = Some(refusal);
+        Ok(html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            pages::outbox(&page.chrome(), &view),
+        ))
+    })
+    .await
 }
 
 async fn preferences(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> {
@@ -138,7 +156,7 @@ async fn save_preferences(
 ) -> Result<HttpResponse, Error> {
     let id = page.actor()?.id();
     let essential = ticked(&form.essential_only);
-    let result = state
+    state
         .db(move |conn| {
             crate::db::write_tx(conn, |conn| {
                 diesel::delete(mail_preferences::table.find(id)).execute(conn)?;
@@ -157,11 +175,7 @@ async fn save_preferences(
                 )
             })
         })
-        .await;
-    after_action(
-        &page,
-        result,
-        "/account/mail",
-        "Your mail preferences are saved.",
-    )
+        .await?;
+    page.flash(FlashKind::Success, "Your mail preferences are saved.");
+    Ok(see_other("/account/mail"))
 }

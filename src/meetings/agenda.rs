@@ -21,6 +21,14 @@ pub struct ItemInput {
     pub confidential: bool,
 }
 
+/// The meeting an agenda item belongs to (a refused button on it comes back to that page).
+pub fn meeting_of_item(conn: &mut DbConn, item_id: i64) -> Result<i64, Error> {
+    Ok(agenda_items::table
+        .find(item_id)
+        .select(agenda_items::meeting_id)
+        .first(conn)?)
+}
+
 pub fn items(conn: &mut DbConn, meeting_id: i64) -> Result<Vec<AgendaItem>, Error> {
     Ok(agenda_items::table
         .filter(agenda_items::meeting_id.eq(meeting_id))

@@ -429,6 +429,14 @@ pub fn add_action(
 }
 
 /// Closes or reopens an action item: its owner or whoever manages the meeting may.
+/// The meeting that decided an action item.
+pub fn meeting_of_action(conn: &mut DbConn, action_id: i64) -> Result<i64, Error> {
+    Ok(action_items::table
+        .find(action_id)
+        .select(action_items::meeting_id)
+        .first(conn)?)
+}
+
 pub fn set_action_status(
     conn: &mut DbConn,
     actor: &Actor,

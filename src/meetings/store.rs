@@ -575,6 +575,14 @@ pub fn add_guest(
     })
 }
 
+/// The meeting a guest is invited to.
+pub fn meeting_of_guest(conn: &mut DbConn, guest_id: i64) -> Result<i64, Error> {
+    Ok(meeting_guests::table
+        .find(guest_id)
+        .select(meeting_guests::meeting_id)
+        .first(conn)?)
+}
+
 pub fn set_guest_attended(
     conn: &mut DbConn,
     actor: &Actor,

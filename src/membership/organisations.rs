@@ -68,8 +68,9 @@ pub fn save_sector(
     permissions::require(actor, Action::ManageMembership)?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(Error::Invalid(
-            "a sector needs a name of 1 to 100 characters".into(),
+        return Err(Error::field(
+            "name",
+            "a sector needs a name of 1 to 100 characters",
         ));
     }
     db::write_tx(conn, |conn| {

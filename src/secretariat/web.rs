@@ -20,7 +20,7 @@ use crate::error::Error;
 use crate::membership::rules::Side;
 use crate::web::context::Page;
 use crate::web::forms::{self, Sent};
-use crate::web::{after_action, parse_date, parse_number, ticked};
+use crate::web::{parse_date, parse_number, ticked};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/secretariat", web::get().to(show))
@@ -516,7 +516,7 @@ async fn cover(
     answer(&page, &state, sent, result).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct OptOutForm {
     opt_out: String,
 }
@@ -534,10 +534,11 @@ async fn opt_out(
     let result = state
         .db(move |conn| store::set_opt_out(conn, &actor, id, out, today))
         .await;
-    after_action(
-        &page,
-        result,
-        "/secretariat",
-        "Saved; future terms are planned again.",
-    )
+    let sent = Sent {
+        form_key: &pages::opt_out_form(id),
+        form: &form.into_inner(),
+        back: "/secretariat#opt-outs".into(),
+        success: "Saved; future terms are planned again.",
+    };
+    answer(&page, &state, sent, result).await
 }

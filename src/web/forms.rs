@@ -124,6 +124,10 @@ where
     }
 }
 
+/// The form of a single button: nothing typed, only the refusal to show beside it.
+#[derive(Serialize)]
+pub struct NoFields {}
+
 /// A new password, typed twice (set-up, invitation, reset).
 #[derive(Debug, Deserialize, Serialize, Validate)]
 pub struct NewPasswordForm {

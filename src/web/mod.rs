@@ -10,10 +10,8 @@ pub mod shell;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 use maud::Markup;
-use roundtable_templates::FlashKind;
 
 use crate::error::Error;
-use context::Page;
 
 /// Every route of the service. Each capability adds its own in its `web`/`api` modules.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -47,27 +45,6 @@ pub fn html(status: StatusCode, markup: Markup) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .body(markup.into_string())
-}
-
-/// After an action form: back to `location` with a message. A refusal the person can act on
-/// (bad input, a rule, a conflict) becomes an error message there; anything else is an error.
-pub fn after_action<T>(
-    page: &Page,
-    result: Result<T, Error>,
-    location: &str,
-    success: &str,
-) -> Result<HttpResponse, Error> {
-    match result {
-        Ok(_) => {
-            page.flash(FlashKind::Success, success);
-            Ok(see_other(location))
-        }
-        Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
-            page.flash(FlashKind::Error, &capitalise(&e.to_string()));
-            Ok(see_other(location))
-        }
-        Err(e) => Err(e),
-    }
 }
 
 /// "this link has expired" -> "This link has expired."

@@ -159,6 +159,32 @@ pub fn refused_elsewhere(refusal: Option<&Refusal>, shown: impl Fn(&str) -> bool
     }
 }
 
+/// One button that posts one action in a line of text (remove, retry, mark done). Its
+/// accessible name says what it acts on ("Remove Shelter from the group"); refused, the
+/// page opens at it and the reason stands beside it.
+pub struct ButtonForm<'a> {
+    pub anchor: &'a str,
+    pub action: &'a str,
+    pub label: &'a str,
+    pub accessible_name: &'a str,
+    pub hidden: &'a [(&'a str, &'a str)],
+}
+
+pub fn button_form(csrf: &str, b: &ButtonForm<'_>, refusal: Option<&Refusal>) -> Markup {
+    let messages: Vec<&String> = refusal
+        .filter(|r| r.form == b.anchor)
+        .map(|r| r.state.errors.values().flatten().collect())
+        .unwrap_or_default();
+    html! {
+        form.inline id=(b.anchor) method="post" action=(format!("{}#{}", b.action, b.anchor)) {
+            (csrf_field(csrf))
+            @for (name, value) in b.hidden { input type="hidden" name=(name) value=(value); }
+            " " button.link-dark type="submit" aria-label=(b.accessible_name) { (b.label) }
+            @for message in messages { " " span.inline-error role="alert" { (message) } }
+        }
+    }
+}
+
 /// A small form that posts one action, with its own fields.
 pub fn action_form(csrf: &str, action: &str, button: &str, fields: Markup) -> Markup {
     html! {

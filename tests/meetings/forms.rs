@@ -2,6 +2,7 @@
 //! and the page opening at the form; nothing is recorded.
 
 use actix_web::http::StatusCode;
+use roundtable::meetings::rules::Status;
 use roundtable::meetings::{agenda, attendance, store};
 
 use super::coalition;
@@ -271,5 +272,57 @@ async fn the_year_plan_rule_keeps_what_was_typed() {
             .with_conn(roundtable::meetings::store::settings)
             .expect("settings");
         assert_eq!(after.plenary_months, before.plenary_months, "nothing saved");
+    })
+}
+
+#[actix_web::test]
+async fn a_refused_item_button_says_why_beside_it_and_keeps_the_item() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        let (admin, _) = coalition(&app);
+        let m = app
+            .with_conn(|c| {
+                store::create(
+                    c,
+                    &admin,
+                    &fixtures::meeting("Autumn plenary", fixtures::date(2026, 10, 7)),
+                )
+            })
+            .expect("meeting");
+        let item = agenda::ItemInput {
+            title: "Shelter capacity".into(),
+            presenter: String::new(),
+            duration_minutes: 15,
+            description: String::new(),
+            confidential: false,
+        };
+        app.with_conn(|c| agenda::add_item(c, &admin, m.id, &item))
+            .expect("item");
+        let item = app
+            .with_conn(|c| agenda::items(c, m.id))
+            .expect("items")
+            .remove(0);
+        app.with_conn(|c| store::set_status(c, &admin, m.id, Status::Cancelled, "venue flooded"))
+            .expect("cancelled");
+
+        let mut secretariat = app.client().await;
+        secretariat.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let page = secretariat.get(&format!("/meetings/{}", m.id)).await;
+        let anchor = format!("item-{}-remove", item.id);
+        assert_eq!(
+            page.attr(&format!("form#{anchor} button"), "aria-label")
+                .as_deref(),
+            Some("Remove: Shelter capacity"),
+            "the button names the item it removes"
+        );
+        let refused = secretariat
+            .post_form(&format!("/agenda-items/{}/remove", item.id), &[])
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let beside = refused.texts(&format!("form#{anchor} .inline-error"));
+        assert_eq!(beside.len(), 1, "{:?}", refused.texts(".flash-error"));
+        assert!(beside[0].contains("no longer changes"), "{beside:?}");
+        let items = app.with_conn(|c| agenda::items(c, m.id)).expect("items");
+        assert_eq!(items.len(), 1, "the item stays");
     })
 }

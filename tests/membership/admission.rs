@@ -100,7 +100,7 @@ async fn an_application_is_decided_and_the_contact_becomes_the_representative() 
         );
 
         // Deciding twice is refused.
-        secretariat
+        let twice = secretariat
             .post_form(
                 &format!("{dossier_url}/decision"),
                 &[
@@ -110,9 +110,11 @@ async fn an_application_is_decided_and_the_contact_becomes_the_representative() 
                 ],
             )
             .await;
+        assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(
-            secretariat.get(&dossier_url).await.texts(".flash-error")[0]
-                .contains("already been decided")
+            twice.texts(".flash-error")[0].contains("already been decided"),
+            "{:?}",
+            twice.texts(".flash-error")
         );
 
         // Rosa follows her invitation, sets a password and is signed in as the representative.

@@ -12,7 +12,8 @@ use crate::auth::permissions::{self, Action};
 use crate::error::Error;
 use crate::meetings::{dates, feeds, rules, store};
 use crate::web::context::Page;
-use crate::web::{after_action, http};
+use crate::web::{http, see_other};
+use roundtable_templates::FlashKind;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/meetings", web::get().to(calendar))
@@ -139,17 +140,16 @@ async fn renew_feed(page: Page, state: web::Data<AppState>) -> Result<HttpRespon
     let actor = page.actor()?.clone();
     permissions::require(&actor, Action::ViewDirectory)?;
     let person = actor.id();
-    let result = state
+    // Nothing here can be refused: the person asks for their own feed.
+    let token = state
         .db(move |conn| feeds::renew_feed_token(conn, person))
-        .await;
-    let message = match &result {
-        Ok(token) => format!(
-            "Your calendar feed: {}/calendar/feed/{token}.ics (keep it to yourself; it works until you make a new one)",
-            state.settings.base_url
-        ),
-        Err(_) => String::new(),
-    };
-    after_action(&page, result, "/meetings", &message)
+        .await?;
+    let message = format!(
+        "Your calendar feed: {}/calendar/feed/{token}.ics (keep it to yourself; it works until you make a new one)",
+        state.settings.base_url
+    );
+    page.flash(FlashKind::Success, &message);
+    Ok(see_other("/meetings"))
 }
 
 /// A calendar with its validators (ETag, Last-Modified); 304 when the client has it already.

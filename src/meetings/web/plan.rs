@@ -6,7 +6,9 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::Datelike;
 use futures_util::StreamExt;
-use roundtable_templates::pages::meetings::plan::{self as pages, RULE_FORM, VENUE_FORM};
+use roundtable_templates::pages::meetings::plan::{
+    self as pages, CONFIRM_FORM, RULE_FORM, VENUE_FORM,
+};
 use roundtable_templates::{FormState, Refusal};
 use serde::{Deserialize, Serialize};
 
@@ -17,7 +19,7 @@ use crate::meetings::model::MeetingSettings;
 use crate::meetings::{dates, plan, rules, store};
 use crate::web::context::Page;
 use crate::web::forms::{self, Sent};
-use crate::web::{after_action, html, parse_number, ticked};
+use crate::web::{html, parse_number, ticked};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/meetings/plan", web::get().to(show))
@@ -90,6 +92,9 @@ async fn render_with(
             .map(|r| r.state.clone())
     };
     let rule = refused(RULE_FORM).unwrap_or(rule);
+    let others = refusal
+        .clone()
+        .filter(|r| r.form != RULE_FORM && r.form != VENUE_FORM);
     let venue = refused(VENUE_FORM).unwrap_or_default();
     let view = pages::PlanView {
         year,
@@ -163,8 +168,14 @@ async fn render_with(
             .collect(),
         import_action: format!("/meetings/calendars?csrf_token={}", chrome.csrf_token),
         report,
+        refusal: others,
     };
     Ok(html(status, pages::plan(&chrome, &view)))
+}
+
+/// The year the plan page shows by default: plenaries are planned a year ahead.
+fn next_year(page: &Page) -> i32 {
+    page.today().year() + 1
 }
 
 async fn show(
@@ -172,7 +183,7 @@ async fn show(
     state: web::Data<AppState>,
     query: web::Query<YearQuery>,
 ) -> Result<HttpResponse, Error> {
-    let year = query.year.unwrap_or_else(|| page.today().year() + 1);
+    let year = query.year.unwrap_or_else(|| next_year(&page));
     render(&page, &state, year, None, StatusCode::OK).await
 }
 
@@ -200,10 +211,10 @@ struct RuleForm {
 async fn answer<T: Serialize, R>(
     page: &Page,
     state: &AppState,
+    year: i32,
     sent: Sent<'_, T>,
     result: Result<R, Error>,
 ) -> Result<HttpResponse, Error> {
-    let year = page.today().year() + 1;
     forms::answer(page, sent, result, |refusal| {
         render_with(
             page,
@@ -259,10 +270,10 @@ async fn save_rule(
         back: format!("/meetings/plan#{RULE_FORM}"),
         success: "The rule is saved.",
     };
-    answer(&page, &state, sent, result).await
+    answer(&page, &state, next_year(&page), sent, result).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct ConfirmForm {
     year: i32,
     move_planned: Option<String>,
@@ -285,12 +296,13 @@ async fn confirm(
         }
         Err(_) => String::new(),
     };
-    after_action(
-        &page,
-        result,
-        &format!("/meetings/plan?year={year}"),
-        &message,
-    )
+    let sent = Sent {
+        form_key: CONFIRM_FORM,
+        form: &form.into_inner(),
+        back: format!("/meetings/plan?year={year}#preview"),
+        success: &message,
+    };
+    answer(&page, &state, year, sent, result).await
 }
 
 #[derive(Clone, Deserialize, Serialize)]
@@ -319,7 +331,7 @@ async fn add_venue(
         back: format!("/meetings/plan#{VENUE_FORM}"),
         success: "The venue is added.",
     };
-    answer(&page, &state, sent, result).await
+    answer(&page, &state, next_year(&page), sent, result).await
 }
 
 /// Reads the upload: a `name` field and a `file` field.
@@ -411,10 +423,11 @@ async fn remove_calendar(
     let result = state
         .db(move |conn| dates::remove_import(conn, &actor, id))
         .await;
-    after_action(
-        &page,
-        result,
-        "/meetings/plan",
-        "The calendar is removed; its days are no longer blocked.",
-    )
+    let sent = Sent {
+        form_key: &pages::remove_calendar_form(id),
+        form: &forms::NoFields {},
+        back: "/meetings/plan#dates".into(),
+        success: "The calendar is removed; its days are no longer blocked.",
+    };
+    answer(&page, &state, next_year(&page), sent, result).await
 }

@@ -8,7 +8,7 @@ use actix_web::{HttpResponse, web};
 use maud::Markup;
 use roundtable_templates::pages::membership::admission as pages;
 use roundtable_templates::{FlashKind, FormState};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::status_label;
 use crate::AppState;
@@ -19,7 +19,8 @@ use crate::membership::organisations::{self, OrganisationInput};
 use crate::membership::people::PersonInput;
 use crate::membership::rules::Status;
 use crate::web::context::Page;
-use crate::web::{after_action, capitalise, html, parse_date, see_other};
+use crate::web::forms::{self, Sent};
+use crate::web::{capitalise, html, parse_date, see_other};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/admission", web::get().to(queue))
@@ -37,6 +38,29 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 async fn queue(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> {
+    let view = queue_view(&page, &state).await?;
+    Ok(pages::admission(&page.chrome(), &view))
+}
+
+/// The queue page's answer to one of its forms (see `forms::answer`).
+async fn queue_answer<T: Serialize, R>(
+    page: &Page,
+    state: &AppState,
+    sent: Sent<'_, T>,
+    result: Result<R, Error>,
+) -> Result<HttpResponse, Error> {
+    forms::answer(page, sent, result, |refusal| async move {
+        let mut view = queue_view(page, state).await?;
+        view.refusal = Some(refusal);
+        Ok(html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            pages::admission(&page.chrome(), &view),
+        ))
+    })
+    .await
+}
+
+async fn queue_view(page: &Page, state: &AppState) -> Result<pages::AdmissionView, Error> {
     permissions::require(page.actor()?, Action::ManageMembership)?;
     let (queue, criteria, open, sectors) = state
         .db(|conn| {
@@ -66,11 +90,12 @@ async fn queue(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> 
             .collect(),
         criteria: criteria.into_iter().map(|c| (c.id, c.text)).collect(),
         public_form_open: open,
+        refusal: None,
     };
-    Ok(pages::admission(&page.chrome(), &view))
+    Ok(view)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct CriterionForm {
     text: String,
 }
@@ -81,11 +106,18 @@ async fn add_criterion(
     form: web::Form<CriterionForm>,
 ) -> Result<HttpResponse, Error> {
     let actor = page.actor()?.clone();
-    let text = form.into_inner().text;
+    let form = form.into_inner();
+    let text = form.text.clone();
     let result = state
         .db(move |conn| admission::add_criterion(conn, &actor, &text))
         .await;
-    after_action(&page, result, "/admission", "The criterion is added.")
+    let sent = Sent {
+        form_key: pages::CRITERION_FORM,
+        form: &form,
+        back: "/admission#criteria".into(),
+        success: "The criterion is added.",
+    };
+    queue_answer(&page, &state, sent, result).await
 }
 
 async fn retire_criterion(
@@ -98,12 +130,13 @@ async fn retire_criterion(
     let result = state
         .db(move |conn| admission::retire_criterion(conn, &actor, id))
         .await;
-    after_action(
-        &page,
-        result,
-        "/admission",
-        "The criterion is retired; past answers keep its text.",
-    )
+    let sent = Sent {
+        form_key: &pages::retire_form(id),
+        form: &forms::NoFields {},
+        back: "/admission#criteria".into(),
+        success: "The criterion is retired; past answers keep its text.",
+    };
+    queue_answer(&page, &state, sent, result).await
 }
 
 async fn form_view(
@@ -293,9 +326,13 @@ async fn dossier(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<Markup, Error> {
+    let view = dossier_view(&page, &state, id.into_inner()).await?;
+    Ok(pages::dossier(&page.chrome(), &view))
+}
+
+async fn dossier_view(page: &Page, state: &AppState, id: i64) -> Result<pages::DossierView, Error> {
     let today = page.today();
     permissions::require(page.actor()?, Action::ManageMembership)?;
-    let id = id.into_inner();
     let (d, sector, decider) = state
         .db(move |conn| {
             let d = admission::dossier(conn, id)?;
@@ -339,11 +376,12 @@ async fn dossier(
         }),
         today: today.to_string(),
         invitation_link: None,
+        refusal: None,
     };
-    Ok(pages::dossier(&page.chrome(), &view))
+    Ok(view)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct DecisionForm {
     decision: String,
     effective_on: String,
@@ -360,6 +398,7 @@ async fn decide(
     let actor = page.actor()?.clone();
     let id = id.into_inner();
     let form = form.into_inner();
+    let reason = form.reason.clone();
     let result = match (
         Decision::parse(&form.decision),
         parse_date(&form.effective_on, "with effect from"),
@@ -367,14 +406,14 @@ async fn decide(
         (Some(d), Ok(date)) => {
             state
                 .db(move |conn| {
-                    let decided = admission::decide(conn, &actor, id, d, &form.reason, date)?;
+                    let decided = admission::decide(conn, &actor, id, d, &reason, date)?;
                     crate::schedule::membership_changed(conn)?;
                     Ok(decided)
                 })
                 .await
         }
-        (None, _) => Err(Error::Invalid("choose a decision".into())),
-        (_, Err(e)) => Err(e),
+        (None, _) => Err(Error::field("decision", "choose a decision")),
+        (_, Err(e)) => Err(Error::field("effective_on", e.to_string())),
     };
     let message = match &result {
         Ok(Some(token)) => format!(
@@ -383,5 +422,19 @@ async fn decide(
         ),
         _ => "The decision is recorded.".to_owned(),
     };
-    after_action(&page, result, &format!("/admission/{id}"), &message)
+    let sent = Sent {
+        form_key: pages::DECISION_FORM,
+        form: &form,
+        back: format!("/admission/{id}"),
+        success: &message,
+    };
+    forms::answer(&page, sent, result, |refusal| async {
+        let mut view = dossier_view(&page, &state, id).await?;
+        view.refusal = Some(refusal);
+        Ok(html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            pages::dossier(&page.chrome(), &view),
+        ))
+    })
+    .await
 }

@@ -3,9 +3,10 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use maud::Markup;
+use roundtable_templates::FlashKind;
 use roundtable_templates::Refusal;
 use roundtable_templates::pages::membership::groups::{
-    self as pages, CLOSE_FORM, CREATE_FORM, EDIT_FORM,
+    self as pages, CLOSE_FORM, CREATE_FORM, EDIT_FORM, MEMBER_FORM, NOMINEE_FORM,
 };
 use serde::{Deserialize, Serialize};
 
@@ -18,7 +19,7 @@ use crate::membership::groups::{self, GroupInput};
 use crate::membership::{directory, people as members};
 use crate::web::context::Page;
 use crate::web::forms::{self, Sent};
-use crate::web::{after_action, html, parse_date};
+use crate::web::{html, parse_date, see_other};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/groups", web::get().to(list))
@@ -137,12 +138,10 @@ async fn create(
         (Err(e), _) | (_, Err(e)) => Err(e),
     };
     match result {
-        Ok(g) => after_action(
-            &page,
-            Ok(()),
-            &format!("/groups/{}", g.id),
-            "The working group is created.",
-        ),
+        Ok(g) => {
+            page.flash(FlashKind::Success, "The working group is created.");
+            Ok(see_other(&format!("/groups/{}", g.id)))
+        }
         Err(e) => match forms::refusal(CREATE_FORM, &form, &e) {
             Some(refusal) => Ok(html(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -276,7 +275,7 @@ async fn update(
     answer(&page, &state, id, sent, result).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct MemberForm {
     organisation_id: i64,
     joined_on: String,
@@ -291,20 +290,22 @@ async fn add_member(
     let actor = page.actor()?.clone();
     let id = id.into_inner();
     let form = form.into_inner();
+    let organisation = form.organisation_id;
     let result = match parse_date(&form.joined_on, "joined on") {
         Ok(date) => {
             state
-                .db(move |conn| groups::add_member(conn, &actor, id, form.organisation_id, date))
+                .db(move |conn| groups::add_member(conn, &actor, id, organisation, date))
                 .await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(Error::field("joined_on", e.to_string())),
     };
-    after_action(
-        &page,
-        result,
-        &format!("/groups/{id}"),
-        "The organisation has joined the group.",
-    )
+    let sent = Sent {
+        form_key: MEMBER_FORM,
+        form: &form,
+        back: format!("/groups/{id}#group-members"),
+        success: "The organisation has joined the group.",
+    };
+    answer(&page, &state, id, sent, result).await
 }
 
 async fn remove_member(
@@ -317,15 +318,16 @@ async fn remove_member(
     let result = state
         .db(move |conn| groups::remove_member(conn, &actor, id, org))
         .await;
-    after_action(
-        &page,
-        result,
-        &format!("/groups/{id}"),
-        "The organisation has left the group.",
-    )
+    let sent = Sent {
+        form_key: &pages::remove_form(org),
+        form: &forms::NoFields {},
+        back: format!("/groups/{id}#group-members"),
+        success: "The organisation has left the group.",
+    };
+    answer(&page, &state, id, sent, result).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct NomineeForm {
     person_id: i64,
 }
@@ -342,12 +344,13 @@ async fn nominate(
     let result = state
         .db(move |conn| groups::nominate(conn, &actor, id, person))
         .await;
-    after_action(
-        &page,
-        result,
-        &format!("/groups/{id}"),
-        "The person is nominated.",
-    )
+    let sent = Sent {
+        form_key: NOMINEE_FORM,
+        form: &form.into_inner(),
+        back: format!("/groups/{id}#group-nominees"),
+        success: "The person is nominated.",
+    };
+    answer(&page, &state, id, sent, result).await
 }
 
 #[derive(Clone, Deserialize, Serialize)]

@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use maud::Markup;
 use roundtable_templates::pages::membership::person as pages;
 use roundtable_templates::{FlashKind, FormState};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::roles_text;
 use crate::AppState;
@@ -15,7 +15,8 @@ use crate::error::Error;
 use crate::membership::people as members;
 use crate::membership::rules::Representation;
 use crate::web::context::Page;
-use crate::web::{after_action, forms, html, see_other, ticked};
+use crate::web::forms::{self, Sent};
+use crate::web::{html, see_other, ticked};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/people/{id}", web::get().to(show))
@@ -27,7 +28,30 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 async fn show(page: Page, state: web::Data<AppState>, id: web::Path<i64>) -> Result<Markup, Error> {
-    let id = id.into_inner();
+    let view = view(&page, &state, id.into_inner()).await?;
+    Ok(pages::person(&page.chrome(), &view))
+}
+
+/// The person page's answer to one of its forms (see `forms::answer`).
+async fn answer<T: Serialize, R>(
+    page: &Page,
+    state: &AppState,
+    id: i64,
+    sent: Sent<'_, T>,
+    result: Result<R, Error>,
+) -> Result<HttpResponse, Error> {
+    forms::answer(page, sent, result, |refusal| async move {
+        let mut view = view(page, state, id).await?;
+        view.refusal = Some(refusal);
+        Ok(html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            pages::person(&page.chrome(), &view),
+        ))
+    })
+    .await
+}
+
+async fn view(page: &Page, state: &AppState, id: i64) -> Result<pages::PersonView, Error> {
     let actor = page.actor()?.clone();
     if actor.id() != id {
         permissions::require(&actor, Action::ViewDirectory)?;
@@ -76,11 +100,12 @@ async fn show(page: Page, state: web::Data<AppState>, id: web::Path<i64>) -> Res
             .unwrap_or_default(),
         is_authoriser: affiliation.as_ref().is_some_and(|(a, _)| a.is_authoriser),
         invitation_link: None,
+        refusal: None,
     };
-    Ok(pages::person(&page.chrome(), &view))
+    Ok(view)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct RolesForm {
     #[serde(default)]
     representation: String,
@@ -99,7 +124,7 @@ async fn set_roles(
         "" | "none" => Ok(None),
         other => Representation::parse(other)
             .map(Some)
-            .ok_or_else(|| Error::Invalid(format!("{other:?} is not a representation"))),
+            .ok_or_else(|| Error::field("representation", "choose a representation from the list")),
     };
     let is_authoriser = ticked(&form.is_authoriser);
     let result = match representation {
@@ -110,15 +135,16 @@ async fn set_roles(
         }
         Err(e) => Err(e),
     };
-    after_action(
-        &page,
-        result,
-        &format!("/people/{id}"),
-        "The roles are saved.",
-    )
+    let sent = Sent {
+        form_key: pages::ROLES_FORM,
+        form: &form.into_inner(),
+        back: format!("/people/{id}#roles"),
+        success: "The roles are saved.",
+    };
+    answer(&page, &state, id, sent, result).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct ReasonForm {
     #[serde(default)]
     reason: String,
@@ -132,16 +158,18 @@ async fn deactivate(
 ) -> Result<HttpResponse, Error> {
     let actor = page.actor()?.clone();
     let id = id.into_inner();
-    let reason = form.into_inner().reason;
+    let form = form.into_inner();
+    let reason = form.reason.clone();
     let result = state
         .db(move |conn| members::deactivate(conn, &actor, id, &reason))
         .await;
-    after_action(
-        &page,
-        result,
-        &format!("/people/{id}"),
-        "The person is deactivated; their history stays.",
-    )
+    let sent = Sent {
+        form_key: pages::DEACTIVATE_FORM,
+        form: &form,
+        back: format!("/people/{id}"),
+        success: "The person is deactivated; their history stays.",
+    };
+    answer(&page, &state, id, sent, result).await
 }
 
 async fn reinvite(
@@ -161,7 +189,13 @@ async fn reinvite(
         ),
         Err(_) => String::new(),
     };
-    after_action(&page, result, &format!("/people/{id}"), &message)
+    let sent = Sent {
+        form_key: pages::INVITE_FORM,
+        form: &forms::NoFields {},
+        back: format!("/people/{id}"),
+        success: &message,
+    };
+    answer(&page, &state, id, sent, result).await
 }
 
 async fn invitation_page(

@@ -1,9 +1,10 @@
 //! The coalition's settings page.
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use maud::Markup;
 use roundtable_templates::pages::membership::settings as pages;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::auth::permissions::{self, Action};
@@ -12,7 +13,8 @@ use crate::error::Error;
 use crate::membership::organisations;
 use crate::membership::rules::Side;
 use crate::web::context::Page;
-use crate::web::{after_action, ticked};
+use crate::web::forms::{self, Sent};
+use crate::web::{html, ticked};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/settings", web::get().to(show))
@@ -21,6 +23,29 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 async fn show(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> {
+    let view = view(&page, &state).await?;
+    Ok(pages::settings(&page.chrome(), &view))
+}
+
+/// The settings page's answer to one of its forms (see `forms::answer`).
+async fn answer<T: Serialize, R>(
+    page: &Page,
+    state: &AppState,
+    sent: Sent<'_, T>,
+    result: Result<R, Error>,
+) -> Result<HttpResponse, Error> {
+    forms::answer(page, sent, result, |refusal| async move {
+        let mut view = view(page, state).await?;
+        view.refusal = Some(refusal);
+        Ok(html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            pages::settings(&page.chrome(), &view),
+        ))
+    })
+    .await
+}
+
+async fn view(page: &Page, state: &AppState) -> Result<pages::SettingsView, Error> {
     permissions::require(page.actor()?, Action::ManageCoalitionSettings)?;
     let (c, sectors) = state
         .db(|conn| {
@@ -42,11 +67,12 @@ async fn show(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> {
                 (s.name, side)
             })
             .collect(),
+        refusal: None,
     };
-    Ok(pages::settings(&page.chrome(), &view))
+    Ok(view)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 struct OptionsForm {
     publish_member_list: Option<String>,
     public_applications: Option<String>,
@@ -69,10 +95,16 @@ async fn save(
     let result = state
         .db(move |conn| coalition::set_options(conn, &actor, options))
         .await;
-    after_action(&page, result, "/settings", "The settings are saved.")
+    let sent = Sent {
+        form_key: pages::OPTIONS_FORM,
+        form: &form.into_inner(),
+        back: "/settings".into(),
+        success: "The settings are saved.",
+    };
+    answer(&page, &state, sent, result).await
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 struct SectorForm {
     name: String,
     side: String,
@@ -85,13 +117,20 @@ async fn save_sector(
 ) -> Result<HttpResponse, Error> {
     let actor = page.actor()?.clone();
     let form = form.into_inner();
+    let name = form.name.clone();
     let result = match Side::parse(&form.side) {
         Some(side) => {
             state
-                .db(move |conn| organisations::save_sector(conn, &actor, &form.name, side))
+                .db(move |conn| organisations::save_sector(conn, &actor, &name, side))
                 .await
         }
-        None => Err(Error::Invalid("choose a side".into())),
+        None => Err(Error::field("side", "choose a side")),
     };
-    after_action(&page, result, "/settings", "The sector is saved.")
+    let sent = Sent {
+        form_key: pages::SECTOR_FORM,
+        form: &form,
+        back: "/settings#sectors".into(),
+        success: "The sector is saved.",
+    };
+    answer(&page, &state, sent, result).await
 }

@@ -4,8 +4,8 @@
 
 use actix_web::{HttpResponse, web};
 use roundtable_templates::pages::statements::statement::{
-    ADOPT_FORM, COMMENT_FORM, DETAILS_FORM, PUBLISH_FORM, ROUND_FORM, VERSION_FORM, WITHDRAW_FORM,
-    authorisation_form, position_form,
+    ADOPT_FORM, COMMENT_FORM, CONSULTATION_FORM, DETAILS_FORM, PUBLISH_FORM, ROUND_FORM,
+    VERSION_FORM, WITHDRAW_FORM, authorisation_form, decline_form, position_form,
 };
 use serde::{Deserialize, Serialize};
 
@@ -17,7 +17,7 @@ use crate::statements::rules::{Decision, DecisionRule, Stance};
 use crate::statements::store;
 use crate::web::context::Page;
 use crate::web::forms::{self, Sent};
-use crate::web::{after_action, parse_date};
+use crate::web::parse_date;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/statements/{id}/details", web::post().to(details))
@@ -125,12 +125,13 @@ async fn consultation(
     let result = state
         .db(move |conn| store::open_consultation(conn, &actor, id))
         .await;
-    after_action(
-        &page,
-        result,
-        &back(id, "comments"),
-        "Members may now comment and propose amendments.",
-    )
+    let sent = Sent {
+        form_key: CONSULTATION_FORM,
+        form: &forms::NoFields {},
+        back: back(id, "comments"),
+        success: "Members may now comment and propose amendments.",
+    };
+    answer(&page, &state, id, sent, None, result).await
 }
 
 #[derive(Clone, Deserialize, Serialize)]
@@ -177,17 +178,19 @@ async fn decline(
 ) -> Result<HttpResponse, Error> {
     let actor = page.actor()?.clone();
     let id = id.into_inner();
+    let statement_id = state
+        .db(move |conn| Ok(store::get_comment(conn, id)?.statement_id))
+        .await?;
     let result = state
-        .db(move |conn| {
-            let c = store::get_comment(conn, id)?;
-            store::decline_amendment(conn, &actor, id).map(|_| c.statement_id)
-        })
+        .db(move |conn| store::decline_amendment(conn, &actor, id))
         .await;
-    let location = match &result {
-        Ok(statement_id) => back(*statement_id, "comments"),
-        Err(_) => "/statements".into(),
+    let sent = Sent {
+        form_key: &decline_form(id),
+        form: &forms::NoFields {},
+        back: back(statement_id, "comments"),
+        success: "The amendment is declined.",
     };
-    after_action(&page, result, &location, "The amendment is declined.")
+    answer(&page, &state, statement_id, sent, None, result).await
 }
 
 #[derive(Clone, Deserialize, Serialize)]
@@ -339,10 +342,6 @@ async fn authorise(
     answer(&page, &state, statement_id, sent, None, result).await
 }
 
-/// Adopt and publish carry no fields; a refusal (the gate) shows beside their button.
-#[derive(Serialize)]
-struct NoFields {}
-
 async fn adopt(
     page: Page,
     state: web::Data<AppState>,
@@ -356,7 +355,7 @@ async fn adopt(
         .await;
     let sent = Sent {
         form_key: ADOPT_FORM,
-        form: &NoFields {},
+        form: &forms::NoFields {},
         back: back(id, "round"),
         success: "The adoption is recorded.",
     };
@@ -376,7 +375,7 @@ async fn publish(
         .await;
     let sent = Sent {
         form_key: PUBLISH_FORM,
-        form: &NoFields {},
+        form: &forms::NoFields {},
         back: back(id, "signatories"),
         success: "The statement is published.",
     };

@@ -2,9 +2,14 @@
 
 use maud::{Markup, html};
 
-use crate::components::{action_form, badge, checkbox, csrf_field};
+use crate::components::{ButtonForm, action_form, badge, button_form, checkbox, refused_elsewhere};
 use crate::layout;
-use crate::view::{Chrome, FormState};
+use crate::view::{Chrome, FormState, Refusal};
+
+/// The anchor of the button that sends delivery `id` again.
+pub fn retry_form(id: i64) -> String {
+    format!("retry-{id}")
+}
 
 pub struct DeliveryRow {
     pub id: i64,
@@ -24,6 +29,8 @@ pub struct OutboxView {
     pub filter: String,
     pub rows: Vec<DeliveryRow>,
     pub can_test: bool,
+    /// A retry the service refused (sent meanwhile, say).
+    pub refusal: Option<Refusal>,
 }
 
 pub fn outbox(chrome: &Chrome, v: &OutboxView) -> Markup {
@@ -33,6 +40,7 @@ pub fn outbox(chrome: &Chrome, v: &OutboxView) -> Markup {
         "Mail",
         html! {
             h1 { "Mail" }
+            (refused_elsewhere(v.refusal.as_ref(), |form| v.rows.iter().any(|r| r.may_retry && retry_form(r.id) == form)))
             p { "Mail goes to " (v.transport) "." }
             div.actions {
                 a href="/mail" { "all" }
@@ -47,7 +55,13 @@ pub fn outbox(chrome: &Chrome, v: &OutboxView) -> Markup {
                     td { (r.subject) } td { (r.recipient) }
                     td { (badge(&r.status, match r.status.as_str() { "sent" => "full", "failed" => "declined", _ => "due" }))
                         @if r.may_retry {
-                            " " form.inline method="post" action=(format!("/mail/{}/retry", r.id)) { (csrf_field(csrf)) button.link-dark type="submit" { "retry" } }
+                            (button_form(csrf, &ButtonForm {
+                                anchor: &retry_form(r.id),
+                                action: &format!("/mail/{}/retry", r.id),
+                                label: "retry",
+                                accessible_name: &format!("Retry the mail to {}", r.recipient),
+                                hidden: &[],
+                            }, v.refusal.as_ref()))
                         }
                     }
                     td { (r.attempts) } td { (r.when) } td.error { (r.error) }

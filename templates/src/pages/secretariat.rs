@@ -3,7 +3,7 @@
 use maud::{Markup, html};
 
 use crate::components::{
-    action_form, anchored_form, badge, checkbox, field, refused_elsewhere, select,
+    ButtonForm, anchored_form, badge, button_form, checkbox, field, refused_elsewhere, select,
 };
 use crate::layout;
 use crate::view::{Chrome, FormState, Refusal};
@@ -42,6 +42,11 @@ pub const REPLACE_FORM: &str = "replace-form";
 pub const COVER_FORM: &str = "cover-form";
 pub const SETTINGS_FORM: &str = "settings-form";
 
+/// The anchor of the button that opts organisation `id` out of (or back into) the rotation.
+pub fn opt_out_form(id: i64) -> String {
+    format!("opt-out-{id}")
+}
+
 impl RotationView {
     /// Whether the page shows the form `key`.
     fn shows_form(&self, key: &str) -> bool {
@@ -50,7 +55,10 @@ impl RotationView {
                 START_FORM => !self.started,
                 SWAP_FORM | REPLACE_FORM | COVER_FORM => self.started,
                 SETTINGS_FORM => true,
-                _ => false,
+                _ => self
+                    .opt_outs
+                    .iter()
+                    .any(|(id, _, _)| opt_out_form(*id) == key),
             }
     }
 }
@@ -146,9 +154,13 @@ pub fn rotation(chrome: &Chrome, v: &RotationView) -> Markup {
                         h2 { "Opting out" }
                         ul #opt-outs { @for (id, name, out) in &v.opt_outs { li {
                             (name) @if *out { " " (badge("opted out", "declined")) }
-                            (action_form(csrf, &format!("/secretariat/opt-out/{id}"), if *out { "Rotate again" } else { "Opt out" }, html! {
-                                input type="hidden" name="opt_out" value=(if *out { "no" } else { "yes" });
-                            }))
+                            (button_form(csrf, &ButtonForm {
+                                anchor: &opt_out_form(*id),
+                                action: &format!("/secretariat/opt-out/{id}"),
+                                label: if *out { "rotate again" } else { "opt out" },
+                                accessible_name: &if *out { format!("{name} rotates again") } else { format!("Opt {name} out of the rotation") },
+                                hidden: &[("opt_out", if *out { "no" } else { "yes" })],
+                            }, v.refusal.as_ref()))
                         } } }
                     }
                 }

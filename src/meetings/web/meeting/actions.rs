@@ -4,7 +4,8 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
 use roundtable_templates::pages::meetings::meeting::{
-    GUEST_FORM, ITEM_FORM, PUBLISH_FORM, STATUS_FORM, attendance_form,
+    GUEST_FORM, ITEM_FORM, PUBLISH_FORM, STATUS_FORM, attendance_form, guest_attended_form,
+    item_button,
 };
 
 use crate::AppState;
@@ -15,7 +16,7 @@ use crate::meetings::rules::Status;
 use crate::meetings::store;
 use crate::web::context::Page;
 use crate::web::forms::Sent;
-use crate::web::{after_action, see_other, ticked};
+use crate::web::ticked;
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/meetings/{id}/status", web::post().to(set_status))
@@ -135,7 +136,7 @@ async fn publish(
     };
     let sent = Sent {
         form_key: PUBLISH_FORM,
-        form: &super::NoFields {},
+        form: &crate::web::forms::NoFields {},
         back: format!("/meetings/{id}"),
         success: &message,
     };
@@ -149,21 +150,36 @@ async fn item_action(
 ) -> Result<HttpResponse, Error> {
     let actor = page.actor()?.clone();
     let (item, action) = path.into_inner();
-    let result = state
-        .db(move |conn| match action.as_str() {
-            "up" => agenda::move_item(conn, &actor, item, true),
-            "down" => agenda::move_item(conn, &actor, item, false),
-            "remove" => agenda::remove_item(conn, &actor, item),
-            _ => Err(Error::NotFound),
-        })
-        .await;
-    match result {
-        Ok(meeting) => Ok(see_other(&format!("/meetings/{meeting}#agenda"))),
-        Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
-            after_action::<()>(&page, Err(e), "/meetings", "")
+    let meeting = state
+        .db(move |conn| agenda::meeting_of_item(conn, item))
+        .await?;
+    let key = item_button(item, &action);
+    let (result, success) = match action.as_str() {
+        "up" | "down" => {
+            let up = action == "up";
+            let moved = state
+                .db(move |conn| agenda::move_item(conn, &actor, item, up))
+                .await;
+            (moved, "The item is moved.")
         }
-        Err(e) => Err(e),
-    }
+        "remove" => {
+            let removed = state
+                .db(move |conn| agenda::remove_item(conn, &actor, item))
+                .await;
+            (
+                removed,
+                "The item is removed from the agenda in preparation.",
+            )
+        }
+        _ => return Err(Error::NotFound),
+    };
+    let sent = Sent {
+        form_key: &key,
+        form: &crate::web::forms::NoFields {},
+        back: format!("/meetings/{meeting}#agenda"),
+        success,
+    };
+    super::answer(&page, &state, meeting, sent, result).await
 }
 
 #[derive(Clone, Deserialize, Serialize)]
@@ -249,8 +265,17 @@ async fn guest_attended(
     let actor = page.actor()?.clone();
     let id = id.into_inner();
     let attended = form.attended == "yes";
+    let meeting = state
+        .db(move |conn| store::meeting_of_guest(conn, id))
+        .await?;
     let result = state
         .db(move |conn| store::set_guest_attended(conn, &actor, id, attended))
         .await;
-    after_action(&page, result, "/meetings", "Recorded.")
+    let sent = Sent {
+        form_key: &guest_attended_form(id),
+        form: &form.into_inner(),
+        back: format!("/meetings/{meeting}#guests"),
+        success: "The guest's attendance is recorded.",
+    };
+    super::answer(&page, &state, meeting, sent, result).await
 }

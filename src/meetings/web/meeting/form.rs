@@ -2,8 +2,8 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use roundtable_templates::FormState;
 use roundtable_templates::pages::meetings::meeting as pages;
+use roundtable_templates::{FlashKind, FormState, WHOLE_FORM};
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::meetings::rules::{self, Kind};
 use crate::meetings::store::{self, MeetingInput};
 use crate::web::context::Page;
-use crate::web::{after_action, capitalise, html, parse_date, see_other, ticked};
+use crate::web::{forms, html, parse_date, see_other, ticked};
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/meetings/new", web::get().to(new_form))
@@ -160,25 +160,52 @@ async fn create(
         Err(e) => Err(e),
     };
     match result {
-        Ok(m) => Ok(see_other(&format!("/meetings/{}", m.id))),
-        Err(e @ (Error::Invalid(_) | Error::Conflict(_) | Error::NotFound)) => {
-            let kept = FormState {
-                values: crate::web::forms::values_of(&form),
-                errors: Default::default(),
-            };
-            render_form(
+        Ok(m) => {
+            page.flash(FlashKind::Success, "The meeting is planned.");
+            Ok(see_other(&format!("/meetings/{}", m.id)))
+        }
+        // A venue or group chosen from the list may be gone meanwhile: said, the rest kept.
+        Err(Error::NotFound) => {
+            let gone = Error::Invalid("the venue or working group chosen no longer exists".into());
+            refused(
                 &page,
                 &state,
                 "New meeting",
                 "/meetings".into(),
-                &kept,
-                Some(capitalise(&e.to_string())),
-                StatusCode::UNPROCESSABLE_ENTITY,
+                &form,
+                gone,
             )
             .await
         }
-        Err(e) => Err(e),
+        Err(e) => refused(&page, &state, "New meeting", "/meetings".into(), &form, e).await,
     }
+}
+
+/// The meeting form again, as typed, with the service's reasons beside their fields (or
+/// above the form); an error that is not a refusal is an error page.
+async fn refused(
+    page: &Page,
+    state: &web::Data<AppState>,
+    title: &str,
+    action: String,
+    form: &MeetingForm,
+    error: Error,
+) -> Result<HttpResponse, Error> {
+    let Some(refusal) = forms::refusal("meeting-form", form, &error) else {
+        return Err(error);
+    };
+    let mut kept = refusal.state;
+    let problem = kept.errors.remove(WHOLE_FORM).map(|m| m.join(" "));
+    render_form(
+        page,
+        state,
+        title,
+        action,
+        &kept,
+        problem,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }
 
 async fn edit_form(
@@ -252,28 +279,13 @@ async fn update(
         Err(e) => Err(e),
     };
     match result {
-        Ok(_) => after_action(
-            &page,
-            Ok(()),
-            &format!("/meetings/{id}"),
-            "The meeting is changed.",
-        ),
-        Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
-            let kept = FormState {
-                values: crate::web::forms::values_of(&form),
-                errors: Default::default(),
-            };
-            render_form(
-                &page,
-                &state,
-                "Change the meeting",
-                format!("/meetings/{id}"),
-                &kept,
-                Some(capitalise(&e.to_string())),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+        Ok(_) => {
+            page.flash(FlashKind::Success, "The meeting is changed.");
+            Ok(see_other(&format!("/meetings/{id}")))
         }
-        Err(e) => Err(e),
+        Err(e) => {
+            let title = "Change the meeting";
+            refused(&page, &state, title, format!("/meetings/{id}"), &form, e).await
+        }
     }
 }

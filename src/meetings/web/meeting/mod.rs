@@ -16,10 +16,6 @@ mod form;
 mod page;
 mod record;
 
-/// Buttons that send no fields; a refusal shows beside them.
-#[derive(Serialize)]
-struct NoFields {}
-
 /// The meeting page's answer to one of its forms (see `forms::answer`): refused, the page
 /// again with the form as typed.
 async fn answer<T: Serialize, R>(

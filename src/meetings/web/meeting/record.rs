@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use roundtable_templates::pages::meetings::meeting::{
     ACTION_FORM, ADDENDUM_FORM, APPROVE_FORM, COMMENT_FORM, MINUTES_FORM, OPEN_COMMENTS_FORM,
-    START_MINUTES_FORM,
+    START_MINUTES_FORM, action_done_form,
 };
 
 use crate::AppState;
@@ -13,7 +13,7 @@ use crate::error::Error;
 use crate::meetings::minutes::{self, ActionInput};
 use crate::web::context::Page;
 use crate::web::forms::Sent;
-use crate::web::{after_action, parse_date, ticked};
+use crate::web::{parse_date, ticked};
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/meetings/{id}/minutes", web::post().to(save_minutes))
@@ -247,17 +247,19 @@ async fn action_status(
 ) -> Result<HttpResponse, Error> {
     let actor = page.actor()?.clone();
     let id = id.into_inner();
-    let status = form.into_inner().status;
+    let form = form.into_inner();
+    let status = form.status.clone();
+    let meeting = state
+        .db(move |conn| minutes::meeting_of_action(conn, id))
+        .await?;
     let result = state
         .db(move |conn| minutes::set_action_status(conn, &actor, id, &status))
         .await;
-    match result {
-        Ok(meeting) => after_action(
-            &page,
-            Ok(()),
-            &format!("/meetings/{meeting}#actions-heading"),
-            "The action item is updated.",
-        ),
-        Err(e) => after_action::<()>(&page, Err(e), "/", ""),
-    }
+    let sent = Sent {
+        form_key: &action_done_form(id),
+        form: &form,
+        back: format!("/meetings/{meeting}#actions-heading"),
+        success: "The action item is updated.",
+    };
+    super::answer(&page, &state, meeting, sent, result).await
 }

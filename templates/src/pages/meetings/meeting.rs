@@ -5,8 +5,8 @@ use maud::{Markup, PreEscaped, html};
 
 use super::Options;
 use crate::components::{
-    anchored_form, badge, checkbox, csrf_field, field, form_problems, problem, refused_elsewhere,
-    select, textarea,
+    ButtonForm, anchored_form, badge, button_form, checkbox, csrf_field, field, form_problems,
+    problem, refused_elsewhere, select, textarea,
 };
 use crate::layout;
 use crate::view::{Chrome, FormState, Refusal};
@@ -112,6 +112,19 @@ pub fn attendance_form(organisation_id: i64) -> String {
     format!("attendance-{organisation_id}")
 }
 
+/// The anchor of an agenda item's button `action` (up, down, remove).
+pub fn item_button(item_id: i64, action: &str) -> String {
+    format!("item-{item_id}-{action}")
+}
+
+pub fn guest_attended_form(guest_id: i64) -> String {
+    format!("guest-{guest_id}-attended")
+}
+
+pub fn action_done_form(action_id: i64) -> String {
+    format!("action-{action_id}-done")
+}
+
 impl MeetingView {
     /// Whether the page shows the form `key`; a refusal of a form it no longer shows is
     /// said at the top of the page.
@@ -121,6 +134,20 @@ impl MeetingView {
         self.attendance
             .iter()
             .any(|a| self.can_manage && attendance_form(a.organisation_id) == key)
+            || self.agenda_draft.iter().any(|i| {
+                self.can_manage
+                    && ["up", "down", "remove"]
+                        .iter()
+                        .any(|action| item_button(i.id, action) == key)
+            })
+            || self
+                .guests
+                .iter()
+                .any(|g| self.can_manage && guest_attended_form(g.id) == key)
+            || self
+                .actions
+                .iter()
+                .any(|a| a.may_mark_done && action_done_form(a.id) == key)
             || match key {
                 STATUS_FORM => self.can_manage && !self.status_actions.is_empty(),
                 ITEM_FORM | GUEST_FORM | ACTION_FORM => self.can_manage,
@@ -134,7 +161,9 @@ impl MeetingView {
     }
 }
 
-fn item_table(items: &[ItemRow], manage: Option<(&str, i64)>) -> Markup {
+/// The agenda's items; `manage` (the CSRF token and a refused button, if any) adds the
+/// buttons that move and remove them.
+fn item_table(items: &[ItemRow], manage: Option<(&str, Option<&Refusal>)>) -> Markup {
     html! {
         ol.agenda {
             @for item in items {
@@ -144,12 +173,18 @@ fn item_table(items: &[ItemRow], manage: Option<(&str, i64)>) -> Markup {
                     @if !item.presenter.is_empty() { " · " (item.presenter) }
                     @if item.duration > 0 { " · " (item.duration) " min" }
                     @if !item.description.is_empty() { p { (item.description) } }
-                    @if let Some((csrf, _)) = manage {
-                        form.inline method="post" action=(format!("/agenda-items/{}/up", item.id)) { (csrf_field(csrf)) button.link-dark type="submit" { "up" } }
-                        " "
-                        form.inline method="post" action=(format!("/agenda-items/{}/down", item.id)) { (csrf_field(csrf)) button.link-dark type="submit" { "down" } }
-                        " "
-                        form.inline method="post" action=(format!("/agenda-items/{}/remove", item.id)) { (csrf_field(csrf)) button.link-dark type="submit" { "remove" } }
+                    @if let Some((csrf, refusal)) = manage {
+                        span.item-controls {
+                            @for (action, label, name) in [("up", "up", "Move up"), ("down", "down", "Move down"), ("remove", "remove", "Remove")] {
+                                (button_form(csrf, &ButtonForm {
+                                    anchor: &item_button(item.id, action),
+                                    action: &format!("/agenda-items/{}/{action}", item.id),
+                                    label,
+                                    accessible_name: &format!("{name}: {}", item.title),
+                                    hidden: &[],
+                                }, refusal))
+                            }
+                        }
                     }
                 }
             }
@@ -207,7 +242,7 @@ pub fn meeting(chrome: &Chrome, v: &MeetingView) -> Markup {
                 @if v.can_manage {
                     h3 { "Agenda in preparation" }
                     @if v.agenda_draft.is_empty() { p.empty { "No items yet." } }
-                    (item_table(&v.agenda_draft, Some((csrf, v.id))))
+                    (item_table(&v.agenda_draft, Some((csrf, v.refusal.as_ref()))))
                     div.columns {
                         @let form = state(ITEM_FORM);
                         div { (anchored_form(csrf, ITEM_FORM, &format!("{base}/agenda"), "Add the item", &form, html! {
@@ -263,7 +298,13 @@ pub fn meeting(chrome: &Chrome, v: &MeetingView) -> Markup {
                 ul { @for g in &v.guests { li { (g.name) @if !g.affiliation.is_empty() { " (" (g.affiliation) ")" }
                     @match g.attended { Some(true) => " · attended", Some(false) => " · did not attend", None => "" }
                     @if v.can_manage {
-                        " " form.inline method="post" action=(format!("/guests/{}/attended", g.id)) { (csrf_field(csrf)) input type="hidden" name="attended" value="yes"; button.link-dark type="submit" { "attended" } }
+                        (button_form(csrf, &ButtonForm {
+                            anchor: &guest_attended_form(g.id),
+                            action: &format!("/guests/{}/attended", g.id),
+                            label: "attended",
+                            accessible_name: &format!("{} attended", g.name),
+                            hidden: &[("attended", "yes")],
+                        }, v.refusal.as_ref()))
                     }
                 } } }
                 @if v.can_manage {
@@ -353,7 +394,13 @@ pub fn meeting(chrome: &Chrome, v: &MeetingView) -> Markup {
                             td { (a.title) } td { (a.owner) } td { (a.due) }
                             td { (a.status)
                                 @if a.may_mark_done {
-                                    " " form.inline method="post" action=(format!("/actions/{}/status", a.id)) { (csrf_field(csrf)) input type="hidden" name="status" value="done"; button.link-dark type="submit" { "mark done" } }
+                                    (button_form(csrf, &ButtonForm {
+                                        anchor: &action_done_form(a.id),
+                                        action: &format!("/actions/{}/status", a.id),
+                                        label: "mark done",
+                                        accessible_name: &format!("Mark done: {}", a.title),
+                                        hidden: &[("status", "done")],
+                                    }, v.refusal.as_ref()))
                                 }
                             }
                         } } }

@@ -3,9 +3,11 @@
 use maud::{Markup, html};
 
 use super::Options;
-use crate::components::{action_form, anchored_form, badge, checkbox, csrf_field, field, select};
+use crate::components::{
+    ButtonForm, anchored_form, badge, button_form, checkbox, field, refused_elsewhere, select,
+};
 use crate::layout;
-use crate::view::{Chrome, FormState};
+use crate::view::{Chrome, FormState, Refusal};
 
 pub struct ProposalRow {
     pub date: String,
@@ -18,6 +20,12 @@ pub struct ProposalRow {
 /// The anchors of the page's forms, which the handlers name when a form is refused.
 pub const RULE_FORM: &str = "rule-form";
 pub const VENUE_FORM: &str = "venue-form";
+pub const CONFIRM_FORM: &str = "confirm-form";
+
+/// The anchor of the button that removes imported calendar `id`.
+pub fn remove_calendar_form(id: i64) -> String {
+    format!("remove-calendar-{id}")
+}
 
 pub struct PlanView {
     pub year: i32,
@@ -33,6 +41,9 @@ pub struct PlanView {
     pub imports: Vec<(i64, String, String)>,
     pub import_action: String,
     pub report: Option<String>,
+    /// A form of this page the service refused (other than the rule and the venue, which
+    /// come back in their own fields above).
+    pub refusal: Option<Refusal>,
 }
 
 pub fn plan(chrome: &Chrome, v: &PlanView) -> Markup {
@@ -46,6 +57,7 @@ pub fn plan(chrome: &Chrome, v: &PlanView) -> Markup {
                 a href=(format!("/meetings/plan?year={}", v.year - 1)) { "← " (v.year - 1) }
                 a href=(format!("/meetings/plan?year={}", v.year + 1)) { (v.year + 1) " →" }
             }
+            (refused_elsewhere(v.refusal.as_ref(), |form| form == CONFIRM_FORM || v.imports.iter().any(|(id, _, _)| remove_calendar_form(*id) == form)))
             @if let Some(r) = &v.report { div.flash.flash-info role="status" #import-report { (r) } }
             section aria-labelledby="preview" {
                 h2 #preview { "Plenaries proposed" }
@@ -57,9 +69,10 @@ pub fn plan(chrome: &Chrome, v: &PlanView) -> Markup {
                         td { @match &p.existing { Some((id, when)) => a href=(format!("/meetings/{id}")) { (when) }, None => "not yet" } }
                     } } }
                 }
-                (action_form(csrf, "/meetings/plan/confirm", "Confirm these plenaries", html! {
+                @let confirm = Refusal::state_of(v.refusal.as_ref(), CONFIRM_FORM);
+                (anchored_form(csrf, CONFIRM_FORM, "/meetings/plan/confirm", "Confirm these plenaries", &confirm, html! {
                     input type="hidden" name="year" value=(v.year);
-                    (checkbox(&FormState::default(), "move_planned", "Also move plenaries already in the calendar that have no agenda yet"))
+                    (checkbox(&confirm, "move_planned", "Also move plenaries already in the calendar that have no agenda yet"))
                     p.hint { "Plenaries already confirmed, held or cancelled are never touched." }
                 }))
             }
@@ -92,7 +105,13 @@ pub fn plan(chrome: &Chrome, v: &PlanView) -> Markup {
                 h2 #dates { "Dates to plan around" }
                 p { "Import calendars of public holidays or partner events (.ics files, as Google, Outlook or holiday sites export them). Their days are avoided when the plenaries are planned." }
                 table #imports { tbody { @for (id, name, detail) in &v.imports { tr { td { (name) } td { (detail) }
-                    td { form.inline method="post" action=(format!("/meetings/calendars/{id}/remove")) { (csrf_field(csrf)) button.link-dark type="submit" { "remove" } } }
+                    td { (button_form(csrf, &ButtonForm {
+                        anchor: &remove_calendar_form(*id),
+                        action: &format!("/meetings/calendars/{id}/remove"),
+                        label: "remove",
+                        accessible_name: &format!("Remove the calendar {name}"),
+                        hidden: &[],
+                    }, v.refusal.as_ref())) }
                 } } } }
                 form method="post" action=(v.import_action) enctype="multipart/form-data" {
                     div.field { label for="calendar-name" { "Name" } input #calendar-name type="text" name="name" placeholder="Public holidays"; }

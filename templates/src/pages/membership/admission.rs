@@ -4,10 +4,19 @@ use maud::{Markup, html};
 
 use super::Options;
 use crate::components::{
-    action_form, badge, checkbox, csrf_field, field, form_problems, problem, select, textarea,
+    ButtonForm, anchored_form, badge, button_form, checkbox, csrf_field, field, form_problems,
+    problem, refused_elsewhere, select, textarea,
 };
 use crate::layout;
-use crate::view::{Chrome, FormState};
+use crate::view::{Chrome, FormState, Refusal};
+
+pub const CRITERION_FORM: &str = "criterion-form";
+pub const DECISION_FORM: &str = "decision-form";
+
+/// The anchor of the button that retires criterion `id`.
+pub fn retire_form(id: i64) -> String {
+    format!("retire-criterion-{id}")
+}
 
 pub struct QueueRow {
     pub id: i64,
@@ -22,6 +31,8 @@ pub struct AdmissionView {
     pub queue: Vec<QueueRow>,
     pub criteria: Vec<(i64, String)>,
     pub public_form_open: bool,
+    /// A form on this page the service refused, as it was typed.
+    pub refusal: Option<Refusal>,
 }
 
 pub fn admission(chrome: &Chrome, v: &AdmissionView) -> Markup {
@@ -30,6 +41,7 @@ pub fn admission(chrome: &Chrome, v: &AdmissionView) -> Markup {
         Some(chrome),
         "Admission",
         html! {
+            (refused_elsewhere(v.refusal.as_ref(), |form| form == CRITERION_FORM || v.criteria.iter().any(|(id, _)| retire_form(*id) == form)))
             h1 { "Admission" }
             div.actions {
                 a.button href="/admission/new" { "Enter an application" }
@@ -56,14 +68,19 @@ pub fn admission(chrome: &Chrome, v: &AdmissionView) -> Markup {
                     @for (id, text) in &v.criteria {
                         li {
                             (text)
-                            form.inline method="post" action=(format!("/admission/criteria/{id}/retire")) {
-                                (csrf_field(csrf)) " " button.link-dark type="submit" { "retire" }
-                            }
+                            (button_form(csrf, &ButtonForm {
+                                anchor: &retire_form(*id),
+                                action: &format!("/admission/criteria/{id}/retire"),
+                                label: "retire",
+                                accessible_name: &format!("Retire the criterion: {text}"),
+                                hidden: &[],
+                            }, v.refusal.as_ref()))
                         }
                     }
                 }
-                (action_form(csrf, "/admission/criteria", "Add the criterion", html! {
-                    (textarea(&FormState::default(), "text", "New criterion", 2, None))
+                @let criterion = Refusal::state_of(v.refusal.as_ref(), CRITERION_FORM);
+                (anchored_form(csrf, CRITERION_FORM, "/admission/criteria", "Add the criterion", &criterion, html! {
+                    (textarea(&criterion, "text", "New criterion", 2, None))
                 }))
             }
         },
@@ -148,6 +165,8 @@ pub struct DossierView {
     pub decision: Option<(String, String, String, String)>,
     pub today: String,
     pub invitation_link: Option<String>,
+    /// The decision form, refused, as it was typed.
+    pub refusal: Option<Refusal>,
 }
 
 pub fn dossier(chrome: &Chrome, v: &DossierView) -> Markup {
@@ -156,8 +175,8 @@ pub fn dossier(chrome: &Chrome, v: &DossierView) -> Markup {
         ("associate".into(), "Admit as associate".into()),
         ("declined".into(), "Decline".into()),
     ];
-    let mut today = FormState::default();
-    today.values.insert("effective_on".into(), v.today.clone());
+    let decision = Refusal::state_of(v.refusal.as_ref(), DECISION_FORM)
+        .or_values(&[("effective_on", &v.today)]);
     layout(
         Some(chrome),
         &format!("Application of {}", v.organisation),
@@ -189,11 +208,14 @@ pub fn dossier(chrome: &Chrome, v: &DossierView) -> Markup {
             section {
                 h2 { "Decision" }
                 @match &v.decision {
-                    Some((d, by, when, reason)) => p #decision { (d) " by " (by) ", " (when) ": " (reason) },
-                    None => (action_form(&chrome.csrf_token, &format!("/admission/{}/decision", v.id), "Record the decision", html! {
-                        (select(&FormState::default(), "decision", "Decision", &decisions, None))
-                        (field(&today, "effective_on", "With effect from", "date", None))
-                        (field(&FormState::default(), "reason", "Reason", "text", Some("For example: decision of the plenary of 12 March.")))
+                    Some((d, by, when, reason)) => {
+                        (refused_elsewhere(v.refusal.as_ref(), |_| false))
+                        p #decision { (d) " by " (by) ", " (when) ": " (reason) }
+                    },
+                    None => (anchored_form(&chrome.csrf_token, DECISION_FORM, &format!("/admission/{}/decision", v.id), "Record the decision", &decision, html! {
+                        (select(&decision, "decision", "Decision", &decisions, None))
+                        (field(&decision, "effective_on", "With effect from", "date", None))
+                        (field(&decision, "reason", "Reason", "text", Some("For example: decision of the plenary of 12 March.")))
                     })),
                 }
             }

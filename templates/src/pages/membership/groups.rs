@@ -3,9 +3,11 @@
 use maud::{Markup, html};
 
 use super::Options;
-use crate::components::{action_form, anchored_form, badge, field, select, textarea};
+use crate::components::{
+    ButtonForm, anchored_form, badge, button_form, field, refused_elsewhere, select, textarea,
+};
 use crate::layout;
-use crate::view::{Chrome, FormState, Refusal};
+use crate::view::{Chrome, Refusal};
 
 pub struct GroupRow {
     pub id: i64,
@@ -19,6 +21,13 @@ pub struct GroupRow {
 pub const CREATE_FORM: &str = "create-group-form";
 pub const EDIT_FORM: &str = "edit-group-form";
 pub const CLOSE_FORM: &str = "close-group-form";
+pub const MEMBER_FORM: &str = "group-member-form";
+pub const NOMINEE_FORM: &str = "group-nominee-form";
+
+/// The anchor of the button that takes `organisation_id` out of the group.
+pub fn remove_form(organisation_id: i64) -> String {
+    format!("remove-member-{organisation_id}")
+}
 
 pub fn groups(
     chrome: &Chrome,
@@ -80,6 +89,25 @@ pub struct GroupView {
     pub refusal: Option<Refusal>,
 }
 
+/// The forms the group page shows (a refused one that is gone is reported at the top).
+fn shown_forms(v: &GroupView) -> Vec<String> {
+    let mut shown = Vec::new();
+    if v.can_manage {
+        shown.extend(v.members.iter().map(|(id, _)| remove_form(*id)));
+        shown.push(EDIT_FORM.to_owned());
+        if !v.candidate_organisations.is_empty() {
+            shown.push(MEMBER_FORM.to_owned());
+        }
+        if !v.candidate_people.is_empty() {
+            shown.push(NOMINEE_FORM.to_owned());
+        }
+    }
+    if v.may_close_now {
+        shown.push(CLOSE_FORM.to_owned());
+    }
+    shown
+}
+
 pub fn group(chrome: &Chrome, v: &GroupView) -> Markup {
     let csrf = &chrome.csrf_token;
     let convenor = v.convenor_id.map(|i| i.to_string()).unwrap_or_default();
@@ -88,8 +116,9 @@ pub fn group(chrome: &Chrome, v: &GroupView) -> Markup {
         ("mandate", &v.mandate),
         ("convenor_id", &convenor),
     ]);
-    let mut today = FormState::default();
-    today.values.insert("joined_on".into(), v.today.clone());
+    let member =
+        Refusal::state_of(v.refusal.as_ref(), MEMBER_FORM).or_values(&[("joined_on", &v.today)]);
+    let nominee = Refusal::state_of(v.refusal.as_ref(), NOMINEE_FORM);
     let closing =
         Refusal::state_of(v.refusal.as_ref(), CLOSE_FORM).or_values(&[("closed_on", &v.today)]);
     layout(
@@ -97,6 +126,7 @@ pub fn group(chrome: &Chrome, v: &GroupView) -> Markup {
         &v.name,
         html! {
             h1 { (v.name) }
+            (refused_elsewhere(v.refusal.as_ref(), |form| shown_forms(v).iter().any(|f| f == form)))
             p.lead { (badge(&v.status, &v.status)) " " (v.dates) " · convened by " (v.convenor) }
             section { h2 { "Mandate" } p #mandate { (v.mandate) } }
             div.columns {
@@ -106,15 +136,19 @@ pub fn group(chrome: &Chrome, v: &GroupView) -> Markup {
                     ul #group-members { @for (id, name) in &v.members { li {
                         a href=(format!("/organisations/{id}")) { (name) }
                         @if v.can_manage {
-                            form.inline method="post" action=(format!("/groups/{}/members/{id}/remove", v.id)) {
-                                (crate::components::csrf_field(csrf)) " " button.link-dark type="submit" { "remove" }
-                            }
+                            (button_form(csrf, &ButtonForm {
+                                anchor: &remove_form(*id),
+                                action: &format!("/groups/{}/members/{id}/remove", v.id),
+                                label: "remove",
+                                accessible_name: &format!("Remove {name} from the group"),
+                                hidden: &[],
+                            }, v.refusal.as_ref()))
                         }
                     } } }
                     @if v.can_manage && !v.candidate_organisations.is_empty() {
-                        (action_form(csrf, &format!("/groups/{}/members", v.id), "Add", html! {
-                            (select(&FormState::default(), "organisation_id", "Organisation", &v.candidate_organisations, None))
-                            (field(&today, "joined_on", "Joined on", "date", None))
+                        (anchored_form(csrf, MEMBER_FORM, &format!("/groups/{}/members", v.id), "Add", &member, html! {
+                            (select(&member, "organisation_id", "Organisation", &v.candidate_organisations, None))
+                            (field(&member, "joined_on", "Joined on", "date", None))
                         }))
                     }
                 }
@@ -123,8 +157,8 @@ pub fn group(chrome: &Chrome, v: &GroupView) -> Markup {
                     @if v.nominees.is_empty() { p.empty { "None yet." } }
                     ul #group-nominees { @for (id, name, org) in &v.nominees { li { a href=(format!("/people/{id}")) { (name) } " (" (org) ")" } } }
                     @if v.can_manage && !v.candidate_people.is_empty() {
-                        (action_form(csrf, &format!("/groups/{}/nominees", v.id), "Nominate", html! {
-                            (select(&FormState::default(), "person_id", "Person", &v.candidate_people, None))
+                        (anchored_form(csrf, NOMINEE_FORM, &format!("/groups/{}/nominees", v.id), "Nominate", &nominee, html! {
+                            (select(&nominee, "person_id", "Person", &v.candidate_people, None))
                         }))
                     }
                 }

@@ -3,9 +3,15 @@
 use maud::{Markup, html};
 
 use super::Options;
-use crate::components::{action_form, checkbox, csrf_field, field, form_problems, select};
+use crate::components::{
+    anchored_form, checkbox, csrf_field, field, form_problems, refused_elsewhere, select,
+};
 use crate::layout;
-use crate::view::{Chrome, FormState};
+use crate::view::{Chrome, FormState, Refusal};
+
+pub const ROLES_FORM: &str = "roles-form";
+pub const INVITE_FORM: &str = "invite-form";
+pub const DEACTIVATE_FORM: &str = "deactivate-form";
 
 pub struct PersonView {
     pub id: i64,
@@ -25,19 +31,18 @@ pub struct PersonView {
     pub is_authoriser: bool,
     /// A fresh invitation link to show the secretariat (until mail is sent for it).
     pub invitation_link: Option<String>,
+    /// A form on this page the service refused, as it was typed.
+    pub refusal: Option<Refusal>,
 }
 
 pub fn person(chrome: &Chrome, v: &PersonView) -> Markup {
     let csrf = &chrome.csrf_token;
-    let mut roles_form = FormState::default();
-    roles_form
-        .values
-        .insert("representation".into(), v.representation.clone());
-    if v.is_authoriser {
-        roles_form
-            .values
-            .insert("is_authoriser".into(), "on".into());
-    }
+    let state = |form: &str| Refusal::state_of(v.refusal.as_ref(), form);
+    let roles_form = state(ROLES_FORM).or_values(&[
+        ("representation", &v.representation),
+        ("is_authoriser", if v.is_authoriser { "on" } else { "" }),
+    ]);
+    let deactivate = state(DEACTIVATE_FORM);
     let representations: Options = vec![
         ("".into(), "none".into()),
         ("alternate".into(), "alternate".into()),
@@ -48,6 +53,7 @@ pub fn person(chrome: &Chrome, v: &PersonView) -> Markup {
         &v.name,
         html! {
             h1 { (v.name) }
+            (refused_elsewhere(v.refusal.as_ref(), |form| v.can_manage && v.active && (form != ROLES_FORM || v.organisation.is_some()) && (form != INVITE_FORM || v.invited)))
             @if let Some(link) = &v.invitation_link {
                 div.flash.flash-info role="status" {
                     p { "Invitation link for " (v.name) " (valid 14 days):" }
@@ -76,7 +82,7 @@ pub fn person(chrome: &Chrome, v: &PersonView) -> Markup {
                     @if v.organisation.is_some() {
                         section {
                             h2 { "Roles" }
-                            (action_form(csrf, &format!("/people/{}/roles", v.id), "Save roles", html! {
+                            (anchored_form(csrf, ROLES_FORM, &format!("/people/{}/roles", v.id), "Save roles", &roles_form, html! {
                                 (select(&roles_form, "representation", "Representation", &representations, Some("To change the primary representative, use \"replace\" on the organisation's page.")))
                                 (checkbox(&roles_form, "is_authoriser", "May give the organisation's internal authorisation"))
                             }))
@@ -85,10 +91,10 @@ pub fn person(chrome: &Chrome, v: &PersonView) -> Markup {
                     section {
                         h2 { "Access" }
                         @if v.invited {
-                            (action_form(csrf, &format!("/people/{}/invite", v.id), "Make a new invitation link", html! {}))
+                            (anchored_form(csrf, INVITE_FORM, &format!("/people/{}/invite", v.id), "Make a new invitation link", &state(INVITE_FORM), html! {}))
                         }
-                        (action_form(csrf, &format!("/people/{}/deactivate", v.id), "Deactivate", html! {
-                            (field(&FormState::default(), "reason", "Reason", "text", Some("They can no longer sign in; everything they did stays on record.")))
+                        (anchored_form(csrf, DEACTIVATE_FORM, &format!("/people/{}/deactivate", v.id), "Deactivate", &deactivate, html! {
+                            (field(&deactivate, "reason", "Reason", "text", Some("They can no longer sign in; everything they did stays on record.")))
                         }))
                     }
                 }

@@ -4,9 +4,7 @@
 use maud::{Markup, PreEscaped, html};
 
 use super::Options;
-use crate::components::{
-    action_form, anchored_form, badge, field, refused_elsewhere, select, textarea,
-};
+use crate::components::{anchored_form, badge, field, refused_elsewhere, select, textarea};
 use crate::layout;
 use crate::view::{Chrome, FormState, Refusal};
 
@@ -126,6 +124,12 @@ pub const COMMENT_FORM: &str = "comment-form";
 pub const WITHDRAW_FORM: &str = "withdraw-form";
 pub const ADOPT_FORM: &str = "adopt-form";
 pub const PUBLISH_FORM: &str = "publish-form";
+pub const CONSULTATION_FORM: &str = "consultation-form";
+
+/// The anchor of the button that declines amendment (comment) `comment_id`.
+pub fn decline_form(comment_id: i64) -> String {
+    format!("decline-{comment_id}")
+}
 
 impl StatementView {
     /// Whether the page shows the form `key`. A refusal of a form the page no longer shows
@@ -140,6 +144,10 @@ impl StatementView {
                 .authorisation_forms
                 .iter()
                 .any(|f| in_round && authorisation_form(f.organisation_id) == key)
+            || self
+                .comments
+                .iter()
+                .any(|c| c.may_take && decline_form(c.id) == key)
             || match key {
                 VERSION_FORM => drafting && self.may_revise,
                 DETAILS_FORM => drafting && self.may_edit_details,
@@ -148,6 +156,7 @@ impl StatementView {
                 COMMENT_FORM => self.can_comment,
                 ADOPT_FORM => in_round && self.may_adopt,
                 PUBLISH_FORM => in_round && self.may_publish,
+                CONSULTATION_FORM => drafting && self.may_open_consultation,
                 _ => false,
             }
     }
@@ -297,7 +306,8 @@ pub fn statement(chrome: &Chrome, v: &StatementView) -> Markup {
                             (diff(pieces))
                             @if c.may_take {
                                 p { a href=(format!("{base}?amendment={}#new-version", c.id)) { "Take it into a new version" } }
-                                (action_form(&chrome.csrf_token, &format!("/statement-comments/{}/decline", c.id), "Decline", html! {}))
+                                @let decline = decline_form(c.id);
+                                (anchored_form(&chrome.csrf_token, &decline, &format!("/statement-comments/{}/decline", c.id), "Decline", &state(&decline), html! {}))
                             }
                         }
                     }
@@ -344,7 +354,7 @@ pub fn statement(chrome: &Chrome, v: &StatementView) -> Markup {
                         }))
                     }
                     @if v.may_open_consultation {
-                        (action_form(&chrome.csrf_token, &format!("{base}/consultation"), "Open for members' comments", html! {}))
+                        (anchored_form(&chrome.csrf_token, CONSULTATION_FORM, &format!("{base}/consultation"), "Open for members' comments", &state(CONSULTATION_FORM), html! {}))
                     }
                     @if v.may_open_round {
                         h3 { "Open an approval round on version " (v.version) }
