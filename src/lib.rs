@@ -12,6 +12,7 @@ pub mod coalition;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod fields;
 pub mod mail;
 pub mod markdown;
 pub mod meetings;

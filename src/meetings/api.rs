@@ -5,9 +5,10 @@ use actix_web::{HttpResponse, web};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
+use super::input::{AttendanceFields, MeetingFields};
 use super::model::Meeting;
-use super::rules::{self, Kind};
-use super::store::{self, MeetingInput};
+use super::rules;
+use super::store;
 use super::{agenda, attendance, minutes};
 use crate::AppState;
 use crate::auth::api::ApiActor;
@@ -137,78 +138,35 @@ async fn get(
     })))
 }
 
-#[derive(Deserialize)]
-struct NewMeeting {
-    kind: String,
-    group_id: Option<i64>,
-    title: String,
-    date: NaiveDate,
-    start: String,
-    end: String,
-    time_zone: Option<String>,
-    venue_id: Option<i64>,
-    #[serde(default)]
-    online_url: String,
-    #[serde(default)]
-    public: bool,
-    #[serde(default)]
-    media_open: bool,
-    #[serde(default)]
-    media_reason: String,
-}
-
 async fn create(
     ApiActor(actor): ApiActor,
     state: web::Data<AppState>,
-    body: web::Json<NewMeeting>,
+    body: web::Json<MeetingFields>,
 ) -> Result<HttpResponse, ApiError> {
-    let b = body.into_inner();
-    let input = MeetingInput {
-        kind: Kind::parse(&b.kind)
-            .ok_or_else(|| Error::Invalid(format!("{:?} is not a kind of meeting", b.kind)))?,
-        group_id: b.group_id,
-        title: b.title,
-        date: b.date,
-        start: rules::parse_time(&b.start).map_err(Error::Invalid)?,
-        end: rules::parse_time(&b.end).map_err(Error::Invalid)?,
-        time_zone: b.time_zone,
-        venue_id: b.venue_id,
-        online_url: b.online_url,
-        public: b.public,
-        media_open: b.media_open,
-        media_reason: b.media_reason,
-    };
+    let input = body.into_inner().parse()?;
     let m = state
         .db(move |conn| store::create(conn, &actor, &input))
         .await?;
     Ok(HttpResponse::Created().json(json(&m)))
 }
 
-#[derive(Deserialize)]
-struct AttendanceBody {
-    organisation_id: i64,
-    status: String,
-    #[serde(default)]
-    represented_by: String,
-}
-
 async fn record_attendance(
     ApiActor(actor): ApiActor,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-    body: web::Json<AttendanceBody>,
+    body: web::Json<AttendanceFields>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let b = body.into_inner();
+    let a = body.into_inner().parse()?;
     state
         .db(move |conn| {
             attendance::record(
                 conn,
                 &actor,
                 id,
-                b.organisation_id,
-                &b.status,
-                &b.represented_by,
+                a.organisation_id,
+                &a.status,
+                &a.represented_by,
             )
         })
         .await?;

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod display;
 pub mod feeds;
 pub mod ical;
+pub mod input;
 pub mod minutes;
 pub mod model;
 pub mod notices;

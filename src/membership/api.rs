@@ -6,16 +6,17 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::directory::{self, Filter};
-use super::groups::{self, GroupInput};
+use super::groups;
+use super::input::{GroupFields, OrganisationFields, PersonFields, StatusFields};
 use super::model::{Organisation, WorkingGroup};
-use super::organisations::{self, OrganisationInput};
-use super::people::{self as members, PersonInput};
+use super::organisations;
+use super::people as members;
 use super::rules::{Side, Status};
 use crate::AppState;
 use crate::auth::api::ApiActor;
 use crate::auth::permissions::{self, Action};
 use crate::auth::store as people_store;
-use crate::error::{ApiError, Error};
+use crate::error::ApiError;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/organisations", web::get().to(list_organisations))
@@ -154,35 +155,22 @@ async fn get_organisation(
     })))
 }
 
-#[derive(Deserialize)]
-struct NewOrganisation {
-    #[serde(flatten)]
-    organisation: OrganisationInput,
-    status: String,
-    effective_on: NaiveDate,
-    #[serde(default)]
-    reason: String,
-    primary: Option<PersonInput>,
-}
-
 async fn create_organisation(
     ApiActor(actor): ApiActor,
     state: web::Data<AppState>,
-    body: web::Json<NewOrganisation>,
+    body: web::Json<OrganisationFields>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
-    let status = Status::parse(&body.status)
-        .ok_or_else(|| Error::Invalid(format!("{:?} is not a status", body.status)))?;
+    let new = body.into_inner().new_organisation()?;
     let (o, invited) = state
         .db(move |conn| {
             let created = organisations::create(
                 conn,
                 &actor,
-                &body.organisation,
-                status,
-                body.effective_on,
-                &body.reason,
-                body.primary.as_ref(),
+                &new.details,
+                new.status,
+                new.effective_on,
+                &new.reason,
+                new.primary.as_ref(),
             )?;
             crate::schedule::membership_changed(conn)?;
             Ok(created)
@@ -196,33 +184,18 @@ async fn create_organisation(
     })))
 }
 
-#[derive(Deserialize)]
-struct StatusChange {
-    status: String,
-    effective_on: NaiveDate,
-    reason: String,
-}
-
 async fn change_status(
     ApiActor(actor): ApiActor,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-    body: web::Json<StatusChange>,
+    body: web::Json<StatusFields>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let body = body.into_inner();
-    let status = Status::parse(&body.status)
-        .ok_or_else(|| Error::Invalid(format!("{:?} is not a status", body.status)))?;
+    let (status, effective_on, reason) = body.into_inner().parse()?;
     let o = state
         .db(move |conn| {
-            let changed = organisations::change_status(
-                conn,
-                &actor,
-                id,
-                status,
-                body.effective_on,
-                &body.reason,
-            )?;
+            let changed =
+                organisations::change_status(conn, &actor, id, status, effective_on, &reason)?;
             crate::schedule::membership_changed(conn)?;
             Ok(changed)
         })
@@ -234,10 +207,10 @@ async fn add_person(
     ApiActor(actor): ApiActor,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-    body: web::Json<PersonInput>,
+    body: web::Json<PersonFields>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let input = body.into_inner();
+    let input = body.into_inner().parse()?;
     let (person, token) = state
         .db(move |conn| members::add_to_organisation(conn, &actor, id, &input))
         .await?;
@@ -327,21 +300,14 @@ async fn get_group(
     Ok(HttpResponse::Ok().json(json))
 }
 
-#[derive(Deserialize)]
-struct NewGroup {
-    #[serde(flatten)]
-    group: GroupInput,
-    started_on: NaiveDate,
-}
-
 async fn create_group(
     ApiActor(actor): ApiActor,
     state: web::Data<AppState>,
-    body: web::Json<NewGroup>,
+    body: web::Json<GroupFields>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
+    let (group, started_on) = body.into_inner().new_group()?;
     let g = state
-        .db(move |conn| groups::create(conn, &actor, &body.group, body.started_on))
+        .db(move |conn| groups::create(conn, &actor, &group, started_on))
         .await?;
     Ok(HttpResponse::Created().json(group_json(&g)))
 }

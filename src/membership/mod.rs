@@ -8,6 +8,7 @@ pub mod directory;
 pub mod fees;
 pub mod groups;
 pub mod import;
+pub mod input;
 pub mod lists;
 pub mod model;
 pub mod mou;

@@ -2,12 +2,13 @@
 //! and authorisations. The same services, hence the same permission checks, as the pages.
 
 use actix_web::{HttpResponse, web};
-use serde::Deserialize;
+
 use serde_json::{Value, json};
 
+use super::input::{AuthorisationFields, PositionFields};
 use super::model::{Round, Statement, Version};
-use super::rounds::{self, AuthorisationInput, BoardRow, PositionInput};
-use super::rules::{Decision, Outcome, Stance};
+use super::rounds::{self, BoardRow};
+use super::rules::Outcome;
 use super::store;
 use crate::AppState;
 use crate::auth::api::ApiActor;
@@ -188,35 +189,14 @@ async fn round(
     Ok(HttpResponse::Ok().json(value))
 }
 
-#[derive(Deserialize)]
-struct PositionBody {
-    organisation_id: i64,
-    position: String,
-    #[serde(default)]
-    reason: String,
-    /// The hash of the text the position is given for; refused if it is not the round's.
-    content_hash: String,
-}
-
 async fn position(
     ApiActor(actor): ApiActor,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-    body: web::Json<PositionBody>,
+    body: web::Json<PositionFields>,
 ) -> Result<HttpResponse, ApiError> {
     let round_id = id.into_inner();
-    let b = body.into_inner();
-    let input = PositionInput {
-        organisation_id: b.organisation_id,
-        stance: Stance::parse(&b.position).ok_or_else(|| {
-            Error::Invalid(format!(
-                "{:?} is not approve, abstain or object",
-                b.position
-            ))
-        })?,
-        reason: b.reason,
-        content_hash: b.content_hash,
-    };
+    let input = body.into_inner().parse()?;
     let clock = state.clock.clone();
     let p = state
         .db(move |conn| {
@@ -230,31 +210,14 @@ async fn position(
     })))
 }
 
-#[derive(Deserialize)]
-struct AuthorisationBody {
-    organisation_id: i64,
-    decision: String,
-    #[serde(default)]
-    reference: String,
-    content_hash: String,
-}
-
 async fn authorisation(
     ApiActor(actor): ApiActor,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-    body: web::Json<AuthorisationBody>,
+    body: web::Json<AuthorisationFields>,
 ) -> Result<HttpResponse, ApiError> {
     let round_id = id.into_inner();
-    let b = body.into_inner();
-    let input = AuthorisationInput {
-        organisation_id: b.organisation_id,
-        decision: Decision::parse(&b.decision).ok_or_else(|| {
-            Error::Invalid(format!("{:?} is not authorised or refused", b.decision))
-        })?,
-        reference: b.reference,
-        content_hash: b.content_hash,
-    };
+    let input = body.into_inner().parse()?;
     let clock = state.clock.clone();
     let a = state
         .db(move |conn| {

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod demo;
 pub mod history;
+pub mod input;
 pub mod model;
 pub mod notices;
 pub mod rounds;

@@ -5,29 +5,14 @@ use std::future::Future;
 use actix_web::HttpResponse;
 use roundtable_templates::{FieldErrors, FlashKind, FormState, Refusal, WHOLE_FORM};
 use serde::{Deserialize, Serialize};
-use validator::{Validate, ValidationErrors, ValidationErrorsKind};
+use validator::{Validate, ValidationErrors};
 
 use super::context::Page;
 use crate::error::Error;
 
 /// The messages of a failed validation, per field.
 pub fn field_errors(errors: &ValidationErrors) -> FieldErrors {
-    errors
-        .errors()
-        .iter()
-        .filter_map(|(field, kind)| match kind {
-            ValidationErrorsKind::Field(list) => Some((
-                field.to_string(),
-                list.iter()
-                    .map(|e| match &e.message {
-                        Some(m) => m.to_string(),
-                        None => format!("this value is not accepted ({})", e.code),
-                    })
-                    .collect(),
-            )),
-            _ => None,
-        })
-        .collect()
+    crate::fields::messages(errors)
 }
 
 /// The values as the person typed them: every form struct is flat, its fields strings.

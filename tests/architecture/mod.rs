@@ -12,7 +12,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "foundation",
         &[
-            "error", "config", "clock", "markdown", "secret", "task", "db",
+            "error", "config", "clock", "markdown", "secret", "task", "db", "fields",
         ],
     ),
     (

@@ -244,7 +244,7 @@ async fn the_api_reads_for_members_and_writes_for_the_secretariat() {
             "name": "Ministry of Interior", "short_name": "MoI", "sector_id": super::sector_id(&app, "Ministry"),
             "region": "", "address": "", "website": "", "email": "", "phone": "", "offers_venue": false,
             "status": "full", "effective_on": "2026-01-01", "reason": "founding",
-            "primary": { "name": "Min Rep", "email": "rep@moi.example", "is_authoriser": false, "job_title": "", "phone": "" }
+            "primary_name": "Min Rep", "primary_email": "rep@moi.example"
         });
         let post = |token: &str| {
             actix_web::test::TestRequest::post()

@@ -2,6 +2,7 @@
 //! and the page opening at the form; nothing is recorded.
 
 use actix_web::http::StatusCode;
+use roundtable::auth::tokens;
 use roundtable::statements::rounds;
 use roundtable::statements::rules::DecisionRule;
 use roundtable::statements::store::{self, MAX_TEXT};
@@ -138,4 +139,80 @@ async fn a_version_over_the_limit_keeps_the_whole_text() {
             .expect("versions");
         assert_eq!(versions.len(), 1, "no version was written");
     });
+}
+
+#[actix_web::test]
+async fn the_page_and_the_api_refuse_a_position_with_the_same_words() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        let f = fixture(&app);
+        let s = draft(&app, &f.admin, "On recruitment fees");
+        let round = open(&app, &f.admin, s.id, DecisionRule::Unanimity);
+        let alpha = &f.full[0];
+        let path = format!("/rounds/{}/positions", round.id);
+        let organisation = alpha.id.to_string();
+        let sent = [
+            ("organisation_id", organisation.as_str()),
+            ("position", "maybe"),
+            ("reason", ""),
+            ("content_hash", round.content_hash.as_str()),
+        ];
+
+        let mut rep = app.client().await;
+        rep.sign_in(&alpha.rep_email, MEMBER_PASSWORD).await;
+        rep.get(&format!("/statements/{}", s.id)).await;
+        let page = rep.post_form(&path, &sent).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let anchor = format!("form#position-{}", alpha.id);
+        let on_page = page.texts(&format!("{anchor} #field-position-errors li"));
+
+        let token = app
+            .with_conn(|c| tokens::create_api_token(c, &alpha.rep.person, "tool"))
+            .expect("token");
+        let body: serde_json::Map<String, serde_json::Value> = sent
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), serde_json::Value::from(*v)))
+            .collect();
+        let mut api = app.client().await;
+        let json = api
+            .api_post(
+                &format!("/api/v1{path}"),
+                &token,
+                &serde_json::Value::Object(body),
+            )
+            .await;
+        assert_eq!(json.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let in_json: Vec<String> = json.json()["error"]["fields"]["position"]
+            .as_array()
+            .expect("a message for the position")
+            .iter()
+            .map(|m| m.as_str().unwrap_or_default().to_owned())
+            .collect();
+        assert_eq!(on_page.len(), 1, "{:?}", page.texts(".flash-error"));
+        assert_eq!(
+            on_page[0].trim_end_matches('.').to_lowercase(),
+            in_json[0].to_lowercase(),
+            "one rule, one message, on both channels"
+        );
+
+        // A client may send the organisation as a number, as before.
+        let numeric = api
+            .api_post(
+                &format!("/api/v1{path}"),
+                &token,
+                &serde_json::json!({
+                    "organisation_id": alpha.id,
+                    "position": "approve",
+                    "content_hash": round.content_hash,
+                }),
+            )
+            .await;
+        assert_eq!(numeric.status, StatusCode::OK, "{}", numeric.body);
+        let board = app.with_conn(|c| rounds::board(c, &round)).expect("board");
+        assert_eq!(
+            board.iter().filter(|row| row.position.is_some()).count(),
+            1,
+            "only the valid position is recorded"
+        );
+    })
 }

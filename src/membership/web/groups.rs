@@ -15,7 +15,8 @@ use crate::AppState;
 use crate::auth::model::Person;
 use crate::auth::permissions::{self, Action};
 use crate::error::Error;
-use crate::membership::groups::{self, GroupInput};
+use crate::membership::groups;
+use crate::membership::input::GroupFields;
 use crate::membership::{directory, people as members};
 use crate::web::context::Page;
 use crate::web::forms::{self, Sent};
@@ -92,50 +93,20 @@ async fn list_page(
     ))
 }
 
-#[derive(Clone, Deserialize, Serialize)]
-struct GroupForm {
-    name: String,
-    #[serde(default)]
-    mandate: String,
-    #[serde(default)]
-    convenor_id: String,
-    #[serde(default)]
-    started_on: String,
-}
-
-impl GroupForm {
-    fn input(&self) -> Result<GroupInput, Error> {
-        let convenor_id = match self.convenor_id.trim() {
-            "" => None,
-            id => Some(
-                id.parse()
-                    .map_err(|_| Error::field("convenor_id", "choose a convenor from the list"))?,
-            ),
-        };
-        Ok(GroupInput {
-            name: self.name.clone(),
-            mandate: self.mandate.clone(),
-            convenor_id,
-        })
-    }
-}
-
 async fn create(
     page: Page,
     state: web::Data<AppState>,
-    form: web::Form<GroupForm>,
+    form: web::Form<GroupFields>,
 ) -> Result<HttpResponse, Error> {
     let actor = page.actor()?.clone();
     let form = form.into_inner();
-    let started = parse_date(&form.started_on, "started on")
-        .map_err(|e| Error::field("started_on", e.to_string()));
-    let result = match (form.input(), started) {
-        (Ok(input), Ok(date)) => {
+    let result = match form.new_group() {
+        Ok((input, date)) => {
             state
                 .db(move |conn| groups::create(conn, &actor, &input, date))
                 .await
         }
-        (Err(e), _) | (_, Err(e)) => Err(e),
+        Err(e) => Err(e),
     };
     match result {
         Ok(g) => {
@@ -253,12 +224,12 @@ async fn update(
     page: Page,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-    form: web::Form<GroupForm>,
+    form: web::Form<GroupFields>,
 ) -> Result<HttpResponse, Error> {
     let actor = page.actor()?.clone();
     let id = id.into_inner();
     let typed = form.into_inner();
-    let result = match typed.input() {
+    let result = match typed.parse() {
         Ok(input) => {
             state
                 .db(move |conn| groups::update(conn, &actor, id, &input))

@@ -3,23 +3,23 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use maud::Markup;
-use roundtable_templates::FormState;
 use roundtable_templates::pages::membership::organisation as pages;
+use roundtable_templates::{FormState, WHOLE_FORM};
 use serde::{Deserialize, Serialize};
-use validator::Validate;
 
 use super::{roles_text, status_label};
 use crate::AppState;
 use crate::auth::permissions::{self, Action};
 use crate::auth::store as people_store;
 use crate::error::Error;
-use crate::membership::organisations::{self, OrganisationInput};
-use crate::membership::people::{self as members, PersonInput};
+use crate::membership::input::{OrganisationFields, PersonFields, StatusFields};
+use crate::membership::organisations;
+use crate::membership::people as members;
 use crate::membership::rules::{self, Status, format_amount};
 use crate::membership::{fees, groups, mou};
 use crate::web::context::Page;
 use crate::web::forms::{self, Sent};
-use crate::web::{capitalise, html, parse_date, see_other, ticked};
+use crate::web::{html, see_other};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/organisations/new", web::get().to(new_form))
@@ -33,78 +33,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/organisations/{id}/primary",
             web::post().to(replace_primary),
         );
-}
-
-fn optional_email(value: &str) -> Result<(), validator::ValidationError> {
-    if value.trim().is_empty() || validator::ValidateEmail::validate_email(&value.trim()) {
-        Ok(())
-    } else {
-        Err(validator::ValidationError::new("email")
-            .with_message("enter a valid email address or leave it empty".into()))
-    }
-}
-
-#[derive(Debug, Default, Deserialize, Serialize, Validate)]
-pub struct OrganisationForm {
-    #[validate(length(min = 1, max = 200, message = "give the organisation's name"))]
-    name: String,
-    #[serde(default)]
-    short_name: String,
-    #[validate(length(min = 1, message = "choose a sector"))]
-    sector_id: String,
-    #[serde(default)]
-    region: String,
-    #[serde(default)]
-    address: String,
-    #[serde(default)]
-    website: String,
-    #[serde(default)]
-    #[validate(custom(function = "optional_email"))]
-    email: String,
-    #[serde(default)]
-    phone: String,
-    #[serde(default)]
-    needs_authorisation: String,
-    offers_venue: Option<String>,
-    #[serde(default)]
-    fee_tier: String,
-    // Only when creating:
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    effective_on: String,
-    #[serde(default)]
-    reason: String,
-    #[serde(default)]
-    primary_name: String,
-    #[serde(default)]
-    #[validate(custom(function = "optional_email"))]
-    primary_email: String,
-}
-
-impl OrganisationForm {
-    fn input(&self) -> Result<OrganisationInput, Error> {
-        Ok(OrganisationInput {
-            name: self.name.clone(),
-            short_name: self.short_name.clone(),
-            sector_id: self
-                .sector_id
-                .parse()
-                .map_err(|_| Error::Invalid("choose a sector".into()))?,
-            region: self.region.clone(),
-            address: self.address.clone(),
-            website: self.website.clone(),
-            email: self.email.clone(),
-            phone: self.phone.clone(),
-            needs_authorisation: match self.needs_authorisation.as_str() {
-                "yes" => Some(true),
-                "no" => Some(false),
-                _ => None,
-            },
-            offers_venue: ticked(&self.offers_venue),
-            fee_tier: Some(self.fee_tier.clone()).filter(|t| !t.trim().is_empty()),
-        })
-    }
 }
 
 async fn sector_options(state: &web::Data<AppState>) -> Result<Vec<(String, String)>, Error> {
@@ -170,50 +98,23 @@ async fn new_form(page: Page, state: web::Data<AppState>) -> Result<HttpResponse
 async fn create(
     page: Page,
     state: web::Data<AppState>,
-    form: web::Form<OrganisationForm>,
+    form: web::Form<OrganisationFields>,
 ) -> Result<HttpResponse, Error> {
     let actor = page.actor()?.clone();
     permissions::require(&actor, Action::ManageMembership)?;
     let form = form.into_inner();
-    if let Err(state_back) = forms::check(&form) {
-        return render_form(
-            &page,
-            &state,
-            true,
-            "/organisations".into(),
-            &state_back,
-            None,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    let attempt = (|| {
-        let input = form.input()?;
-        let status = Status::parse(&form.status)
-            .ok_or_else(|| Error::Invalid("choose the status".into()))?;
-        let effective_on = parse_date(&form.effective_on, "with effect from")?;
-        let primary = (!form.primary_name.trim().is_empty()
-            || !form.primary_email.trim().is_empty())
-        .then(|| PersonInput {
-            name: form.primary_name.clone(),
-            email: form.primary_email.clone(),
-            ..PersonInput::default()
-        });
-        Ok::<_, Error>((input, status, effective_on, primary))
-    })();
-    let result = match attempt {
-        Ok((input, status, effective_on, primary)) => {
-            let reason = form.reason.clone();
+    let result = match form.new_organisation() {
+        Ok(new) => {
             state
                 .db(move |conn| {
                     let created = organisations::create(
                         conn,
                         &actor,
-                        &input,
-                        status,
-                        effective_on,
-                        &reason,
-                        primary.as_ref(),
+                        &new.details,
+                        new.status,
+                        new.effective_on,
+                        &new.reason,
+                        new.primary.as_ref(),
                     )?;
                     crate::schedule::membership_changed(conn)?;
                     Ok(created)
@@ -234,24 +135,30 @@ async fn create(
             page.flash(roundtable_templates::FlashKind::Success, &message);
             Ok(see_other(&format!("/organisations/{}", organisation.id)))
         }
-        Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
-            let kept = FormState {
-                values: forms::values_of(&form),
-                errors: Default::default(),
-            };
-            render_form(
-                &page,
-                &state,
-                true,
-                "/organisations".into(),
-                &kept,
-                Some(capitalise(&e.to_string())),
-                e.status(),
-            )
-            .await
-        }
-        Err(e) => Err(e),
+        Err(e) => refused(&page, &state, true, "/organisations".into(), &form, e).await,
     }
+}
+
+/// The organisation form again, as typed, with the reasons beside their fields (or above
+/// the form); an error that is not a refusal is an error page.
+async fn refused(
+    page: &Page,
+    state: &web::Data<AppState>,
+    is_new: bool,
+    action: String,
+    form: &OrganisationFields,
+    error: Error,
+) -> Result<HttpResponse, Error> {
+    let Some(refusal) = forms::refusal("organisation-form", form, &error) else {
+        return Err(error);
+    };
+    let mut kept = refusal.state;
+    let problem = kept.errors.remove(WHOLE_FORM).map(|m| m.join(" "));
+    let status = match error {
+        Error::Conflict(_) => StatusCode::CONFLICT,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    render_form(page, state, is_new, action, &kept, problem, status).await
 }
 
 async fn show(page: Page, state: web::Data<AppState>, id: web::Path<i64>) -> Result<Markup, Error> {
@@ -483,26 +390,14 @@ async fn update(
     page: Page,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-    form: web::Form<OrganisationForm>,
+    form: web::Form<OrganisationFields>,
 ) -> Result<HttpResponse, Error> {
     let actor = page.actor()?.clone();
     permissions::require(&actor, Action::ManageMembership)?;
     let id = id.into_inner();
     let form = form.into_inner();
     let action = format!("/organisations/{id}");
-    if let Err(back) = forms::check(&form) {
-        return render_form(
-            &page,
-            &state,
-            false,
-            action,
-            &back,
-            None,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    let result = match form.input() {
+    let result = match form.details() {
         Ok(input) => {
             state
                 .db(move |conn| organisations::update(conn, &actor, id, &input))
@@ -518,63 +413,31 @@ async fn update(
             );
             Ok(see_other(&action))
         }
-        Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
-            let kept = FormState {
-                values: forms::values_of(&form),
-                errors: Default::default(),
-            };
-            render_form(
-                &page,
-                &state,
-                false,
-                action,
-                &kept,
-                Some(capitalise(&e.to_string())),
-                e.status(),
-            )
-            .await
-        }
-        Err(e) => Err(e),
+        Err(e) => refused(&page, &state, false, action, &form, e).await,
     }
-}
-
-#[derive(Deserialize, Serialize)]
-struct StatusForm {
-    status: String,
-    effective_on: String,
-    reason: String,
 }
 
 async fn change_status(
     page: Page,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-    form: web::Form<StatusForm>,
+    form: web::Form<StatusFields>,
 ) -> Result<HttpResponse, Error> {
     let actor = page.actor()?.clone();
     let id = id.into_inner();
     let typed = form.into_inner();
-    let form = StatusForm {
-        status: typed.status.clone(),
-        effective_on: typed.effective_on.clone(),
-        reason: typed.reason.clone(),
-    };
-    let result = match (
-        Status::parse(&form.status),
-        parse_date(&form.effective_on, "with effect from"),
-    ) {
-        (Some(to), Ok(date)) => {
+    let result = match typed.parse() {
+        Ok((to, date, reason)) => {
             state
                 .db(move |conn| {
                     let changed =
-                        organisations::change_status(conn, &actor, id, to, date, &form.reason)?;
+                        organisations::change_status(conn, &actor, id, to, date, &reason)?;
                     crate::schedule::membership_changed(conn)?;
                     Ok(changed)
                 })
                 .await
         }
-        (None, _) => Err(Error::field("status", "choose the new status")),
-        (_, Err(e)) => Err(Error::field("effective_on", e.to_string())),
+        Err(e) => Err(e),
     };
     let sent = Sent {
         form_key: pages::STATUS_FORM,
@@ -585,37 +448,23 @@ async fn change_status(
     answer(&page, &state, id, sent, result).await
 }
 
-#[derive(Deserialize, Serialize)]
-struct AddPersonForm {
-    name: String,
-    email: String,
-    #[serde(default)]
-    representation: String,
-    is_authoriser: Option<String>,
-    #[serde(default)]
-    job_title: String,
-}
-
 async fn add_person(
     page: Page,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-    form: web::Form<AddPersonForm>,
+    form: web::Form<PersonFields>,
 ) -> Result<HttpResponse, Error> {
     let actor = page.actor()?.clone();
     let id = id.into_inner();
     let form = form.into_inner();
-    let input = PersonInput {
-        name: form.name.clone(),
-        email: form.email.clone(),
-        representation: Some(form.representation.clone()).filter(|r| !r.is_empty()),
-        is_authoriser: ticked(&form.is_authoriser),
-        job_title: form.job_title.clone(),
-        phone: String::new(),
+    let result = match form.parse() {
+        Ok(input) => {
+            state
+                .db(move |conn| members::add_to_organisation(conn, &actor, id, &input))
+                .await
+        }
+        Err(e) => Err(e),
     };
-    let result = state
-        .db(move |conn| members::add_to_organisation(conn, &actor, id, &input))
-        .await;
     let message = match &result {
         Ok((person, token)) => format!(
             "{} is added. Send them this link to set a password: {}/invitation/{token}",

@@ -12,8 +12,9 @@ use serde::{Deserialize, Serialize};
 use super::statement::refused;
 use crate::AppState;
 use crate::error::Error;
-use crate::statements::rounds::{self, AuthorisationInput, PositionInput, RoundInput};
-use crate::statements::rules::{Decision, DecisionRule, Stance};
+use crate::statements::input::{AuthorisationFields, PositionFields};
+use crate::statements::rounds::{self, RoundInput};
+use crate::statements::rules::DecisionRule;
 use crate::statements::store;
 use crate::web::context::Page;
 use crate::web::forms::{self, Sent};
@@ -243,45 +244,26 @@ async fn open_round(
     answer(&page, &state, id, sent, None, result).await
 }
 
-#[derive(Clone, Deserialize, Serialize)]
-struct PositionForm {
-    organisation_id: i64,
-    #[serde(default)]
-    position: String,
-    #[serde(default)]
-    reason: String,
-    content_hash: String,
-}
-
 async fn position(
     page: Page,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-    form: web::Form<PositionForm>,
+    form: web::Form<PositionFields>,
 ) -> Result<HttpResponse, Error> {
     let today = page.today();
     let actor = page.actor()?.clone();
     let round_id = id.into_inner();
     let form = form.into_inner();
     let statement_id = statement_of_round(&state, round_id).await?;
-    let result = match Stance::parse(&form.position) {
-        Some(stance) => {
-            let input = PositionInput {
-                organisation_id: form.organisation_id,
-                stance,
-                reason: form.reason.clone(),
-                content_hash: form.content_hash.clone(),
-            };
+    let result = match form.parse() {
+        Ok(input) => {
             state
                 .db(move |conn| rounds::take_position(conn, &actor, round_id, &input, today))
                 .await
         }
-        None => Err(Error::field(
-            "position",
-            "choose your organisation's position: approve, abstain or object",
-        )),
+        Err(e) => Err(e),
     };
-    let key = position_form(form.organisation_id);
+    let key = position_form(form.organisation_id.trim().parse().unwrap_or_default());
     let sent = Sent {
         form_key: &key,
         form: &form,
@@ -297,42 +279,26 @@ async fn statement_of_round(state: &AppState, round_id: i64) -> Result<i64, Erro
         .await
 }
 
-#[derive(Clone, Deserialize, Serialize)]
-struct AuthoriseForm {
-    organisation_id: i64,
-    #[serde(default)]
-    decision: String,
-    #[serde(default)]
-    reference: String,
-    content_hash: String,
-}
-
 async fn authorise(
     page: Page,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-    form: web::Form<AuthoriseForm>,
+    form: web::Form<AuthorisationFields>,
 ) -> Result<HttpResponse, Error> {
     let today = page.today();
     let actor = page.actor()?.clone();
     let round_id = id.into_inner();
     let statement_id = statement_of_round(&state, round_id).await?;
     let form = form.into_inner();
-    let result = match Decision::parse(&form.decision) {
-        Some(decision) => {
-            let input = AuthorisationInput {
-                organisation_id: form.organisation_id,
-                decision,
-                reference: form.reference.clone(),
-                content_hash: form.content_hash.clone(),
-            };
+    let result = match form.parse() {
+        Ok(input) => {
             state
                 .db(move |conn| rounds::authorise(conn, &actor, round_id, &input, today))
                 .await
         }
-        None => Err(Error::field("decision", "choose to authorise or to refuse")),
+        Err(e) => Err(e),
     };
-    let key = authorisation_form(form.organisation_id);
+    let key = authorisation_form(form.organisation_id.trim().parse().unwrap_or_default());
     let sent = Sent {
         form_key: &key,
         form: &form,

@@ -12,6 +12,7 @@ use crate::AppState;
 use crate::error::Error;
 use crate::meetings::agenda::{self, ItemInput};
 use crate::meetings::attendance;
+use crate::meetings::input::AttendanceFields;
 use crate::meetings::rules::Status;
 use crate::meetings::store;
 use crate::web::context::Page;
@@ -182,38 +183,35 @@ async fn item_action(
     super::answer(&page, &state, meeting, sent, result).await
 }
 
-#[derive(Clone, Deserialize, Serialize)]
-struct AttendanceForm {
-    organisation_id: i64,
-    status: String,
-    #[serde(default)]
-    represented_by: String,
-}
-
 async fn record_attendance(
     page: Page,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-    form: web::Form<AttendanceForm>,
+    form: web::Form<AttendanceFields>,
 ) -> Result<HttpResponse, Error> {
-    let typed = form.0.clone();
     let actor = page.actor()?.clone();
     let id = id.into_inner();
-    let f = form.into_inner();
-    let result = state
-        .db(move |conn| {
-            attendance::record(
-                conn,
-                &actor,
-                id,
-                f.organisation_id,
-                &f.status,
-                &f.represented_by,
-            )
-        })
-        .await;
+    let typed = form.into_inner();
+    let result = match typed.parse() {
+        Ok(a) => {
+            state
+                .db(move |conn| {
+                    attendance::record(
+                        conn,
+                        &actor,
+                        id,
+                        a.organisation_id,
+                        &a.status,
+                        &a.represented_by,
+                    )
+                })
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    let organisation = typed.organisation_id.trim().parse().unwrap_or_default();
     let sent = Sent {
-        form_key: &attendance_form(typed.organisation_id),
+        form_key: &attendance_form(organisation),
         form: &typed,
         back: format!("/meetings/{id}#attendance"),
         success: "Attendance recorded.",

@@ -4,71 +4,21 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use roundtable_templates::pages::meetings::meeting as pages;
 use roundtable_templates::{FlashKind, FormState, WHOLE_FORM};
-use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::auth::permissions::{self, Action, Actor};
 use crate::error::Error;
+use crate::meetings::input::MeetingFields;
 use crate::meetings::rules::{self, Kind};
-use crate::meetings::store::{self, MeetingInput};
+use crate::meetings::store;
 use crate::web::context::Page;
-use crate::web::{forms, html, parse_date, see_other, ticked};
+use crate::web::{forms, html, see_other};
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/meetings/new", web::get().to(new_form))
         .route("/meetings", web::post().to(create))
         .route("/meetings/{id}/edit", web::get().to(edit_form))
         .route("/meetings/{id}", web::post().to(update));
-}
-
-#[derive(Debug, Default, Deserialize, Serialize)]
-pub struct MeetingForm {
-    kind: String,
-    #[serde(default)]
-    group_id: String,
-    title: String,
-    date: String,
-    start: String,
-    end: String,
-    #[serde(default)]
-    time_zone: String,
-    #[serde(default)]
-    venue_id: String,
-    #[serde(default)]
-    online_url: String,
-    public: Option<String>,
-    media_open: Option<String>,
-    #[serde(default)]
-    media_reason: String,
-}
-
-impl MeetingForm {
-    fn input(&self) -> Result<MeetingInput, Error> {
-        let id = |s: &str, what: &str| -> Result<Option<i64>, Error> {
-            match s.trim() {
-                "" => Ok(None),
-                v => v
-                    .parse()
-                    .map(Some)
-                    .map_err(|_| Error::Invalid(format!("choose a {what} from the list"))),
-            }
-        };
-        Ok(MeetingInput {
-            kind: Kind::parse(&self.kind)
-                .ok_or_else(|| Error::Invalid("choose the kind of meeting".into()))?,
-            group_id: id(&self.group_id, "working group")?,
-            title: self.title.clone(),
-            date: parse_date(&self.date, "date")?,
-            start: rules::parse_time(&self.start).map_err(Error::Invalid)?,
-            end: rules::parse_time(&self.end).map_err(Error::Invalid)?,
-            time_zone: Some(self.time_zone.clone()).filter(|z| !z.trim().is_empty()),
-            venue_id: id(&self.venue_id, "venue")?,
-            online_url: self.online_url.clone(),
-            public: ticked(&self.public),
-            media_open: ticked(&self.media_open),
-            media_reason: self.media_reason.clone(),
-        })
-    }
 }
 
 async fn render_form(
@@ -147,11 +97,11 @@ async fn new_form(page: Page, state: web::Data<AppState>) -> Result<HttpResponse
 async fn create(
     page: Page,
     state: web::Data<AppState>,
-    form: web::Form<MeetingForm>,
+    form: web::Form<MeetingFields>,
 ) -> Result<HttpResponse, Error> {
     let actor: Actor = page.actor()?.clone();
     let form = form.into_inner();
-    let result = match form.input() {
+    let result = match form.parse() {
         Ok(input) => {
             state
                 .db(move |conn| store::create(conn, &actor, &input))
@@ -188,7 +138,7 @@ async fn refused(
     state: &web::Data<AppState>,
     title: &str,
     action: String,
-    form: &MeetingForm,
+    form: &MeetingFields,
     error: Error,
 ) -> Result<HttpResponse, Error> {
     let Some(refusal) = forms::refusal("meeting-form", form, &error) else {
@@ -265,12 +215,12 @@ async fn update(
     page: Page,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-    form: web::Form<MeetingForm>,
+    form: web::Form<MeetingFields>,
 ) -> Result<HttpResponse, Error> {
     let actor = page.actor()?.clone();
     let id = id.into_inner();
     let form = form.into_inner();
-    let result = match form.input() {
+    let result = match form.parse() {
         Ok(input) => {
             state
                 .db(move |conn| store::update(conn, &actor, id, &input))
