@@ -77,6 +77,18 @@ pub fn token_create(state: &AppState, email: &str, label: &str) -> Result<(), Er
     Ok(())
 }
 
+/// Prints a password-reset link for a person, on the console only.
+pub fn user_reset(state: &AppState, email: &str) -> Result<(), Error> {
+    let mut conn = state.pool.get()?;
+    let (person, token) = store::issue_reset_link(&mut conn, email)?;
+    println!(
+        "A link for {} to choose a new password (it works once, for 2 hours):",
+        person.name
+    );
+    println!("    {}/password/reset/{token}", state.settings.base_url);
+    Ok(())
+}
+
 /// Walks the audit chain. A broken chain is an error, so scripts see a non-zero exit.
 pub fn audit_verify(state: &AppState) -> Result<(), Error> {
     let mut conn = state.pool.get()?;

@@ -81,6 +81,12 @@ enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Print a link to choose a new password (for an administrator locked out; shown here
+    /// only, never mailed).
+    Reset {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -161,6 +167,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 password_stdin,
             },
         ),
+        Command::User(UserCommand::Reset { email }) => cli::user_reset(&state, &email),
         Command::Token(TokenCommand::Create { email, label }) => {
             cli::token_create(&state, &email, &label)
         }

@@ -280,6 +280,26 @@ pub fn request_password_reset(conn: &mut DbConn, email: &str) -> Result<(), Erro
     })
 }
 
+/// A reset link for the console only (`roundtable user reset`): the way back in for an
+/// administrator who lost their password, given by whoever runs the server, never by mail
+/// to an address someone else may have changed.
+pub fn issue_reset_link(conn: &mut DbConn, email: &str) -> Result<(Person, String), Error> {
+    db::write_tx(conn, |conn| {
+        let person = find_by_email(conn, email)?
+            .filter(|p| p.active)
+            .ok_or_else(|| Error::Invalid(format!("no active person has the email {email}")))?;
+        let token = tokens::create_link_token(conn, PURPOSE_RESET, Some(person.id), RESET_VALID)?;
+        audit::record(
+            conn,
+            None,
+            "person.reset_link_issued",
+            Subject::new("person", person.id),
+            serde_json::json!({ "via": "console" }),
+        )?;
+        Ok((person, token))
+    })
+}
+
 /// Sets the new password; the link is used up in the same transaction.
 pub fn reset_password(conn: &mut DbConn, token: &str, new_password: &str) -> Result<Person, Error> {
     db::write_tx(conn, |conn| {

@@ -290,7 +290,7 @@ pub fn decide(
     decision: Decision,
     reason: &str,
     effective_on: NaiveDate,
-) -> Result<Option<String>, Error> {
+) -> Result<Option<crate::auth::model::Person>, Error> {
     permissions::require(actor, Action::ManageMembership)?;
     if reason.trim().is_empty() {
         return Err(Error::Invalid("give the reason for this decision".into()));
@@ -343,15 +343,9 @@ pub fn decide(
             json!({ "decision": decision.as_str(), "reason": reason.trim() }),
         )?;
         if invite {
-            let token = crate::auth::tokens::create_link_token(
-                conn,
-                people::PURPOSE_INVITATION,
-                Some(application.contact_person_id),
-                people::INVITATION_VALID,
-            )?;
             let contact = crate::auth::store::find(conn, application.contact_person_id)?;
-            crate::membership::notices::account_invitation(conn, &contact, &token)?;
-            Ok(Some(token))
+            people::invite(conn, &contact)?;
+            Ok(Some(contact))
         } else {
             Ok(None)
         }

@@ -180,7 +180,7 @@ async fn create_organisation(
         "id": o.id,
         "name": o.name,
         "status": o.status,
-        "invitation_token": invited.map(|(_, token)| token),
+        "invited": invited.map(|p| p.email),
     })))
 }
 
@@ -211,11 +211,11 @@ async fn add_person(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let input = body.into_inner().parse()?;
-    let (person, token) = state
+    let person = state
         .db(move |conn| members::add_to_organisation(conn, &actor, id, &input))
         .await?;
     Ok(HttpResponse::Created()
-        .json(serde_json::json!({ "id": person.id, "invitation_token": token })))
+        .json(serde_json::json!({ "id": person.id, "invited": person.email })))
 }
 
 async fn get_person(

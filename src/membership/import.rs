@@ -99,8 +99,8 @@ pub struct RowProblem {
 #[derive(Debug, Clone)]
 pub struct Imported {
     pub organisations: usize,
-    /// Each person with the token of their invitation link.
-    pub invitations: Vec<(String, String, String)>,
+    /// Each person invited by mail: name and address.
+    pub invitations: Vec<(String, String)>,
 }
 
 struct PlannedOrg {
@@ -375,9 +375,8 @@ pub fn import(
                 "imported",
             )?;
             for (_, person) in &org.people {
-                let (p, token) =
-                    people::insert_affiliated(conn, Some(actor.id()), organisation.id, person)?;
-                invitations.push((p.name, p.email, token));
+                let p = people::insert_affiliated(conn, Some(actor.id()), organisation.id, person)?;
+                invitations.push((p.name, p.email));
             }
             if org.status != Status::Applicant {
                 organisations::apply_status(

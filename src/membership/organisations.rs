@@ -383,7 +383,7 @@ pub fn create(
     effective_on: NaiveDate,
     reason: &str,
     primary: Option<&super::people::PersonInput>,
-) -> Result<(Organisation, Option<(crate::auth::model::Person, String)>), Error> {
+) -> Result<(Organisation, Option<crate::auth::model::Person>), Error> {
     permissions::require(actor, Action::ManageMembership)?;
     if !matches!(status, Status::Applicant | Status::Full | Status::Associate) {
         return Err(Error::Invalid(

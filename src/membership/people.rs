@@ -43,19 +43,26 @@ fn representation_of(input: &PersonInput) -> Result<Option<Representation>, Erro
     }
 }
 
-/// Creates a person inside an organisation and an invitation to set their password. Runs in
-/// the caller's transaction; returns the invitation token for the link.
+/// Creates a person inside an organisation and mails them an invitation to set their
+/// password. Runs in the caller's transaction.
 pub(crate) fn insert_affiliated(
     conn: &mut DbConn,
     actor: Option<i64>,
     organisation_id: i64,
     input: &PersonInput,
-) -> Result<(Person, String), Error> {
+) -> Result<Person, Error> {
     let person = insert_uninvited(conn, actor, organisation_id, input)?;
+    invite(conn, &person)?;
+    Ok(person)
+}
+
+/// Mails `person` a link to set their first password. The link goes to that person only and
+/// is never shown to anyone else: whoever could read it could become them.
+pub(crate) fn invite(conn: &mut DbConn, person: &Person) -> Result<(), Error> {
     let token =
         tokens::create_link_token(conn, PURPOSE_INVITATION, Some(person.id), INVITATION_VALID)?;
-    crate::membership::notices::account_invitation(conn, &person, &token)?;
-    Ok((person, token))
+    crate::membership::notices::account_invitation(conn, person, &token)?;
+    Ok(())
 }
 
 /// Creates a person inside an organisation without inviting them yet (an applicant's contact
@@ -103,13 +110,13 @@ pub(crate) fn insert_uninvited(
     Ok(person)
 }
 
-/// The secretariat adds a person to an organisation; the invitation link comes back.
+/// The secretariat adds a person to an organisation; the invitation goes to them by mail.
 pub fn add_to_organisation(
     conn: &mut DbConn,
     actor: &Actor,
     organisation_id: i64,
     input: &PersonInput,
-) -> Result<(Person, String), Error> {
+) -> Result<Person, Error> {
     permissions::require(actor, Action::ManageMembership)?;
     db::write_tx(conn, |conn| {
         organisations::get(conn, organisation_id)?;
@@ -313,15 +320,26 @@ pub fn deactivate(
 }
 
 /// A new invitation link for a person who has not set a password yet (or lost the first).
-pub fn reinvite(conn: &mut DbConn, actor: &Actor, person_id: i64) -> Result<String, Error> {
+pub fn resend_invitation(
+    conn: &mut DbConn,
+    actor: &Actor,
+    person_id: i64,
+) -> Result<Person, Error> {
     permissions::require(actor, Action::ManageMembership)?;
     db::write_tx(conn, |conn| {
         let person = people_store::find(conn, person_id)?;
         if !person.active {
             return Err(Error::Invalid(format!("{} is deactivated", person.name)));
         }
-        let token =
-            tokens::create_link_token(conn, PURPOSE_INVITATION, Some(person.id), INVITATION_VALID)?;
+        // Someone with a password owns the account: a new link would let whoever reads it
+        // take it over. They can ask for a reset link themselves.
+        if person.password_hash.is_some() {
+            return Err(Error::Conflict(format!(
+                "{} has already set a password; if they forgot it, they can ask for a new one on the sign-in page",
+                person.name
+            )));
+        }
+        invite(conn, &person)?;
         audit::record(
             conn,
             Some(actor.id()),
@@ -329,8 +347,7 @@ pub fn reinvite(conn: &mut DbConn, actor: &Actor, person_id: i64) -> Result<Stri
             Subject::new("person", person.id),
             json!({}),
         )?;
-        crate::membership::notices::account_invitation(conn, &person, &token)?;
-        Ok(token)
+        Ok(person)
     })
 }
 
@@ -348,6 +365,12 @@ pub fn accept_invitation(
         let person = people_store::find(conn, person_id)?;
         if !person.active {
             return Err(Error::Invalid("this account has been deactivated".into()));
+        }
+        // A link from before the person chose a password must not replace it.
+        if person.password_hash.is_some() {
+            return Err(Error::Invalid(
+                "this invitation has already been used: sign in, or ask for a new password on the sign-in page".into(),
+            ));
         }
         people_store::set_password(conn, person_id, new_password)?;
         audit::record(

@@ -109,6 +109,38 @@ impl TestApp {
     pub fn with_conn<T>(&self, work: impl FnOnce(&mut DbConn) -> T) -> T {
         work(&mut self.conn())
     }
+
+    /// The path of the latest link mailed to `email` that contains `marker` ("/invitation/",
+    /// "/password/reset/"), read from the outbox: links reach people only by mail.
+    pub fn mailed_link(&self, email: &str, marker: &str) -> Option<String> {
+        use diesel::prelude::*;
+        use roundtable::db::schema::{outbox_deliveries, outbox_messages};
+        let bodies: Vec<String> = self.with_conn(|c| {
+            outbox_deliveries::table
+                .inner_join(outbox_messages::table)
+                .filter(outbox_deliveries::recipient_email.eq(email.to_lowercase()))
+                .order(outbox_deliveries::id.desc())
+                .select(outbox_messages::text_body)
+                .load(c)
+                .expect("outbox")
+        });
+        bodies.iter().find_map(|body| {
+            body.split_whitespace()
+                .find(|w| w.contains(marker))
+                .map(|w| match w.find(marker) {
+                    Some(at) => w[at..].trim_end_matches(['.', ',', ')']).to_owned(),
+                    None => w.to_owned(),
+                })
+        })
+    }
+
+    /// The token of the latest invitation mailed to `email`.
+    pub fn invitation_token(&self, email: &str) -> String {
+        self.mailed_link(email, "/invitation/")
+            .expect("an invitation was mailed")
+            .trim_start_matches("/invitation/")
+            .to_owned()
+    }
 }
 
 /// Runs a scenario on every backend under test, saying which one is running so a failure

@@ -308,3 +308,169 @@ async fn emails_are_unique_whatever_their_case() {
         assert!(raw.is_err());
     })
 }
+
+/// An invitation link sets a first password and nothing else: the secretariat cannot make
+/// one for a person who has a password, never sees one, and an old one stops working once
+/// the person chose a password. Re-sending mails the person, not the one who asked.
+#[actix_web::test]
+async fn nobody_can_take_over_an_account_with_an_invitation() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        let admin = app.bootstrap();
+        let admin = app
+            .with_conn(|c| roundtable::actor::actor_for(c, admin))
+            .expect("actor");
+        let (shelter, rep) = crate::membership::member_org(
+            &app,
+            &admin,
+            "Shelter",
+            "NGO",
+            roundtable::membership::rules::Status::Full,
+            "rep@shelter.example",
+        );
+        let mut secretariat = app.client().await;
+        secretariat.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let person_page = format!("/people/{}", rep.id);
+        secretariat.get(&person_page).await;
+        let mailed_before = app.mailed_link("rep@shelter.example", "/invitation/");
+
+        // The representative has a password: a new invitation is refused, nothing is mailed.
+        let refused = secretariat
+            .post_form(&format!("{person_page}/invite"), &[])
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            refused
+                .texts("#invite-form .flash-error, .flash-error")
+                .iter()
+                .any(|t| t.contains("already set a password")),
+            "{:?}",
+            refused.texts(".flash-error")
+        );
+        assert!(!refused.body.contains("/invitation/"));
+        assert_eq!(
+            app.mailed_link("rep@shelter.example", "/invitation/"),
+            mailed_before,
+            "no new invitation"
+        );
+
+        // The invitation mailed at the start no longer sets a password.
+        let old = mailed_before.expect("the first invitation");
+        let mut stranger = app.client().await;
+        let opened = stranger.get(&old).await;
+        assert!(
+            opened.attr("#field-password", "name").is_none(),
+            "the used link offers no password form"
+        );
+        stranger.get("/login").await;
+        let taken = stranger
+            .post_form(
+                &old,
+                &[
+                    ("password", "a stranger's password"),
+                    ("password_confirm", "a stranger's password"),
+                ],
+            )
+            .await;
+        assert_ne!(taken.status, StatusCode::SEE_OTHER, "{}", taken.body);
+        let mut again = app.client().await;
+        again.get("/login").await;
+        let signed = again
+            .post_form(
+                "/login",
+                &[
+                    ("email", "rep@shelter.example"),
+                    ("password", "a stranger's password"),
+                ],
+            )
+            .await;
+        assert_ne!(
+            signed.location(),
+            Some("/"),
+            "the stranger's password does not work"
+        );
+
+        // Someone invited but not yet signed up gets the invitation again, by mail only.
+        let input = roundtable::membership::people::PersonInput {
+            name: "New Colleague".into(),
+            email: "new@shelter.example".into(),
+            ..Default::default()
+        };
+        let new = app
+            .with_conn(|c| {
+                roundtable::membership::people::add_to_organisation(c, &admin, shelter.id, &input)
+            })
+            .expect("added");
+        let first = app.invitation_token("new@shelter.example");
+        secretariat.get(&format!("/people/{}", new.id)).await;
+        let resent = secretariat
+            .post_form(&format!("/people/{}/invite", new.id), &[])
+            .await;
+        assert_eq!(resent.status, StatusCode::SEE_OTHER);
+        let page = secretariat.get(&format!("/people/{}", new.id)).await;
+        assert!(
+            !page.body.contains("/invitation/"),
+            "never shown to the inviter"
+        );
+        let second = app.invitation_token("new@shelter.example");
+        assert_ne!(second, first, "a new link is mailed");
+        // The colleague uses the second link; the first, never used, then changes nothing.
+        app.with_conn(|c| {
+            roundtable::membership::people::accept_invitation(
+                c,
+                &second,
+                "the colleague's password",
+            )
+        })
+        .expect("accepted");
+        let late = app.with_conn(|c| {
+            roundtable::membership::people::accept_invitation(c, &first, "someone else's password")
+        });
+        assert!(late.is_err(), "{late:?}");
+        let colleague = app
+            .with_conn(|c| store::find_by_email(c, "new@shelter.example"))
+            .expect("read")
+            .expect("exists");
+        assert!(
+            roundtable::auth::password::verify(
+                "the colleague's password",
+                colleague.password_hash.as_deref()
+            ),
+            "the colleague's own password stands"
+        );
+    })
+}
+
+/// `roundtable user reset` gives the console a reset link for a locked-out administrator;
+/// nothing is mailed, and a deactivated or unknown address gets none.
+#[actix_web::test]
+async fn the_console_can_let_an_administrator_back_in() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        app.bootstrap();
+        let unknown = app.with_conn(|c| store::issue_reset_link(c, "nobody@example.org"));
+        assert!(matches!(unknown, Err(Error::Invalid(_))), "{unknown:?}");
+        let (person, token) = app
+            .with_conn(|c| store::issue_reset_link(c, ADMIN_EMAIL))
+            .expect("a link");
+        assert_eq!(person.email, ADMIN_EMAIL);
+        assert!(
+            app.mailed_link(ADMIN_EMAIL, "/password/reset/").is_none(),
+            "shown on the console only"
+        );
+        app.with_conn(|c| store::reset_password(c, &token, "a brand new admin password"))
+            .expect("reset");
+        let mut browser = app.client().await;
+        browser.get("/login").await;
+        let signed = browser
+            .post_form(
+                "/login",
+                &[
+                    ("email", ADMIN_EMAIL),
+                    ("password", "a brand new admin password"),
+                ],
+            )
+            .await;
+        assert_eq!(signed.location(), Some("/"));
+    })
+}

@@ -65,6 +65,7 @@ async fn a_csv_with_one_bad_row_imports_nothing_and_names_the_row() {
             ok.texts("#import-problems li").join("|")
         );
         assert_eq!(ok.texts("#invitations tbody tr").len(), 3);
+        assert!(!ok.body.contains("/invitation/"), "links go by mail only");
         let ministry = app
             .with_conn(|c| organisations::find_by_name(c, "Ministry of Labour"))
             .expect("read")

@@ -145,7 +145,7 @@ async fn a_full_member_has_exactly_one_primary_representative() {
             representation: Some("alternate".into()),
             ..PersonInput::default()
         };
-        let (alternate, _) = app
+        let alternate = app
             .with_conn(|c| people::add_to_organisation(c, &admin, org.id, &alt))
             .expect("add");
 
@@ -253,7 +253,7 @@ async fn only_the_people_of_full_members_hold_representative_rights() {
             is_authoriser: true,
             ..PersonInput::default()
         };
-        let (authoriser, _) = app
+        let authoriser = app
             .with_conn(|c| people::add_to_organisation(c, &admin, org.id, &auth))
             .expect("add");
         let roles = |app: &TestApp, id: i64| {

@@ -69,7 +69,8 @@ pub fn member_org(
             )
         })
         .expect("create organisation");
-    let (person, token) = invited.expect("the primary representative is invited");
+    let person = invited.expect("the primary representative is invited");
+    let token = app.invitation_token(rep_email);
     app.with_conn(|c| {
         roundtable::membership::people::accept_invitation(c, &token, MEMBER_PASSWORD)
     })

@@ -78,7 +78,7 @@ fn grow(app: &TestApp, actor: &Actor) {
             let (o, invited) =
                 organisations::create(c, actor, &input, Status::Full, today, "", Some(&primary))?;
             if n < 10 {
-                let convenor = invited.map(|(p, _)| p.id);
+                let convenor = invited.map(|p| p.id);
                 let group = roundtable::membership::groups::create(
                     c,
                     actor,

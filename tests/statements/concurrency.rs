@@ -46,7 +46,7 @@ fn many_members(app: &TestApp, admin: &Actor, n: usize) -> Vec<(i64, Actor)> {
                     )
                 })
                 .expect("organisation");
-            let (person, _) = invited.expect("representative");
+            let person = invited.expect("representative");
             (org.id, actor(app, person))
         })
         .collect()

@@ -56,9 +56,10 @@ fn org(app: &TestApp, admin: &Actor, name: &str, sector: &str, status: Status, s
             is_authoriser: true,
             ..PersonInput::default()
         };
-        let (person, token) = app
+        let person = app
             .with_conn(|c| people::add_to_organisation(c, admin, o.id, &input))
             .expect("authoriser");
+        let token = app.invitation_token(&email);
         app.with_conn(|c| people::accept_invitation(c, &token, MEMBER_PASSWORD))
             .expect("accept");
         (actor(app, person), email)

@@ -375,7 +375,6 @@ async fn dossier_view(page: &Page, state: &AppState, id: i64) -> Result<pages::D
             )
         }),
         today: today.to_string(),
-        invitation_link: None,
         refusal: None,
     };
     Ok(view)
@@ -416,9 +415,9 @@ async fn decide(
         (_, Err(e)) => Err(Error::field("effective_on", e.to_string())),
     };
     let message = match &result {
-        Ok(Some(token)) => format!(
-            "The decision is recorded. Send the contact person this link to set a password: {}/invitation/{token}",
-            state.settings.base_url
+        Ok(Some(contact)) => format!(
+            "The decision is recorded. {} is mailed an invitation to set a password ({}).",
+            contact.name, contact.email
         ),
         _ => "The decision is recorded.".to_owned(),
     };

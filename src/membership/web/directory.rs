@@ -181,18 +181,13 @@ async fn import_csv(
             Ok(outcome)
         })
         .await?;
-    let base = state.settings.base_url.clone();
     let (status, report, kept) = match outcome {
         Ok(done) => (
             StatusCode::OK,
             pages::ImportReport {
                 problems: Vec::new(),
                 organisations: done.organisations,
-                invitations: done
-                    .invitations
-                    .into_iter()
-                    .map(|(name, email, token)| (name, email, format!("{base}/invitation/{token}")))
-                    .collect(),
+                invitations: done.invitations,
             },
             FormState::default(),
         ),

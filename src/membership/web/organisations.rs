@@ -126,10 +126,10 @@ async fn create(
     match result {
         Ok((organisation, invited)) => {
             let mut message = format!("{} is recorded.", organisation.name);
-            if let Some((person, token)) = invited {
+            if let Some(person) = invited {
                 message.push_str(&format!(
-                    " Send {} this link to set a password: {}/invitation/{token}",
-                    person.name, state.settings.base_url
+                    " {} is mailed an invitation to set a password ({}).",
+                    person.name, person.email
                 ));
             }
             page.flash(roundtable_templates::FlashKind::Success, &message);
@@ -466,9 +466,9 @@ async fn add_person(
         Err(e) => Err(e),
     };
     let message = match &result {
-        Ok((person, token)) => format!(
-            "{} is added. Send them this link to set a password: {}/invitation/{token}",
-            person.name, state.settings.base_url
+        Ok(person) => format!(
+            "{} is added and mailed an invitation to set a password ({}).",
+            person.name, person.email
         ),
         Err(_) => String::new(),
     };

@@ -22,7 +22,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/people/{id}", web::get().to(show))
         .route("/people/{id}/roles", web::post().to(set_roles))
         .route("/people/{id}/deactivate", web::post().to(deactivate))
-        .route("/people/{id}/invite", web::post().to(reinvite))
+        .route("/people/{id}/invite", web::post().to(resend_invitation))
         .route("/invitation/{token}", web::get().to(invitation_page))
         .route("/invitation/{token}", web::post().to(accept_invitation));
 }
@@ -99,7 +99,6 @@ async fn view(page: &Page, state: &AppState, id: i64) -> Result<pages::PersonVie
             .and_then(|(a, _)| a.representation.clone())
             .unwrap_or_default(),
         is_authoriser: affiliation.as_ref().is_some_and(|(a, _)| a.is_authoriser),
-        invitation_link: None,
         refusal: None,
     };
     Ok(view)
@@ -172,7 +171,7 @@ async fn deactivate(
     answer(&page, &state, id, sent, result).await
 }
 
-async fn reinvite(
+async fn resend_invitation(
     page: Page,
     state: web::Data<AppState>,
     id: web::Path<i64>,
@@ -180,13 +179,10 @@ async fn reinvite(
     let actor = page.actor()?.clone();
     let id = id.into_inner();
     let result = state
-        .db(move |conn| members::reinvite(conn, &actor, id))
+        .db(move |conn| members::resend_invitation(conn, &actor, id))
         .await;
     let message = match &result {
-        Ok(token) => format!(
-            "New invitation link: {}/invitation/{token}",
-            state.settings.base_url
-        ),
+        Ok(person) => format!("The invitation is mailed again to {}.", person.email),
         Err(_) => String::new(),
     };
     let sent = Sent {

@@ -164,7 +164,6 @@ pub struct DossierView {
     /// decision, by, when, reason
     pub decision: Option<(String, String, String, String)>,
     pub today: String,
-    pub invitation_link: Option<String>,
     /// The decision form, refused, as it was typed.
     pub refusal: Option<Refusal>,
 }
@@ -182,12 +181,6 @@ pub fn dossier(chrome: &Chrome, v: &DossierView) -> Markup {
         &format!("Application of {}", v.organisation),
         html! {
             h1 { "Application of " a href=(format!("/organisations/{}", v.organisation_id)) { (v.organisation) } }
-            @if let Some(link) = &v.invitation_link {
-                div.flash.flash-info role="status" {
-                    p { "Invitation link for the contact person (valid 14 days):" }
-                    p.invitation-link { code #invitation-link { (link) } }
-                }
-            }
             section {
                 dl.facts {
                     dt { "Sector" } dd { (v.sector) " · " (v.side) }

@@ -110,7 +110,8 @@ pub fn public_list(chrome: &Chrome, members: &[(String, String)]) -> Markup {
 pub struct ImportReport {
     pub problems: Vec<(usize, String)>,
     /// name, email, invitation link
-    pub invitations: Vec<(String, String, String)>,
+    /// Each person invited by mail: name and address.
+    pub invitations: Vec<(String, String)>,
     pub organisations: usize,
 }
 
@@ -129,10 +130,10 @@ pub fn import(
                 @if report.problems.is_empty() {
                     section.flash.flash-success role="status" {
                         p { "Imported " (report.organisations) " organisations and " (report.invitations.len()) " people." }
-                        p { "Send each person their invitation link, which lets them set a password (valid for 14 days):" }
+                        p { "Each person below is mailed an invitation to set a password (the link works for 14 days and reaches only them):" }
                         table #invitations {
-                            thead { tr { th { "Name" } th { "Email" } th { "Invitation link" } } }
-                            tbody { @for (n, e, l) in &report.invitations { tr { td { (n) } td { (e) } td.invitation-link { (l) } } } }
+                            thead { tr { th { "Name" } th { "Invitation mailed to" } } }
+                            tbody { @for (n, e) in &report.invitations { tr { td { (n) } td { (e) } } } }
                         }
                     }
                 } @else {

@@ -29,8 +29,6 @@ pub struct PersonView {
     /// Current representation ("", "alternate", "primary") and authoriser flag, for the form.
     pub representation: String,
     pub is_authoriser: bool,
-    /// A fresh invitation link to show the secretariat (until mail is sent for it).
-    pub invitation_link: Option<String>,
     /// A form on this page the service refused, as it was typed.
     pub refusal: Option<Refusal>,
 }
@@ -54,12 +52,6 @@ pub fn person(chrome: &Chrome, v: &PersonView) -> Markup {
         html! {
             h1 { (v.name) }
             (refused_elsewhere(v.refusal.as_ref(), |form| v.can_manage && v.active && (form != ROLES_FORM || v.organisation.is_some()) && (form != INVITE_FORM || v.invited)))
-            @if let Some(link) = &v.invitation_link {
-                div.flash.flash-info role="status" {
-                    p { "Invitation link for " (v.name) " (valid 14 days):" }
-                    p.invitation-link { code #invitation-link { (link) } }
-                }
-            }
             section {
                 dl.facts {
                     dt { "Organisation" }
@@ -91,7 +83,7 @@ pub fn person(chrome: &Chrome, v: &PersonView) -> Markup {
                     section {
                         h2 { "Access" }
                         @if v.invited {
-                            (anchored_form(csrf, INVITE_FORM, &format!("/people/{}/invite", v.id), "Make a new invitation link", &state(INVITE_FORM), html! {}))
+                            (anchored_form(csrf, INVITE_FORM, &format!("/people/{}/invite", v.id), "Mail the invitation again", &state(INVITE_FORM), html! {}))
                         }
                         (anchored_form(csrf, DEACTIVATE_FORM, &format!("/people/{}/deactivate", v.id), "Deactivate", &deactivate, html! {
                             (field(&deactivate, "reason", "Reason", "text", Some("They can no longer sign in; everything they did stays on record.")))
