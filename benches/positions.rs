@@ -82,7 +82,7 @@ fn run(backend: &str, state: &AppState) {
                 Some(&primary),
             )
             .expect("organisation");
-            let (person, _) = invited.expect("representative");
+            let person = invited.expect("representative");
             (org.id, actor_for(&mut conn, person).expect("actor"))
         })
         .collect();
