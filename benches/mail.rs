@@ -56,6 +56,9 @@ fn main() {
         smtp_url: Some(sink.url()),
         mail_from: "coalition@bench.example".into(),
         cookie_key: [3u8; 64],
+        audit_key: roundtable::config::derive_audit_key(
+            "a bench secret key that is long enough to use",
+        ),
         session_idle: Duration::from_secs(3600),
         session_max: Duration::from_secs(3600),
         throttle: ThrottlePolicy::default(),

@@ -33,6 +33,9 @@ fn settings(dir: &std::path::Path, database_url: String) -> Settings {
         smtp_url: None,
         mail_from: "coalition@bench.example".into(),
         cookie_key: [3u8; 64],
+        audit_key: roundtable::config::derive_audit_key(
+            "a bench secret key that is long enough to use",
+        ),
         session_idle: Duration::from_secs(3600),
         session_max: Duration::from_secs(3600),
         throttle: ThrottlePolicy::default(),

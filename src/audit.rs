@@ -1,14 +1,45 @@
 //! The audit record: an append-only table of every decision, each row carrying the hash of the
 //! row before it, so an edited, inserted or removed row breaks the chain (`audit verify`).
+//!
+//! What it holds against its custodian: the database refuses UPDATE and DELETE on the table
+//! (triggers, installed by `protect` when the service opens); each hash is keyed with a key
+//! derived from SECRET_KEY, so someone who gets past the triggers cannot rewrite a row and
+//! recompute the chain without that key; and the head of the chain (its sequence number and
+//! hash) is published where members keep copies (the audit page, approved minutes, statement
+//! receipts), so `audit verify --witness SEQ:HASH` catches even a rewrite by someone holding
+//! the key, or the removal of the newest rows, below a head someone kept.
+
+use std::sync::OnceLock;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use hmac::{Hmac, Mac};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 
 use crate::db::schema::audit_events;
 use crate::db::{self, DbConn};
 use crate::error::Error;
+
+/// The key the chain is hashed with: one per process, from SECRET_KEY (`use_key`).
+static KEY: OnceLock<[u8; 32]> = OnceLock::new();
+
+/// Sets the process's audit key. A process serves one database with one SECRET_KEY: a second,
+/// different key is a configuration error, not something to switch silently.
+pub fn use_key(key: [u8; 32]) -> Result<(), Error> {
+    let set = KEY.get_or_init(|| key);
+    if *set != key {
+        return Err(Error::Config(
+            "one process uses one SECRET_KEY for the audit record".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn key() -> Result<&'static [u8; 32], Error> {
+    KEY.get()
+        .ok_or_else(|| Error::Internal("the audit key is not set (AppState::open sets it)".into()))
+}
 
 /// The `prev_hash` of the first row.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -77,13 +108,16 @@ pub fn record(
     let occurred_at = db::now();
     let details = details.to_string();
     let hash = chain_hash(
-        &prev_hash,
-        occurred_at,
-        actor_id,
-        action,
-        subject.kind,
-        subject.id,
-        &details,
+        key()?,
+        &Row {
+            prev_hash: &prev_hash,
+            occurred_at,
+            actor_id,
+            action,
+            subject_type: subject.kind,
+            subject_id: subject.id,
+            details: &details,
+        },
     );
     diesel::insert_into(audit_events::table)
         .values(NewAuditEvent {
@@ -100,27 +134,57 @@ pub fn record(
     Ok(())
 }
 
-/// SHA-256 over an unambiguous (JSON array) encoding of the row and the previous hash.
-pub fn chain_hash(
-    prev_hash: &str,
-    occurred_at: NaiveDateTime,
-    actor_id: Option<i64>,
-    action: &str,
-    subject_type: &str,
-    subject_id: Option<i64>,
-    details: &str,
-) -> String {
-    let when = occurred_at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string();
-    let canonical = serde_json::json!([
-        prev_hash,
-        when,
-        actor_id,
-        action,
-        subject_type,
-        subject_id,
-        details
-    ]);
-    hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
+/// What a row's hash covers.
+pub struct Row<'a> {
+    pub prev_hash: &'a str,
+    pub occurred_at: NaiveDateTime,
+    pub actor_id: Option<i64>,
+    pub action: &'a str,
+    pub subject_type: &'a str,
+    pub subject_id: Option<i64>,
+    pub details: &'a str,
+}
+
+impl<'a> Row<'a> {
+    fn of(event: &'a AuditEvent) -> Row<'a> {
+        Row {
+            prev_hash: &event.prev_hash,
+            occurred_at: event.occurred_at,
+            actor_id: event.actor_id,
+            action: &event.action,
+            subject_type: &event.subject_type,
+            subject_id: event.subject_id,
+            details: &event.details,
+        }
+    }
+
+    /// An unambiguous (JSON array) encoding of the row and the previous hash.
+    fn canonical(&self) -> String {
+        let when = self.occurred_at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string();
+        serde_json::json!([
+            self.prev_hash,
+            when,
+            self.actor_id,
+            self.action,
+            self.subject_type,
+            self.subject_id,
+            self.details
+        ])
+        .to_string()
+    }
+}
+
+/// HMAC-SHA-256 of the row under the audit key.
+pub fn chain_hash(key: &[u8; 32], row: &Row<'_>) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
+    mac.update(row.canonical().as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// The hash rows had before it was keyed (kept to upgrade such a chain once, in `protect`).
+fn unkeyed_hash(row: &Row<'_>) -> String {
+    use sha2::Digest;
+    hex::encode(Sha256::digest(row.canonical().as_bytes()))
 }
 
 /// The outcome of walking the chain.
@@ -133,6 +197,41 @@ pub enum Verdict {
 /// Walks the whole chain in id order, in batches so memory stays flat, and names the first
 /// row that does not fit.
 pub fn verify(conn: &mut DbConn) -> Result<Verdict, Error> {
+    let key = *key()?;
+    walk(conn, |row| chain_hash(&key, row))
+}
+
+/// `verify`, and also that the event `seq` someone kept still has the hash they kept: a
+/// chain cut short, or rewritten (even with the key) at or below that event, fails here.
+pub fn verify_witnessed(conn: &mut DbConn, seq: i64, hash: &str) -> Result<Verdict, Error> {
+    let kept: Option<String> = audit_events::table
+        .find(seq)
+        .select(audit_events::hash)
+        .first(conn)
+        .optional()?;
+    match kept {
+        None => Ok(Verdict::Broken {
+            event_id: seq,
+            reason: "the witnessed event is gone (the record was cut short)".into(),
+        }),
+        Some(h) if h != hash.trim() => Ok(Verdict::Broken {
+            event_id: seq,
+            reason: "the witnessed event has another hash now (the record was rewritten)".into(),
+        }),
+        Some(_) => verify(conn),
+    }
+}
+
+/// The newest event: what members keep as a witness of the record at a moment.
+pub fn head(conn: &mut DbConn) -> Result<Option<(i64, String)>, Error> {
+    Ok(audit_events::table
+        .order(audit_events::id.desc())
+        .select((audit_events::id, audit_events::hash))
+        .first(conn)
+        .optional()?)
+}
+
+fn walk(conn: &mut DbConn, hash: impl Fn(&Row<'_>) -> String) -> Result<Verdict, Error> {
     const BATCH: i64 = 1000;
     let mut expected_prev = GENESIS.to_owned();
     let mut last_id = 0i64;
@@ -154,16 +253,7 @@ pub fn verify(conn: &mut DbConn) -> Result<Verdict, Error> {
                     reason: "its link to the previous event does not match (an event before it was removed or changed)".into(),
                 });
             }
-            let recomputed = chain_hash(
-                &event.prev_hash,
-                event.occurred_at,
-                event.actor_id,
-                &event.action,
-                &event.subject_type,
-                event.subject_id,
-                &event.details,
-            );
-            if recomputed != event.hash {
+            if hash(&Row::of(&event)) != event.hash {
                 return Ok(Verdict::Broken {
                     event_id: event.id,
                     reason: "its content does not match its hash (the row was edited)".into(),
@@ -193,4 +283,102 @@ pub fn of_subject(conn: &mut DbConn, kind: &str, id: i64) -> Result<Vec<AuditEve
         .order(audit_events::id)
         .select(AuditEvent::as_select())
         .load(conn)?)
+}
+
+/// Makes the table append-only (triggers refuse UPDATE, DELETE and, on PostgreSQL, TRUNCATE)
+/// and, once, re-hashes a chain written before its hashes were keyed. Runs when the service
+/// opens; idempotent, and safe when several instances open one PostgreSQL database at once.
+pub fn protect(conn: &mut DbConn) -> Result<(), Error> {
+    let key = *key()?;
+    db::write_tx(conn, |conn| {
+        if let DbConn::Postgres(_) = conn {
+            diesel::sql_query("SELECT pg_advisory_xact_lock(7254)").execute(conn)?;
+        }
+        let needs_keying = match head(conn)? {
+            Some((id, hash)) => {
+                let event: AuditEvent = audit_events::table
+                    .find(id)
+                    .select(AuditEvent::as_select())
+                    .first(conn)?;
+                // Written before the key: the newest hash is not keyed and the whole chain
+                // holds as it was. (A broken chain is left as it is, for `verify` to report.)
+                chain_hash(&key, &Row::of(&event)) != hash
+                    && matches!(walk(conn, unkeyed_hash)?, Verdict::Intact { .. })
+            }
+            None => false,
+        };
+        for statement in drop_triggers(conn) {
+            diesel::sql_query(statement).execute(conn)?;
+        }
+        if needs_keying {
+            rekey(conn, &key)?;
+        }
+        for statement in create_triggers(conn) {
+            diesel::sql_query(statement).execute(conn)?;
+        }
+        Ok(())
+    })
+}
+
+/// Re-hashes an intact unkeyed chain with the key, row by row from the first.
+fn rekey(conn: &mut DbConn, key: &[u8; 32]) -> Result<(), Error> {
+    let events: Vec<AuditEvent> = audit_events::table
+        .order(audit_events::id.asc())
+        .select(AuditEvent::as_select())
+        .load(conn)?;
+    let mut prev = GENESIS.to_owned();
+    for mut event in events {
+        event.prev_hash = prev;
+        let hash = chain_hash(key, &Row::of(&event));
+        diesel::update(audit_events::table.find(event.id))
+            .set((
+                audit_events::prev_hash.eq(&event.prev_hash),
+                audit_events::hash.eq(&hash),
+            ))
+            .execute(conn)?;
+        prev = hash;
+    }
+    Ok(())
+}
+
+const REFUSAL: &str = "the audit record is append-only";
+
+fn drop_triggers(conn: &DbConn) -> Vec<String> {
+    match conn {
+        DbConn::Sqlite(_) => vec![
+            "DROP TRIGGER IF EXISTS audit_events_no_update".into(),
+            "DROP TRIGGER IF EXISTS audit_events_no_delete".into(),
+        ],
+        DbConn::Postgres(_) => vec![
+            "DROP TRIGGER IF EXISTS audit_events_append_only ON audit_events".into(),
+            "DROP TRIGGER IF EXISTS audit_events_no_truncate ON audit_events".into(),
+        ],
+    }
+}
+
+fn create_triggers(conn: &DbConn) -> Vec<String> {
+    match conn {
+        DbConn::Sqlite(_) => vec![
+            format!(
+                "CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events \
+                 BEGIN SELECT RAISE(ABORT, '{REFUSAL}'); END"
+            ),
+            format!(
+                "CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events \
+                 BEGIN SELECT RAISE(ABORT, '{REFUSAL}'); END"
+            ),
+        ],
+        DbConn::Postgres(_) => vec![
+            format!(
+                "CREATE OR REPLACE FUNCTION roundtable_audit_append_only() RETURNS trigger \
+                 LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '{REFUSAL}'; END $$"
+            ),
+            "CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events \
+             FOR EACH ROW EXECUTE FUNCTION roundtable_audit_append_only()"
+                .into(),
+            "CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events \
+             FOR EACH STATEMENT EXECUTE FUNCTION roundtable_audit_append_only()"
+                .into(),
+        ],
+    }
 }

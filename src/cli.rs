@@ -89,10 +89,23 @@ pub fn user_reset(state: &AppState, email: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// Walks the audit chain. A broken chain is an error, so scripts see a non-zero exit.
-pub fn audit_verify(state: &AppState) -> Result<(), Error> {
+/// Walks the audit chain, and checks a witnessed head if given. A broken chain is an error,
+/// so scripts see a non-zero exit.
+pub fn audit_verify(state: &AppState, witness: Option<&str>) -> Result<(), Error> {
     let mut conn = state.pool.get()?;
-    match audit::verify(&mut conn)? {
+    let verdict = match witness {
+        Some(w) => {
+            let (seq, hash) = w
+                .split_once(':')
+                .and_then(|(seq, hash)| {
+                    Some((seq.trim().trim_start_matches('#').parse().ok()?, hash))
+                })
+                .ok_or_else(|| Error::Invalid(format!("{w:?} is not a witness: write SEQ:HASH")))?;
+            audit::verify_witnessed(&mut conn, seq, hash)?
+        }
+        None => audit::verify(&mut conn)?,
+    };
+    match verdict {
         Verdict::Intact { events } => {
             println!("The audit record is intact: {events} events, each linked to the one before.");
             Ok(())

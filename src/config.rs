@@ -102,6 +102,8 @@ pub struct Settings {
     pub mail_from: String,
     /// 64 bytes: signs and encrypts the session cookie.
     pub cookie_key: [u8; 64],
+    /// 32 bytes: keys the hashes of the audit chain, so a rewrite without it shows.
+    pub audit_key: [u8; 32],
     pub session_idle: Duration,
     pub session_max: Duration,
     pub throttle: ThrottlePolicy,
@@ -155,6 +157,7 @@ impl Settings {
             smtp_url: env.smtp_url.clone(),
             mail_from: env.mail_from.clone(),
             cookie_key: derive_cookie_key(&secret),
+            audit_key: derive_audit_key(&secret),
             session_idle: Duration::from_secs(env.session_idle_minutes.max(1) * 60),
             session_max: Duration::from_secs(env.session_max_hours.max(1) * 3600),
             throttle: ThrottlePolicy::default(),
@@ -170,8 +173,17 @@ impl Settings {
     }
 }
 
-fn derive_cookie_key(secret: &str) -> [u8; 64] {
+pub fn derive_cookie_key(secret: &str) -> [u8; 64] {
     Sha512::digest(secret.as_bytes()).into()
+}
+
+/// The key of the audit chain: from the same secret, but never the same bytes as the cookie
+/// key, so one cannot be used for the other.
+pub fn derive_audit_key(secret: &str) -> [u8; 32] {
+    let mut hasher = sha2::Sha256::new();
+    hasher.update(b"roundtable audit chain\0");
+    hasher.update(secret.as_bytes());
+    hasher.finalize().into()
 }
 
 /// The generated key lives beside the database, readable by its owner only.

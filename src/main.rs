@@ -103,7 +103,12 @@ enum TokenCommand {
 #[derive(Subcommand)]
 enum AuditCommand {
     /// Walk the hash chain and name the first broken event, if any.
-    Verify,
+    Verify {
+        /// A head of the chain someone kept (from the audit page, approved minutes or a
+        /// statement receipt), as SEQ:HASH: the record must still hold it.
+        #[arg(long)]
+        witness: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -171,7 +176,9 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Token(TokenCommand::Create { email, label }) => {
             cli::token_create(&state, &email, &label)
         }
-        Command::Audit(AuditCommand::Verify) => cli::audit_verify(&state),
+        Command::Audit(AuditCommand::Verify { witness }) => {
+            cli::audit_verify(&state, witness.as_deref())
+        }
         Command::Mail(MailCommand::Send) => mail_send(state),
         Command::Mail(MailCommand::Sink { .. }) => Ok(()),
     }

@@ -21,6 +21,8 @@ impl AppState {
     /// keeps the settings.
     pub fn open(settings: Settings) -> Result<AppState, Error> {
         let pool = db::connect_pool(&settings.database_url, settings.db_pool_size)?;
+        crate::audit::use_key(settings.audit_key)?;
+        crate::audit::protect(&mut *pool.get()?)?;
         let mail = mail::transport::Transport::from_settings(
             settings.smtp_url.as_deref(),
             &settings.data_dir,

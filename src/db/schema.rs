@@ -398,6 +398,8 @@ diesel::table! {
         approval_note -> Text,
         updated_at -> Timestamp,
         confidential_body -> Text,
+        approval_audit_seq -> Nullable<BigInt>,
+        approval_audit_hash -> Nullable<Text>,
     }
 }
 
@@ -531,6 +533,8 @@ diesel::table! {
         published_at -> Nullable<Timestamp>,
         published_version_id -> Nullable<BigInt>,
         closing_reason -> Text,
+        published_audit_seq -> Nullable<BigInt>,
+        published_audit_hash -> Nullable<Text>,
     }
 }
 

@@ -317,14 +317,24 @@ pub fn approve(
             ))
             .execute(conn)?;
         store::set_status_in_tx(conn, actor, meeting_id, Status::MinutesApproved, "")?;
-        super::notices::minutes(conn, meeting_id, None)?;
         audit::record(
             conn,
             Some(actor.id()),
             "minutes.approved",
             Subject::new("meeting", meeting_id),
             json!({ "note": note.trim() }),
-        )
+        )?;
+        // The approval's own event is the head now: kept with the minutes and mailed, every
+        // member holds a witness of the record at this moment.
+        let (seq, hash) = audit::head(conn)?.ok_or(Error::NotFound)?;
+        diesel::update(minutes::table.filter(minutes::meeting_id.eq(meeting_id)))
+            .set((
+                minutes::approval_audit_seq.eq(seq),
+                minutes::approval_audit_hash.eq(&hash),
+            ))
+            .execute(conn)?;
+        super::notices::minutes(conn, meeting_id, None)?;
+        Ok(())
     })
 }
 

@@ -143,6 +143,9 @@ pub struct Minutes {
     /// secretariat): the sections of confidential agenda items, and whatever else the
     /// secretariat puts there.
     pub confidential_body: String,
+    /// The head of the audit chain as the minutes were approved (a witness members keep).
+    pub approval_audit_seq: Option<i64>,
+    pub approval_audit_hash: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]

@@ -252,7 +252,19 @@ pub fn minutes(
     let recipients = body_of(conn, &m, today)?;
     let url = format!("{BASE_URL}/meetings/{}#minutes", m.id);
     let deadline_text = deadline.map(|d| d.to_string());
-    let body = bodies::minutes(&coalition, &m.title, &url, deadline_text.as_deref());
+    let witness = match deadline {
+        Some(_) => None,
+        None => super::minutes::of_meeting(conn, m.id)?
+            .and_then(|x| x.approval_audit_seq.zip(x.approval_audit_hash))
+            .map(|(seq, hash)| format!("{seq}:{hash}")),
+    };
+    let body = bodies::minutes(
+        &coalition,
+        &m.title,
+        &url,
+        deadline_text.as_deref(),
+        witness.as_deref(),
+    );
     let kind = if deadline.is_some() {
         "minutes_draft"
     } else {

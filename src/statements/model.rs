@@ -24,6 +24,9 @@ pub struct Statement {
     pub published_version_id: Option<i64>,
     /// Why it was withdrawn or lapsed.
     pub closing_reason: String,
+    /// The head of the audit chain as it was published (a witness its receipts carry).
+    pub published_audit_seq: Option<i64>,
+    pub published_audit_hash: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]

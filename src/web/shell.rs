@@ -119,9 +119,16 @@ async fn audit_record(page: Page, state: web::Data<AppState>) -> Result<Markup, 
                 None => e.subject_type,
             },
             details: e.details,
+            hash: e.hash,
         })
         .collect();
-    Ok(audit_page::audit_log(&page.chrome(), &rows, &verdict))
+    let head = rows.first().map(|r| format!("{}:{}", r.id, r.hash));
+    Ok(audit_page::audit_log(
+        &page.chrome(),
+        &rows,
+        &verdict,
+        head.as_deref(),
+    ))
 }
 
 /// Unknown addresses: JSON under the API, a page elsewhere.

@@ -131,7 +131,15 @@ pub fn meeting_cancelled(m: &MeetingMail<'_>, reason: &str) -> MailBody {
     }
 }
 
-pub fn minutes(coalition: &str, title: &str, url: &str, deadline: Option<&str>) -> MailBody {
+/// The draft minutes open for comment (a deadline), or the approved minutes (with the head of
+/// the audit record at approval, a witness members keep).
+pub fn minutes(
+    coalition: &str,
+    title: &str,
+    url: &str,
+    deadline: Option<&str>,
+    witness: Option<&str>,
+) -> MailBody {
     let (subject, lead) = match deadline {
         Some(d) => (
             format!("Draft minutes for comment: {title}"),
@@ -142,11 +150,22 @@ pub fn minutes(coalition: &str, title: &str, url: &str, deadline: Option<&str>) 
             format!("The minutes of {title} are approved."),
         ),
     };
-    let text = format!("{lead}\n\nRead them: {url}\n");
+    let kept = witness.map(|w| {
+        format!(
+            "The coalition's audit record at approval: {w}. Keep this mail: `roundtable audit verify --witness {w}` shows whether the record still holds it unchanged."
+        )
+    });
+    let mut text = format!("{lead}\n\nRead them: {url}\n");
+    if let Some(k) = &kept {
+        text.push_str(&format!("\n{k}\n"));
+    }
     let html = page(
         &subject,
         coalition,
-        html! { p { (lead) } p { a href=(url) { "Read the minutes" } } },
+        html! {
+            p { (lead) } p { a href=(url) { "Read the minutes" } }
+            @if let Some(k) = &kept { p.witness { (k) } }
+        },
     );
     MailBody {
         subject,

@@ -21,6 +21,8 @@ pub use database::{Backend, TestDb, backends};
 
 pub const ADMIN_EMAIL: &str = "admin@example.org";
 pub const ADMIN_PASSWORD: &str = "a long admin password";
+/// The SECRET_KEY of every test app (the command line, run by tests, is given the same).
+pub const TEST_SECRET: &str = "a test secret key that is long enough to use";
 
 /// One running app over one fresh database.
 pub struct TestApp {
@@ -52,7 +54,8 @@ impl TestApp {
             base_url: "http://roundtable.test".into(),
             smtp_url: None,
             mail_from: "roundtable@roundtable.test".into(),
-            cookie_key: [7u8; 64],
+            cookie_key: roundtable::config::derive_cookie_key(TEST_SECRET),
+            audit_key: roundtable::config::derive_audit_key(TEST_SECRET),
             session_idle: std::time::Duration::from_secs(3600),
             session_max: std::time::Duration::from_secs(12 * 3600),
             throttle: ThrottlePolicy::default(),

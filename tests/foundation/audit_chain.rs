@@ -4,7 +4,7 @@ use diesel::prelude::*;
 use roundtable::audit::{self, Subject, Verdict};
 use roundtable::db::schema::audit_events;
 
-use crate::common::TestApp;
+use crate::common::{TEST_SECRET, TestApp};
 use crate::on_each_backend;
 
 fn record_some(app: &TestApp, n: usize) {
@@ -25,17 +25,243 @@ fn record_some(app: &TestApp, n: usize) {
 }
 
 /// `roundtable audit verify` against the app's database: its exit status and output.
-fn verify_from_command_line(app: &TestApp) -> (bool, String) {
+fn verify_from_command_line(app: &TestApp, more: &[&str]) -> (bool, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_roundtable"))
         .args(["audit", "verify"])
+        .args(more)
         .env("DATABASE_URL", &app.db.url)
         .env("ROUNDTABLE_DATA_DIR", app.db.dir.path())
-        .env("SECRET_KEY", "a test secret key that is long enough to use")
+        .env("SECRET_KEY", TEST_SECRET)
         .output()
         .expect("run roundtable");
     let text = String::from_utf8_lossy(&output.stdout).into_owned()
         + &String::from_utf8_lossy(&output.stderr);
     (output.status.success(), text)
+}
+
+/// What a custodian with full rights on the database can do: take the triggers away.
+fn drop_the_triggers(app: &TestApp) {
+    let statements: &[&str] = match app.db.url.starts_with("postgres") {
+        true => &[
+            "DROP TRIGGER audit_events_append_only ON audit_events",
+            "DROP TRIGGER audit_events_no_truncate ON audit_events",
+        ],
+        false => &[
+            "DROP TRIGGER audit_events_no_update",
+            "DROP TRIGGER audit_events_no_delete",
+        ],
+    };
+    app.with_conn(|c| {
+        for s in statements {
+            diesel::sql_query(*s).execute(c).expect("drop trigger");
+        }
+    });
+}
+
+#[actix_web::test]
+async fn the_database_refuses_to_change_or_remove_an_event() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        app.bootstrap();
+        record_some(&app, 2);
+        let first: i64 = app.with_conn(|c| {
+            audit_events::table
+                .select(audit_events::id)
+                .order(audit_events::id)
+                .first(c)
+                .expect("row")
+        });
+        let edit = app.with_conn(|c| {
+            diesel::update(audit_events::table.find(first))
+                .set(audit_events::details.eq("{}"))
+                .execute(c)
+        });
+        assert!(
+            edit.is_err_and(|e| e.to_string().contains("append-only")),
+            "UPDATE is refused"
+        );
+        let delete = app.with_conn(|c| diesel::delete(audit_events::table).execute(c));
+        assert!(
+            delete.is_err_and(|e| e.to_string().contains("append-only")),
+            "DELETE is refused"
+        );
+        if app.db.url.starts_with("postgres") {
+            let truncate = app.with_conn(|c| diesel::sql_query("TRUNCATE audit_events").execute(c));
+            assert!(truncate.is_err(), "TRUNCATE is refused");
+        }
+        assert_eq!(
+            app.with_conn(audit::verify).expect("verify"),
+            Verdict::Intact { events: 4 }
+        );
+    })
+}
+
+/// Past the triggers, a row rewritten and the chain recomputed without the key (here with
+/// plain SHA-256, as before the key) does not verify.
+#[actix_web::test]
+async fn a_chain_recomputed_without_the_key_is_caught() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        record_some(&app, 3);
+        drop_the_triggers(&app);
+        let events: Vec<(
+            i64,
+            chrono::NaiveDateTime,
+            Option<i64>,
+            String,
+            String,
+            Option<i64>,
+            String,
+        )> = app.with_conn(|c| {
+            audit_events::table
+                .order(audit_events::id)
+                .select((
+                    audit_events::id,
+                    audit_events::occurred_at,
+                    audit_events::actor_id,
+                    audit_events::action,
+                    audit_events::subject_type,
+                    audit_events::subject_id,
+                    audit_events::details,
+                ))
+                .load(c)
+                .expect("rows")
+        });
+        let wrong_key =
+            roundtable::config::derive_audit_key("somebody else's secret, just as long");
+        let mut prev = audit::GENESIS.to_owned();
+        for (id, at, actor, action, kind, subject, details) in &events {
+            let details = if *id == events[1].0 {
+                r#"{"n":99}"#
+            } else {
+                details.as_str()
+            };
+            let hash = audit::chain_hash(
+                &wrong_key,
+                &audit::Row {
+                    prev_hash: &prev,
+                    occurred_at: *at,
+                    actor_id: *actor,
+                    action,
+                    subject_type: kind,
+                    subject_id: *subject,
+                    details,
+                },
+            );
+            app.with_conn(|c| {
+                diesel::update(audit_events::table.find(*id))
+                    .set((
+                        audit_events::details.eq(details),
+                        audit_events::prev_hash.eq(&prev),
+                        audit_events::hash.eq(&hash),
+                    ))
+                    .execute(c)
+                    .expect("rewrite")
+            });
+            prev = hash;
+        }
+        let verdict = app.with_conn(audit::verify).expect("verify");
+        assert!(
+            matches!(verdict, Verdict::Broken { event_id, .. } if event_id == events[0].0),
+            "{verdict:?}"
+        );
+    })
+}
+
+/// The newest rows removed leave a shorter chain that holds together: only a head someone
+/// kept shows it, on the page and on the command line.
+#[actix_web::test]
+async fn a_witnessed_head_catches_a_record_cut_short() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        record_some(&app, 5);
+        let (seq, hash) = app.with_conn(audit::head).expect("head").expect("a head");
+        let witness = format!("{seq}:{hash}");
+        assert_eq!(
+            app.with_conn(|c| audit::verify_witnessed(c, seq, &hash))
+                .expect("verify"),
+            Verdict::Intact { events: 5 }
+        );
+        let (ok, text) = verify_from_command_line(&app, &["--witness", &witness]);
+        assert!(ok, "{text}");
+
+        drop_the_triggers(&app);
+        app.with_conn(|c| {
+            diesel::delete(audit_events::table.filter(audit_events::id.ge(seq - 1)))
+                .execute(c)
+                .expect("cut")
+        });
+        assert_eq!(
+            app.with_conn(audit::verify).expect("verify"),
+            Verdict::Intact { events: 3 },
+            "what is left holds together"
+        );
+        let verdict = app
+            .with_conn(|c| audit::verify_witnessed(c, seq, &hash))
+            .expect("verify");
+        assert!(matches!(verdict, Verdict::Broken { event_id, .. } if event_id == seq));
+        let (ok, text) = verify_from_command_line(&app, &["--witness", &witness]);
+        assert!(!ok && text.contains("cut short"), "{text}");
+    })
+}
+
+/// A chain written before the hashes were keyed is re-hashed once when the service opens,
+/// and then verifies with the key.
+#[actix_web::test]
+async fn an_unkeyed_chain_is_keyed_when_the_service_opens() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        record_some(&app, 3);
+        drop_the_triggers(&app);
+        let events: Vec<audit::AuditEvent> = app.with_conn(|c| {
+            audit_events::table
+                .order(audit_events::id)
+                .select(audit::AuditEvent::as_select())
+                .load(c)
+                .expect("rows")
+        });
+        let mut prev = audit::GENESIS.to_owned();
+        for e in &events {
+            let canonical = serde_json::json!([
+                prev,
+                e.occurred_at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string(),
+                e.actor_id,
+                e.action,
+                e.subject_type,
+                e.subject_id,
+                e.details
+            ])
+            .to_string();
+            let hash = {
+                use sha2::Digest;
+                hex::encode(sha2::Sha256::digest(canonical.as_bytes()))
+            };
+            app.with_conn(|c| {
+                diesel::update(audit_events::table.find(e.id))
+                    .set((
+                        audit_events::prev_hash.eq(&prev),
+                        audit_events::hash.eq(&hash),
+                    ))
+                    .execute(c)
+                    .expect("write the old way")
+            });
+            prev = hash;
+        }
+        assert!(matches!(
+            app.with_conn(audit::verify).expect("verify"),
+            Verdict::Broken { .. }
+        ));
+        let reopened = roundtable::AppState::open(app.state.settings.clone()).expect("reopen");
+        let mut conn = reopened.pool.get().expect("connection");
+        assert_eq!(
+            audit::verify(&mut conn).expect("verify"),
+            Verdict::Intact { events: 3 }
+        );
+        let edit = diesel::update(audit_events::table)
+            .set(audit_events::details.eq("{}"))
+            .execute(&mut *conn);
+        assert!(edit.is_err(), "and the table is append-only again");
+    })
 }
 
 #[actix_web::test]
@@ -48,8 +274,9 @@ async fn the_chain_verifies_and_an_edited_row_is_caught() {
             app.with_conn(audit::verify).expect("verify"),
             Verdict::Intact { events: 5 }
         );
-        let (ok, text) = verify_from_command_line(&app);
+        let (ok, text) = verify_from_command_line(&app, &[]);
         assert!(ok && text.contains("intact: 5 events"), "{text}");
+        drop_the_triggers(&app);
 
         let third: i64 = app.with_conn(|c| {
             audit_events::table
@@ -70,7 +297,7 @@ async fn the_chain_verifies_and_an_edited_row_is_caught() {
             matches!(verdict, Verdict::Broken { event_id, .. } if event_id == third),
             "{verdict:?}"
         );
-        let (ok, text) = verify_from_command_line(&app);
+        let (ok, text) = verify_from_command_line(&app, &[]);
         assert!(!ok, "a broken chain is a failure");
         assert!(
             text.contains(&format!("broken at event #{third}")),
@@ -84,6 +311,7 @@ async fn a_removed_row_is_caught_at_the_next() {
     on_each_backend!(|backend| async {
         let app = TestApp::new(&backend);
         record_some(&app, 4);
+        drop_the_triggers(&app);
         let ids: Vec<i64> = app.with_conn(|c| {
             audit_events::table
                 .select(audit_events::id)

@@ -102,6 +102,25 @@ async fn approved_minutes_never_change_and_corrections_are_addenda() {
             app.with_conn(|c| store::get(c, m.id)).expect("m").status,
             Status::MinutesApproved.as_str()
         );
+        // The approved minutes carry the head of the audit record: a witness that verifies.
+        let witness = approved.texts("#minutes-witness code");
+        assert_eq!(witness.len(), 1, "{:?}", approved.texts("#minutes-status"));
+        let (seq, hash) = witness[0].split_once(':').expect("SEQ:HASH");
+        let seq: i64 = seq.parse().expect("a sequence number");
+        assert_eq!(
+            app.with_conn(|c| roundtable::audit::verify_witnessed(c, seq, hash))
+                .expect("verify"),
+            app.with_conn(roundtable::audit::verify).expect("verify"),
+        );
+        assert!(matches!(
+            app.with_conn(roundtable::audit::verify).expect("verify"),
+            roundtable::audit::Verdict::Intact { .. }
+        ));
+        assert!(
+            app.with_conn(|c| roundtable::audit::verify_witnessed(c, seq, "0000"))
+                .is_ok_and(|v| matches!(v, roundtable::audit::Verdict::Broken { .. })),
+            "another hash is not the witness"
+        );
 
         // Editing approved minutes is refused, through the page and the service.
         let rewrite = browser

@@ -263,6 +263,24 @@ async fn a_statement_from_draft_to_public_page() {
         assert!(receipt.body.contains(&round.content_hash));
         assert!(receipt.body.contains("MIN/2026/0815"));
         assert!(receipt.body.contains(&format!("/public/statements/{id}")));
+        // It carries the head of the audit record at publication, which verifies.
+        let witness = receipt
+            .body
+            .lines()
+            .find_map(|l| l.strip_prefix("Audit record:"))
+            .expect("a witness")
+            .trim()
+            .to_owned();
+        let (seq, hash) = witness.split_once(':').expect("SEQ:HASH");
+        assert!(matches!(
+            app.with_conn(|c| roundtable::audit::verify_witnessed(
+                c,
+                seq.parse().expect("seq"),
+                hash
+            ))
+            .expect("verify"),
+            roundtable::audit::Verdict::Intact { .. }
+        ));
         // Another member's receipt is not the ministry's to read.
         let other = ministry_head
             .get(&format!("/statements/{id}/receipts/{}", police.id))

@@ -125,7 +125,6 @@ pub fn publish(
                 statements::published_version_id.eq(Some(round.version_id)),
             ))
             .execute(conn)?;
-        notices::published(conn, &s, &round)?;
         audit::record(
             conn,
             Some(actor.id()),
@@ -133,6 +132,16 @@ pub fn publish(
             Subject::new("statement", statement_id),
             json!({ "round_id": round.id, "content_hash": round.content_hash, "signatories": signatories }),
         )?;
+        // The publication's own event is the head now: every receipt carries it, so each
+        // signatory holds a witness of the record at this moment.
+        let (seq, hash) = audit::head(conn)?.ok_or(Error::NotFound)?;
+        diesel::update(statements::table.find(statement_id))
+            .set((
+                statements::published_audit_seq.eq(seq),
+                statements::published_audit_hash.eq(&hash),
+            ))
+            .execute(conn)?;
+        notices::published(conn, &s, &round)?;
         signatories_of(conn, statement_id)
     })
 }

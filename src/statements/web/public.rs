@@ -110,6 +110,11 @@ async fn receipt(
                     )
                 }),
                 public_url: format!("{base_url}/public/statements/{id}"),
+                witness: r
+                    .statement
+                    .published_audit_seq
+                    .zip(r.statement.published_audit_hash.clone())
+                    .map(|(seq, hash)| format!("{seq}:{hash}")),
             }))
         })
         .await?;

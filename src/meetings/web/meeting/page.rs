@@ -284,6 +284,10 @@ async fn view(page: &Page, state: &AppState, id: i64) -> Result<pages::MeetingVi
                     };
                     format!("approved {}{note}", t.format("%Y-%m-%d"))
                 }),
+                witness: x
+                    .approval_audit_seq
+                    .zip(x.approval_audit_hash.clone())
+                    .map(|(seq, hash)| format!("{seq}:{hash}")),
                 comments: comments
                     .iter()
                     .map(|c| {

@@ -46,6 +46,8 @@ pub struct MinutesView {
     pub confidential_source: String,
     pub deadline: Option<String>,
     pub approved: Option<String>,
+    /// The head of the audit record at approval, as SEQ:HASH.
+    pub witness: Option<String>,
     pub comments: Vec<(String, String, String)>,
     /// (when, rendered text, confidential), only those the reader may see.
     pub addenda: Vec<(String, String, bool)>,
@@ -329,6 +331,9 @@ pub fn meeting(chrome: &Chrome, v: &MeetingView) -> Markup {
                         p #minutes-status { "State: " (mv.status)
                             @if let Some(d) = &mv.deadline { " · comments until " (d) }
                             @if let Some(a) = &mv.approved { " · " (a) }
+                        }
+                        @if let Some(w) = &mv.witness {
+                            p.muted #minutes-witness { "The coalition's audit record at approval: " code { (w) } " (a witness anyone may keep)." }
                         }
                         div.prose #minutes-text { (PreEscaped(&mv.body_html)) }
                         @if let Some(confidential) = &mv.confidential_html {

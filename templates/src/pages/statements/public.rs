@@ -65,6 +65,8 @@ pub struct ReceiptView {
     pub approved_by: String,
     pub authorised: Option<(String, String, String)>,
     pub public_url: String,
+    /// The head of the audit record at publication, as SEQ:HASH.
+    pub witness: Option<String>,
 }
 
 pub fn receipt_text(v: &ReceiptView) -> String {
@@ -86,7 +88,8 @@ pub fn receipt_text(v: &ReceiptView) -> String {
          \n\
          Check it: the public page {url} names {organisation} among the signatories\n\
          and shows the same SHA-256. The hash is of the text normalised to Unicode NFC,\n\
-         LF line endings and no trailing spaces.\n",
+         LF line endings and no trailing spaces.\n\
+         {witness}",
         coalition = v.coalition,
         title = v.title,
         published = v.published,
@@ -95,5 +98,14 @@ pub fn receipt_text(v: &ReceiptView) -> String {
         approved_by = v.approved_by,
         hash = v.content_hash,
         url = v.public_url,
+        witness = match &v.witness {
+            Some(w) => format!(
+                "\nAudit record:  {w}\n\
+                 This is the coalition's audit record as the statement was published. Keep this\n\
+                 receipt: `roundtable audit verify --witness {w}` on the coalition's server\n\
+                 shows that the record still holds it, unchanged.\n"
+            ),
+            None => String::new(),
+        },
     )
 }
