@@ -104,52 +104,36 @@ async fn a_chain_recomputed_without_the_key_is_caught() {
         let app = TestApp::new(&backend);
         record_some(&app, 3);
         drop_the_triggers(&app);
-        let events: Vec<(
-            i64,
-            chrono::NaiveDateTime,
-            Option<i64>,
-            String,
-            String,
-            Option<i64>,
-            String,
-        )> = app.with_conn(|c| {
+        let events: Vec<audit::AuditEvent> = app.with_conn(|c| {
             audit_events::table
                 .order(audit_events::id)
-                .select((
-                    audit_events::id,
-                    audit_events::occurred_at,
-                    audit_events::actor_id,
-                    audit_events::action,
-                    audit_events::subject_type,
-                    audit_events::subject_id,
-                    audit_events::details,
-                ))
+                .select(audit::AuditEvent::as_select())
                 .load(c)
                 .expect("rows")
         });
         let wrong_key =
             roundtable::config::derive_audit_key("somebody else's secret, just as long");
         let mut prev = audit::GENESIS.to_owned();
-        for (id, at, actor, action, kind, subject, details) in &events {
-            let details = if *id == events[1].0 {
+        for e in &events {
+            let details = if e.id == events[1].id {
                 r#"{"n":99}"#
             } else {
-                details.as_str()
+                e.details.as_str()
             };
             let hash = audit::chain_hash(
                 &wrong_key,
                 &audit::Row {
                     prev_hash: &prev,
-                    occurred_at: *at,
-                    actor_id: *actor,
-                    action,
-                    subject_type: kind,
-                    subject_id: *subject,
+                    occurred_at: e.occurred_at,
+                    actor_id: e.actor_id,
+                    action: &e.action,
+                    subject_type: &e.subject_type,
+                    subject_id: e.subject_id,
                     details,
                 },
             );
             app.with_conn(|c| {
-                diesel::update(audit_events::table.find(*id))
+                diesel::update(audit_events::table.find(e.id))
                     .set((
                         audit_events::details.eq(details),
                         audit_events::prev_hash.eq(&prev),
@@ -162,7 +146,7 @@ async fn a_chain_recomputed_without_the_key_is_caught() {
         }
         let verdict = app.with_conn(audit::verify).expect("verify");
         assert!(
-            matches!(verdict, Verdict::Broken { event_id, .. } if event_id == events[0].0),
+            matches!(verdict, Verdict::Broken { event_id, .. } if event_id == events[0].id),
             "{verdict:?}"
         );
     })
