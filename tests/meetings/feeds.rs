@@ -331,5 +331,23 @@ async fn feeds_are_valid_round_trip_text_and_hold_no_secret() {
                 .iter()
                 .any(|t| t == SECRET)
         );
+
+        // The organisation withdraws: its person's feeds answer 404 from the next fetch on,
+        // like its pages, though nobody renewed or revoked anything.
+        assert_eq!(anonymous.get(&new_path).await.status, StatusCode::OK);
+        app.with_conn(|c| {
+            roundtable::membership::organisations::change_status(
+                c,
+                &admin,
+                epsilon.id,
+                Status::Withdrawn,
+                chrono::NaiveDate::from_ymd_opt(2026, 11, 1).expect("date"),
+                "left the coalition",
+            )
+        })
+        .expect("withdrawn");
+        assert_eq!(member.get("/meetings").await.status, StatusCode::FORBIDDEN);
+        assert_eq!(anonymous.get(&new_path).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(anonymous.get(&group_path).await.status, StatusCode::NOT_FOUND);
     })
 }

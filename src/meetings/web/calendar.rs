@@ -188,6 +188,21 @@ async fn public_feed(req: HttpRequest, state: web::Data<AppState>) -> Result<Htt
     Ok(ics(&req, body, "public.ics"))
 }
 
+/// Whose feed this is, asked again on every fetch: a feed serves only someone who may see the
+/// calendar today. Whoever lost that standing (withdrawn, deactivated, no longer a member)
+/// gets 404, as for a feed that never existed.
+fn feed_reader(
+    conn: &mut crate::db::DbConn,
+    token: &str,
+) -> Result<crate::auth::model::Person, Error> {
+    let person = feeds::feed_owner(conn, token)?.ok_or(Error::NotFound)?;
+    let reader = crate::actor::actor_for(conn, person)?;
+    if !permissions::may(&reader, Action::ViewDirectory) {
+        return Err(Error::NotFound);
+    }
+    Ok(reader.person)
+}
+
 async fn person_feed(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -197,7 +212,7 @@ async fn person_feed(
     let base = state.settings.base_url.clone();
     let body = state
         .db(move |conn| {
-            let person = feeds::feed_owner(conn, &token)?.ok_or(Error::NotFound)?;
+            let person = feed_reader(conn, &token)?;
             feeds::person_feed(conn, &person, &base)
         })
         .await?;
@@ -213,7 +228,7 @@ async fn group_feed(
     let base = state.settings.base_url.clone();
     let body = state
         .db(move |conn| {
-            let person = feeds::feed_owner(conn, &token)?.ok_or(Error::NotFound)?;
+            let person = feed_reader(conn, &token)?;
             if !feeds::groups_of_person(conn, person.id)?.contains(&group) {
                 return Err(Error::NotFound);
             }
