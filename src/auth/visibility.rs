@@ -16,6 +16,17 @@ pub fn sees_confidential(actor: Option<&Actor>) -> bool {
     })
 }
 
+/// An organisation's fees (tier, amounts, payments) are between it and the secretariat: its
+/// own people and the secretariat see them, no other member.
+pub fn sees_fees_of(actor: &Actor, organisation_id: i64) -> bool {
+    actor.person.active
+        && actor.roles.iter().any(|r| match r {
+            Role::Secretariat => true,
+            Role::Member { organisation_id: o } => *o == organisation_id,
+            _ => false,
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,5 +69,30 @@ mod tests {
             );
         }
         assert!(!sees_confidential(None), "the public");
+    }
+
+    #[test]
+    fn fees_are_seen_by_their_organisation_and_the_secretariat_only() {
+        let table = [
+            (vec![Role::Secretariat], true),
+            (vec![Role::Member { organisation_id: 1 }], true),
+            (
+                vec![
+                    Role::Member { organisation_id: 2 },
+                    Role::FullMember { organisation_id: 2 },
+                ],
+                false,
+            ),
+            (vec![Role::Administrator], false),
+            (vec![], false),
+        ];
+        for (roles, sees) in table {
+            assert_eq!(
+                sees_fees_of(&actor(true, roles.clone()), 1),
+                sees,
+                "{roles:?}"
+            );
+            assert!(!sees_fees_of(&actor(false, roles), 1), "deactivated");
+        }
     }
 }

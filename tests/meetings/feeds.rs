@@ -348,6 +348,9 @@ async fn feeds_are_valid_round_trip_text_and_hold_no_secret() {
         .expect("withdrawn");
         assert_eq!(member.get("/meetings").await.status, StatusCode::FORBIDDEN);
         assert_eq!(anonymous.get(&new_path).await.status, StatusCode::NOT_FOUND);
-        assert_eq!(anonymous.get(&group_path).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            anonymous.get(&group_path).await.status,
+            StatusCode::NOT_FOUND
+        );
     })
 }

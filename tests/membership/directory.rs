@@ -357,3 +357,57 @@ async fn a_new_memorandum_version_must_be_signed_again_and_history_survives_with
         assert_eq!(signatures, 2);
     })
 }
+
+/// An organisation's fees are between it and the secretariat: another member's people do not
+/// see them on its page.
+#[actix_web::test]
+async fn fees_show_to_their_organisation_and_the_secretariat_only() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        let admin = admin_actor(&app, app.bootstrap());
+        app.with_conn(|c| {
+            roundtable::coalition::set_options(
+                c,
+                &admin,
+                roundtable::coalition::Options {
+                    publish_member_list: false,
+                    public_applications: false,
+                    fees_enabled: true,
+                    publish_statements: false,
+                },
+            )
+        })
+        .expect("fees on");
+        let (shelter, _) = member_org(
+            &app,
+            &admin,
+            "Shelter",
+            "NGO",
+            Status::Full,
+            "rep@shelter.example",
+        );
+        member_org(
+            &app,
+            &admin,
+            "Union",
+            "Trade union",
+            Status::Full,
+            "rep@union.example",
+        );
+        let page = format!("/organisations/{}", shelter.id);
+        let mut own = app.client().await;
+        own.sign_in("rep@shelter.example", MEMBER_PASSWORD).await;
+        assert_eq!(own.get(&page).await.texts("h2#fees").len(), 1);
+        let mut secretariat = app.client().await;
+        secretariat.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        assert_eq!(secretariat.get(&page).await.texts("h2#fees").len(), 1);
+        let mut other = app.client().await;
+        other.sign_in("rep@union.example", MEMBER_PASSWORD).await;
+        let seen = other.get(&page).await;
+        assert_eq!(seen.status, StatusCode::OK);
+        assert!(
+            seen.texts("h2#fees").is_empty(),
+            "not another member's business"
+        );
+    })
+}

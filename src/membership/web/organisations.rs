@@ -196,7 +196,8 @@ async fn view(page: &Page, state: &AppState, id: i64) -> Result<pages::Organisat
             organisation_id: id,
         },
     );
-    let fees_enabled = page.coalition.as_ref().is_some_and(|c| c.fees_enabled);
+    let fees_enabled = page.coalition.as_ref().is_some_and(|c| c.fees_enabled)
+        && crate::auth::visibility::sees_fees_of(&actor, id);
     let data = state
         .db(move |conn| {
             let (organisation, sector) = organisations::with_sector(conn, id)?;
