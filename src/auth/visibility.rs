@@ -3,6 +3,7 @@
 //! (`permissions`) say what a person may do; this says what they may read.
 
 use super::permissions::{Actor, Role};
+use crate::statements::rules::Status as StatementStage;
 
 /// Confidential matters (confidential agenda items, the confidential part of minutes,
 /// confidential addenda) are for the secretariat and the people of full members only: never
@@ -25,6 +26,46 @@ pub fn sees_fees_of(actor: &Actor, organisation_id: i64) -> bool {
             Role::Member { organisation_id: o } => *o == organisation_id,
             _ => false,
         })
+}
+
+/// How much of a joint statement someone reads. Ordered: each level includes the one before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatementSight {
+    /// Not even that it exists (a draft is its drafters' business).
+    Nothing,
+    /// The text, its versions, the comments and the outcome.
+    Text,
+    /// Also the round's board: each member's position, objection reasons and internal
+    /// authorisation references.
+    Board,
+}
+
+/// A draft is read by its drafters and the secretariat; from the consultation on, the text
+/// by the people of every participating organisation; the board of a round (who approved,
+/// who objected and why, the internal references) by full members and the secretariat only:
+/// associates see the outcome.
+pub fn statement_sight(
+    actor: Option<&Actor>,
+    stage: StatementStage,
+    drafts: bool,
+) -> StatementSight {
+    let Some(actor) = actor.filter(|a| a.person.active) else {
+        return StatementSight::Nothing;
+    };
+    let has = |wanted: fn(&Role) -> bool| actor.roles.iter().any(wanted);
+    if drafts || has(|r| matches!(r, Role::Secretariat)) {
+        return StatementSight::Board;
+    }
+    if stage == StatementStage::Drafting {
+        return StatementSight::Nothing;
+    }
+    if has(|r| matches!(r, Role::FullMember { .. })) {
+        StatementSight::Board
+    } else if has(|r| matches!(r, Role::Member { .. })) {
+        StatementSight::Text
+    } else {
+        StatementSight::Nothing
+    }
 }
 
 #[cfg(test)]
@@ -69,6 +110,37 @@ mod tests {
             );
         }
         assert!(!sees_confidential(None), "the public");
+    }
+
+    #[test]
+    fn a_statement_is_read_by_stage_and_standing() {
+        use StatementSight::{Board, Nothing, Text};
+        let full = vec![
+            Role::Member { organisation_id: 1 },
+            Role::FullMember { organisation_id: 1 },
+        ];
+        let associate = vec![Role::Member { organisation_id: 2 }];
+        for stage in StatementStage::ALL {
+            let drafting = stage == StatementStage::Drafting;
+            let expect = |reader: &[Role], drafts: bool| {
+                statement_sight(Some(&actor(true, reader.to_vec())), stage, drafts)
+            };
+            assert_eq!(expect(&[Role::Secretariat], false), Board, "{stage:?}");
+            assert_eq!(expect(&associate, true), Board, "a drafter, {stage:?}");
+            assert_eq!(expect(&full, false), if drafting { Nothing } else { Board });
+            assert_eq!(
+                expect(&associate, false),
+                if drafting { Nothing } else { Text }
+            );
+            assert_eq!(expect(&[Role::Administrator], false), Nothing, "{stage:?}");
+            assert_eq!(expect(&[], false), Nothing, "{stage:?}");
+            assert_eq!(
+                statement_sight(Some(&actor(false, full.clone())), stage, false),
+                Nothing,
+                "deactivated"
+            );
+            assert_eq!(statement_sight(None, stage, false), Nothing, "the public");
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The JSON API of joint statements: statements, versions, rounds with their board, positions
 //! and authorisations. The same services, hence the same permission checks, as the pages.
 
+use crate::auth::visibility::StatementSight;
 use actix_web::{HttpResponse, web};
 
 use serde_json::{Value, json};
@@ -105,9 +106,12 @@ async fn list(
 ) -> Result<HttpResponse, ApiError> {
     require_see(&actor)?;
     let items = state
-        .db(|conn| {
+        .db(move |conn| {
             let mut items = Vec::new();
-            for s in store::list(conn)? {
+            let readable = store::list(conn)?
+                .into_iter()
+                .filter(|s| store::sight(&actor, s) > StatementSight::Nothing);
+            for s in readable {
                 let latest = store::latest_version(conn, s.id)?;
                 let mut value = statement_json(&s);
                 value["latest_version"] = version_json(&latest, false);
@@ -131,14 +135,18 @@ async fn get(
         state
             .db(move |conn| {
                 let today = crate::coalition::today_by(conn, &clock)?;
-                let s = store::get(conn, id)?;
+                let s = store::readable(conn, &actor, id, StatementSight::Text)?;
+                // The rounds' boards are for full members, drafters and the secretariat.
+                let sees_board = store::sight(&actor, &s) == StatementSight::Board;
                 let versions: Vec<Value> = store::versions(conn, id)?
                     .iter()
                     .map(|v| version_json(v, false))
                     .collect();
                 let mut all_rounds = Vec::new();
-                for r in rounds::rounds_of(conn, id)? {
-                    all_rounds.push(round_json(conn, &r, today)?);
+                if sees_board {
+                    for r in rounds::rounds_of(conn, id)? {
+                        all_rounds.push(round_json(conn, &r, today)?);
+                    }
                 }
                 let signatories: Vec<Value> = rounds::signatories_of(conn, id)?
                 .iter()
@@ -166,7 +174,10 @@ async fn version(
     require_see(&actor)?;
     let (id, number) = path.into_inner();
     let v = state
-        .db(move |conn| store::version(conn, id, number))
+        .db(move |conn| {
+            store::readable(conn, &actor, id, StatementSight::Text)?;
+            store::version(conn, id, number)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(version_json(&v, true)))
 }
@@ -183,6 +194,7 @@ async fn round(
         .db(move |conn| {
             let today = crate::coalition::today_by(conn, &clock)?;
             let r = rounds::get_round(conn, id)?;
+            store::readable(conn, &actor, r.statement_id, StatementSight::Board)?;
             round_json(conn, &r, today)
         })
         .await?;

@@ -103,6 +103,17 @@ pub fn events(conn: &mut DbConn, statement_id: i64) -> Result<Events, Error> {
 }
 
 impl Events {
+    /// Leaves out what only those who read a round's board may know: each member's position,
+    /// reason and internal authorisation.
+    pub fn keep_outcome_only(&mut self) {
+        self.0.retain(|(e, _)| {
+            !matches!(
+                e.action.as_str(),
+                "statement.position_taken" | "statement.authorisation_decided"
+            )
+        });
+    }
+
     /// The people who acted, to name them.
     pub fn people(&self) -> impl Iterator<Item = i64> + '_ {
         self.0.iter().filter_map(|(e, _)| e.actor_id)

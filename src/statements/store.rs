@@ -1,6 +1,7 @@
 //! Statements, their versions, and the consultation: comments and proposed amendments.
 //! Approval rounds live in `rounds`.
 
+use crate::auth::visibility::{StatementSight, statement_sight};
 use diesel::prelude::*;
 use serde_json::json;
 
@@ -56,6 +57,26 @@ pub fn list(conn: &mut DbConn) -> Result<Vec<Statement>, Error> {
 /// The people of participating organisations and the secretariat read every statement.
 pub fn may_see(actor: Option<&Actor>) -> bool {
     actor.is_some_and(|a| permissions::may(a, Action::ViewDirectory))
+}
+
+/// How much of `s` the actor reads (the one rule: `visibility::statement_sight`).
+pub fn sight(actor: &Actor, s: &Statement) -> StatementSight {
+    statement_sight(Some(actor), status_of(s), may_draft(actor, s))
+}
+
+/// The statement, if the actor reads at least `needed` of it; otherwise "not found": a
+/// draft's existence is its drafters' business.
+pub fn readable(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    needed: StatementSight,
+) -> Result<Statement, Error> {
+    let s = get(conn, id)?;
+    if sight(actor, &s) < needed {
+        return Err(Error::NotFound);
+    }
+    Ok(s)
 }
 
 pub fn may_draft(actor: &Actor, s: &Statement) -> bool {
@@ -394,6 +415,7 @@ pub fn comment(
     if !may_see(Some(actor)) {
         return Err(Error::Forbidden);
     }
+    readable(conn, actor, statement_id, StatementSight::Text)?;
     let body = body.trim();
     let proposed = match proposed_text.filter(|t| !t.trim().is_empty()) {
         Some(t) => Some(checked_text(t)?),

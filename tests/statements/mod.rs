@@ -7,6 +7,7 @@ mod forms;
 mod gate;
 mod mail;
 mod pages;
+mod visibility;
 
 use roundtable::actor::actor_for;
 use roundtable::auth::model::Person;

@@ -1,5 +1,6 @@
 //! The list of statements and the form that starts one.
 
+use crate::auth::visibility::StatementSight;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use roundtable_templates::FormState;
@@ -56,7 +57,10 @@ async fn render(page: &Page, state: &AppState, form: FormState) -> Result<maud::
                 .collect();
             let mut boards = rounds::boards(conn, &open.values().collect::<Vec<_>>())?;
             let mut rows = Vec::new();
-            for s in store::list(conn)? {
+            let readable = store::list(conn)?
+                .into_iter()
+                .filter(|s| store::sight(&actor, s) > StatementSight::Nothing);
+            for s in readable {
                 let mut note = String::new();
                 if let Some(round) = open.get(&s.id) {
                     let board = boards.remove(&round.id).unwrap_or_default();

@@ -1,6 +1,7 @@
 //! A statement's page (text, round board, versions, comments, history, drafting forms) and
 //! the word diff between two versions. The actions on it are in `actions`.
 
+use crate::auth::visibility::StatementSight;
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
@@ -209,6 +210,13 @@ fn build_view(
     let (s, group) = store::with_group(conn, id)?;
     let status = store::status_of(&s);
     let can_draft = store::may_draft(actor, &s);
+    // A draft is not found by those who may not read it; the board of a round (positions,
+    // reasons, internal references) is left out for those who read only the text.
+    let sight = store::sight(actor, &s);
+    if sight == StatementSight::Nothing {
+        return Err(Error::NotFound);
+    }
+    let sees_board = sight == StatementSight::Board;
     let versions = store::versions(conn, id)?;
     let shown = match s.published_version_id {
         Some(v) => versions.iter().find(|x| x.id == v),
@@ -224,8 +232,8 @@ fn build_view(
         .find(|r| rounds::status_of_round(r) == crate::statements::rules::RoundStatus::Open)
         .cloned();
     let rows = match &open {
-        Some(r) => rounds::board(conn, r)?,
-        None => Vec::new(),
+        Some(r) if sees_board => rounds::board(conn, r)?,
+        _ => Vec::new(),
     };
     let rule_met = open.as_ref().is_some_and(|r| {
         matches!(
@@ -239,7 +247,10 @@ fn build_view(
         round_open: open.is_some(),
         rule_met,
     });
-    let events = crate::statements::history::events(conn, id)?;
+    let mut events = crate::statements::history::events(conn, id)?;
+    if !sees_board {
+        events.keep_outcome_only();
+    }
     // Everyone the page names, read in one query each for people and organisations.
     let people: Vec<i64> = all_comments
         .iter()
@@ -291,7 +302,7 @@ fn build_view(
         _ => None,
     };
     let (round, position_forms, authorisation_forms) = match &open {
-        Some(r) => {
+        Some(r) if sees_board => {
             let view = round_view(r, &rows, &versions, &names, today);
             let mut positions = Vec::new();
             let mut authorisations = Vec::new();
@@ -316,7 +327,7 @@ fn build_view(
             }
             (Some(view), positions, authorisations)
         }
-        None => (None, Vec::new(), Vec::new()),
+        _ => (None, Vec::new(), Vec::new()),
     };
     let mut past_rounds = Vec::new();
     for r in &all_rounds {
@@ -426,7 +437,7 @@ async fn diff(
     let query = query.into_inner();
     let view = state
         .db(move |conn| {
-            let s = store::get(conn, id)?;
+            let s = store::readable(conn, &actor, id, StatementSight::Text)?;
             let versions = store::versions(conn, id)?;
             let last = versions.last().map(|v| v.version_no).unwrap_or(1);
             let to = query.to.unwrap_or(last);
