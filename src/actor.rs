@@ -8,12 +8,12 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Date, Text};
 
-use crate::auth::model::Person;
+use crate::auth::model::{Person, ServerSession};
 use crate::auth::permissions::{Actor, Role};
 use crate::clock::Clock;
 use crate::coalition::Coalition;
 use crate::db::DbConn;
-use crate::db::schema::{affiliations, coalition, organisations, people};
+use crate::db::schema::{affiliations, coalition, organisations, people, sessions};
 use crate::error::Error;
 use crate::membership::rules::{Representation, Side, Status};
 
@@ -224,35 +224,49 @@ pub fn resolve_many(
         .collect())
 }
 
-/// What a request starts from: the coalition, its date by `clock`, and who is acting.
+/// What a request starts from: the coalition, its date by `clock`, who is acting and the
+/// server session they act in.
 pub struct Request {
     pub coalition: Option<Coalition>,
     pub today: NaiveDate,
     pub actor: Option<Actor>,
+    /// The open session the cookie names (its limits are the caller's to check).
+    pub session: Option<ServerSession>,
 }
 
-/// The coalition and the signed-in person (if any, and active) with their roles: two queries
-/// for a signed-in person, one for a visitor.
+/// The coalition, the open session whose id hashes to `session_hash`, and its person (if
+/// active) with their roles: two queries for a signed-in person, one for a visitor.
 pub fn resolve_request(
     conn: &mut DbConn,
-    person_id: Option<i64>,
+    session_hash: Option<&str>,
     clock: &Clock,
 ) -> Result<Request, Error> {
-    let Some(person_id) = person_id else {
+    let Some(session_hash) = session_hash else {
         let coalition = crate::coalition::get(conn)?;
         let today = clock.today(crate::coalition::zone_of(coalition.as_ref()));
         return Ok(Request {
             coalition,
             today,
             actor: None,
+            session: None,
         });
     };
-    let row: Option<(Coalition, PersonRow)> = coalition::table
-        .left_join(people::table.on(people::id.eq(person_id).and(people::active.eq(true))))
+    let row: Option<(Coalition, Option<ServerSession>, PersonRow)> = coalition::table
+        .left_join(
+            sessions::table.on(sessions::token_hash
+                .eq(session_hash.to_owned())
+                .and(sessions::ended_at.is_null())),
+        )
+        .left_join(
+            people::table.on(people::id
+                .eq(sessions::person_id)
+                .and(people::active.eq(true))),
+        )
         .left_join(affiliations::table.on(affiliations::person_id.eq(people::id)))
         .left_join(organisations::table.on(organisations::id.eq(affiliations::organisation_id)))
         .select((
             Coalition::as_select(),
+            sessions::all_columns.nullable(),
             (
                 people::all_columns.nullable(),
                 affiliations::organisation_id.nullable(),
@@ -263,9 +277,9 @@ pub fn resolve_request(
         ))
         .first(conn)
         .optional()?;
-    let (coalition, person) = match row {
-        Some((coalition, person)) => (Some(coalition), with_affiliation(person)),
-        None => (None, None),
+    let (coalition, session, person) = match row {
+        Some((coalition, session, person)) => (Some(coalition), session, with_affiliation(person)),
+        None => (None, None, None),
     };
     let today = clock.today(crate::coalition::zone_of(coalition.as_ref()));
     let actor = match person {
@@ -276,6 +290,7 @@ pub fn resolve_request(
         coalition,
         today,
         actor,
+        session,
     })
 }
 

@@ -7,6 +7,7 @@ pub mod notices;
 pub mod password;
 pub mod permissions;
 pub mod session;
+pub mod sessions;
 pub mod store;
 pub mod throttle;
 pub mod tokens;

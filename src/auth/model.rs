@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{api_tokens, link_tokens, login_throttle, people};
+use crate::db::schema::{api_tokens, link_tokens, login_throttle, people, sessions};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = people)]
@@ -38,6 +38,22 @@ pub struct ApiToken {
     pub created_at: NaiveDateTime,
     pub last_used_at: Option<NaiveDateTime>,
     pub revoked_at: Option<NaiveDateTime>,
+    pub expires_at: Option<NaiveDateTime>,
+}
+
+/// A signed-in browser, as the server keeps it (the cookie holds only its opaque id).
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = sessions)]
+pub struct ServerSession {
+    pub id: i64,
+    pub person_id: i64,
+    pub token_hash: String,
+    pub created_at: NaiveDateTime,
+    pub last_seen_at: NaiveDateTime,
+    pub ended_at: Option<NaiveDateTime>,
+    pub ended_why: String,
+    pub user_agent: String,
+    pub address: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]

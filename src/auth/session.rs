@@ -1,19 +1,16 @@
-//! What the session cookie holds: who is signed in, since when, when they were last seen, the
-//! CSRF token and flash messages. The cookie is signed and encrypted (actix-session, private).
+//! What the session cookie holds: the opaque id of a server-side session (see `sessions`),
+//! the CSRF token and flash messages. Who is signed in, since when and until when is the
+//! server's to know, not the cookie's. The cookie is signed and encrypted (actix-session,
+//! private).
 
 use actix_session::Session;
-use chrono::{DateTime, Utc};
 use roundtable_templates::{Flash, FlashKind};
 use serde::{Deserialize, Serialize};
 
 use super::tokens::random_token;
-use crate::config::Settings;
 use crate::error::Error;
 
-const PERSON: &str = "person";
-/// Instants in milliseconds since 1970.
-const SIGNED_IN_AT: &str = "signed_in_at_ms";
-const SEEN_AT: &str = "seen_at_ms";
+const SESSION_ID: &str = "sid";
 const CSRF: &str = "csrf";
 const FLASH: &str = "flash";
 
@@ -21,17 +18,16 @@ fn session_error(e: impl std::fmt::Display) -> Error {
     Error::Internal(format!("session: {e}"))
 }
 
-/// Starts a signed-in session. The session is renewed (a new cookie, a new CSRF token) so
-/// nothing from before sign-in carries over.
-pub fn sign_in(session: &Session, person_id: i64, now: DateTime<Utc>) -> Result<(), Error> {
+/// Puts a newly started server session's id in the cookie. The cookie is renewed (a new
+/// CSRF token too) so nothing from before sign-in carries over; waiting messages do.
+pub fn sign_in(session: &Session, session_id: &str) -> Result<(), Error> {
     let flashes = take_flashes(session);
     // clear + renew, not purge: actix-session ignores inserts into a purged session.
     session.clear();
     session.renew();
-    let now = now.timestamp_millis();
-    session.insert(PERSON, person_id).map_err(session_error)?;
-    session.insert(SIGNED_IN_AT, now).map_err(session_error)?;
-    session.insert(SEEN_AT, now).map_err(session_error)?;
+    session
+        .insert(SESSION_ID, session_id)
+        .map_err(session_error)?;
     session
         .insert(CSRF, random_token(32))
         .map_err(session_error)?;
@@ -41,35 +37,16 @@ pub fn sign_in(session: &Session, person_id: i64, now: DateTime<Utc>) -> Result<
     Ok(())
 }
 
-/// Forgets everything the session held and gives it a new cookie.
+/// Forgets everything the cookie held and gives it a new one (the server session is ended
+/// by the caller).
 pub fn sign_out(session: &Session) {
     session.clear();
     session.renew();
 }
 
-/// The signed-in person's id, unless the session has been idle too long or has reached its
-/// absolute limit, in which case it ends here.
-pub fn person_id(session: &Session, settings: &Settings, now: DateTime<Utc>) -> Option<i64> {
-    let person: i64 = session.get(PERSON).ok().flatten()?;
-    let signed_in_at: i64 = session.get(SIGNED_IN_AT).ok().flatten()?;
-    let seen_at: i64 = session.get(SEEN_AT).ok().flatten()?;
-    let now = now.timestamp_millis();
-    let idle = i64::try_from(settings.session_idle.as_millis()).unwrap_or(i64::MAX);
-    let max = i64::try_from(settings.session_max.as_millis()).unwrap_or(i64::MAX);
-    if now.saturating_sub(seen_at) >= idle || now.saturating_sub(signed_in_at) >= max {
-        sign_out(session);
-        push_flash(
-            session,
-            FlashKind::Info,
-            "Your session has ended. Please sign in again.",
-        );
-        return None;
-    }
-    // Refreshed at most once a second, so a burst of requests rewrites the cookie once.
-    if now - seen_at >= 1000 {
-        let _ = session.insert(SEEN_AT, now);
-    }
-    Some(person)
+/// The server session's id the cookie carries, if any.
+pub fn session_id(session: &Session) -> Option<String> {
+    session.get(SESSION_ID).ok().flatten()
 }
 
 /// The session's CSRF token, created on first use.

@@ -313,6 +313,8 @@ pub fn reset_password(conn: &mut DbConn, token: &str, new_password: &str) -> Res
             return Err(Error::Invalid("this account has been deactivated".into()));
         }
         set_password(conn, person.id, new_password)?;
+        // Whoever held the old password may hold a session made with it: none survives.
+        super::sessions::end_all(conn, person.id, None, super::sessions::PASSWORD_CHANGED)?;
         audit::record(
             conn,
             Some(person.id),

@@ -16,8 +16,19 @@ pub use crate::secret::{hash_token, random_token};
 /// What a single-use link is for.
 pub const PURPOSE_SETUP: &str = "setup";
 
-/// Creates a personal API token and returns it: this is the only time it is seen in full.
+/// Creates a personal API token without an end and returns it (the command line's token).
 pub fn create_api_token(conn: &mut DbConn, person: &Person, label: &str) -> Result<String, Error> {
+    create_expiring_api_token(conn, person, label, None)
+}
+
+/// Creates a personal API token that works for `valid_for` (or until revoked) and returns
+/// it: this is the only time it is seen in full.
+pub fn create_expiring_api_token(
+    conn: &mut DbConn,
+    person: &Person,
+    label: &str,
+    valid_for: Option<chrono::TimeDelta>,
+) -> Result<String, Error> {
     let label = label.trim();
     if label.is_empty() || label.chars().count() > 100 {
         return Err(Error::Invalid(
@@ -32,6 +43,7 @@ pub fn create_api_token(conn: &mut DbConn, person: &Person, label: &str) -> Resu
                 api_tokens::label.eq(label),
                 api_tokens::token_hash.eq(hash_token(&token)),
                 api_tokens::created_at.eq(db::now()),
+                api_tokens::expires_at.eq(valid_for.map(|d| db::now() + d)),
             ))
             .returning(api_tokens::id)
             .get_result(conn)?;
@@ -46,13 +58,18 @@ pub fn create_api_token(conn: &mut DbConn, person: &Person, label: &str) -> Resu
     Ok(token)
 }
 
-/// The person a bearer token belongs to, if the token is known, not revoked, and its person
-/// is active.
+/// The person a bearer token belongs to, if the token is known, not revoked, not expired,
+/// and its person is active.
 pub fn authenticate_api_token(conn: &mut DbConn, token: &str) -> Result<Option<Person>, Error> {
     let found: Option<(ApiToken, Person)> = api_tokens::table
         .inner_join(people::table)
         .filter(api_tokens::token_hash.eq(hash_token(token)))
         .filter(api_tokens::revoked_at.is_null())
+        .filter(
+            api_tokens::expires_at
+                .is_null()
+                .or(api_tokens::expires_at.gt(db::now())),
+        )
         .filter(people::active.eq(true))
         .select((ApiToken::as_select(), Person::as_select()))
         .first(conn)
@@ -103,6 +120,17 @@ pub fn revoke_api_token(conn: &mut DbConn, person: &Person, token_id: i64) -> Re
             serde_json::json!({ "label": token.label }),
         )
     })
+}
+
+/// Revokes every token of a person (when they are deactivated). Returns how many.
+pub fn revoke_all(conn: &mut DbConn, person_id: i64) -> Result<usize, Error> {
+    Ok(diesel::update(
+        api_tokens::table
+            .filter(api_tokens::person_id.eq(person_id))
+            .filter(api_tokens::revoked_at.is_null()),
+    )
+    .set(api_tokens::revoked_at.eq(db::now()))
+    .execute(conn)?)
 }
 
 /// Stores a new single-use link token and returns the token itself.

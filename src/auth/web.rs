@@ -10,7 +10,7 @@ use validator::Validate;
 
 use super::permissions::{self, Action};
 use super::store::{self, PersonDraft};
-use super::{session, tokens};
+use super::{session, sessions, tokens};
 use crate::AppState;
 use crate::error::Error;
 use crate::web::context::Page;
@@ -25,6 +25,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/account", web::get().to(account))
         .route("/account/tokens", web::post().to(create_token))
         .route("/account/tokens/{id}/revoke", web::post().to(revoke_token))
+        .route("/account/sessions/{id}/end", web::post().to(end_session))
         .route("/password/forgot", web::get().to(forgot_page))
         .route("/password/forgot", web::post().to(forgot))
         .route("/password/reset/{token}", web::get().to(reset_page))
@@ -85,7 +86,7 @@ async fn login(
         .await;
     match result {
         Ok(person) => {
-            session::sign_in(&page.session, person.id, page.now)?;
+            page.sign_in(&state, person.id).await?;
             Ok(see_other("/"))
         }
         Err(e @ (Error::Invalid(_) | Error::Throttled(_))) => {
@@ -103,10 +104,10 @@ async fn login(
     }
 }
 
-async fn logout(page: Page) -> HttpResponse {
-    session::sign_out(&page.session);
+async fn logout(page: Page, state: web::Data<AppState>) -> Result<HttpResponse, Error> {
+    page.sign_out(&state).await?;
     session::push_flash(&page.session, FlashKind::Info, "You have signed out.");
-    see_other("/login")
+    Ok(see_other("/login"))
 }
 
 #[derive(Debug, Deserialize, Serialize, Validate)]
@@ -193,7 +194,7 @@ async fn setup(
             store::bootstrap(conn, Some(&token), &f.coalition_name, &f.time_zone, &admin)
         })
         .await?;
-    session::sign_in(&page.session, person.id, page.now)?;
+    page.sign_in(&state, person.id).await?;
     session::push_flash(
         &page.session,
         FlashKind::Success,
@@ -210,13 +211,36 @@ async fn account_view(
     let actor = page.actor()?;
     permissions::require(actor, Action::UseOwnAccount)?;
     let person_id = actor.id();
-    let rows = state
-        .db(move |conn| tokens::list_api_tokens(conn, person_id))
+    let (rows, open) = state
+        .db(move |conn| {
+            Ok((
+                tokens::list_api_tokens(conn, person_id)?,
+                sessions::of_person(conn, person_id)?,
+            ))
+        })
         .await?;
     let when = |t: chrono::NaiveDateTime| t.format("%Y-%m-%d %H:%M UTC").to_string();
+    let now = page.now.naive_utc();
     Ok(account_page::AccountView {
         name: actor.person.name.clone(),
         email: actor.person.email.clone(),
+        sessions: open
+            .into_iter()
+            .map(|s| account_page::SessionRow {
+                id: s.id,
+                started: when(s.created_at),
+                last_seen: when(s.last_seen_at),
+                from: if s.user_agent.is_empty() {
+                    s.address.clone()
+                } else {
+                    format!("{} · {}", s.address, s.user_agent)
+                },
+                this_browser: page.server_session == Some(s.id),
+                ended: s
+                    .ended_at
+                    .map(|t| format!("ended {}: {}", when(t), s.ended_why)),
+            })
+            .collect(),
         tokens: rows
             .into_iter()
             .map(|t| account_page::TokenRow {
@@ -225,6 +249,11 @@ async fn account_view(
                 created: when(t.created_at),
                 last_used: t.last_used_at.map(when),
                 revoked: t.revoked_at.map(when),
+                expiry: match t.expires_at {
+                    Some(end) if end <= now => format!("expired {}", when(end)),
+                    Some(end) => format!("until {}", when(end)),
+                    None => "no end".into(),
+                },
             })
             .collect(),
         new_token,
@@ -248,6 +277,30 @@ pub struct TokenForm {
         message = "say what the token is for (up to 100 characters)"
     ))]
     label: String,
+    /// Days the token works; empty: until revoked.
+    #[serde(default)]
+    #[validate(custom(function = "token_days"))]
+    valid_days: String,
+}
+
+/// A token's life in days (1 to ten years), or empty for no end.
+fn validity(value: &str) -> Option<Option<chrono::TimeDelta>> {
+    match value.trim() {
+        "" => Some(None),
+        days => days
+            .parse::<u16>()
+            .ok()
+            .filter(|d| (1..=3660).contains(d))
+            .map(|d| Some(chrono::TimeDelta::days(i64::from(d)))),
+    }
+}
+
+fn token_days(value: &str) -> Result<(), validator::ValidationError> {
+    match validity(value) {
+        Some(_) => Ok(()),
+        None => Err(validator::ValidationError::new("days")
+            .with_message("choose how long the token works".into())),
+    }
 }
 
 async fn create_token(
@@ -266,14 +319,34 @@ async fn create_token(
         ));
     }
     let label = form.label.clone();
+    let valid_for = validity(&form.valid_days).flatten();
     let token = state
-        .db(move |conn| tokens::create_api_token(conn, &actor.person, &label))
+        .db(move |conn| tokens::create_expiring_api_token(conn, &actor.person, &label, valid_for))
         .await?;
     let view = account_view(&page, &state, Some(token)).await?;
     Ok(render(
         StatusCode::OK,
         account_page::account(&page.chrome(), &view, &FormState::default()),
     ))
+}
+
+/// Ends one of the person's own sessions (a browser left signed in elsewhere).
+async fn end_session(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    permissions::require(&actor, Action::UseOwnAccount)?;
+    let (id, person_id) = (id.into_inner(), actor.id());
+    state
+        .db(move |conn| sessions::end_own(conn, person_id, id))
+        .await?;
+    page.flash(
+        FlashKind::Success,
+        "That session has ended; its browser is signed out.",
+    );
+    Ok(see_other("/account#sessions"))
 }
 
 async fn revoke_token(
@@ -353,11 +426,11 @@ async fn reset(
     let person = state
         .db(move |conn| store::reset_password(conn, &token, &form.password))
         .await?;
-    session::sign_in(&page.session, person.id, page.now)?;
+    page.sign_in(&state, person.id).await?;
     session::push_flash(
         &page.session,
         FlashKind::Success,
-        "Your new password is set.",
+        "Your new password is set. Every other session of yours has ended; revoke below any API token you no longer trust.",
     );
-    Ok(see_other("/"))
+    Ok(see_other("/account#tokens"))
 }

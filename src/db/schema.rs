@@ -47,6 +47,21 @@ diesel::table! {
         created_at -> Timestamp,
         last_used_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
+        expires_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> BigInt,
+        person_id -> BigInt,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+        ended_why -> Text,
+        user_agent -> Text,
+        address -> Text,
     }
 }
 
@@ -624,6 +639,7 @@ diesel::table! {
 }
 
 diesel::joinable!(api_tokens -> people (person_id));
+diesel::joinable!(sessions -> people (person_id));
 diesel::joinable!(link_tokens -> people (person_id));
 diesel::joinable!(audit_events -> people (actor_id));
 diesel::joinable!(organisations -> sectors (sector_id));
@@ -673,6 +689,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     people,
     link_tokens,
     api_tokens,
+    sessions,
     login_throttle,
     audit_events,
     sectors,

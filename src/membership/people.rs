@@ -309,6 +309,9 @@ pub fn deactivate(
         diesel::update(people::table.find(person_id))
             .set(people::active.eq(false))
             .execute(conn)?;
+        // Nothing of theirs keeps working: no session, no token (their history stays).
+        crate::auth::sessions::end_all(conn, person_id, None, crate::auth::sessions::DEACTIVATED)?;
+        crate::auth::tokens::revoke_all(conn, person_id)?;
         audit::record(
             conn,
             Some(actor.id()),

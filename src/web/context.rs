@@ -10,7 +10,7 @@ use roundtable_templates::{Chrome, FlashKind, NavPerson};
 
 use crate::AppState;
 use crate::auth::permissions::{self, Actor, Role};
-use crate::auth::session;
+use crate::auth::{session, sessions};
 use crate::coalition;
 use crate::error::Error;
 
@@ -23,8 +23,12 @@ pub struct Page {
     /// The coalition's settings, read once per request (None until the set-up).
     pub coalition: Option<coalition::Coalition>,
     pub session: Session,
-    /// Where the request came from, for the sign-in throttle.
+    /// The server session the person is signed in with (its id, to mark "this browser").
+    pub server_session: Option<i64>,
+    /// Where the request came from, for the sign-in throttle and the list of sessions.
     pub client_address: String,
+    /// The browser's own description, for the list of sessions.
+    pub user_agent: String,
 }
 
 impl Page {
@@ -66,6 +70,31 @@ impl Page {
     pub fn flash(&self, kind: FlashKind, message: &str) {
         session::push_flash(&self.session, kind, message);
     }
+
+    /// Signs `person_id` in in this browser: a new server session, its id in a renewed
+    /// cookie.
+    pub async fn sign_in(&self, state: &AppState, person_id: i64) -> Result<(), Error> {
+        let (agent, address, now) = (
+            self.user_agent.clone(),
+            self.client_address.clone(),
+            self.now.naive_utc(),
+        );
+        let id = state
+            .db(move |conn| sessions::start(conn, person_id, &agent, &address, now))
+            .await?;
+        session::sign_in(&self.session, &id)
+    }
+
+    /// Ends this browser's session, on the server and in the cookie.
+    pub async fn sign_out(&self, state: &AppState) -> Result<(), Error> {
+        if let Some(id) = session::session_id(&self.session) {
+            state
+                .db(move |conn| sessions::end(conn, &id, sessions::SIGNED_OUT))
+                .await?;
+        }
+        session::sign_out(&self.session);
+        Ok(())
+    }
 }
 
 impl FromRequest for Page {
@@ -81,21 +110,54 @@ impl FromRequest for Page {
             .peer_addr()
             .map(|a| a.ip().to_string())
             .unwrap_or_else(|| "unknown".into());
+        let user_agent = req
+            .headers()
+            .get(actix_web::http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
         Box::pin(async move {
             let state = state.ok_or_else(|| Error::Internal("app state missing".into()))?;
             let now = state.clock.now();
-            let person_id = session::person_id(&session, &state.settings, now);
+            let hash = session::session_id(&session).map(|id| crate::secret::hash_token(&id));
             let clock = state.clock.clone();
+            let asked = hash.clone();
             let crate::actor::Request {
                 coalition,
                 today,
                 actor,
+                session: server_session,
             } = state
-                .db(move |conn| crate::actor::resolve_request(conn, person_id, &clock))
+                .db(move |conn| crate::actor::resolve_request(conn, asked.as_deref(), &clock))
                 .await?;
-            if person_id.is_some() && actor.is_none() {
-                // Deactivated or gone since signing in.
+            let limits = sessions::Limits {
+                idle: state.settings.session_idle,
+                max: state.settings.session_max,
+            };
+            let live = server_session.filter(|s| sessions::is_live(s, now.naive_utc(), limits));
+            let actor = actor.filter(|_| live.is_some());
+            if hash.is_some() && actor.is_none() {
+                // Ended (signed out elsewhere, a password change), past its limits, or the
+                // person deactivated: this browser is signed out too.
                 session::sign_out(&session);
+                session::push_flash(
+                    &session,
+                    FlashKind::Info,
+                    "Your session has ended. Please sign in again.",
+                );
+            }
+            if let Some(s) = live
+                .as_ref()
+                .filter(|s| sessions::needs_touch(s, now.naive_utc()))
+            {
+                // Not awaited: the page never waits for this write (nor for a writer holding
+                // the database), and a lost "last seen" costs nothing.
+                let (pool, id, at) = (state.pool.clone(), s.id, now.naive_utc());
+                actix_web::rt::task::spawn_blocking(move || {
+                    if let Ok(mut conn) = pool.get() {
+                        let _ = sessions::touch(&mut conn, id, at);
+                    }
+                });
             }
             Ok(Page {
                 actor,
@@ -103,7 +165,9 @@ impl FromRequest for Page {
                 now,
                 coalition,
                 session,
+                server_session: live.map(|s| s.id),
                 client_address,
+                user_agent,
             })
         })
     }

@@ -6,5 +6,6 @@ mod busy;
 mod http;
 mod schema;
 mod security;
+mod sessions;
 mod setup;
 mod sign_in;

@@ -122,7 +122,7 @@ async fn forgot_password_answers_the_same_and_mails_only_a_known_address() {
                 ],
             )
             .await;
-        assert_eq!(done.location(), Some("/"));
+        assert_eq!(done.location(), Some("/account#tokens"));
         let mut again = app.client().await;
         again.sign_in(ADMIN_EMAIL, "a brand new password").await;
         assert_eq!(

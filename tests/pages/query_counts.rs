@@ -245,6 +245,9 @@ async fn every_page_costs_the_same_few_queries_whatever_the_size() {
 /// organisation, then the rotation and groups that decide their roles.
 #[actix_web::test]
 async fn knowing_who_asks_costs_two_queries() {
+    fn now() -> chrono::NaiveDateTime {
+        chrono::Utc::now().naive_utc()
+    }
     on_each_backend!(|backend| async {
         let app = TestApp::new(&backend);
         let logins = app.with_conn(seed_demo).expect("demo");
@@ -253,15 +256,24 @@ async fn knowing_who_asks_costs_two_queries() {
             .with_conn(|c| roundtable::auth::store::find_by_email(c, &sec.email))
             .expect("read")
             .expect("person");
+        let cookie = app
+            .with_conn(|c| {
+                roundtable::auth::sessions::start(c, person.id, "test", "127.0.0.1", now())
+            })
+            .expect("a session");
+        let hash = roundtable::secret::hash_token(&cookie);
         let tally = std::sync::Arc::new(roundtable::db::count::Tally::default());
         let mut conn = app.conn();
         diesel::Connection::set_instrumentation(
             &mut *conn,
             roundtable::db::count::Counter::new(tally.clone()),
         );
-        let request =
-            roundtable::actor::resolve_request(&mut conn, Some(person.id), &app.state.clock)
-                .expect("resolved");
+        let request = roundtable::actor::resolve_request(&mut conn, Some(&hash), &app.state.clock)
+            .expect("resolved");
+        assert!(
+            request.session.is_some(),
+            "the session comes with the person"
+        );
         let actor = request.actor.expect("signed in");
         assert!(actor.has(&roundtable::auth::permissions::Role::Secretariat));
         assert_eq!(tally.queries(), 2);

@@ -68,18 +68,27 @@ async fn an_associate_reads_the_text_and_the_outcome_never_a_draft_or_the_board(
         assert_eq!(seen.status, StatusCode::OK);
         assert!(seen.body.contains("Decent work for all"), "the text");
         for secret in ["not our line", "File 2026/417"] {
-            assert!(!seen.body.contains(secret), "{secret} leaks to an associate");
+            assert!(
+                !seen.body.contains(secret),
+                "{secret} leaks to an associate"
+            );
         }
         assert!(seen.texts("#round").is_empty(), "no board");
         let board = full.get(&page).await;
-        assert!(board.body.contains("not our line"), "a full member reads the board");
+        assert!(
+            board.body.contains("not our line"),
+            "a full member reads the board"
+        );
         assert!(board.body.contains("File 2026/417"));
 
         let json = api.api_get(&api_path, &token).await;
         assert_eq!(json.status, StatusCode::OK);
         assert_eq!(json.json()["rounds"].as_array().map(Vec::len), Some(0));
         for secret in ["not our line", "File 2026/417"] {
-            assert!(!json.body.contains(secret), "{secret} leaks through the API");
+            assert!(
+                !json.body.contains(secret),
+                "{secret} leaks through the API"
+            );
         }
         assert_eq!(
             api.api_get(&format!("/api/v1/rounds/{}", round.id), &token)

@@ -242,7 +242,7 @@ async fn accept_invitation(
     let person = state
         .db(move |conn| members::accept_invitation(conn, &token, &form.password))
         .await?;
-    session::sign_in(&page.session, person.id, page.now)?;
+    page.sign_in(&state, person.id).await?;
     session::push_flash(
         &page.session,
         FlashKind::Success,
