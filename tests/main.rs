@@ -2,6 +2,7 @@
 //! on SQLite and, when ROUNDTABLE_TEST_POSTGRES_URL names a PostgreSQL server, on PostgreSQL too.
 
 mod architecture;
+mod authorization;
 mod common;
 mod foundation;
 mod mail;

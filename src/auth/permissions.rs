@@ -66,7 +66,9 @@ pub enum Action {
     AdministerCoalition,
     /// Choose what the coalition publishes and whether it keeps fees.
     ManageCoalitionSettings,
-    /// See the member directory with contact details.
+    /// Read the coalition's non-confidential records: the directory with contact details,
+    /// the calendar, groups, the memorandum, who holds the secretariat. Confidential matters
+    /// are decided apart (`visibility`).
     ViewDirectory,
     /// Admit, suspend and withdraw organisations, manage their people, criteria, fees and
     /// the memorandum: the secretariat's work.
@@ -81,6 +83,9 @@ pub enum Action {
     ManageSecretariat,
     /// Plan meetings, publish agendas, record attendance, write and approve minutes.
     ManageMeetings,
+    /// Watch the outbox and send a failed mail again: the secretariat, whose mail it is, and
+    /// the administrator, who configures its delivery.
+    ManageMail,
     /// Draft joint statements, open rounds, adopt and publish: the secretariat for the
     /// plenary's statements, also the convenor for a working group's.
     DraftStatement { group_id: Option<i64> },
@@ -101,8 +106,10 @@ pub fn may(actor: &Actor, action: Action) -> bool {
         Action::ManageCoalitionSettings => {
             actor.has(&Role::Administrator) || actor.has(&Role::Secretariat)
         }
+        // The administrator reads what is not confidential, before and after the rotation.
         Action::ViewDirectory => {
             actor.has(&Role::Secretariat)
+                || actor.has(&Role::Administrator)
                 || actor.roles.iter().any(|r| matches!(r, Role::Member { .. }))
         }
         Action::ManageMembership | Action::CreateWorkingGroup => actor.has(&Role::Secretariat),
@@ -112,10 +119,11 @@ pub fn may(actor: &Actor, action: Action) -> bool {
         Action::ManageWorkingGroup { group_id } => {
             actor.has(&Role::Secretariat) || actor.has(&Role::Convenor { group_id })
         }
-        Action::ManageSecretariat => {
-            actor.has(&Role::Secretariat) || actor.has(&Role::Administrator)
-        }
+        // Once the rotation runs, its changes are the secretariat's alone (before, the
+        // administrator holds the secretariat's role, see `actor::roles_from`).
+        Action::ManageSecretariat => actor.has(&Role::Secretariat),
         Action::ManageMeetings => actor.has(&Role::Secretariat),
+        Action::ManageMail => actor.has(&Role::Secretariat) || actor.has(&Role::Administrator),
         Action::DraftStatement { group_id } => {
             actor.has(&Role::Secretariat)
                 || group_id.is_some_and(|group_id| actor.has(&Role::Convenor { group_id }))
@@ -165,6 +173,34 @@ mod tests {
         assert!(may(&member, Action::ManageOwnTokens));
         assert!(!may(&member, Action::ViewAudit));
         assert!(!may(&member, Action::AdministerCoalition));
+    }
+
+    /// Once the rotation runs the administrator holds no secretariat role: they configure
+    /// and read what is not confidential, and never act for the secretariat or a member.
+    #[test]
+    fn the_administrator_configures_and_reads_but_never_acts_for_others() {
+        let admin = actor(true, vec![Role::Administrator]);
+        for allowed in [
+            Action::ViewDirectory,
+            Action::ViewAudit,
+            Action::AdministerCoalition,
+            Action::ManageCoalitionSettings,
+            Action::ManageMail,
+        ] {
+            assert!(may(&admin, allowed), "{allowed:?}");
+        }
+        for refused in [
+            Action::ManageSecretariat,
+            Action::ManageMembership,
+            Action::ManageMeetings,
+            Action::CreateWorkingGroup,
+            Action::DraftStatement { group_id: None },
+            Action::TakePosition { organisation_id: 1 },
+            Action::AuthoriseStatement { organisation_id: 1 },
+            Action::SignMemorandum { organisation_id: 1 },
+        ] {
+            assert!(!may(&admin, refused), "{refused:?}");
+        }
     }
 
     #[test]

@@ -46,7 +46,7 @@ async fn outbox_view(
     status: Option<String>,
 ) -> Result<pages::OutboxView, Error> {
     let actor = page.actor()?;
-    permissions::require(actor, Action::ManageMeetings)?;
+    permissions::require(actor, Action::ManageMail)?;
     let status = status.filter(|s| matches!(s.as_str(), "queued" | "sending" | "sent" | "failed"));
     let s = status.clone();
     let (rows, counts) = state

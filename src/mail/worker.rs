@@ -291,7 +291,7 @@ pub fn retry(
     actor: &crate::auth::permissions::Actor,
     id: i64,
 ) -> Result<(), Error> {
-    crate::auth::permissions::require(actor, crate::auth::permissions::Action::ManageMeetings)?;
+    crate::auth::permissions::require(actor, crate::auth::permissions::Action::ManageMail)?;
     db::write_tx(conn, |conn| {
         let updated = diesel::update(
             outbox_deliveries::table

@@ -79,12 +79,16 @@ async fn list(
     range: web::Query<Range>,
 ) -> Result<HttpResponse, ApiError> {
     permissions::require(&actor, Action::ViewDirectory)?;
-    let from = range
-        .from
-        .map_or(NaiveDateTime::MIN, |d| d.and_time(chrono::NaiveTime::MIN));
-    let to = range
-        .to
-        .map_or(NaiveDateTime::MAX, |d| d.and_time(chrono::NaiveTime::MIN));
+    // Without bounds: the years every backend can store (chrono's own limits are beyond
+    // PostgreSQL's, which then answers with an error).
+    let earliest = NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or(NaiveDate::MIN);
+    let latest = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX);
+    let day = |d: Option<NaiveDate>, default: NaiveDate| {
+        d.unwrap_or(default)
+            .clamp(earliest, latest)
+            .and_time(chrono::NaiveTime::MIN)
+    };
+    let (from, to) = (day(range.from, earliest), day(range.to, latest));
     let list = state.db(move |conn| store::between(conn, from, to)).await?;
     let items: Vec<MeetingJson> = list
         .iter()

@@ -45,15 +45,15 @@ async fn list(
         .as_ref()
         .is_some_and(|a| permissions::may(a, Action::ViewDirectory));
     if !may_view {
-        // The public sees the list only when the coalition publishes it; a signed-in outsider
-        // (for example of a suspended member) is refused.
-        if page.actor.is_some() {
-            return Err(Error::Forbidden);
-        }
-        let members = state
-            .db(directory::public_list)
-            .await?
-            .ok_or(Error::SignInRequired)?;
+        // The public sees the list only when the coalition publishes it, and so does a
+        // signed-in outsider (an applicant, the person of a withdrawn member): no less than
+        // anyone, no more.
+        let refused = if page.actor.is_some() {
+            Error::Forbidden
+        } else {
+            Error::SignInRequired
+        };
+        let members = state.db(directory::public_list).await?.ok_or(refused)?;
         return Ok(pages::public_list(&page.chrome(), &members));
     }
     let actor = page.actor()?;
