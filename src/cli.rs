@@ -118,6 +118,7 @@ pub fn audit_verify(state: &AppState, witness: Option<&str>) -> Result<(), Error
 
 /// The example coalition, on an empty database.
 /// The logins the demo prints: (role line, email, password).
+#[derive(Debug, Clone)]
 pub struct DemoLogin {
     pub role: String,
     pub email: String,

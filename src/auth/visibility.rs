@@ -28,6 +28,25 @@ pub fn sees_fees_of(actor: &Actor, organisation_id: i64) -> bool {
         })
 }
 
+/// Whether the details of an audit event (what was written, with which reason or reference)
+/// are the reader's to see. The event itself (who, what, on which record, when) always is:
+/// the record is whole for everyone who may read it. Its details follow the rules above:
+/// confidential matters, a statement's drafts and board, an organisation's fees.
+pub fn sees_audit_details(actor: &Actor, action: &str, details: &serde_json::Value) -> bool {
+    if !actor.person.active {
+        return false;
+    }
+    if actor.roles.contains(&Role::Secretariat) {
+        return true;
+    }
+    if details["confidential"].as_bool() == Some(true) {
+        return sees_confidential(Some(actor));
+    }
+    let statement_work = action.starts_with("statement.") && action != "statement.published";
+    let fees = action.starts_with("fee");
+    !(statement_work || fees)
+}
+
 /// How much of a joint statement someone reads. Ordered: each level includes the one before.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum StatementSight {
@@ -149,6 +168,39 @@ mod tests {
             );
             assert_eq!(statement_sight(None, stage, false), Nothing, "the public");
         }
+    }
+
+    #[test]
+    fn the_administrator_reads_every_event_but_not_confidential_details() {
+        let admin = actor(true, vec![Role::Administrator]);
+        let secretariat = actor(true, vec![Role::Secretariat]);
+        let open = serde_json::json!({ "title": "Venue" });
+        let secret = serde_json::json!({ "title": "Raid", "confidential": true });
+        let table = [
+            ("agenda.item_added", &open, true),
+            ("agenda.item_added", &secret, false),
+            ("statement.position_taken", &open, false),
+            ("statement.authorisation_decided", &open, false),
+            ("statement.published", &open, true),
+            ("fee.paid", &open, false),
+            ("organisation.status_changed", &open, true),
+        ];
+        for (action, details, admin_sees) in table {
+            assert_eq!(
+                sees_audit_details(&admin, action, details),
+                admin_sees,
+                "{action}"
+            );
+            assert!(
+                sees_audit_details(&secretariat, action, details),
+                "{action}"
+            );
+        }
+        assert!(!sees_audit_details(
+            &actor(false, vec![Role::Secretariat]),
+            "x.y",
+            &open
+        ));
     }
 
     #[test]

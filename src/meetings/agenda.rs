@@ -109,7 +109,7 @@ pub fn remove_item(conn: &mut DbConn, actor: &Actor, item_id: i64) -> Result<i64
             Some(actor.id()),
             "agenda.item_removed",
             Subject::new("meeting", item.meeting_id),
-            json!({ "item_id": item_id, "title": item.title }),
+            json!({ "item_id": item_id, "title": item.title, "confidential": item.confidential }),
         )?;
         Ok(item.meeting_id)
     })

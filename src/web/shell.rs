@@ -102,6 +102,14 @@ async fn audit_record(page: Page, state: web::Data<AppState>) -> Result<Markup, 
     let rows: Vec<audit_page::AuditRow> = events
         .into_iter()
         .map(|e| audit_page::AuditRow {
+            details: {
+                let parsed = serde_json::from_str(&e.details).unwrap_or_default();
+                if crate::auth::visibility::sees_audit_details(actor, &e.action, &parsed) {
+                    e.details
+                } else {
+                    "(withheld: confidential)".into()
+                }
+            },
             id: e.id,
             when: e.occurred_at.format("%Y-%m-%d %H:%M:%S").to_string(),
             actor: e.actor_id.map_or_else(
@@ -118,7 +126,6 @@ async fn audit_record(page: Page, state: web::Data<AppState>) -> Result<Markup, 
                 Some(id) => format!("{} #{id}", e.subject_type),
                 None => e.subject_type,
             },
-            details: e.details,
             hash: e.hash,
         })
         .collect();

@@ -106,3 +106,39 @@ async fn an_associate_reads_the_text_and_the_outcome_never_a_draft_or_the_board(
         assert!(board.body.contains("not our line"));
     })
 }
+
+/// The audit page shows every event to the administrator, but not what only the board and
+/// the secretariat may read: an internal authorisation reference is withheld there.
+#[actix_web::test]
+async fn the_audit_page_withholds_confidential_details_from_the_administrator() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        let logins = app.with_conn(roundtable::cli::seed_demo).expect("demo");
+        let login = |role: &str| {
+            logins
+                .iter()
+                .find(|l| l.role.contains(role))
+                .expect("a login")
+                .clone()
+        };
+        let admin = login("administrator");
+        let holder = login("secretariat");
+        let mut administrator = app.client().await;
+        administrator.sign_in(&admin.email, &admin.password).await;
+        let seen = administrator.get("/admin/audit").await;
+        assert_eq!(seen.status, StatusCode::OK);
+        assert!(
+            seen.body.contains("statement.authorisation_decided"),
+            "the event shows"
+        );
+        assert!(!seen.body.contains("GOV/20"), "the reference does not");
+        assert!(seen.body.contains("withheld: confidential"));
+        let mut secretariat = app.client().await;
+        secretariat.sign_in(&holder.email, &holder.password).await;
+        let full = secretariat.get("/admin/audit").await;
+        assert!(
+            full.body.contains("GOV/20"),
+            "the secretariat reads the whole record"
+        );
+    })
+}
