@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod csrf;
+pub mod email;
 pub mod model;
 pub mod notices;
 pub mod password;

@@ -26,3 +26,20 @@ pub fn password_reset(
         vec![Recipient::person(person)],
     )
 }
+
+/// The confirmation of a new address, mailed to the present one: only its owner can follow it.
+pub fn email_change(
+    conn: &mut DbConn,
+    person: &crate::auth::model::Person,
+    new_email: &str,
+    token: &str,
+) -> Result<usize, Error> {
+    let coalition = coalition_name(conn)?;
+    let body = bodies::email_change(
+        &coalition,
+        &person.name,
+        new_email,
+        &format!("{BASE_URL}/email/confirm/{token}"),
+    );
+    notice(conn, "email_change", body, vec![Recipient::person(person)])
+}

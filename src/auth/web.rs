@@ -10,7 +10,7 @@ use validator::Validate;
 
 use super::permissions::{self, Action};
 use super::store::{self, PersonDraft};
-use super::{session, sessions, tokens};
+use super::{email, session, sessions, tokens};
 use crate::AppState;
 use crate::error::Error;
 use crate::web::context::Page;
@@ -29,7 +29,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/password/forgot", web::get().to(forgot_page))
         .route("/password/forgot", web::post().to(forgot))
         .route("/password/reset/{token}", web::get().to(reset_page))
-        .route("/password/reset/{token}", web::post().to(reset));
+        .route("/password/reset/{token}", web::post().to(reset))
+        .route("/email/confirm/{token}", web::get().to(confirm_email_page))
+        .route("/email/confirm/{token}", web::post().to(confirm_email));
 }
 
 fn see_other(location: &str) -> HttpResponse {
@@ -391,6 +393,40 @@ async fn forgot(
         &FormState::default(),
         true,
     ))
+}
+
+async fn confirm_email_page(
+    page: Page,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<Markup, Error> {
+    let token = token.into_inner();
+    let t = token.clone();
+    let (person, new_email) = state.db(move |conn| email::pending(conn, &t)).await?;
+    Ok(auth_pages::confirm_email(
+        &page.chrome(),
+        &format!("/email/confirm/{token}"),
+        &person.name,
+        &new_email,
+    ))
+}
+
+async fn confirm_email(
+    page: Page,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, Error> {
+    let token = token.into_inner();
+    let person = state.db(move |conn| email::confirm(conn, &token)).await?;
+    page.flash(
+        FlashKind::Success,
+        &format!("Your address is now {}.", person.email),
+    );
+    Ok(see_other(if page.actor.is_some() {
+        "/account"
+    } else {
+        "/login"
+    }))
 }
 
 async fn reset_page(

@@ -52,6 +52,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    email_changes (id) {
+        id -> BigInt,
+        person_id -> BigInt,
+        new_email -> Text,
+        token_hash -> Text,
+        requested_by -> BigInt,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        confirmed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     sessions (id) {
         id -> BigInt,
         person_id -> BigInt,
@@ -689,6 +702,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     people,
     link_tokens,
     api_tokens,
+    email_changes,
     sessions,
     login_throttle,
     audit_events,

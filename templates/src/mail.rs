@@ -241,6 +241,20 @@ pub fn password_reset(coalition: &str, name: &str, url: &str) -> MailBody {
     )
 }
 
+pub fn email_change(coalition: &str, name: &str, new_email: &str, url: &str) -> MailBody {
+    simple(
+        coalition,
+        format!("Confirm your new email address for {coalition}"),
+        &[
+            format!("Dear {name},"),
+            format!(
+                "your address with {coalition} is to become {new_email}. It changes only if you confirm, with the link below (it works for seven days). If you did not expect this, ignore this mail: nothing changes, and you may tell the secretariat."
+            ),
+        ],
+        Some(("Confirm the new address", url)),
+    )
+}
+
 pub fn membership_decision(
     coalition: &str,
     organisation: &str,

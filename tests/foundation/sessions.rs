@@ -239,3 +239,81 @@ async fn deactivation_ends_sessions_and_tokens_and_expired_tokens_stop() {
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     })
 }
+
+/// An address plus "forgot my password" is an account: the secretariat's change of a
+/// member's address waits until the person confirms from the old one.
+#[actix_web::test]
+async fn a_new_address_needs_its_owners_confirmation() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        let admin = admin_actor(&app, app.bootstrap());
+        let (_, rep) = member_org(
+            &app,
+            &admin,
+            "Shelter",
+            "NGO",
+            roundtable::membership::rules::Status::Full,
+            "rep@shelter.example",
+        );
+        let mut secretariat = app.client().await;
+        secretariat.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let page = format!("/people/{}", rep.id);
+        secretariat.get(&page).await;
+        let asked = secretariat
+            .post_form(
+                &format!("{page}/email"),
+                &[("email", "attacker@example.net")],
+            )
+            .await;
+        assert_eq!(asked.status, StatusCode::SEE_OTHER);
+        let unchanged = app.with_conn(|c| store::find(c, rep.id)).expect("person");
+        assert_eq!(
+            unchanged.email, "rep@shelter.example",
+            "nothing changes yet"
+        );
+        // The link goes to the present address only, and nothing to the new one.
+        let link = app
+            .mailed_link("rep@shelter.example", "/email/confirm/")
+            .expect("a confirmation mailed to the old address");
+        assert!(
+            app.mailed_link("attacker@example.net", "/email/confirm/")
+                .is_none()
+        );
+        // "Forgot my password" for the new address does nothing.
+        let mut stranger = app.client().await;
+        stranger.get("/password/forgot").await;
+        stranger
+            .post_form("/password/forgot", &[("email", "attacker@example.net")])
+            .await;
+        assert!(
+            app.mailed_link("attacker@example.net", "/password/reset/")
+                .is_none()
+        );
+
+        // The owner follows the link: a page, then one button.
+        let mut owner = app.client().await;
+        let shown = owner.get(&link).await;
+        assert_eq!(shown.status, StatusCode::OK);
+        assert!(shown.body.contains("attacker@example.net"));
+        let done = owner.post_form(&link, &[]).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER);
+        let changed = app.with_conn(|c| store::find(c, rep.id)).expect("person");
+        assert_eq!(changed.email, "attacker@example.net");
+        assert_ne!(
+            owner.post_form(&link, &[]).await.status,
+            StatusCode::SEE_OTHER,
+            "once"
+        );
+
+        // A taken address is refused beside the field.
+        secretariat.get(&page).await;
+        let taken = secretariat
+            .post_form(&format!("{page}/email"), &[("email", ADMIN_EMAIL)])
+            .await;
+        assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            taken.texts("form#email-form #field-email-errors li").len(),
+            1
+        );
+    })
+}

@@ -23,6 +23,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/people/{id}/roles", web::post().to(set_roles))
         .route("/people/{id}/deactivate", web::post().to(deactivate))
         .route("/people/{id}/invite", web::post().to(resend_invitation))
+        .route("/people/{id}/email", web::post().to(change_email))
         .route("/invitation/{token}", web::get().to(invitation_page))
         .route("/invitation/{token}", web::post().to(accept_invitation));
 }
@@ -167,6 +168,41 @@ async fn deactivate(
         form: &form,
         back: format!("/people/{id}"),
         success: "The person is deactivated; their history stays.",
+    };
+    answer(&page, &state, id, sent, result).await
+}
+
+#[derive(Deserialize, Serialize)]
+struct EmailForm {
+    #[serde(default)]
+    email: String,
+}
+
+async fn change_email(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<EmailForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let id = id.into_inner();
+    let form = form.into_inner();
+    let wanted = form.email.clone();
+    let result = state
+        .db(move |conn| crate::auth::email::request(conn, &actor, id, &wanted))
+        .await;
+    let message = match &result {
+        Ok(crate::auth::email::Requested::Changed) => "The address is changed.".to_owned(),
+        Ok(crate::auth::email::Requested::AwaitingConfirmation { mailed_to }) => format!(
+            "A link to confirm the change is mailed to {mailed_to}; the address changes when it is followed."
+        ),
+        Err(_) => String::new(),
+    };
+    let sent = Sent {
+        form_key: pages::EMAIL_FORM,
+        form: &form,
+        back: format!("/people/{id}"),
+        success: &message,
     };
     answer(&page, &state, id, sent, result).await
 }

@@ -136,3 +136,22 @@ pub fn reset_password(chrome: &Chrome, action: &str, form: &FormState) -> Markup
         },
     )
 }
+
+/// The page behind the link mailed to a person's present address: one button makes the
+/// change (mail programs that open links to check them change nothing).
+pub fn confirm_email(chrome: &Chrome, action: &str, name: &str, new_email: &str) -> Markup {
+    layout(
+        Some(chrome),
+        "Confirm your new address",
+        html! {
+            section.narrow {
+                h1 { "Confirm your new address" }
+                p { (name) ", your address is to become " strong { (new_email) } ". From then on you sign in with it, and mail goes there." }
+                form method="post" action=(action) {
+                    (csrf_field(&chrome.csrf_token))
+                    button type="submit" { "Confirm the new address" }
+                }
+            }
+        },
+    )
+}

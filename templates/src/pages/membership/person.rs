@@ -12,6 +12,7 @@ use crate::view::{Chrome, FormState, Refusal};
 pub const ROLES_FORM: &str = "roles-form";
 pub const INVITE_FORM: &str = "invite-form";
 pub const DEACTIVATE_FORM: &str = "deactivate-form";
+pub const EMAIL_FORM: &str = "email-form";
 
 pub struct PersonView {
     pub id: i64,
@@ -85,6 +86,14 @@ pub fn person(chrome: &Chrome, v: &PersonView) -> Markup {
                         @if v.invited {
                             (anchored_form(csrf, INVITE_FORM, &format!("/people/{}/invite", v.id), "Mail the invitation again", &state(INVITE_FORM), html! {}))
                         }
+                        @let change = state(EMAIL_FORM);
+                        (anchored_form(csrf, EMAIL_FORM, &format!("/people/{}/email", v.id), "Change the address", &change, html! {
+                            (field(&change, "email", "New email address", "email", Some(if v.invited {
+                                "They have not set a password yet: the address changes at once, and a new invitation can then be mailed there."
+                            } else {
+                                "They have a password: the change waits until they confirm it from their present address."
+                            })))
+                        }))
                         (anchored_form(csrf, DEACTIVATE_FORM, &format!("/people/{}/deactivate", v.id), "Deactivate", &deactivate, html! {
                             (field(&deactivate, "reason", "Reason", "text", Some("They can no longer sign in; everything they did stays on record.")))
                         }))
