@@ -17,6 +17,9 @@ pub enum Error {
     SignInRequired,
     #[error("you are not allowed to do this")]
     Forbidden,
+    /// Refused by a permission: the reason names who may (see `Action::for_whom`).
+    #[error("this is for {0}")]
+    NotFor(&'static str),
     #[error("{0}")]
     Invalid(String),
     #[error("{}", first_message(.0))]
@@ -95,11 +98,16 @@ impl Error {
         Error::InvalidFields(errors)
     }
 
+    /// Refused because of who asks (not because of what they sent).
+    pub fn is_forbidden(&self) -> bool {
+        matches!(self, Error::Forbidden | Error::NotFor(_))
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             Error::NotFound => StatusCode::NOT_FOUND,
             Error::SignInRequired => StatusCode::UNAUTHORIZED,
-            Error::Forbidden | Error::Csrf => StatusCode::FORBIDDEN,
+            Error::Forbidden | Error::NotFor(_) | Error::Csrf => StatusCode::FORBIDDEN,
             Error::Invalid(_) | Error::InvalidFields(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::Conflict(_) => StatusCode::CONFLICT,
             Error::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -115,7 +123,7 @@ impl Error {
         match self {
             Error::NotFound => "not_found",
             Error::SignInRequired => "unauthenticated",
-            Error::Forbidden => "forbidden",
+            Error::Forbidden | Error::NotFor(_) => "forbidden",
             Error::Invalid(_) | Error::InvalidFields(_) => "invalid",
             Error::Conflict(_) => "conflict",
             Error::Throttled(_) => "throttled",

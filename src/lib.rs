@@ -71,6 +71,7 @@ pub fn build_app(
         .app_data(aweb::FormConfig::default().limit(256 * 1024))
         .configure(web::routes)
         .wrap(from_fn(auth::csrf::guard))
+        .wrap(from_fn(web::errors::framed))
         .wrap(sessions)
         .wrap(web::headers::security_headers())
         .wrap(Compress::default())

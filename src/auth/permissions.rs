@@ -143,7 +143,35 @@ pub fn require(actor: &Actor, action: Action) -> Result<(), Error> {
     if may(actor, action) {
         Ok(())
     } else {
-        Err(Error::Forbidden)
+        Err(Error::NotFor(action.for_whom()))
+    }
+}
+
+impl Action {
+    /// Who may, in words for the page that refuses someone else.
+    pub fn for_whom(self) -> &'static str {
+        match self {
+            Action::UseOwnAccount | Action::ManageOwnTokens => "people who are signed in",
+            Action::ViewAudit => "the secretariat and the administrator",
+            Action::AdministerCoalition => "the administrator",
+            Action::ManageCoalitionSettings => "the secretariat and the administrator",
+            Action::ViewDirectory => {
+                "the people of member and associate organisations, the secretariat and the administrator"
+            }
+            Action::ManageMembership
+            | Action::CreateWorkingGroup
+            | Action::ManageSecretariat
+            | Action::ManageMeetings => "the secretariat",
+            Action::ManageMail => "the secretariat and the administrator",
+            Action::SignMemorandum { .. } => {
+                "the organisation's primary representative and the secretariat"
+            }
+            Action::ManageWorkingGroup { .. } => "the group's convenor and the secretariat",
+            Action::DraftStatement { group_id: None } => "the secretariat",
+            Action::DraftStatement { .. } => "the group's convenor and the secretariat",
+            Action::TakePosition { .. } => "the organisation's representative and alternates",
+            Action::AuthoriseStatement { .. } => "the organisation's authorisers",
+        }
     }
 }
 

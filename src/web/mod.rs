@@ -2,6 +2,7 @@
 //! to no capability (dashboard, health, stylesheet, errors).
 
 pub mod context;
+pub mod errors;
 pub mod forms;
 pub mod headers;
 pub mod http;

@@ -191,3 +191,38 @@ async fn health_and_stylesheet() {
         assert!(css.body.contains(".skip-link"));
     })
 }
+
+/// Refused, a signed-in person keeps the menu and reads who may do what they asked; the
+/// API answers in JSON as before.
+#[actix_web::test]
+async fn a_refusal_keeps_the_menu_and_names_who_may() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        let admin = crate::membership::admin_actor(&app, app.bootstrap());
+        crate::membership::member_org(
+            &app,
+            &admin,
+            "Shelter",
+            "NGO",
+            roundtable::membership::rules::Status::Full,
+            "rep@shelter.example",
+        );
+        let mut member = app.client().await;
+        member
+            .sign_in("rep@shelter.example", crate::membership::MEMBER_PASSWORD)
+            .await;
+        let refused = member.get("/admission").await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        assert!(
+            !refused.texts("nav[aria-label=Main] a").is_empty(),
+            "the menu stays"
+        );
+        assert_eq!(
+            refused.texts("#error-reason"),
+            ["This is for the secretariat."]
+        );
+        let missing = member.get("/no/such/page").await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
+        assert!(!missing.texts("nav[aria-label=Main] a").is_empty());
+    })
+}

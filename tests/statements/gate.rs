@@ -115,7 +115,7 @@ async fn only_the_organisation_s_own_people_act_for_it() {
         for decision in [Decision::Authorised, Decision::Refused] {
             assert!(matches!(
                 decide(&app, police_head, &round, ministry.id, decision),
-                Err(Error::Forbidden)
+                Err(ref e) if e.is_forbidden()
             ));
         }
         // A representative is no authoriser, and cannot speak for another member.
@@ -127,16 +127,16 @@ async fn only_the_organisation_s_own_people_act_for_it() {
                 ministry.id,
                 Decision::Authorised
             ),
-            Err(Error::Forbidden)
+            Err(ref e) if e.is_forbidden()
         ));
         assert!(matches!(
             take(&app, &ministry.rep, &round, police.id, Stance::Approve),
-            Err(Error::Forbidden)
+            Err(ref e) if e.is_forbidden()
         ));
         // The secretariat cannot take a member's position either.
         assert!(matches!(
             take(&app, &f.admin, &round, police.id, Stance::Approve),
-            Err(Error::Forbidden)
+            Err(ref e) if e.is_forbidden()
         ));
         // An associate takes no position, and is not on the board.
         assert!(matches!(
@@ -147,7 +147,7 @@ async fn only_the_organisation_s_own_people_act_for_it() {
                 f.associate.id,
                 Stance::Approve
             ),
-            Err(Error::Forbidden)
+            Err(ref e) if e.is_forbidden()
         ));
         let board = app.with_conn(|c| rounds::board(c, &round)).expect("board");
         assert_eq!(board.len(), 4);
