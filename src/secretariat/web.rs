@@ -146,6 +146,29 @@ async fn view(page: &Page, state: &AppState) -> Result<pages::RotationView, Erro
             .map(|c| (c.id.to_string(), c.name.clone()))
             .collect()
     };
+    // Before the start: the terms a start today would plan (the same planner), so whoever
+    // starts it sees the holders first.
+    let preview: Vec<(String, String, String)> = if settings.first_term_starts.is_none() {
+        let shape = crate::secretariat::rules::Shape {
+            first_start: today,
+            term_months: u32::try_from(settings.term_months).unwrap_or(12),
+            horizon: usize::try_from(settings.horizon_terms).unwrap_or(1),
+            paired: settings.paired,
+        };
+        crate::secretariat::rules::plan(&candidates, &[], shape, today)
+            .iter()
+            .take(4)
+            .map(|t| {
+                (
+                    period(t.starts_on, t.ends_on),
+                    name(t.holders.civil_society),
+                    name(t.holders.governmental),
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut settings_form = FormState::default();
     settings_form
         .values
@@ -164,6 +187,7 @@ async fn view(page: &Page, state: &AppState) -> Result<pages::RotationView, Erro
     opt_outs.sort_by(|a, b| a.1.cmp(&b.1));
     let view = pages::RotationView {
         started: settings.first_term_starts.is_some(),
+        preview,
         current: running.as_ref().map(|(t, holders)| {
             let held: Vec<String> = holders.iter().map(|h| name(Some(*h))).collect();
             format!(

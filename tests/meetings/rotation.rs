@@ -1,3 +1,4 @@
+use actix_web::http::StatusCode;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use roundtable::actor::roles_on;
@@ -9,7 +10,7 @@ use roundtable::membership::rules::{Side, Status};
 use roundtable::secretariat::store;
 
 use super::coalition;
-use crate::common::TestApp;
+use crate::common::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp};
 use crate::on_each_backend;
 
 fn is_secretariat(app: &TestApp, email: &str, on: NaiveDate) -> bool {
@@ -221,5 +222,32 @@ async fn overrides_are_kept_and_audited_and_the_past_is_never_rewritten() {
             matches!(denied, Err(ref e) if e.is_forbidden()),
             "{denied:?}"
         );
+    })
+}
+
+/// Before the rotation starts, the page shows who would hold the first terms and what the
+/// start changes for the administrator.
+#[actix_web::test]
+async fn starting_the_rotation_is_previewed() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        coalition(&app);
+        let mut admin = app.client().await;
+        admin.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let page = admin.get("/secretariat").await;
+        assert_eq!(page.status, StatusCode::OK);
+        let rows = page.texts("#preview tbody tr");
+        assert!(!rows.is_empty(), "the first terms are shown");
+        assert!(
+            rows.iter()
+                .any(|r| r.contains("Alpha Shelter") || r.contains("Beta Union")),
+            "{rows:?}"
+        );
+        assert!(
+            page.texts("#what-changes")
+                .join(" ")
+                .contains("no longer act for the secretariat")
+        );
+        assert!(page.attr("form#start-form", "action").is_some());
     })
 }

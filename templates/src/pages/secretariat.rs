@@ -19,6 +19,9 @@ pub struct TermRow {
 
 pub struct RotationView {
     pub started: bool,
+    /// Before the start: the first terms a start today would plan (period, civil society,
+    /// governmental).
+    pub preview: Vec<(String, String, String)>,
     pub current: Option<String>,
     pub why: Vec<String>,
     pub terms: Vec<TermRow>,
@@ -79,7 +82,18 @@ pub fn rotation(chrome: &Chrome, v: &RotationView) -> Markup {
             h1 { "Secretariat rotation" }
             @if !v.started {
                 p { "The rotation has not started: until it does, the administrators act for the secretariat." }
+                @if !v.preview.is_empty() {
+                    h2 { "Who would hold it" }
+                    p { "Started today, with the settings below, the first terms would be:" }
+                    table #preview {
+                        thead { tr { th { "Term" } th { "Civil society" } th { "Governmental" } } }
+                        tbody { @for (period, civil, gov) in &v.preview { tr { td { (period) } td { (civil) } td { (gov) } } } }
+                    }
+                }
                 @if v.can_manage {
+                    div.flash.flash-info role="note" #what-changes {
+                        p { strong { "What starting changes. " } "From the first term on, the holders act for the secretariat: membership, meetings, statements, the rotation itself. The administrators then keep the installation (settings, accounts, mail, the audit record) and read what is not confidential, but no longer act for the secretariat. It cannot be undone from this page." }
+                    }
                     (anchored_form(csrf, START_FORM, "/secretariat/start", "Start the rotation", &start, html! {
                         (field(&start, "first_term_starts", "The first term starts on", "date", None))
                     }))
