@@ -1,7 +1,7 @@
 //! The authorization matrix: every route the app registers, read from the source, must have a
 //! row in `matrix.txt`; every GET row is requested as each kind of person, with real ids, and
-//! each answer must be the one the row expects. A new route without a row fails here, and so
-//! does a change of who may open what.
+//! every POST row as each kind of person it refuses; each answer must be the one the row
+//! expects. A new route without a row fails here, and so does a change of who may do what.
 //!
 //! `ROUNDTABLE_MATRIX_PRINT=1` prints the answers as rows (to review a change, never to copy
 //! blindly: each cell is a decision).
@@ -237,6 +237,90 @@ fn colleague(
     p
 }
 
+/// One form that every POST route can read: the fields of all the forms, with plausible
+/// values (each form takes its own and ignores the rest). Sent only as people the table
+/// refuses, so nothing is changed; a route that let one of them through would change data
+/// and answer otherwise than the table says.
+fn any_form(fixture: &BTreeMap<String, String>) -> Vec<(String, String)> {
+    let id = |k: &str| fixture[k].clone();
+    [
+        ("name", "Matrix".to_owned()),
+        ("email", "matrix@example.org".into()),
+        ("title", "Matrix".into()),
+        ("body", "Matrix text.".into()),
+        ("text", "Matrix criterion".into()),
+        ("label", "matrix".into()),
+        ("reason", "matrix".into()),
+        ("note", "matrix".into()),
+        ("mandate", "matrix".into()),
+        ("context_note", "matrix".into()),
+        ("description", "matrix".into()),
+        ("presenter", "matrix".into()),
+        ("kind", "ad_hoc".into()),
+        ("date", "2027-02-02".into()),
+        ("start", "10:00".into()),
+        ("end", "12:00".into()),
+        ("effective_on", "2026-11-01".into()),
+        ("started_on", "2026-11-01".into()),
+        ("closed_on", "2026-11-01".into()),
+        ("joined_on", "2026-11-01".into()),
+        ("adopted_on", "2026-11-01".into()),
+        ("signed_on", "2026-11-01".into()),
+        ("paid_on", "2026-11-01".into()),
+        ("due", "2026-12-01".into()),
+        ("deadline", "2026-12-01".into()),
+        ("first_term_starts", "2027-01-01".into()),
+        ("signed_by_name", "Matrix".into()),
+        ("organisation_id", id("org")),
+        ("person_id", id("person")),
+        ("convenor_id", String::new()),
+        ("sector_id", "1".into()),
+        ("status", "suspended".into()),
+        ("decision", "authorised".into()),
+        ("position", "approve".into()),
+        ("reference", "M/1".into()),
+        ("content_hash", "matrix".into()),
+        ("rule", "unanimity".into()),
+        ("year", "2027".into()),
+        ("tier", "matrix".into()),
+        ("amount", "1".into()),
+        ("currency", "EUR".into()),
+        ("duration_minutes", "10".into()),
+        ("represented_by", "Matrix".into()),
+        ("attended", "yes".into()),
+        ("opt_out", "yes".into()),
+        ("side", "civil_society".into()),
+        ("term_months", "12".into()),
+        ("horizon_terms", "4".into()),
+        ("password", "a matrix password".into()),
+        ("password_confirm", "a matrix password".into()),
+        ("coalition_name", "Matrix".into()),
+        ("time_zone", "Europe/Brussels".into()),
+        ("valid_days", String::new()),
+        ("owner", "Matrix".into()),
+        ("affiliation", "Matrix".into()),
+        ("csv", "organisation,sector,status\n".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}
+
+fn first_id_or(app: &TestApp, sql: &str, none: &str) -> String {
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+    }
+    let found: Vec<Id> = app
+        .with_conn(|c| diesel::sql_query(sql).load(c))
+        .expect(sql);
+    found
+        .first()
+        .map(|r| r.id.to_string())
+        .unwrap_or_else(|| none.to_owned())
+}
+
 fn first_id(app: &TestApp, sql: &str) -> String {
     #[derive(QueryableByName)]
     struct Id {
@@ -345,6 +429,8 @@ async fn every_route_answers_each_kind_of_person_as_the_table_says() {
             let token = match who {
                 Some(p) => {
                     client.sign_in(&p.email, PASSWORD).await;
+                    // The form token of the signed-in session (sign-in renews it).
+                    client.get("/account").await;
                     Some(
                         app.with_conn(|c| {
                             roundtable::auth::tokens::create_api_token(c, p, "matrix")
@@ -382,6 +468,18 @@ async fn every_route_answers_each_kind_of_person_as_the_table_says() {
             ("signatory", first_id(&app, "SELECT s.organisation_id AS id FROM statement_signatories s JOIN statements t ON t.id = s.statement_id WHERE t.status = 'published' ORDER BY s.organisation_id")),
             ("application", first_id(&app, "SELECT id FROM applications ORDER BY id")),
             ("version", "1".into()),
+            ("mou", first_id_or(&app, "SELECT id FROM mou_versions ORDER BY id DESC", "999999")),
+            ("item", first_id_or(&app, "SELECT id FROM agenda_items ORDER BY id", "999999")),
+            ("action", first_id_or(&app, "SELECT id FROM action_items ORDER BY id", "999999")),
+            ("guest", first_id_or(&app, "SELECT id FROM meeting_guests ORDER BY id", "999999")),
+            ("comment", first_id_or(&app, "SELECT id FROM statement_comments ORDER BY id", "999999")),
+            ("criterion", first_id_or(&app, "SELECT id FROM admission_criteria ORDER BY id", "999999")),
+            ("fee", first_id_or(&app, "SELECT id FROM fee_ledger ORDER BY id", "999999")),
+            ("delivery", first_id_or(&app, "SELECT id FROM outbox_deliveries ORDER BY id", "999999")),
+            ("calendar", first_id_or(&app, "SELECT id FROM calendar_imports ORDER BY id", "999999")),
+            ("api_token", "999999".into()),
+            ("session", "999999".into()),
+            ("up", "up".into()),
             ("token", "not-a-real-token".into()),
             ("month", "2026-11".into()),
         ]
@@ -391,6 +489,68 @@ async fn every_route_answers_each_kind_of_person_as_the_table_says() {
 
         let print = std::env::var_os("ROUNDTABLE_MATRIX_PRINT").is_some();
         let mut wrong = Vec::new();
+        let form = any_form(&fixture);
+        let fields: Vec<(&str, &str)> =
+            form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let json: serde_json::Map<String, serde_json::Value> = form
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str())))
+            .collect();
+        // POST: sent only as those the table refuses ("ok" marks who may, not sent: it would
+        // change the data the other rows read).
+        for row in rows().iter().filter(|r| r.method == "POST") {
+            let path = concrete(&row.path, &row.ids, &fixture);
+            let api = path.starts_with("/api/");
+            let mut got = Vec::new();
+            for ((_, client, token), expected) in clients.iter_mut().zip(&row.expected) {
+                if expected == "ok" && !print {
+                    got.push("ok".to_owned());
+                    continue;
+                }
+                if client.csrf.is_none() {
+                    client.get("/login").await;
+                }
+                let answer = match (api, token.as_deref()) {
+                    (true, Some(t)) => {
+                        client
+                            .api_post(&path, t, &serde_json::Value::Object(json.clone()))
+                            .await
+                    }
+                    (true, None) => {
+                        client
+                            .send(
+                                actix_web::test::TestRequest::post()
+                                    .uri(&path)
+                                    .set_json(serde_json::Value::Object(json.clone())),
+                            )
+                            .await
+                    }
+                    (false, _) => client.post_form(&path, &fields).await,
+                };
+                got.push(classify(answer.status, answer.location()));
+            }
+            if print {
+                println!(
+                    "{:<6} {:<48} {:<18} | {}",
+                    row.method,
+                    row.path,
+                    if row.ids.is_empty() {
+                        "-".to_owned()
+                    } else {
+                        row.ids.join(",")
+                    },
+                    got.join(" ")
+                );
+            }
+            for ((role, expected), actual) in ROLES.iter().zip(&row.expected).zip(&got) {
+                if expected != actual {
+                    wrong.push(format!(
+                        "POST {} ({path}) as {role}: expected {expected}, got {actual}",
+                        row.path
+                    ));
+                }
+            }
+        }
         for row in rows().iter().filter(|r| r.method == "GET") {
             let path = concrete(&row.path, &row.ids, &fixture);
             let api = path.starts_with("/api/");
