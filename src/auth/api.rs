@@ -31,13 +31,17 @@ impl FromRequest for ApiActor {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(|t| t.trim().to_owned());
+        let address = req
+            .peer_addr()
+            .map(|a| a.ip().to_string())
+            .unwrap_or_default();
         Box::pin(async move {
             let state = state.ok_or_else(|| Error::Internal("app state missing".into()))?;
             let token = token.ok_or(Error::SignInRequired)?;
             let clock = state.clock.clone();
             let actor = state
                 .db(
-                    move |conn| match tokens::authenticate_api_token(conn, &token)? {
+                    move |conn| match tokens::authenticate_api_token(conn, &token, &address)? {
                         Some(person) => {
                             let today = crate::coalition::today_by(conn, &clock)?;
                             crate::actor::resolve(conn, person.id, today)

@@ -39,6 +39,8 @@ pub struct ApiToken {
     pub last_used_at: Option<NaiveDateTime>,
     pub revoked_at: Option<NaiveDateTime>,
     pub expires_at: Option<NaiveDateTime>,
+    /// The address of the last use.
+    pub last_used_from: String,
 }
 
 /// A signed-in browser, as the server keeps it (the cookie holds only its opaque id).

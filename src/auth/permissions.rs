@@ -309,7 +309,7 @@ mod tests {
         assert!(!may(&admin, Action::AdministerCoalition));
         assert!(matches!(
             require(&admin, Action::ViewAudit),
-            Err(Error::Forbidden)
+            Err(Error::NotFor("the secretariat and the administrator"))
         ));
     }
 }

@@ -60,7 +60,11 @@ pub fn create_expiring_api_token(
 
 /// The person a bearer token belongs to, if the token is known, not revoked, not expired,
 /// and its person is active.
-pub fn authenticate_api_token(conn: &mut DbConn, token: &str) -> Result<Option<Person>, Error> {
+pub fn authenticate_api_token(
+    conn: &mut DbConn,
+    token: &str,
+    address: &str,
+) -> Result<Option<Person>, Error> {
     let found: Option<(ApiToken, Person)> = api_tokens::table
         .inner_join(people::table)
         .filter(api_tokens::token_hash.eq(hash_token(token)))
@@ -81,10 +85,14 @@ pub fn authenticate_api_token(conn: &mut DbConn, token: &str) -> Result<Option<P
     let now = db::now();
     let stale = api_token
         .last_used_at
-        .is_none_or(|t| now - t > chrono::TimeDelta::minutes(1));
+        .is_none_or(|t| now - t > chrono::TimeDelta::minutes(1))
+        || api_token.last_used_from != address;
     if stale {
         diesel::update(api_tokens::table.find(api_token.id))
-            .set(api_tokens::last_used_at.eq(now))
+            .set((
+                api_tokens::last_used_at.eq(now),
+                api_tokens::last_used_from.eq(address.chars().take(64).collect::<String>()),
+            ))
             .execute(conn)?;
     }
     Ok(Some(person))

@@ -28,6 +28,15 @@ pub fn sees_fees_of(actor: &Actor, organisation_id: i64) -> bool {
         })
 }
 
+/// A meeting's audience: a public meeting is everyone's; the others are for those who read
+/// the coalition's records, and for whoever runs the meeting (a working group's convenor).
+pub fn sees_meeting(actor: Option<&Actor>, public: bool, runs_it: bool) -> bool {
+    public
+        || actor.is_some_and(|a| {
+            runs_it || super::permissions::may(a, super::permissions::Action::ViewDirectory)
+        })
+}
+
 /// Whether the details of an audit event (what was written, with which reason or reference)
 /// are the reader's to see. The event itself (who, what, on which record, when) always is:
 /// the record is whole for everyone who may read it. Its details follow the rules above:
@@ -200,6 +209,25 @@ mod tests {
             &actor(false, vec![Role::Secretariat]),
             "x.y",
             &open
+        ));
+    }
+
+    #[test]
+    fn a_meeting_is_seen_by_its_audience() {
+        let member = actor(true, vec![Role::Member { organisation_id: 1 }]);
+        let outsider = actor(true, vec![]);
+        assert!(sees_meeting(None, true, false), "public: everyone");
+        assert!(!sees_meeting(None, false, false));
+        assert!(sees_meeting(Some(&member), false, false));
+        assert!(!sees_meeting(Some(&outsider), false, false));
+        assert!(
+            sees_meeting(Some(&outsider), false, true),
+            "the one who runs it"
+        );
+        assert!(!sees_meeting(
+            Some(&actor(false, vec![Role::Member { organisation_id: 1 }])),
+            false,
+            false
         ));
     }
 

@@ -249,7 +249,13 @@ async fn account_view(
                 id: t.id,
                 label: t.label,
                 created: when(t.created_at),
-                last_used: t.last_used_at.map(when),
+                last_used: t.last_used_at.map(|at| {
+                    if t.last_used_from.is_empty() {
+                        when(at)
+                    } else {
+                        format!("{} from {}", when(at), t.last_used_from)
+                    }
+                }),
                 revoked: t.revoked_at.map(when),
                 expiry: match t.expires_at {
                     Some(end) if end <= now => format!("expired {}", when(end)),

@@ -48,6 +48,7 @@ diesel::table! {
         last_used_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
         expires_at -> Nullable<Timestamp>,
+        last_used_from -> Text,
     }
 }
 

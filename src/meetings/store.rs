@@ -281,10 +281,11 @@ pub fn require_manage(actor: &Actor, m: &Meeting) -> Result<(), Error> {
     }
 }
 
-/// Public meetings are for everyone; the others for the coalition's members.
+/// Public meetings are for everyone; the others for the coalition's members (the rule:
+/// `visibility::sees_meeting`).
 pub fn may_see(actor: Option<&Actor>, m: &Meeting) -> bool {
-    m.visibility == "public"
-        || actor.is_some_and(|a| permissions::may(a, Action::ViewDirectory) || may_manage(a, m))
+    let runs_it = actor.is_some_and(|a| may_manage(a, m));
+    crate::auth::visibility::sees_meeting(actor, m.visibility == "public", runs_it)
 }
 
 /// What a person fills in for a meeting.

@@ -217,6 +217,15 @@ async fn deactivation_ends_sessions_and_tokens_and_expired_tokens_stop() {
             api.api_get("/api/v1/me", &shown[0]).await.status,
             StatusCode::OK
         );
+        let listed = owner
+            .get("/account")
+            .await
+            .texts("table tbody td")
+            .join(" | ");
+        assert!(
+            listed.contains("from 192.0.2.10"),
+            "where it was last used: {listed}"
+        );
         app.with_conn(|c| {
             diesel::update(api_tokens::table.filter(api_tokens::person_id.eq(rep.id)))
                 .set(

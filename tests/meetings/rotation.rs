@@ -251,3 +251,53 @@ async fn starting_the_rotation_is_previewed() {
         assert!(page.attr("form#start-form", "action").is_some());
     })
 }
+
+/// Once the rotation runs, the administrator can no longer put in a cover (which made an
+/// agency's representative the secretariat at once): rotation changes are the
+/// secretariat's alone. The administrator still reads the page that names the holders.
+#[actix_web::test]
+async fn the_administrator_no_longer_changes_a_running_rotation() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        let logins = app.with_conn(roundtable::cli::seed_demo).expect("demo");
+        let admin = logins
+            .iter()
+            .find(|l| l.role.contains("administrator"))
+            .expect("the administrator");
+        let mut browser = app.client().await;
+        browser.sign_in(&admin.email, &admin.password).await;
+        let page = browser.get("/secretariat").await;
+        assert_eq!(page.status, StatusCode::OK, "the holders are named to them");
+        assert!(!page.texts("#current").is_empty());
+        assert!(
+            page.attr("form#cover-form", "action").is_none(),
+            "no cover form"
+        );
+        let today = app.with_conn(roundtable::coalition::today).expect("today");
+        let term = app
+            .with_conn(store::terms)
+            .expect("terms")
+            .into_iter()
+            .find(|t| t.starts_on <= today && t.ends_on > today)
+            .expect("a running term");
+        let agency = app
+            .with_conn(|c| organisations::find_by_name(c, "National Anti-Trafficking Agency"))
+            .expect("read")
+            .expect("the agency");
+        let refused = browser
+            .post_form(
+                "/secretariat/cover",
+                &[
+                    ("term_id", &term.id.to_string()),
+                    ("side", "governmental"),
+                    ("organisation_id", &agency.id.to_string()),
+                    ("starts_on", &today.to_string()),
+                    ("ends_on", &(today + chrono::Duration::days(30)).to_string()),
+                    ("reason", "the administrator decides"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        assert!(app.with_conn(store::covers).expect("covers").is_empty());
+    })
+}
