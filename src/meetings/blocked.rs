@@ -409,6 +409,24 @@ fn plain_yearly(rule: &str) -> bool {
         })
 }
 
+/// The most occurrences one rule may step through (those before the window included): a
+/// daily rule from 1601, as Outlook writes, is about 155,000; anything past this is a file
+/// that would keep the server busy for nothing.
+const MAX_STEPS: usize = 250_000;
+
+/// A calendar to plan around blocks days: a rule more frequent than daily says nothing more
+/// than its first day, and stepping through its occurrences could take hours.
+fn finer_than_daily(rule: &str) -> bool {
+    rule.split(';').any(|part| {
+        part.split_once('=').is_some_and(|(k, v)| {
+            k.eq_ignore_ascii_case("FREQ")
+                && ["SECONDLY", "MINUTELY", "HOURLY"]
+                    .iter()
+                    .any(|f| v.eq_ignore_ascii_case(f))
+        })
+    })
+}
+
 fn expand(
     rule: &str,
     start: When,
@@ -438,6 +456,11 @@ fn expand(
     {
         return Ok(vec![start]);
     }
+    if finer_than_daily(&rule) {
+        return Err(
+            "it repeats more often than daily, which a calendar of days to avoid cannot use".into(),
+        );
+    }
     let parsed: rrule::RRule<rrule::Unvalidated> = format!("RRULE:{rule}")
         .parse()
         .map_err(|e: rrule::RRuleError| e.to_string())?;
@@ -446,18 +469,27 @@ fn expand(
         .from_utc_datetime(&(from - Duration::days(1)).and_time(chrono::NaiveTime::MIN));
     let before = rrule::Tz::Tz(chrono_tz::UTC)
         .from_utc_datetime(&(until + Duration::days(1)).and_time(chrono::NaiveTime::MIN));
-    let result = set.after(after).before(before).all(5000);
-    Ok(result
-        .dates
-        .into_iter()
-        .map(|d| {
-            if all_day {
+    // Stepped through by hand, so that the occurrences before the window count too (the
+    // crate's own limit counts only those it returns).
+    let mut dates = Vec::new();
+    for (step, d) in set.into_iter().enumerate() {
+        if step >= MAX_STEPS {
+            return Err(format!(
+                "it has more than {MAX_STEPS} occurrences before the planning window ends"
+            ));
+        }
+        if d >= before {
+            break;
+        }
+        if d > after {
+            dates.push(if all_day {
                 When::Day(d.naive_utc().date())
             } else {
                 When::Instant(d.naive_utc())
-            }
-        })
-        .collect())
+            });
+        }
+    }
+    Ok(dates)
 }
 
 fn normalise_until(rule: &str) -> String {
@@ -506,6 +538,47 @@ BEGIN:VEVENT\r\nUID:040000008200E00074C5B7101A82E008000000001\r\nSUMMARY:Partner
 DTSTART;TZID=W. Europe Standard Time:20270615T233000\r\nDTEND;TZID=W. Europe Standard Time:20270616T010000\r\nEND:VEVENT\r\n\
 BEGIN:VEVENT\r\nUID:cancelled-1\r\nSUMMARY:Called off\r\nSTATUS:CANCELLED\r\nDTSTART;VALUE=DATE:20270701\r\nDTEND;VALUE=DATE:20270702\r\nEND:VEVENT\r\n\
 END:VCALENDAR\r\n";
+
+    /// A rule every second since 1970, or every day since 1601, is read at once: the first
+    /// is refused with a message (its first date still blocked), the second expanded.
+    #[test]
+    fn recurrences_cannot_keep_the_server_busy() {
+        let text = "BEGIN:VCALENDAR\nVERSION:2.0\n\
+BEGIN:VEVENT\nUID:s\nSUMMARY:Every second\nDTSTART:19700101T000000Z\nRRULE:FREQ=SECONDLY\nEND:VEVENT\n\
+BEGIN:VEVENT\nUID:m\nSUMMARY:Every minute\nDTSTART:20200101T000000Z\nRRULE:FREQ=MINUTELY;INTERVAL=1\nEND:VEVENT\n\
+BEGIN:VEVENT\nUID:d\nSUMMARY:Every day\nDTSTART;VALUE=DATE:16010101\nRRULE:FREQ=DAILY\nEND:VEVENT\n\
+END:VCALENDAR\n";
+        let parsed = parse_str(text).expect("parses");
+        let refused: Vec<&String> = parsed
+            .warnings
+            .iter()
+            .filter(|w| w.contains("more often than daily"))
+            .collect();
+        assert_eq!(refused.len(), 2, "{:?}", parsed.warnings);
+        let every_day = parsed
+            .days
+            .iter()
+            .filter(|d| d.label == "Every day")
+            .count();
+        assert_eq!(every_day, 5 * 365 + 1, "every day of 2025-2029 is blocked");
+        // Past the step budget, a clear refusal instead of hours of work.
+        let quarter_hours = "FREQ=DAILY;BYHOUR=0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23;BYMINUTE=0,15,30,45";
+        let mut warnings = Vec::new();
+        let reader = Reader {
+            zone: vienna(),
+            warnings: &mut warnings,
+            unknown_zones: HashSet::new(),
+        };
+        let start = When::Instant(day(1601, 1, 1).and_time(chrono::NaiveTime::MIN));
+        let answer = expand(
+            quarter_hours,
+            start,
+            &reader,
+            day(2025, 1, 1),
+            day(2029, 12, 31),
+        );
+        assert!(answer.is_err_and(|e| e.contains("occurrences")));
+    }
 
     #[test]
     fn outlook_windows_zones_and_cancelled_events() {
