@@ -69,11 +69,16 @@ pub fn build_app(
     App::new()
         .app_data(state.clone())
         .app_data(aweb::FormConfig::default().limit(256 * 1024))
+        // An address whose id is not a number (`/statements/new`) is a page not found.
+        .app_data(
+            aweb::PathConfig::default().error_handler(|_, _| crate::error::Error::NotFound.into()),
+        )
         .configure(web::routes)
         .wrap(from_fn(auth::csrf::guard))
         .wrap(from_fn(web::errors::framed))
         .wrap(sessions)
-        .wrap(web::headers::security_headers())
+        .wrap(from_fn(web::headers::private_no_store))
+        .wrap(web::headers::security_headers(settings.secure_cookies()))
         .wrap(Compress::default())
         .wrap(from_fn(web::http::server_timing))
         .wrap(from_fn(web::http::head_as_get))

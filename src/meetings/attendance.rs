@@ -99,6 +99,19 @@ pub fn record(
                 "a cancelled meeting has no attendance".into(),
             ));
         }
+        // Attendance is the members' and associates' (guests are recorded apart); an id of
+        // no organisation is a refusal, not a database error.
+        let attends = match crate::membership::organisations::get(conn, organisation_id) {
+            Ok(o) => crate::membership::organisations::status_of(&o).participates(),
+            Err(Error::NotFound) => false,
+            Err(e) => return Err(e),
+        };
+        if !attends {
+            return Err(Error::field(
+                "organisation_id",
+                "attendance is recorded for member and associate organisations only",
+            ));
+        }
         let existing: Option<i64> = attendance::table
             .filter(attendance::meeting_id.eq(meeting_id))
             .filter(attendance::organisation_id.eq(organisation_id))

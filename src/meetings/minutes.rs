@@ -415,6 +415,17 @@ pub fn add_action(
     db::write_tx(conn, |conn| {
         let m = get(conn, meeting_id)?;
         require_manage(actor, &m)?;
+        // An owner that does not exist is a refusal, not a database error.
+        let unknown = |e: Error| match e {
+            Error::NotFound => Error::Invalid("choose the owner from the lists".into()),
+            other => other,
+        };
+        if let Some(o) = input.owner_organisation_id {
+            crate::membership::organisations::get(conn, o).map_err(unknown)?;
+        }
+        if let Some(p) = input.owner_person_id {
+            crate::auth::store::find(conn, p).map_err(unknown)?;
+        }
         let id: i64 = diesel::insert_into(action_items::table)
             .values((
                 action_items::meeting_id.eq(meeting_id),

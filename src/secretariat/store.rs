@@ -262,9 +262,12 @@ pub fn set_opt_out(
 ) -> Result<(), Error> {
     permissions::require(actor, Action::ManageSecretariat)?;
     db::write_tx(conn, |conn| {
-        diesel::update(organisations::table.find(organisation_id))
+        let changed = diesel::update(organisations::table.find(organisation_id))
             .set(organisations::secretariat_opt_out.eq(opt_out))
             .execute(conn)?;
+        if changed == 0 {
+            return Err(Error::NotFound);
+        }
         audit::record(
             conn,
             Some(actor.id()),

@@ -25,6 +25,19 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     crate::statements::web::routes(cfg);
     cfg.service(
         web::scope("/api/v1")
+            // A body, query or path the API cannot read is answered in its JSON shape too.
+            .app_data(web::JsonConfig::default().error_handler(|e, _| {
+                crate::error::ApiError(Error::Invalid(format!("the JSON body cannot be read: {e}")))
+                    .into()
+            }))
+            .app_data(web::QueryConfig::default().error_handler(|e, _| {
+                crate::error::ApiError(Error::Invalid(format!("the query cannot be read: {e}")))
+                    .into()
+            }))
+            .app_data(
+                web::PathConfig::default()
+                    .error_handler(|_, _| crate::error::ApiError(Error::NotFound).into()),
+            )
             .configure(crate::auth::api::routes)
             .configure(crate::membership::api::routes)
             .configure(crate::meetings::api::routes)

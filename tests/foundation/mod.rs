@@ -3,6 +3,7 @@
 mod api_tokens;
 mod audit_chain;
 mod busy;
+mod hostile;
 mod http;
 mod schema;
 mod security;
