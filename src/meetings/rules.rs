@@ -229,6 +229,15 @@ pub fn to_utc(date: NaiveDate, time: NaiveTime, tz: Tz) -> NaiveDateTime {
     }
 }
 
+/// Whether the clocks skip this wall-clock time in the zone (the hour lost in spring). The
+/// end of the gap itself (03:00 in Brussels) exists.
+pub fn skipped(date: NaiveDate, time: NaiveTime, tz: Tz) -> bool {
+    matches!(
+        tz.from_local_datetime(&date.and_time(time)),
+        chrono::LocalResult::None
+    )
+}
+
 /// Wall-clock time of a UTC instant in a zone.
 pub fn local(utc: NaiveDateTime, tz: Tz) -> NaiveDateTime {
     tz.from_utc_datetime(&utc).naive_local()

@@ -345,10 +345,35 @@ fn check(conn: &mut DbConn, input: &MeetingInput) -> Result<Checked, Error> {
         Some(z) => crate::coalition::parse_time_zone(z)?,
         None => default_zone(conn)?,
     };
+    // A time the clocks skip (spring forward) is explained, not moved silently: 02:00-03:00
+    // on that night would otherwise become a meeting of no length.
+    for (field, time) in [("start", input.start), ("end", input.end)] {
+        if rules::skipped(input.date, time, zone) {
+            return Err(Error::field(
+                field,
+                format!(
+                    "on {} the clocks in {} skip {}: choose a time outside the hour that does not exist",
+                    input.date,
+                    zone.name(),
+                    time.format("%H:%M")
+                ),
+            ));
+        }
+    }
+    let (starts_at, ends_at) = (
+        rules::to_utc(input.date, input.start, zone),
+        rules::to_utc(input.date, input.end, zone),
+    );
+    if ends_at <= starts_at {
+        return Err(Error::field(
+            "end",
+            "the meeting must end after it starts (the clocks change that night)",
+        ));
+    }
     Ok(Checked {
         zone,
-        starts_at: rules::to_utc(input.date, input.start, zone),
-        ends_at: rules::to_utc(input.date, input.end, zone),
+        starts_at,
+        ends_at,
     })
 }
 

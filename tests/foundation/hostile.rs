@@ -170,3 +170,45 @@ async fn exports_hold_no_formula_and_private_pages_are_not_cached() {
         );
     })
 }
+
+/// A meeting in the hour the clocks skip is refused with the reason, not a database error.
+#[actix_web::test]
+async fn a_meeting_in_the_hour_the_clocks_skip_is_explained() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        let (admin, _) = coalition(&app);
+        for (zone, date, start, end) in [
+            (
+                "Europe/Brussels",
+                fixtures::date(2027, 3, 28),
+                fixtures::at(2, 0),
+                fixtures::at(3, 0),
+            ),
+            (
+                "America/New_York",
+                fixtures::date(2027, 3, 14),
+                fixtures::at(2, 30),
+                fixtures::at(3, 30),
+            ),
+        ] {
+            let mut input = fixtures::meeting("Night plenary", date);
+            input.time_zone = Some(zone.into());
+            input.start = start;
+            input.end = end;
+            let refused = app.with_conn(|c| store::create(c, &admin, &input));
+            match refused {
+                Err(roundtable::error::Error::InvalidFields(f)) => {
+                    assert!(f["start"][0].contains("skip"), "{f:?}");
+                }
+                other => panic!("{zone}: expected a refusal beside the start, got {other:?}"),
+            }
+        }
+        // The hour after the gap exists: 03:00-04:00 in Brussels that night is a meeting.
+        let mut fine = fixtures::meeting("Early plenary", fixtures::date(2027, 3, 28));
+        fine.time_zone = Some("Europe/Brussels".into());
+        fine.start = fixtures::at(3, 0);
+        fine.end = fixtures::at(4, 0);
+        app.with_conn(|c| store::create(c, &admin, &fine))
+            .expect("03:00 exists");
+    })
+}
