@@ -83,6 +83,23 @@ pub fn messages(errors: &ValidationErrors) -> FieldErrors {
         .collect()
 }
 
+/// The years a coalition's records live in: a date or year outside them is a slip of the
+/// keyboard (0001-01-01, 99999), refused with a message instead of stored.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
+
+/// `Ok` when `year` is one a record can carry; else the message for the field `what`.
+pub fn plausible_year(year: i32, what: &str) -> Result<(), String> {
+    if YEARS.contains(&year) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what}: {year} is not a year these records can carry ({} to {})",
+            YEARS.start(),
+            YEARS.end()
+        ))
+    }
+}
+
 /// The problems found while parsing one `*Fields` value, gathered so that every field's
 /// message is reported at once.
 #[derive(Debug, Default)]

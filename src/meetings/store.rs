@@ -45,6 +45,12 @@ pub fn save_settings(conn: &mut DbConn, actor: &Actor, s: &MeetingSettings) -> R
     if let Some(z) = &s.time_zone {
         crate::coalition::parse_time_zone(z)?;
     }
+    if !(1..=100).contains(&s.quorum_percent) {
+        return Err(Error::field(
+            "quorum_percent",
+            "the quorum is a percentage of the full members, from 1 to 100",
+        ));
+    }
     if !(1..=7).contains(&s.plenary_weekday)
         || !(-1..=5).contains(&s.plenary_week)
         || s.plenary_week == 0
@@ -328,6 +334,8 @@ fn check(conn: &mut DbConn, input: &MeetingInput) -> Result<Checked, Error> {
             "the meeting must end after it starts".into(),
         ));
     }
+    crate::fields::plausible_year(chrono::Datelike::year(&input.date), "date")
+        .map_err(|m| Error::field("date", m))?;
     if input.media_open && input.media_reason.trim().is_empty() {
         return Err(Error::Invalid(
             "meetings are closed to the media unless a reason to open them is given".into(),

@@ -58,6 +58,7 @@ pub fn set_tier(
     if amount_cents < 0 {
         return Err(Error::Invalid("an amount cannot be negative".into()));
     }
+    crate::fields::plausible_year(year, "year").map_err(Error::Invalid)?;
     if !(2000..=2200).contains(&year) {
         return Err(Error::Invalid(format!("{year} is not a plausible year")));
     }
@@ -102,6 +103,7 @@ pub fn set_tier(
 /// Writes the year's ledger: a row for every participating organisation that has a tier in
 /// the schedule and no row yet. Returns how many rows were written.
 pub fn generate_ledger(conn: &mut DbConn, actor: &Actor, year: i32) -> Result<usize, Error> {
+    crate::fields::plausible_year(year, "year").map_err(Error::Invalid)?;
     permissions::require(actor, Action::ManageMembership)?;
     db::write_tx(conn, |conn| {
         require_fees(conn)?;

@@ -288,6 +288,8 @@ pub fn change_status(
     reason: &str,
 ) -> Result<Organisation, Error> {
     permissions::require(actor, Action::ManageMembership)?;
+    crate::fields::plausible_year(chrono::Datelike::year(&effective_on), "with effect from")
+        .map_err(|m| Error::field("effective_on", m))?;
     db::write_tx(conn, |conn| {
         apply_status(conn, Some(actor.id()), id, to, effective_on, reason, true)
     })

@@ -212,3 +212,61 @@ async fn a_meeting_in_the_hour_the_clocks_skip_is_explained() {
             .expect("03:00 exists");
     })
 }
+
+/// Numbers and dates outside what a record can carry are refused with a message: a quorum
+/// of -5% or 1000%, a meeting on 0001-01-01, fee years 0 and 99999, a suspension in 1900.
+#[actix_web::test]
+async fn numbers_and_dates_out_of_range_are_refused() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        let (admin, orgs) = coalition(&app);
+        let settings = app
+            .with_conn(roundtable::meetings::store::settings)
+            .expect("settings");
+        for quorum in [-5, 0, 1000] {
+            let mut s = settings.clone();
+            s.quorum_percent = quorum;
+            let refused = app.with_conn(|c| store::save_settings(c, &admin, &s));
+            assert!(
+                matches!(refused, Err(roundtable::error::Error::InvalidFields(_))),
+                "quorum {quorum}: {refused:?}"
+            );
+        }
+        let ancient = fixtures::meeting("Ancient", fixtures::date(1, 1, 1));
+        assert!(
+            app.with_conn(|c| store::create(c, &admin, &ancient))
+                .is_err()
+        );
+        for year in [0, 99999] {
+            let refused = app.with_conn(|c| {
+                roundtable::membership::fees::set_tier(c, &admin, year, "NGO", 100, "EUR")
+            });
+            assert!(refused.is_err(), "fee year {year}");
+            let refused =
+                app.with_conn(|c| roundtable::membership::fees::generate_ledger(c, &admin, year));
+            assert!(refused.is_err(), "ledger year {year}");
+        }
+        let suspended = app.with_conn(|c| {
+            organisations::change_status(
+                c,
+                &admin,
+                orgs[0],
+                Status::Suspended,
+                fixtures::date(1900, 1, 1),
+                "a typo",
+            )
+        });
+        assert!(suspended.is_err());
+        let org = app
+            .with_conn(|c| organisations::get(c, orgs[0]))
+            .expect("organisation");
+        assert_eq!(org.status, "full", "nothing changed");
+        let meetings: i64 = app.with_conn(|c| {
+            roundtable::db::schema::meetings::table
+                .count()
+                .get_result(c)
+                .expect("count")
+        });
+        assert_eq!(meetings, 0);
+    })
+}
