@@ -232,12 +232,7 @@ pub(crate) fn set_password(
     person_id: i64,
     new_password: &str,
 ) -> Result<(), Error> {
-    if new_password.chars().count() < password::MIN_LENGTH {
-        return Err(Error::Invalid(format!(
-            "a password needs at least {} characters",
-            password::MIN_LENGTH
-        )));
-    }
+    password::check(new_password).map_err(|m| Error::field("password", m))?;
     let hash = password::hash(new_password)?;
     diesel::update(people::table.find(person_id))
         .set(people::password_hash.eq(Some(hash)))
@@ -268,6 +263,7 @@ pub fn request_password_reset(conn: &mut DbConn, email: &str) -> Result<(), Erro
         if recent > 0 {
             return Ok(());
         }
+        tokens::void_links(conn, PURPOSE_RESET, person.id)?;
         let token = tokens::create_link_token(conn, PURPOSE_RESET, Some(person.id), RESET_VALID)?;
         super::notices::password_reset(conn, &person, &token)?;
         audit::record(
@@ -288,6 +284,7 @@ pub fn issue_reset_link(conn: &mut DbConn, email: &str) -> Result<(Person, Strin
         let person = find_by_email(conn, email)?
             .filter(|p| p.active)
             .ok_or_else(|| Error::Invalid(format!("no active person has the email {email}")))?;
+        tokens::void_links(conn, PURPOSE_RESET, person.id)?;
         let token = tokens::create_link_token(conn, PURPOSE_RESET, Some(person.id), RESET_VALID)?;
         audit::record(
             conn,

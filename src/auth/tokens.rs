@@ -141,6 +141,19 @@ pub fn revoke_all(conn: &mut DbConn, person_id: i64) -> Result<usize, Error> {
     .execute(conn)?)
 }
 
+/// Ends a person's unused links for `purpose`: only the newest link works (an older reset
+/// link in a forgotten mail is no way in).
+pub fn void_links(conn: &mut DbConn, purpose: &str, person_id: i64) -> Result<usize, Error> {
+    Ok(diesel::update(
+        link_tokens::table
+            .filter(link_tokens::purpose.eq(purpose))
+            .filter(link_tokens::person_id.eq(person_id))
+            .filter(link_tokens::used_at.is_null()),
+    )
+    .set(link_tokens::used_at.eq(db::now()))
+    .execute(conn)?)
+}
+
 /// Stores a new single-use link token and returns the token itself.
 pub fn create_link_token(
     conn: &mut DbConn,

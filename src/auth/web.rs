@@ -127,7 +127,7 @@ pub struct SetupForm {
     #[validate(email(message = "enter a valid email address"))]
     email: String,
     #[serde(skip_serializing)]
-    #[validate(length(min = 10, message = "use at least 10 characters"))]
+    #[validate(custom(function = "crate::auth::password::validate"))]
     password: String,
     #[serde(skip_serializing)]
     #[validate(must_match(other = "password", message = "the two passwords differ"))]

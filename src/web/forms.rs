@@ -117,7 +117,7 @@ pub struct NoFields {}
 #[derive(Debug, Deserialize, Serialize, Validate)]
 pub struct NewPasswordForm {
     #[serde(skip_serializing)]
-    #[validate(length(min = 10, message = "use at least 10 characters"))]
+    #[validate(custom(function = "crate::auth::password::validate"))]
     pub password: String,
     #[serde(skip_serializing)]
     #[validate(must_match(other = "password", message = "the two passwords differ"))]

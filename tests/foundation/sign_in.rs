@@ -474,3 +474,45 @@ async fn the_console_can_let_an_administrator_back_in() {
         assert_eq!(signed.location(), Some("/"));
     })
 }
+
+/// A new reset link voids the older ones; an easy password is refused beside the field.
+#[actix_web::test]
+async fn only_the_newest_reset_link_works_and_easy_passwords_are_refused() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        app.bootstrap();
+        let (_, older) = app
+            .with_conn(|c| store::issue_reset_link(c, ADMIN_EMAIL))
+            .expect("a link");
+        let (_, newer) = app
+            .with_conn(|c| store::issue_reset_link(c, ADMIN_EMAIL))
+            .expect("another link");
+        let stale = app.with_conn(|c| store::reset_password(c, &older, "a fresh long password"));
+        assert!(stale.is_err(), "the older link is void");
+
+        let mut browser = app.client().await;
+        let link = format!("/password/reset/{newer}");
+        browser.get(&link).await;
+        for easy in ["            ", "aaaaaaaaaaaa", "password1234", "too short"] {
+            let refused = browser
+                .post_form(&link, &[("password", easy), ("password_confirm", easy)])
+                .await;
+            assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{easy:?}");
+            assert_eq!(
+                refused.texts("#field-password-errors li").len(),
+                1,
+                "{easy:?}"
+            );
+        }
+        let done = browser
+            .post_form(
+                &link,
+                &[
+                    ("password", "three unrelated words"),
+                    ("password_confirm", "three unrelated words"),
+                ],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER);
+    })
+}

@@ -63,7 +63,7 @@ pub fn setup(chrome: &Chrome, action: &str, form: &FormState, time_zones: &[&str
                         legend { "The first administrator" }
                         (field(form, "name", "Your name", "text", None))
                         (field(form, "email", "Your email", "email", None))
-                        (field(form, "password", "Password", "password", Some("At least 10 characters.")))
+                        (field(form, "password", "Password", "password", Some("At least 12 characters; a few unrelated words are easy to remember and hard to guess.")))
                         (field(form, "password_confirm", "Password again", "password", None))
                     }
                     button type="submit" { "Create the coalition" }
@@ -128,7 +128,7 @@ pub fn reset_password(chrome: &Chrome, action: &str, form: &FormState) -> Markup
                 (form_problems(form))
                 form method="post" action=(action) novalidate {
                     (csrf_field(&chrome.csrf_token))
-                    (field(form, "password", "New password", "password", Some("At least 10 characters.")))
+                    (field(form, "password", "New password", "password", Some("At least 12 characters; a few unrelated words are easy to remember and hard to guess.")))
                     (field(form, "password_confirm", "New password again", "password", None))
                     button type="submit" { "Save and sign in" }
                 }

@@ -115,7 +115,7 @@ pub fn accept_invitation(chrome: &Chrome, action: &str, name: &str, form: &FormS
                 (form_problems(form))
                 form method="post" action=(action) novalidate {
                     (csrf_field(&chrome.csrf_token))
-                    (field(form, "password", "Password", "password", Some("At least 10 characters.")))
+                    (field(form, "password", "Password", "password", Some("At least 12 characters; a few unrelated words are easy to remember and hard to guess.")))
                     (field(form, "password_confirm", "Password again", "password", None))
                     button type="submit" { "Set password and sign in" }
                 }
