@@ -74,6 +74,15 @@ pub fn refusal<T: Serialize>(form_key: &str, form: &T, error: &Error) -> Option<
     })
 }
 
+/// A page that is one form (the meeting form, the organisation form), refused: the state to
+/// render it with (as typed, field messages beside their fields) and the message that goes
+/// above it. `None` when the error is not a refusal.
+pub fn refused_form<T: Serialize>(form: &T, error: &Error) -> Option<(FormState, Option<String>)> {
+    let mut kept = refusal("form", form, error)?.state;
+    let problem = kept.errors.remove(WHOLE_FORM).map(|m| m.join(" "));
+    Some((kept, problem))
+}
+
 /// A form sent from a page: which one (its anchor on the page), as typed, and where the
 /// page opens when the service agreed.
 pub struct Sent<'a, T: Serialize> {

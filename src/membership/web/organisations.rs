@@ -3,8 +3,8 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use maud::Markup;
+use roundtable_templates::FormState;
 use roundtable_templates::pages::membership::organisation as pages;
-use roundtable_templates::{FormState, WHOLE_FORM};
 use serde::{Deserialize, Serialize};
 
 use super::{roles_text, status_label};
@@ -149,11 +149,9 @@ async fn refused(
     form: &OrganisationFields,
     error: Error,
 ) -> Result<HttpResponse, Error> {
-    let Some(refusal) = forms::refusal("organisation-form", form, &error) else {
+    let Some((kept, problem)) = forms::refused_form(form, &error) else {
         return Err(error);
     };
-    let mut kept = refusal.state;
-    let problem = kept.errors.remove(WHOLE_FORM).map(|m| m.join(" "));
     let status = match error {
         Error::Conflict(_) => StatusCode::CONFLICT,
         _ => StatusCode::UNPROCESSABLE_ENTITY,

@@ -3,7 +3,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use roundtable_templates::pages::meetings::meeting as pages;
-use roundtable_templates::{FlashKind, FormState, WHOLE_FORM};
+use roundtable_templates::{FlashKind, FormState};
 
 use crate::AppState;
 use crate::auth::permissions::{self, Action, Actor};
@@ -141,11 +141,9 @@ async fn refused(
     form: &MeetingFields,
     error: Error,
 ) -> Result<HttpResponse, Error> {
-    let Some(refusal) = forms::refusal("meeting-form", form, &error) else {
+    let Some((kept, problem)) = forms::refused_form(form, &error) else {
         return Err(error);
     };
-    let mut kept = refusal.state;
-    let problem = kept.errors.remove(WHOLE_FORM).map(|m| m.join(" "));
     render_form(
         page,
         state,
