@@ -67,26 +67,51 @@ pub struct EnvSettings {
         global = true
     )]
     pub server_timing: bool,
+    /// Reverse proxies whose `Forwarded`/`X-Forwarded-For` header names the client: addresses
+    /// or CIDR ranges separated by commas, such as `127.0.0.1,10.0.0.0/8`. Unset: the peer
+    /// address is the client, whatever the headers say.
+    #[arg(long, env = "TRUSTED_PROXIES", global = true)]
+    pub trusted_proxies: Option<String>,
 }
 
-/// How failed sign-ins slow down and then lock an account or an address.
+/// How failed sign-ins slow down further attempts. There are no locks: a delay never grows
+/// past `max_delay`, so the right password always gets through within a minute, while the
+/// delays bound the guesses an attacker can make.
 #[derive(Clone, Debug)]
 pub struct ThrottlePolicy {
-    /// Failures after which every further attempt must wait `delay` after the last failure.
-    pub slow_after: i32,
-    pub delay: Duration,
-    /// Failures after which the account or address is locked for `lock_for`.
-    pub lock_after: i32,
-    pub lock_for: Duration,
+    /// Failures for one account, from anywhere. With the defaults an attacker gets at most
+    /// 100 guesses per account per hour (ASVS 2.2.1; a unit test counts them).
+    pub account: Budget,
+    /// Failures from one address, for any account. People who have signed in from that
+    /// address before are exempt, so an office behind one NAT is not punished for a guesser.
+    pub address: Budget,
+}
+
+/// Failures allowed without delay, then a delay after the last failure that doubles with each
+/// further failure up to a ceiling; counts are forgotten after a quiet spell.
+#[derive(Clone, Debug)]
+pub struct Budget {
+    pub free: i32,
+    pub first_delay: Duration,
+    pub max_delay: Duration,
+    pub forget_after: Duration,
 }
 
 impl Default for ThrottlePolicy {
     fn default() -> Self {
         ThrottlePolicy {
-            slow_after: 3,
-            delay: Duration::from_secs(5),
-            lock_after: 10,
-            lock_for: Duration::from_secs(15 * 60),
+            account: Budget {
+                free: 3,
+                first_delay: Duration::from_secs(1),
+                max_delay: Duration::from_secs(40),
+                forget_after: Duration::from_secs(3600),
+            },
+            address: Budget {
+                free: 20,
+                first_delay: Duration::from_secs(1),
+                max_delay: Duration::from_secs(60),
+                forget_after: Duration::from_secs(15 * 60),
+            },
         }
     }
 }
@@ -107,6 +132,8 @@ pub struct Settings {
     pub session_idle: Duration,
     pub session_max: Duration,
     pub throttle: ThrottlePolicy,
+    /// Proxies trusted to name the client (`TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<crate::web::client::Range>,
     /// How long the first-run set-up link stays valid.
     pub setup_link_valid: Duration,
     pub db_pool_size: u32,
@@ -161,6 +188,10 @@ impl Settings {
             session_idle: Duration::from_secs(env.session_idle_minutes.max(1) * 60),
             session_max: Duration::from_secs(env.session_max_hours.max(1) * 3600),
             throttle: ThrottlePolicy::default(),
+            trusted_proxies: crate::web::client::parse_ranges(
+                env.trusted_proxies.as_deref().unwrap_or(""),
+            )
+            .map_err(|e| Error::Config(format!("TRUSTED_PROXIES: {e}")))?,
             setup_link_valid: Duration::from_secs(24 * 3600),
             db_pool_size: 8,
             server_timing: env.server_timing,

@@ -31,10 +31,11 @@ impl FromRequest for ApiActor {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(|t| t.trim().to_owned());
-        let address = req
-            .peer_addr()
-            .map(|a| a.ip().to_string())
+        let trusted = state
+            .as_ref()
+            .map(|s| s.settings.trusted_proxies.as_slice())
             .unwrap_or_default();
+        let address = crate::web::client::of_request(req, trusted);
         Box::pin(async move {
             let state = state.ok_or_else(|| Error::Internal("app state missing".into()))?;
             let token = token.ok_or(Error::SignInRequired)?;

@@ -76,5 +76,4 @@ pub struct ThrottleRow {
     pub throttle_key: String,
     pub failures: i32,
     pub last_failure_at: NaiveDateTime,
-    pub locked_until: Option<NaiveDateTime>,
 }

@@ -200,14 +200,23 @@ pub fn sign_in(
     let account = throttle::account_key(&email);
     let place = throttle::address_key(address);
     let now = db::now();
-    let decision = throttle::worst(
-        throttle::decide(throttle::load(conn, &account)?.as_ref(), policy, now),
-        throttle::decide(throttle::load(conn, &place)?.as_ref(), policy, now),
+    let person = find_by_email(conn, &email)?.filter(|p| p.active);
+    let mut decision = throttle::decide(
+        throttle::load(conn, &account)?.as_ref(),
+        &policy.account,
+        now,
     );
-    if let Some(refusal) = throttle::refusal(&decision, now) {
+    // Someone who signed in from this address before is not held back by other people's
+    // failures there (an office behind one NAT); the account's own delay still applies.
+    if !signed_in_from(conn, person.as_ref(), address, now)? {
+        decision = throttle::worst(
+            decision,
+            throttle::decide(throttle::load(conn, &place)?.as_ref(), &policy.address, now),
+        );
+    }
+    if let Some(refusal) = throttle::refusal(&decision) {
         return Err(refusal);
     }
-    let person = find_by_email(conn, &email)?.filter(|p| p.active);
     let stored = person.as_ref().and_then(|p| p.password_hash.as_deref());
     // With no person the check runs against a dummy hash, so it takes as long.
     let verified = password::verify(password_given, stored);
@@ -218,12 +227,33 @@ pub fn sign_in(
         }
         _ => {
             db::write_tx(conn, |conn| {
-                throttle::note_failure(conn, &account, policy, now)?;
-                throttle::note_failure(conn, &place, policy, now)
+                throttle::note_failure(conn, &account, &policy.account, now)?;
+                throttle::note_failure(conn, &place, &policy.address, now)
             })?;
             Err(Error::Invalid("the email or password is not right".into()))
         }
     }
+}
+
+/// Whether the person started a session from this address in the last 30 days.
+fn signed_in_from(
+    conn: &mut DbConn,
+    person: Option<&Person>,
+    address: &str,
+    now: chrono::NaiveDateTime,
+) -> Result<bool, Error> {
+    use crate::db::schema::sessions;
+    let Some(person) = person else {
+        return Ok(false);
+    };
+    let since = now - chrono::TimeDelta::days(30);
+    Ok(diesel::select(diesel::dsl::exists(
+        sessions::table
+            .filter(sessions::person_id.eq(person.id))
+            .filter(sessions::address.eq(address))
+            .filter(sessions::created_at.gt(since)),
+    ))
+    .get_result(conn)?)
 }
 
 /// Sets a person's password, inside the caller's transaction (invitations, resets).

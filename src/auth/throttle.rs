@@ -1,11 +1,14 @@
-//! Sign-in throttling: after repeated failures an account and an address are first slowed,
-//! then locked for a while. The rules are pure; `check` and `note_failure` keep the counts.
+//! Sign-in throttling: after a few failures each further attempt for the same account, or
+//! from the same address, waits a little longer, up to a ceiling under a minute. Nothing is
+//! ever locked, so nobody can lock a member out by guessing; the delays alone bound how many
+//! guesses an attacker gets. The rules are pure; `load`, `note_failure` and `clear` keep the
+//! counts. The same table also counts other limited actions (`take`).
 
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 
 use super::model::ThrottleRow;
-use crate::config::ThrottlePolicy;
+use crate::config::Budget;
 use crate::db::DbConn;
 use crate::db::schema::login_throttle;
 use crate::error::Error;
@@ -13,13 +16,9 @@ use crate::error::Error;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
     Allow,
-    /// Too many recent failures: wait this many seconds after the last one.
+    /// Too many recent failures: wait this many seconds.
     Wait {
         seconds: i64,
-    },
-    /// Locked until this instant.
-    Locked {
-        until: NaiveDateTime,
     },
 }
 
@@ -27,74 +26,70 @@ fn delta(d: std::time::Duration) -> TimeDelta {
     TimeDelta::from_std(d).unwrap_or(TimeDelta::MAX)
 }
 
-pub fn decide(row: Option<&ThrottleRow>, policy: &ThrottlePolicy, now: NaiveDateTime) -> Decision {
+/// The delay after the given number of failures: none for the free ones, then doubling from
+/// `first_delay` up to `max_delay`.
+pub fn delay_after(failures: i32, budget: &Budget) -> TimeDelta {
+    let over = failures - budget.free;
+    if over < 0 {
+        return TimeDelta::zero();
+    }
+    let doubled = budget
+        .first_delay
+        .checked_mul(1u32.checked_shl(over.unsigned_abs()).unwrap_or(u32::MAX))
+        .unwrap_or(budget.max_delay);
+    delta(doubled.min(budget.max_delay))
+}
+
+/// Failures still remembered at `now`.
+fn remembered(row: Option<&ThrottleRow>, budget: &Budget, now: NaiveDateTime) -> i32 {
+    row.filter(|r| now - r.last_failure_at < delta(budget.forget_after))
+        .map(|r| r.failures)
+        .unwrap_or(0)
+}
+
+pub fn decide(row: Option<&ThrottleRow>, budget: &Budget, now: NaiveDateTime) -> Decision {
     let Some(row) = row else {
         return Decision::Allow;
     };
-    if let Some(until) = row.locked_until {
-        if until > now {
-            return Decision::Locked { until };
-        }
-        // A lock that has run out lifts completely.
-        return Decision::Allow;
-    }
-    let ready_at = row.last_failure_at + delta(policy.delay);
-    if row.failures >= policy.slow_after && ready_at > now {
-        let seconds = (ready_at - now).num_seconds().max(1);
+    let ready_at = row.last_failure_at + delay_after(remembered(Some(row), budget, now), budget);
+    if ready_at > now {
+        let seconds = ((ready_at - now).num_milliseconds() + 999) / 1000;
         return Decision::Wait { seconds };
     }
     Decision::Allow
 }
 
-/// The row after one more failure. Counts start again after a lock has run out, and after a
-/// quiet spell as long as a lock.
+/// The row after one more failure.
 pub fn after_failure(
     key: &str,
     row: Option<ThrottleRow>,
-    policy: &ThrottlePolicy,
+    budget: &Budget,
     now: NaiveDateTime,
 ) -> ThrottleRow {
-    let previous = row
-        .filter(|r| r.locked_until.is_none_or(|until| until > now))
-        .filter(|r| now - r.last_failure_at < delta(policy.lock_for))
-        .map(|r| r.failures)
-        .unwrap_or(0);
-    let failures = previous.saturating_add(1);
     ThrottleRow {
         throttle_key: key.to_owned(),
-        failures,
+        failures: remembered(row.as_ref(), budget, now).saturating_add(1),
         last_failure_at: now,
-        locked_until: (failures >= policy.lock_after).then(|| now + delta(policy.lock_for)),
     }
 }
 
-/// The more severe of two decisions.
+/// The longer of two waits.
 pub fn worst(a: Decision, b: Decision) -> Decision {
-    fn rank(d: &Decision) -> u8 {
-        match d {
-            Decision::Allow => 0,
-            Decision::Wait { .. } => 1,
-            Decision::Locked { .. } => 2,
-        }
+    match (&a, &b) {
+        (Decision::Wait { seconds: x }, Decision::Wait { seconds: y }) if y > x => b,
+        (Decision::Allow, _) => b,
+        _ => a,
     }
-    if rank(&b) > rank(&a) { b } else { a }
 }
 
 /// The message a person sees; identical whether or not the email exists.
-pub fn refusal(decision: &Decision, now: NaiveDateTime) -> Option<Error> {
+pub fn refusal(decision: &Decision) -> Option<Error> {
     match decision {
         Decision::Allow => None,
         Decision::Wait { seconds } => Some(Error::Throttled(format!(
-            "too many failed sign-in attempts: wait {seconds} seconds before trying again"
+            "too many failed sign-in attempts: wait {seconds} second{} before trying again",
+            if *seconds == 1 { "" } else { "s" }
         ))),
-        Decision::Locked { until } => {
-            let minutes = ((*until - now).num_seconds() + 59) / 60;
-            Some(Error::Throttled(format!(
-                "too many failed sign-in attempts: sign-in is locked for {} more minute{}. Try again later, or ask the administrator to reset your password",
-                minutes.max(1),
-                if minutes > 1 { "s" } else { "" }
-            )))
-        }
     }
 }
 
@@ -117,21 +112,48 @@ pub fn load(conn: &mut DbConn, key: &str) -> Result<Option<ThrottleRow>, Error> 
 pub fn note_failure(
     conn: &mut DbConn,
     key: &str,
-    policy: &ThrottlePolicy,
+    budget: &Budget,
     now: NaiveDateTime,
 ) -> Result<(), Error> {
-    let row = after_failure(key, load(conn, key)?, policy, now);
+    let row = after_failure(key, load(conn, key)?, budget, now);
+    save(conn, &row)
+}
+
+fn save(conn: &mut DbConn, row: &ThrottleRow) -> Result<(), Error> {
     // An upsert is the one statement whose spelling each backend needs on its own connection.
     let upsert = diesel::insert_into(login_throttle::table)
-        .values(&row)
+        .values(row)
         .on_conflict(login_throttle::throttle_key)
         .do_update()
-        .set(&row);
+        .set(row);
     match conn {
         DbConn::Sqlite(c) => upsert.execute(c)?,
         DbConn::Postgres(c) => upsert.execute(c)?,
     };
     Ok(())
+}
+
+/// Counts one use of a limited action (such as an application from one address) and says
+/// whether it is within `limit` uses per `window`. A refused use is not counted.
+pub fn take(
+    conn: &mut DbConn,
+    key: &str,
+    limit: i32,
+    window: std::time::Duration,
+    now: NaiveDateTime,
+) -> Result<bool, Error> {
+    let budget = Budget {
+        free: limit,
+        first_delay: window,
+        max_delay: window,
+        forget_after: window,
+    };
+    let row = load(conn, key)?;
+    if remembered(row.as_ref(), &budget, now) >= limit {
+        return Ok(false);
+    }
+    save(conn, &after_failure(key, row, &budget, now))?;
+    Ok(true)
 }
 
 pub fn clear(conn: &mut DbConn, key: &str) -> Result<(), Error> {
@@ -142,16 +164,7 @@ pub fn clear(conn: &mut DbConn, key: &str) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
-
-    fn policy() -> ThrottlePolicy {
-        ThrottlePolicy {
-            slow_after: 3,
-            delay: Duration::from_secs(5),
-            lock_after: 5,
-            lock_for: Duration::from_secs(600),
-        }
-    }
+    use crate::config::ThrottlePolicy;
 
     fn at(seconds: i64) -> NaiveDateTime {
         chrono::DateTime::from_timestamp(1_800_000_000 + seconds, 0)
@@ -159,53 +172,94 @@ mod tests {
             .naive_utc()
     }
 
-    fn fail_n(n: i64) -> ThrottleRow {
+    fn account() -> Budget {
+        ThrottlePolicy::default().account
+    }
+
+    fn fail_at(times: &[i64]) -> ThrottleRow {
         let mut row = None;
-        for i in 0..n {
-            row = Some(after_failure("k", row, &policy(), at(i * 10)));
+        for t in times {
+            row = Some(after_failure("k", row, &account(), at(*t)));
         }
         row.expect("at least one failure")
     }
 
     #[test]
-    fn a_few_failures_are_allowed() {
-        let row = fail_n(2);
-        assert_eq!(decide(Some(&row), &policy(), at(11)), Decision::Allow);
+    fn the_first_failures_cost_nothing() {
+        let row = fail_at(&[0, 0]);
+        assert_eq!(decide(Some(&row), &account(), at(0)), Decision::Allow);
     }
 
     #[test]
-    fn slowed_after_three_failures_until_the_delay_passes() {
-        let row = fail_n(3); // last failure at 20
+    fn each_further_failure_doubles_the_wait() {
+        let row = fail_at(&[0, 0, 0]);
         assert_eq!(
-            decide(Some(&row), &policy(), at(22)),
-            Decision::Wait { seconds: 3 }
+            decide(Some(&row), &account(), at(0)),
+            Decision::Wait { seconds: 1 }
         );
-        assert_eq!(decide(Some(&row), &policy(), at(25)), Decision::Allow);
+        assert_eq!(decide(Some(&row), &account(), at(1)), Decision::Allow);
+        let row = fail_at(&[0, 0, 0, 1, 2]);
+        assert_eq!(
+            decide(Some(&row), &account(), at(2)),
+            Decision::Wait { seconds: 4 }
+        );
     }
 
     #[test]
-    fn locked_after_five_and_lifted_after_the_lock() {
-        let row = fail_n(5); // last failure at 40
-        assert_eq!(
-            decide(Some(&row), &policy(), at(100)),
-            Decision::Locked { until: at(640) }
+    fn the_right_password_always_gets_through_within_a_minute() {
+        for policy in [
+            ThrottlePolicy::default().account,
+            ThrottlePolicy::default().address,
+        ] {
+            let row = ThrottleRow {
+                throttle_key: "k".into(),
+                failures: i32::MAX,
+                last_failure_at: at(0),
+            };
+            let Decision::Wait { seconds } = decide(Some(&row), &policy, at(0)) else {
+                panic!("a wait after many failures");
+            };
+            assert!(seconds <= 60, "{seconds} s");
+            assert_eq!(decide(Some(&row), &policy, at(60)), Decision::Allow);
+        }
+    }
+
+    /// ASVS 2.2.1: an attacker who tries again the moment each wait ends, for one hour,
+    /// gets at most 100 guesses at one account.
+    #[test]
+    fn at_most_a_hundred_guesses_per_account_per_hour() {
+        let budget = account();
+        let (mut row, mut now, mut guesses) = (None, 0i64, 0);
+        while now < 3600 {
+            match decide(row.as_ref(), &budget, at(now)) {
+                Decision::Allow => {
+                    guesses += 1;
+                    row = Some(after_failure("k", row, &budget, at(now)));
+                }
+                Decision::Wait { seconds } => now += seconds,
+            }
+        }
+        assert!(guesses <= 100, "{guesses} guesses in an hour");
+        assert!(
+            guesses >= 50,
+            "the budget is not needlessly tight: {guesses}"
         );
-        assert_eq!(decide(Some(&row), &policy(), at(640)), Decision::Allow);
-        let next = after_failure("k", Some(row), &policy(), at(700));
-        assert_eq!(next.failures, 1, "counting starts again after a lock");
     }
 
     #[test]
     fn old_failures_are_forgotten() {
-        let row = fail_n(4);
-        let next = after_failure("k", Some(row), &policy(), at(10_000));
+        let row = fail_at(&[0, 0, 0, 0]);
+        let next = after_failure("k", Some(row.clone()), &account(), at(3600));
         assert_eq!(next.failures, 1);
+        assert_eq!(decide(Some(&row), &account(), at(3600)), Decision::Allow);
     }
 
     #[test]
-    fn worst_prefers_the_lock() {
-        let lock = Decision::Locked { until: at(1) };
-        assert_eq!(worst(Decision::Allow, lock.clone()), lock);
-        assert_eq!(worst(lock.clone(), Decision::Wait { seconds: 3 }), lock);
+    fn worst_prefers_the_longer_wait() {
+        let long = Decision::Wait { seconds: 30 };
+        assert_eq!(worst(Decision::Allow, long.clone()), long);
+        assert_eq!(worst(long.clone(), Decision::Wait { seconds: 3 }), long);
+        assert_eq!(worst(Decision::Wait { seconds: 3 }, long.clone()), long);
+        assert_eq!(worst(Decision::Allow, Decision::Allow), Decision::Allow);
     }
 }

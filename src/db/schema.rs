@@ -84,7 +84,6 @@ diesel::table! {
         throttle_key -> Text,
         failures -> Integer,
         last_failure_at -> Timestamp,
-        locked_until -> Nullable<Timestamp>,
     }
 }
 

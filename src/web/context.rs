@@ -104,12 +104,11 @@ impl FromRequest for Page {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let session = req.get_session();
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        // The peer address, not X-Forwarded-For: a header anyone can write must not steer
-        // the throttle.
-        let client_address = req
-            .peer_addr()
-            .map(|a| a.ip().to_string())
-            .unwrap_or_else(|| "unknown".into());
+        let trusted = state
+            .as_ref()
+            .map(|s| s.settings.trusted_proxies.as_slice())
+            .unwrap_or_default();
+        let client_address = crate::web::client::of_request(req, trusted);
         let user_agent = req
             .headers()
             .get(actix_web::http::header::USER_AGENT)

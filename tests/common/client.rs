@@ -74,6 +74,8 @@ pub struct Client<S> {
     pub cookie: Option<String>,
     pub csrf: Option<String>,
     pub peer: std::net::SocketAddr,
+    /// Sent as `X-Forwarded-For`, as a reverse proxy would (or a client pretending).
+    pub forwarded_for: Option<String>,
 }
 
 impl<S: AppService> Client<S> {
@@ -83,11 +85,15 @@ impl<S: AppService> Client<S> {
             cookie: None,
             csrf: None,
             peer: "192.0.2.10:40000".parse().expect("an address"),
+            forwarded_for: None,
         }
     }
 
     pub async fn send(&mut self, request: TestRequest) -> Response {
         let mut request = request.peer_addr(self.peer);
+        if let Some(chain) = &self.forwarded_for {
+            request = request.insert_header(("x-forwarded-for", chain.as_str()));
+        }
         if let Some(cookie) = &self.cookie {
             request = request.insert_header((header::COOKIE, format!("{COOKIE_NAME}={cookie}")));
         }

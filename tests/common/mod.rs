@@ -59,6 +59,7 @@ impl TestApp {
             session_idle: std::time::Duration::from_secs(3600),
             session_max: std::time::Duration::from_secs(12 * 3600),
             throttle: ThrottlePolicy::default(),
+            trusted_proxies: Vec::new(),
             setup_link_valid: std::time::Duration::from_secs(3600),
             db_pool_size: 4,
             server_timing: true,
