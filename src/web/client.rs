@@ -171,7 +171,11 @@ mod tests {
 
     #[test]
     fn bad_ranges_are_refused_with_the_entry() {
-        assert!(parse_ranges("10.0.0.0/33").unwrap_err().contains("0 to 32"));
+        assert!(
+            parse_ranges("10.0.0.0/33")
+                .expect_err("refused")
+                .contains("0 to 32")
+        );
         assert!(
             parse_ranges("proxy.local")
                 .unwrap_err()
