@@ -39,6 +39,7 @@ fn settings(dir: &std::path::Path, database_url: String) -> Settings {
         session_idle: Duration::from_secs(3600),
         session_max: Duration::from_secs(3600),
         throttle: ThrottlePolicy::default(),
+        trusted_proxies: Vec::new(),
         setup_link_valid: Duration::from_secs(60),
         db_pool_size: POOL,
         server_timing: false,

@@ -178,7 +178,7 @@ mod tests {
         );
         assert!(
             parse_ranges("proxy.local")
-                .unwrap_err()
+                .expect_err("refused")
                 .contains("proxy.local")
         );
         assert_eq!(parse_ranges(" ").expect("empty is fine"), vec![]);
