@@ -62,6 +62,7 @@ fn main() {
         session_idle: Duration::from_secs(3600),
         session_max: Duration::from_secs(3600),
         throttle: ThrottlePolicy::default(),
+        trusted_proxies: Vec::new(),
         setup_link_valid: Duration::from_secs(60),
         db_pool_size: 8,
         server_timing: false,
