@@ -72,6 +72,21 @@ pub struct EnvSettings {
     /// address is the client, whatever the headers say.
     #[arg(long, env = "TRUSTED_PROXIES", global = true)]
     pub trusted_proxies: Option<String>,
+    /// How log lines look on standard error: text, or json (one object per line).
+    #[arg(
+        long,
+        env = "LOG_FORMAT",
+        value_enum,
+        default_value_t = LogFormat::Text,
+        global = true
+    )]
+    pub log_format: LogFormat,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 /// How failed sign-ins slow down further attempts. There are no locks: a delay never grows
@@ -133,7 +148,7 @@ pub struct Settings {
     pub session_max: Duration,
     pub throttle: ThrottlePolicy,
     /// Proxies trusted to name the client (`TRUSTED_PROXIES`).
-    pub trusted_proxies: Vec<crate::web::client::Range>,
+    pub trusted_proxies: Vec<crate::addresses::Range>,
     /// How long the first-run set-up link stays valid.
     pub setup_link_valid: Duration,
     pub db_pool_size: u32,
@@ -188,7 +203,7 @@ impl Settings {
             session_idle: Duration::from_secs(env.session_idle_minutes.max(1) * 60),
             session_max: Duration::from_secs(env.session_max_hours.max(1) * 3600),
             throttle: ThrottlePolicy::default(),
-            trusted_proxies: crate::web::client::parse_ranges(
+            trusted_proxies: crate::addresses::parse_ranges(
                 env.trusted_proxies.as_deref().unwrap_or(""),
             )
             .map_err(|e| Error::Config(format!("TRUSTED_PROXIES: {e}")))?,

@@ -4,6 +4,7 @@
 //! and the integration tests drive.
 
 pub mod actor;
+pub mod addresses;
 pub mod audit;
 pub mod auth;
 pub mod cli;
@@ -82,4 +83,5 @@ pub fn build_app(
         .wrap(Compress::default())
         .wrap(from_fn(web::http::server_timing))
         .wrap(from_fn(web::http::head_as_get))
+        .wrap(from_fn(web::logs::access_log))
 }

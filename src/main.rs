@@ -119,13 +119,8 @@ fn main() -> ExitCode {
         eprintln!("error: cannot read .env: {e}");
         return ExitCode::from(78);
     }
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .init();
     let cli = Cli::parse();
+    roundtable::web::logs::init(cli.env.log_format == roundtable::config::LogFormat::Json);
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -208,10 +203,20 @@ async fn serve(state: AppState) -> Result<(), Error> {
     HttpServer::new(move || build_app(data.clone()))
         .bind(&bind)
         .map_err(|e| Error::Config(format!("cannot listen on {bind}: {e}")))?
+        // On SIGTERM or Ctrl-C: stop accepting, let requests in flight finish for up to this
+        // long, then close what is left.
+        .shutdown_timeout(SHUTDOWN_DEADLINE_SECONDS)
         .run()
         .await
-        .map_err(|e| Error::Internal(format!("server stopped: {e}")))
+        .map_err(|e| Error::Internal(format!("server stopped: {e}")))?;
+    tracing::info!("stopped");
+    // Work handed to blocking threads (a database call) must not hold the process past the
+    // deadline: its transaction is rolled back by the database when the connection closes.
+    std::process::exit(0)
 }
+
+/// Seconds `serve` gives requests in flight once asked to stop.
+const SHUTDOWN_DEADLINE_SECONDS: u64 = 5;
 
 #[actix_web::main]
 async fn mail_send(state: AppState) -> Result<(), Error> {

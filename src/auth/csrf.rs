@@ -69,7 +69,7 @@ pub async fn guard(
         (Some(e), Some(g)) if constant_time_eq(e.as_bytes(), g.as_bytes()) => next.call(req).await,
         _ => {
             tracing::info!(
-                path = req.path(),
+                path = %crate::secret::redacted_path(req.path()),
                 "refused a request without a valid CSRF token"
             );
             Err(Error::Csrf.into())

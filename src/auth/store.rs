@@ -60,7 +60,7 @@ pub struct PersonDraft<'a> {
     pub is_admin: bool,
 }
 
-fn check_draft(draft: &PersonDraft<'_>) -> Result<(), Error> {
+pub(crate) fn check_draft(draft: &PersonDraft<'_>) -> Result<(), Error> {
     let name = draft.name.trim();
     if name.is_empty() || name.chars().count() > 200 {
         return Err(Error::Invalid(

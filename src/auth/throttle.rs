@@ -133,27 +133,42 @@ fn save(conn: &mut DbConn, row: &ThrottleRow) -> Result<(), Error> {
     Ok(())
 }
 
-/// Counts one use of a limited action (such as an application from one address) and says
-/// whether it is within `limit` uses per `window`. A refused use is not counted.
-pub fn take(
+/// How many times a limited action (such as a public application from one address) was
+/// used within the last `window`.
+pub fn uses(
     conn: &mut DbConn,
     key: &str,
-    limit: i32,
     window: std::time::Duration,
     now: NaiveDateTime,
-) -> Result<bool, Error> {
-    let budget = Budget {
-        free: limit,
+) -> Result<i32, Error> {
+    Ok(remembered(
+        load(conn, key)?.as_ref(),
+        &window_budget(window),
+        now,
+    ))
+}
+
+/// Counts one use of a limited action; uses older than `window` are forgotten.
+pub fn count_use(
+    conn: &mut DbConn,
+    key: &str,
+    window: std::time::Duration,
+    now: NaiveDateTime,
+) -> Result<(), Error> {
+    crate::db::write_tx(conn, |conn| {
+        let row = after_failure(key, load(conn, key)?, &window_budget(window), now);
+        save(conn, &row)
+    })
+}
+
+/// A fixed window: counts live as long as uses keep coming within it.
+fn window_budget(window: std::time::Duration) -> Budget {
+    Budget {
+        free: i32::MAX,
         first_delay: window,
         max_delay: window,
         forget_after: window,
-    };
-    let row = load(conn, key)?;
-    if remembered(row.as_ref(), &budget, now) >= limit {
-        return Ok(false);
     }
-    save(conn, &after_failure(key, row, &budget, now))?;
-    Ok(true)
 }
 
 pub fn clear(conn: &mut DbConn, key: &str) -> Result<(), Error> {

@@ -697,7 +697,22 @@ diesel::joinable!(statement_authorisations -> approval_rounds (round_id));
 diesel::joinable!(statement_authorisations -> organisations (organisation_id));
 diesel::joinable!(statement_signatories -> statements (statement_id));
 
+diesel::table! {
+    held_applications (id) {
+        id -> BigInt,
+        organisation_name -> Text,
+        contact_name -> Text,
+        contact_email -> Text,
+        motivation -> Text,
+        matches -> Text,
+        submitted_at -> Timestamp,
+        dismissed_at -> Nullable<Timestamp>,
+        dismissed_by -> Nullable<BigInt>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    held_applications,
     coalition,
     people,
     link_tokens,

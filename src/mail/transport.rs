@@ -59,6 +59,18 @@ impl Transport {
         }
     }
 
+    /// For people: how mail leaves, without the server's paths.
+    pub fn describe_for_people(&self) -> String {
+        match self {
+            Transport::Smtp(_) => "by SMTP".into(),
+            Transport::Files(_) => {
+                "as files in the outbox folder on the server (no SMTP_URL is set)".into()
+            }
+            Transport::Memory(_) => "kept in memory (tests)".into(),
+        }
+    }
+
+    /// For the operator's console and logs: with the folder mail is written to.
     pub fn describe(&self) -> String {
         match self {
             Transport::Smtp(_) => "SMTP".into(),

@@ -64,7 +64,7 @@ async fn outbox_view(
         })
         .await?;
     let view = pages::OutboxView {
-        transport: state.mail.describe(),
+        transport: state.mail.describe_for_people(),
         counts,
         filter: status.unwrap_or_else(|| "in the outbox".into()),
         rows: rows

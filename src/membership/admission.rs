@@ -12,9 +12,10 @@ use super::rules::Status;
 use crate::audit::{self, Subject};
 use crate::auth::model::Person;
 use crate::auth::permissions::{self, Action, Actor};
+use crate::auth::store::PersonDraft;
 use crate::coalition;
 use crate::db::schema::{
-    admission_criteria, application_answers, application_sponsors, applications,
+    admission_criteria, application_answers, application_sponsors, applications, held_applications,
     organisations as orgs, people as people_table,
 };
 use crate::db::{self, DbConn};
@@ -103,6 +104,15 @@ pub struct ApplicationInput {
     pub sponsor_ids: Vec<i64>,
 }
 
+/// What became of an application.
+#[derive(Debug)]
+pub enum Submitted {
+    Recorded(Application),
+    /// From the public form, naming an organisation or an email the coalition already knows:
+    /// held for the secretariat (`held`), while the applicant sees the same answer as anyone.
+    Held,
+}
+
 /// Records an application. `actor` is the secretariat entering it on the applicant's behalf,
 /// or None for the public form, which only works when the coalition has opened it.
 pub fn submit(
@@ -110,7 +120,7 @@ pub fn submit(
     actor: Option<&Actor>,
     input: &ApplicationInput,
     today: NaiveDate,
-) -> Result<Application, Error> {
+) -> Result<Submitted, Error> {
     match actor {
         Some(a) => permissions::require(a, Action::ManageMembership)?,
         None => {
@@ -130,6 +140,19 @@ pub fn submit(
                     criterion.text
                 )));
             }
+        }
+        if actor.is_none()
+            && let Some(matches) = already_known(conn, input)?
+        {
+            organisations::validate(conn, &input.organisation)?;
+            crate::auth::store::check_draft(&PersonDraft {
+                name: &input.contact.name,
+                email: &input.contact.email,
+                password: None,
+                is_admin: false,
+            })?;
+            hold(conn, input, &matches)?;
+            return Ok(Submitted::Held);
         }
         let organisation = organisations::insert(
             conn,
@@ -196,7 +219,97 @@ pub fn submit(
             Subject::new("application", id),
             json!({ "organisation": organisation.name, "via": if actor.is_some() { "secretariat" } else { "public" } }),
         )?;
-        get(conn, id)
+        get(conn, id).map(Submitted::Recorded)
+    })
+}
+
+/// What an application names that the coalition already has, said for the secretariat.
+fn already_known(conn: &mut DbConn, input: &ApplicationInput) -> Result<Option<String>, Error> {
+    let mut found = Vec::new();
+    if let Some(organisation) = organisations::find_by_name(conn, &input.organisation.name)? {
+        found.push(format!(
+            "the organisation {} ({})",
+            organisation.name,
+            organisations::status_of(&organisation)
+                .label()
+                .to_lowercase()
+        ));
+    }
+    if let Some(person) = crate::auth::store::find_by_email(conn, &input.contact.email)? {
+        found.push(format!("the contact email of {}", person.name));
+    }
+    Ok((!found.is_empty()).then(|| found.join("; ")))
+}
+
+fn hold(conn: &mut DbConn, input: &ApplicationInput, matches: &str) -> Result<(), Error> {
+    let id: i64 = diesel::insert_into(held_applications::table)
+        .values((
+            held_applications::organisation_name.eq(input.organisation.name.trim()),
+            held_applications::contact_name.eq(input.contact.name.trim()),
+            held_applications::contact_email
+                .eq(crate::auth::store::normalise_email(&input.contact.email)),
+            held_applications::motivation.eq(input.motivation.trim()),
+            held_applications::matches.eq(matches),
+            held_applications::submitted_at.eq(db::now()),
+        ))
+        .returning(held_applications::id)
+        .get_result(conn)?;
+    audit::record(
+        conn,
+        None,
+        "application.held",
+        Subject::new("held_application", id),
+        json!({ "organisation": input.organisation.name.trim() }),
+    )?;
+    Ok(())
+}
+
+/// A public application held because it matched existing records.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = held_applications)]
+pub struct HeldApplication {
+    pub id: i64,
+    pub organisation_name: String,
+    pub contact_name: String,
+    pub contact_email: String,
+    pub motivation: String,
+    pub matches: String,
+    pub submitted_at: chrono::NaiveDateTime,
+}
+
+/// The held applications the secretariat has not yet dismissed, oldest first.
+pub fn held(conn: &mut DbConn) -> Result<Vec<HeldApplication>, Error> {
+    Ok(held_applications::table
+        .filter(held_applications::dismissed_at.is_null())
+        .order(held_applications::id)
+        .select(HeldApplication::as_select())
+        .load(conn)?)
+}
+
+/// The secretariat has dealt with a held application (answered it, or found it was noise).
+pub fn dismiss_held(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<(), Error> {
+    permissions::require(actor, Action::ManageMembership)?;
+    db::write_tx(conn, |conn| {
+        let changed = diesel::update(
+            held_applications::table
+                .find(id)
+                .filter(held_applications::dismissed_at.is_null()),
+        )
+        .set((
+            held_applications::dismissed_at.eq(Some(db::now())),
+            held_applications::dismissed_by.eq(Some(actor.id())),
+        ))
+        .execute(conn)?;
+        if changed == 0 {
+            return Err(Error::NotFound);
+        }
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "application.held_dismissed",
+            Subject::new("held_application", id),
+            json!({}),
+        )
     })
 }
 

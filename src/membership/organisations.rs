@@ -139,6 +139,20 @@ fn check_input(
     input: &OrganisationInput,
     except: Option<i64>,
 ) -> Result<Sector, Error> {
+    let sector = validate(conn, input)?;
+    if let Some(other) = find_by_name(conn, input.name.trim())?
+        && Some(other.id) != except
+    {
+        return Err(Error::Conflict(format!(
+            "an organisation named {:?} already exists",
+            other.name
+        )));
+    }
+    Ok(sector)
+}
+
+/// Everything about an organisation's details except whether its name is taken.
+pub(crate) fn validate(conn: &mut DbConn, input: &OrganisationInput) -> Result<Sector, Error> {
     let name = input.name.trim();
     if name.is_empty() || name.chars().count() > 200 {
         return Err(Error::Invalid(
@@ -149,14 +163,6 @@ fn check_input(
         return Err(Error::Invalid(format!(
             "{:?} is not a web address (start it with https://)",
             input.website
-        )));
-    }
-    if let Some(other) = find_by_name(conn, name)?
-        && Some(other.id) != except
-    {
-        return Err(Error::Conflict(format!(
-            "an organisation named {:?} already exists",
-            other.name
         )));
     }
     sector(conn, input.sector_id)

@@ -7,6 +7,7 @@ pub mod errors;
 pub mod forms;
 pub mod headers;
 pub mod http;
+pub mod logs;
 pub mod shell;
 
 use actix_web::http::{StatusCode, header};

@@ -12,7 +12,15 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "foundation",
         &[
-            "error", "config", "clock", "markdown", "secret", "task", "db", "fields",
+            "error",
+            "config",
+            "clock",
+            "markdown",
+            "secret",
+            "task",
+            "db",
+            "fields",
+            "addresses",
         ],
     ),
     (

@@ -490,6 +490,7 @@ async fn every_route_answers_each_kind_of_person_as_the_table_says() {
             ("action", first_id_or(&app, "SELECT id FROM action_items ORDER BY id", "999999")),
             ("guest", first_id_or(&app, "SELECT id FROM meeting_guests ORDER BY id", "999999")),
             ("comment", first_id_or(&app, "SELECT id FROM statement_comments ORDER BY id", "999999")),
+            ("held", first_id_or(&app, "SELECT id FROM held_applications ORDER BY id", "999999")),
             ("criterion", first_id_or(&app, "SELECT id FROM admission_criteria ORDER BY id", "999999")),
             ("fee", first_id_or(&app, "SELECT id FROM fee_ledger ORDER BY id", "999999")),
             ("delivery", first_id_or(&app, "SELECT id FROM outbox_deliveries ORDER BY id", "999999")),

@@ -5,6 +5,7 @@ mod audit_chain;
 mod busy;
 mod hostile;
 mod http;
+mod process;
 mod schema;
 mod security;
 mod sessions;

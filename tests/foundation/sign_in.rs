@@ -189,7 +189,7 @@ async fn a_guesser_slows_only_newcomers_at_a_shared_address() {
 async fn the_client_address_comes_from_a_trusted_proxy_only() {
     on_each_backend!(|backend| async {
         let app = TestApp::with_settings(&backend, |s| {
-            s.trusted_proxies = roundtable::web::client::parse_ranges("10.0.0.0/8").expect("valid");
+            s.trusted_proxies = roundtable::addresses::parse_ranges("10.0.0.0/8").expect("valid");
         });
         app.bootstrap();
         let address_budget = |app: &TestApp| {

@@ -214,3 +214,201 @@ async fn the_public_form_works_only_when_the_coalition_opens_it() {
         assert_eq!(queue[0].1.status, "applicant");
     })
 }
+
+/// Opens the public form on a fresh coalition with one full member ("Union", rep@union.example).
+fn open_public_form(app: &TestApp) -> roundtable::auth::permissions::Actor {
+    let admin = admin_actor(app, app.bootstrap());
+    member_org(
+        app,
+        &admin,
+        "Union",
+        "Trade union",
+        Status::Full,
+        "rep@union.example",
+    );
+    app.with_conn(|c| {
+        coalition::set_options(
+            c,
+            &admin,
+            Options {
+                publish_member_list: false,
+                public_applications: true,
+                fees_enabled: false,
+                publish_statements: false,
+            },
+        )
+    })
+    .expect("open");
+    admin
+}
+
+fn organisation_count(app: &TestApp) -> usize {
+    app.with_conn(roundtable::membership::directory::all)
+        .expect("directory")
+        .len()
+}
+
+#[actix_web::test]
+async fn the_public_form_tells_nobody_who_exists_and_holds_duplicates_for_the_secretariat() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        open_public_form(&app);
+        let media = sector_id(&app, "Media").to_string();
+        let before = organisation_count(&app);
+        let mut visitor = app.client().await;
+        let mut answers = Vec::new();
+        for (name, email) in [
+            ("Press Club", "pat@press.example"),   // new: recorded
+            ("Union", "someone@new.example"),      // a member's name
+            ("Fresh Voices", "REP@union.example"), // a representative's email
+        ] {
+            visitor.get("/apply").await;
+            let answer = visitor
+                .post_form(
+                    "/apply",
+                    &[
+                        ("name", name),
+                        ("sector_id", &media),
+                        ("contact_name", "Pat"),
+                        ("contact_email", email),
+                        ("motivation", "We report."),
+                    ],
+                )
+                .await;
+            assert_eq!(answer.status, StatusCode::OK, "{name}: {}", answer.body);
+            answers.push(answer.texts("main p"));
+        }
+        // The same words for all three, apart from the name the applicant typed.
+        for (answer, name) in answers.iter().zip(["Press Club", "Union", "Fresh Voices"]) {
+            assert_eq!(
+                answer.join(" ").replace(name, "NAME"),
+                answers[0].join(" ").replace("Press Club", "NAME")
+            );
+            assert!(!answer.join(" ").contains("exists"), "{answer:?}");
+        }
+        assert_eq!(
+            organisation_count(&app),
+            before + 1,
+            "only the new one is created"
+        );
+
+        let mut secretariat = app.client().await;
+        secretariat.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let queue = secretariat.get("/admission").await;
+        let held = queue.texts("#held-table tbody tr");
+        assert_eq!(held.len(), 2, "{held:?}");
+        assert!(
+            held[0].contains("the organisation Union (full member)"),
+            "{}",
+            held[0]
+        );
+        assert!(held[1].contains("the contact email of"), "{}", held[1]);
+
+        let first = app
+            .with_conn(admission::held)
+            .expect("held")
+            .first()
+            .map(|h| h.id)
+            .expect("one held");
+        let dismissed = secretariat
+            .post_form(&format!("/admission/held/{first}/dismiss"), &[])
+            .await;
+        assert_eq!(dismissed.status, StatusCode::SEE_OTHER);
+        let queue = secretariat.get("/admission").await;
+        assert_eq!(queue.texts("#held-table tbody tr").len(), 1);
+        let again = secretariat
+            .post_form(&format!("/admission/held/{first}/dismiss"), &[])
+            .await;
+        assert_eq!(again.status, StatusCode::NOT_FOUND, "dismissed once only");
+    })
+}
+
+#[actix_web::test]
+async fn the_public_form_drops_robots_and_limits_each_address_per_day() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        open_public_form(&app);
+        let media = sector_id(&app, "Media").to_string();
+        let before = organisation_count(&app);
+        let mut robot = app.client().await;
+        let form = robot.get("/apply").await;
+        assert_eq!(
+            form.attr("input[name=homepage]", "tabindex").as_deref(),
+            Some("-1"),
+            "the hidden field is out of the tab order"
+        );
+        let dropped = robot
+            .post_form(
+                "/apply",
+                &[
+                    ("name", "Spam Inc"),
+                    ("sector_id", &media),
+                    ("contact_name", "Bot"),
+                    ("contact_email", "bot@spam.example"),
+                    ("homepage", "http://spam.example"),
+                ],
+            )
+            .await;
+        assert_eq!(dropped.status, StatusCode::OK);
+        assert_eq!(dropped.texts("h1"), ["Thank you"]);
+        assert_eq!(organisation_count(&app), before, "nothing kept");
+        assert!(app.with_conn(admission::held).expect("held").is_empty());
+
+        let mut visitor = app.client().await;
+        let apply = |n: usize| (format!("Group {n}"), format!("contact{n}@groups.example"));
+        for n in 0..5 {
+            let (name, email) = apply(n);
+            visitor.get("/apply").await;
+            let answer = visitor
+                .post_form(
+                    "/apply",
+                    &[
+                        ("name", &name),
+                        ("sector_id", &media),
+                        ("contact_name", "Sam"),
+                        ("contact_email", &email),
+                    ],
+                )
+                .await;
+            assert_eq!(answer.status, StatusCode::OK, "application {n}");
+        }
+        let (name, email) = apply(5);
+        visitor.get("/apply").await;
+        let sixth = visitor
+            .post_form(
+                "/apply",
+                &[
+                    ("name", &name),
+                    ("sector_id", &media),
+                    ("contact_name", "Sam"),
+                    ("contact_email", &email),
+                ],
+            )
+            .await;
+        assert_eq!(sixth.status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(sixth.body.contains("try again tomorrow"), "{}", sixth.body);
+        assert_eq!(
+            sixth.attr("input[name=name]", "value").as_deref(),
+            Some("Group 5"),
+            "what was typed is kept"
+        );
+        assert_eq!(organisation_count(&app), before + 5);
+
+        // Another address is not affected.
+        let mut elsewhere = app.client().await;
+        elsewhere.peer = "198.51.100.20:4000".parse().expect("address");
+        elsewhere.get("/apply").await;
+        let answer = elsewhere
+            .post_form(
+                "/apply",
+                &[
+                    ("name", &name),
+                    ("sector_id", &media),
+                    ("contact_name", "Sam"),
+                    ("contact_email", &email),
+                ],
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::OK);
+    })
+}

@@ -13,8 +13,9 @@ use serde::{Deserialize, Serialize};
 use super::status_label;
 use crate::AppState;
 use crate::auth::permissions::{self, Action};
+use crate::auth::throttle;
 use crate::error::Error;
-use crate::membership::admission::{self, AnswerInput, ApplicationInput, Decision};
+use crate::membership::admission::{self, AnswerInput, ApplicationInput, Decision, Submitted};
 use crate::membership::organisations::{self, OrganisationInput};
 use crate::membership::people::PersonInput;
 use crate::membership::rules::Status;
@@ -31,6 +32,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/admission/new", web::get().to(new_application))
         .route("/admission", web::post().to(submit_by_secretariat))
+        .route("/admission/held/{id}/dismiss", web::post().to(dismiss_held))
         .route("/apply", web::get().to(public_form))
         .route("/apply", web::post().to(submit_public))
         .route("/admission/{id}", web::get().to(dossier))
@@ -62,10 +64,11 @@ async fn queue_answer<T: Serialize, R>(
 
 async fn queue_view(page: &Page, state: &AppState) -> Result<pages::AdmissionView, Error> {
     permissions::require(page.actor()?, Action::ManageMembership)?;
-    let (queue, criteria, open, sectors) = state
+    let (queue, held, criteria, open, sectors) = state
         .db(|conn| {
             Ok((
                 admission::queue(conn)?,
+                admission::held(conn)?,
                 admission::criteria(conn, false)?,
                 crate::coalition::get(conn)?.is_some_and(|c| c.public_applications),
                 organisations::sectors(conn)?,
@@ -86,6 +89,17 @@ async fn queue_view(page: &Page, state: &AppState) -> Result<pages::AdmissionVie
                 contact: format!("{} <{}>", p.name, p.email),
                 submitted: a.submitted_at.format("%Y-%m-%d").to_string(),
                 via: a.submitted_via,
+            })
+            .collect(),
+        held: held
+            .into_iter()
+            .map(|h| pages::HeldRow {
+                id: h.id,
+                organisation: h.organisation_name,
+                contact: format!("{} <{}>", h.contact_name, h.contact_email),
+                motivation: h.motivation,
+                matches: h.matches,
+                submitted: h.submitted_at.format("%Y-%m-%d").to_string(),
             })
             .collect(),
         criteria: criteria.into_iter().map(|c| (c.id, c.text)).collect(),
@@ -135,6 +149,25 @@ async fn retire_criterion(
         form: &forms::NoFields {},
         back: "/admission#criteria".into(),
         success: "The criterion is retired; past answers keep its text.",
+    };
+    queue_answer(&page, &state, sent, result).await
+}
+
+async fn dismiss_held(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, Error> {
+    let id = id.into_inner();
+    let actor = page.actor()?.clone();
+    let result = state
+        .db(move |conn| admission::dismiss_held(conn, &actor, id))
+        .await;
+    let sent = Sent {
+        form_key: &pages::held_form(id),
+        form: &forms::NoFields {},
+        back: "/admission#held".into(),
+        success: "The held application is dismissed.",
     };
     queue_answer(&page, &state, sent, result).await
 }
@@ -263,11 +296,32 @@ async fn submit(
     } else {
         Some(page.actor()?.clone())
     };
+    // A field hidden from people: only a robot filling every field writes in it. It gets the
+    // answer everyone gets, and nothing is kept.
+    if public && fields.get(HONEYPOT).is_some_and(|v| !v.is_empty()) {
+        tracing::info!("public application with the hidden field filled: dropped");
+        let name = fields.get("name").cloned().unwrap_or_default();
+        return Ok(html(
+            StatusCode::OK,
+            pages::application_received(&page.chrome(), &name),
+        ));
+    }
     let input = application_from(&fields);
+    let address = page.client_address.clone();
     let result = match input {
         Ok(input) => {
             state
-                .db(move |conn| admission::submit(conn, actor.as_ref(), &input, today))
+                .db(move |conn| {
+                    let key = format!("apply:{address}");
+                    if public {
+                        within_daily_limit(conn, &key)?;
+                    }
+                    let submitted = admission::submit(conn, actor.as_ref(), &input, today)?;
+                    if public {
+                        throttle::count_use(conn, &key, A_DAY, crate::db::now())?;
+                    }
+                    Ok(submitted)
+                })
                 .await
         }
         Err(e) => Err(e),
@@ -278,19 +332,21 @@ async fn submit(
         ("/admission", "Enter an application")
     };
     match result {
-        Ok(application) if public => {
+        Ok(_) if public => {
             let name = fields.get("name").cloned().unwrap_or_default();
-            let _ = application;
             Ok(html(
                 StatusCode::OK,
                 pages::application_received(&page.chrome(), &name),
             ))
         }
-        Ok(application) => {
+        Ok(Submitted::Recorded(application)) => {
             page.flash(FlashKind::Success, "The application is recorded.");
             Ok(see_other(&format!("/admission/{}", application.id)))
         }
-        Err(e @ (Error::Invalid(_) | Error::Conflict(_))) => {
+        Ok(Submitted::Held) => Err(Error::Internal(
+            "an application entered by the secretariat was held".into(),
+        )),
+        Err(e @ (Error::Invalid(_) | Error::Conflict(_) | Error::Throttled(_))) => {
             let view = form_view(&state, action, title, Some(capitalise(&e.to_string()))).await?;
             let kept = FormState {
                 values: fields.into_iter().collect(),
@@ -303,6 +359,24 @@ async fn submit(
         }
         Err(e) => Err(e),
     }
+}
+
+/// The name of the field people never see (see `submit`).
+const HONEYPOT: &str = pages::APPLICATION_HONEYPOT;
+
+/// Applications one address may send through the public form in a day.
+const PUBLIC_APPLICATIONS_PER_DAY: i32 = 5;
+
+const A_DAY: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
+/// Refuses a public application beyond the day's limit for its address (`key`).
+fn within_daily_limit(conn: &mut crate::db::DbConn, key: &str) -> Result<(), Error> {
+    if throttle::uses(conn, key, A_DAY, crate::db::now())? < PUBLIC_APPLICATIONS_PER_DAY {
+        return Ok(());
+    }
+    Err(Error::Throttled(format!(
+        "{PUBLIC_APPLICATIONS_PER_DAY} applications have been sent from this address today; please try again tomorrow, or write to the secretariat"
+    )))
 }
 
 async fn submit_by_secretariat(

@@ -41,7 +41,7 @@ pub fn outbox(chrome: &Chrome, v: &OutboxView) -> Markup {
         html! {
             h1 { "Mail" }
             (refused_elsewhere(v.refusal.as_ref(), |form| v.rows.iter().any(|r| r.may_retry && retry_form(r.id) == form)))
-            p { "Mail goes to " (v.transport) "." }
+            p { "Mail leaves " (v.transport) "." }
             div.actions {
                 a href="/mail" { "all" }
                 @for (status, n) in &v.counts { a href=(format!("/mail?status={status}")) { (status) " (" (n) ")" } }

@@ -14,6 +14,10 @@ pub const CRITERION_FORM: &str = "criterion-form";
 pub const DECISION_FORM: &str = "decision-form";
 
 /// The anchor of the button that retires criterion `id`.
+pub fn held_form(id: i64) -> String {
+    format!("held-{id}")
+}
+
 pub fn retire_form(id: i64) -> String {
     format!("retire-criterion-{id}")
 }
@@ -27,8 +31,22 @@ pub struct QueueRow {
     pub via: String,
 }
 
+/// A public application held because it named a known organisation or email.
+pub struct HeldRow {
+    pub id: i64,
+    pub organisation: String,
+    pub contact: String,
+    pub motivation: String,
+    pub matches: String,
+    pub submitted: String,
+}
+
+/// The field of the public application form that only robots fill in.
+pub const APPLICATION_HONEYPOT: &str = "homepage";
+
 pub struct AdmissionView {
     pub queue: Vec<QueueRow>,
+    pub held: Vec<HeldRow>,
     pub criteria: Vec<(i64, String)>,
     pub public_form_open: bool,
     /// A form on this page the service refused, as it was typed.
@@ -41,7 +59,7 @@ pub fn admission(chrome: &Chrome, v: &AdmissionView) -> Markup {
         Some(chrome),
         "Admission",
         html! {
-            (refused_elsewhere(v.refusal.as_ref(), |form| form == CRITERION_FORM || v.criteria.iter().any(|(id, _)| retire_form(*id) == form)))
+            (refused_elsewhere(v.refusal.as_ref(), |form| form == CRITERION_FORM || v.criteria.iter().any(|(id, _)| retire_form(*id) == form) || v.held.iter().any(|h| held_form(h.id) == form)))
             h1 { "Admission" }
             div.actions {
                 a.button href="/admission/new" { "Enter an application" }
@@ -57,6 +75,25 @@ pub fn admission(chrome: &Chrome, v: &AdmissionView) -> Markup {
                         tbody { @for r in &v.queue { tr {
                             td { a href=(format!("/admission/{}", r.id)) { (r.organisation) } }
                             td { (r.sector) } td { (r.contact) } td { (r.submitted) } td { (r.via) }
+                        } } }
+                    }
+                }
+            }
+            @if !v.held.is_empty() {
+                section aria-labelledby="held" {
+                    h2 #held { "Held: these name someone the coalition already knows" }
+                    p { "The public form gives every applicant the same answer, so that it tells nobody who is in the coalition. These applications named an organisation or an email that already exists; nothing was created. Answer the contact if it is genuine (a new person, a returning member), then dismiss it here." }
+                    table #held-table {
+                        thead { tr { th { "Organisation" } th { "Contact" } th { "Matches" } th { "Motivation" } th { "Submitted" } th { "Dealt with" } } }
+                        tbody { @for h in &v.held { tr {
+                            td { (h.organisation) } td { (h.contact) } td { (h.matches) } td { (h.motivation) } td { (h.submitted) }
+                            td { (button_form(csrf, &ButtonForm {
+                                anchor: &held_form(h.id),
+                                action: &format!("/admission/held/{}/dismiss", h.id),
+                                label: "dismiss",
+                                accessible_name: &format!("Dismiss the held application of {}", h.organisation),
+                                hidden: &[],
+                            }, v.refusal.as_ref())) }
                         } } }
                     }
                 }
@@ -143,6 +180,10 @@ pub fn application_form(chrome: &Chrome, v: &ApplicationFormView, form: &FormSta
                             (checkbox(form, &format!("sponsor_{id}"), name))
                         }
                     }
+                }
+                div.not-for-people aria-hidden="true" {
+                    label for=(APPLICATION_HONEYPOT) { "Leave this field empty" }
+                    input #(APPLICATION_HONEYPOT) type="text" name=(APPLICATION_HONEYPOT) tabindex="-1" autocomplete="off" value="";
                 }
                 button type="submit" { "Submit the application" }
             }
