@@ -62,12 +62,8 @@ pub fn parse_time_zone(name: &str) -> Result<chrono_tz::Tz, Error> {
 
 /// Creates the coalition's one row. Part of the first-run set-up transaction.
 pub fn create(conn: &mut DbConn, name: &str, time_zone: &str) -> Result<Coalition, Error> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(Error::Invalid(
-            "the coalition needs a name of 1 to 200 characters".into(),
-        ));
-    }
+    let name = crate::clean::name(name, "the coalition's name")
+        .map_err(|m| Error::field("coalition_name", m))?;
     let tz = parse_time_zone(time_zone)?;
     if get(conn)?.is_some() {
         return Err(Error::Conflict(
@@ -77,7 +73,7 @@ pub fn create(conn: &mut DbConn, name: &str, time_zone: &str) -> Result<Coalitio
     diesel::insert_into(coalition::table)
         .values((
             coalition::id.eq(1),
-            coalition::name.eq(name),
+            coalition::name.eq(&name),
             coalition::time_zone.eq(tz.name()),
             coalition::created_at.eq(db::now()),
         ))

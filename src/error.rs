@@ -28,6 +28,9 @@ pub enum Error {
     Conflict(String),
     #[error("{0}")]
     Throttled(String),
+    /// A body over its limit; the message says the limit.
+    #[error("too large: {0}")]
+    TooLarge(String),
     #[error("the form has expired or did not come from this site; reload the page and try again")]
     Csrf,
     #[error("configuration: {0}")]
@@ -111,6 +114,7 @@ impl Error {
             Error::Invalid(_) | Error::InvalidFields(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::Conflict(_) => StatusCode::CONFLICT,
             Error::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+            Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Error::PoolExhausted(_) | Error::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             Error::Config(_) | Error::Database(_) | Error::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
@@ -127,6 +131,7 @@ impl Error {
             Error::Invalid(_) | Error::InvalidFields(_) => "invalid",
             Error::Conflict(_) => "conflict",
             Error::Throttled(_) => "throttled",
+            Error::TooLarge(_) => "too_large",
             Error::Csrf => "csrf",
             Error::PoolExhausted(_) | Error::Busy(_) => "unavailable",
             Error::Config(_) | Error::Database(_) | Error::Internal(_) => "internal",

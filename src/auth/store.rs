@@ -60,13 +60,10 @@ pub struct PersonDraft<'a> {
     pub is_admin: bool,
 }
 
-pub(crate) fn check_draft(draft: &PersonDraft<'_>) -> Result<(), Error> {
-    let name = draft.name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(Error::Invalid(
-            "a person needs a name of 1 to 200 characters".into(),
-        ));
-    }
+/// Checks a new person's details; returns the name as it is stored (`clean::name`).
+pub(crate) fn check_draft(draft: &PersonDraft<'_>) -> Result<String, Error> {
+    let name =
+        crate::clean::name(draft.name, "the person's name").map_err(|m| Error::field("name", m))?;
     if !validator::ValidateEmail::validate_email(&normalise_email(draft.email)) {
         return Err(Error::Invalid(format!(
             "{:?} is not an email address",
@@ -81,7 +78,16 @@ pub(crate) fn check_draft(draft: &PersonDraft<'_>) -> Result<(), Error> {
             password::MIN_LENGTH
         )));
     }
-    Ok(())
+    Ok(name)
+}
+
+/// Every person's email (as stored: normalised), for checking many at once.
+pub fn all_emails(conn: &mut DbConn) -> Result<std::collections::HashSet<String>, Error> {
+    Ok(people::table
+        .select(people::email)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect())
 }
 
 /// Inserts a person and records who added them. Runs inside the caller's transaction;
@@ -91,7 +97,7 @@ pub(crate) fn insert_person(
     actor: Option<i64>,
     draft: &PersonDraft<'_>,
 ) -> Result<Person, Error> {
-    check_draft(draft)?;
+    let name = check_draft(draft)?;
     let email = normalise_email(draft.email);
     if find_by_email(conn, &email)?.is_some() {
         return Err(Error::Conflict(format!(
@@ -101,7 +107,7 @@ pub(crate) fn insert_person(
     let hash = draft.password.map(password::hash).transpose()?;
     let id: i64 = diesel::insert_into(people::table)
         .values(NewPerson {
-            name: draft.name.trim(),
+            name: &name,
             email: &email,
             password_hash: hash.as_deref(),
             active: true,

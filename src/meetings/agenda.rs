@@ -41,6 +41,15 @@ fn check(input: &ItemInput) -> Result<(), Error> {
     if input.title.trim().is_empty() {
         return Err(Error::field("title", "an agenda item needs a title"));
     }
+    crate::clean::name(&input.title, "the title").map_err(|m| Error::field("title", m))?;
+    crate::clean::optional_name(&input.presenter, "the presenter")
+        .map_err(|m| Error::field("presenter", m))?;
+    crate::clean::text(
+        &input.description,
+        "the description",
+        crate::clean::limits::NOTE,
+    )
+    .map_err(|m| Error::field("description", m))?;
     if !(0..=600).contains(&input.duration_minutes) {
         return Err(Error::field(
             "duration_minutes",

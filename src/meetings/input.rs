@@ -30,7 +30,7 @@ pub struct MeetingFields {
     #[serde(default, deserialize_with = "text")]
     pub venue_id: String,
     #[serde(default, deserialize_with = "text")]
-    #[validate(length(max = 500, message = "keep the address under 500 characters"))]
+    #[validate(length(max = crate::clean::max::LINE, message = "keep the address under 1,000 characters"))]
     pub online_url: String,
     /// A checkbox: "on" from the form, true from JSON.
     #[serde(default, deserialize_with = "text")]
@@ -38,7 +38,7 @@ pub struct MeetingFields {
     #[serde(default, deserialize_with = "text")]
     pub media_open: String,
     #[serde(default, deserialize_with = "text")]
-    #[validate(length(max = 1000, message = "keep the reason under 1,000 characters"))]
+    #[validate(length(max = crate::clean::max::NOTE, message = "keep the reason under 5,000 characters"))]
     pub media_reason: String,
 }
 

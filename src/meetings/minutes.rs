@@ -236,7 +236,16 @@ pub fn comment(
     if body.trim().is_empty() {
         return Err(Error::Invalid("write your comment".into()));
     }
+    let body = crate::clean::text(body, "your comment", crate::clean::limits::COMMENT)
+        .map_err(|m| Error::field("body", m))?;
     db::write_tx(conn, |conn| {
+        let hour_ago = db::now() - chrono::TimeDelta::hours(1);
+        let recent: i64 = minute_comments::table
+            .filter(minute_comments::person_id.eq(actor.id()))
+            .filter(minute_comments::created_at.gt(hour_ago))
+            .count()
+            .get_result(conn)?;
+        crate::clean::comment_rate(recent).map_err(Error::Throttled)?;
         let draft = of_meeting(conn, meeting_id)?.ok_or(Error::NotFound)?;
         let open =
             draft.status == "in_comment" && draft.comment_deadline.is_some_and(|d| today <= d);

@@ -10,6 +10,7 @@ use super::model::{Guest, Meeting, MeetingSettings, Venue};
 use super::rules::{self, Kind, Status};
 use crate::audit::{self, Subject};
 use crate::auth::permissions::{self, Action, Actor};
+use crate::clean;
 use crate::db::schema::{
     meeting_guests, meeting_settings, meetings, organisations, venues, working_groups,
 };
@@ -225,15 +226,17 @@ pub fn add_venue(
     notes: &str,
 ) -> Result<Venue, Error> {
     permissions::require(actor, Action::ManageMeetings)?;
-    if name.trim().is_empty() {
-        return Err(Error::Invalid("a venue needs a name".into()));
-    }
+    let name = clean::name(name, "the venue's name").map_err(|m| Error::field("name", m))?;
+    let address = clean::text(address, "the address", clean::limits::LINE)
+        .map_err(|m| Error::field("address", m))?;
+    let notes = clean::text(notes, "the notes", clean::limits::NOTE)
+        .map_err(|m| Error::field("notes", m))?;
     db::write_tx(conn, |conn| {
         let id: i64 = diesel::insert_into(venues::table)
             .values((
-                venues::name.eq(name.trim()),
-                venues::address.eq(address.trim()),
-                venues::notes.eq(notes.trim()),
+                venues::name.eq(&name),
+                venues::address.eq(&address),
+                venues::notes.eq(&notes),
                 venues::active.eq(true),
                 venues::created_at.eq(db::now()),
             ))
@@ -321,6 +324,9 @@ fn check(conn: &mut DbConn, input: &MeetingInput) -> Result<Checked, Error> {
     if input.title.trim().is_empty() {
         return Err(Error::Invalid("a meeting needs a title".into()));
     }
+    clean::name(&input.title, "the title").map_err(|m| Error::field("title", m))?;
+    clean::text(&input.media_reason, "the reason", clean::limits::NOTE)
+        .map_err(|m| Error::field("media_reason", m))?;
     if input.kind == Kind::WorkingGroup && input.group_id.is_none() {
         return Err(Error::Invalid(
             "a working-group meeting belongs to a working group: choose it".into(),
@@ -341,11 +347,7 @@ fn check(conn: &mut DbConn, input: &MeetingInput) -> Result<Checked, Error> {
             "meetings are closed to the media unless a reason to open them is given".into(),
         ));
     }
-    if !input.online_url.trim().is_empty() && url::Url::parse(input.online_url.trim()).is_err() {
-        return Err(Error::Invalid(
-            "the online link must be a web address (https://…)".into(),
-        ));
-    }
+    clean::web_address(&input.online_url).map_err(|m| Error::field("online_url", m))?;
     if let Some(v) = input.venue_id {
         venue(conn, v)?;
     }
@@ -587,15 +589,18 @@ pub fn add_guest(
             "a guest needs a name and a valid email".into(),
         ));
     }
+    let name = clean::name(name, "the guest's name").map_err(|m| Error::field("name", m))?;
+    let affiliation = clean::optional_name(affiliation, "the affiliation")
+        .map_err(|m| Error::field("affiliation", m))?;
     db::write_tx(conn, |conn| {
         let m = get(conn, meeting_id)?;
         require_manage(actor, &m)?;
         let id: i64 = diesel::insert_into(meeting_guests::table)
             .values((
                 meeting_guests::meeting_id.eq(meeting_id),
-                meeting_guests::name.eq(name.trim()),
+                meeting_guests::name.eq(&name),
                 meeting_guests::email.eq(&email),
-                meeting_guests::affiliation.eq(affiliation.trim()),
+                meeting_guests::affiliation.eq(&affiliation),
             ))
             .returning(meeting_guests::id)
             .get_result(conn)?;

@@ -13,6 +13,7 @@ use crate::audit::{self, Subject};
 use crate::auth::model::Person;
 use crate::auth::permissions::{self, Action, Actor};
 use crate::auth::store::PersonDraft;
+use crate::clean;
 use crate::coalition;
 use crate::db::schema::{
     admission_criteria, application_answers, application_sponsors, applications, held_applications,
@@ -131,6 +132,16 @@ pub fn submit(
         }
     }
     let actor_id = actor.map(Actor::id);
+    clean::text(&input.motivation, "the motivation", clean::limits::NOTE)
+        .map_err(|m| Error::field("motivation", m))?;
+    for answer in &input.answers {
+        clean::text(
+            &answer.comment,
+            "a criterion's comment",
+            clean::limits::NAME,
+        )
+        .map_err(|m| Error::field(&format!("comment_{}", answer.criterion_id), m))?;
+    }
     db::write_tx(conn, |conn| {
         let wanted = criteria(conn, false)?;
         for criterion in &wanted {

@@ -40,17 +40,16 @@ pub fn get(conn: &mut DbConn, id: i64) -> Result<WorkingGroup, Error> {
 
 fn check(conn: &mut DbConn, input: &GroupInput, except: Option<i64>) -> Result<(), Error> {
     let name = input.name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(Error::field(
-            "name",
-            "a working group needs a name of 1 to 200 characters",
-        ));
-    }
+    crate::clean::name(name, "the group's name").map_err(|m| Error::field("name", m))?;
+    crate::clean::text(&input.mandate, "the mandate", crate::clean::limits::NOTE)
+        .map_err(|m| Error::field("mandate", m))?;
+    let wanted = crate::clean::name_key(name);
     let clash: Option<i64> = working_groups::table
-        .filter(working_groups::name.eq(name))
-        .select(working_groups::id)
-        .first(conn)
-        .optional()?;
+        .select((working_groups::id, working_groups::name))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .find(|(_, other)| crate::clean::name_key(other) == wanted)
+        .map(|(id, _)| id);
     if clash.is_some() && clash != except {
         return Err(Error::Conflict(format!(
             "a working group named {name:?} already exists"

@@ -119,6 +119,7 @@ pub struct Imported {
 struct PlannedOrg {
     line: usize,
     input: OrganisationInput,
+    sector: super::model::Sector,
     status: Status,
     people: Vec<(usize, PersonInput)>,
 }
@@ -169,6 +170,9 @@ fn plan(conn: &mut DbConn, text: &str) -> Result<Result<Vec<PlannedOrg>, Vec<Row
         return Ok(Err(problems));
     }
     let sectors = organisations::sectors(conn)?;
+    // What exists already, read once: a file of thousands of rows must not ask per row.
+    let known_names: HashSet<String> = organisations::name_keys(conn)?;
+    let known_emails: HashSet<String> = people_store::all_emails(conn)?;
     let mut planned: BTreeMap<String, PlannedOrg> = BTreeMap::new();
     let mut emails_in_file: HashSet<String> = HashSet::new();
     for (index, record) in reader.records().enumerate() {
@@ -224,11 +228,6 @@ fn plan(conn: &mut DbConn, text: &str) -> Result<Result<Vec<PlannedOrg>, Vec<Row
             None
         });
         let website = field("website");
-        if !website.is_empty() && url::Url::parse(&website).is_err() {
-            row_problems.push(format!(
-                "{website:?} is not a web address (start it with https://)"
-            ));
-        }
         let person_name = field("person_name");
         let person_email = field("person_email").to_lowercase();
         let representation = field("representation").to_lowercase();
@@ -244,7 +243,7 @@ fn plan(conn: &mut DbConn, text: &str) -> Result<Result<Vec<PlannedOrg>, Vec<Row
                 row_problems.push(format!("{person_email:?} is not an email address"));
             } else if !emails_in_file.insert(person_email.clone()) {
                 row_problems.push(format!("{person_email} appears twice in the file"));
-            } else if people_store::find_by_email(conn, &person_email)?.is_some() {
+            } else if known_emails.contains(&person_email) {
                 row_problems.push(format!(
                     "someone with the email {person_email} already exists"
                 ));
@@ -270,8 +269,31 @@ fn plan(conn: &mut DbConn, text: &str) -> Result<Result<Vec<PlannedOrg>, Vec<Row
         let (Some(sector), Some(status)) = (sector, status) else {
             continue;
         };
-        let key = name.to_lowercase();
-        if !planned.contains_key(&key) && organisations::find_by_name(conn, &name)?.is_some() {
+        let input = organisations::cleaned(&OrganisationInput {
+            name: name.clone(),
+            short_name: field("short_name"),
+            sector_id: sector.id,
+            region: field("region"),
+            address: field("address"),
+            website: website.clone(),
+            email: field("organisation_email"),
+            phone: field("organisation_phone"),
+            needs_authorisation,
+            offers_venue: offers_venue.unwrap_or(false),
+            fee_tier: None,
+        });
+        let input = match input {
+            Ok(input) => input,
+            Err(e) => {
+                problems.push(RowProblem {
+                    line,
+                    message: e.to_string(),
+                });
+                continue;
+            }
+        };
+        let key = organisations::name_key(&input.name);
+        if !planned.contains_key(&key) && known_names.contains(&key) {
             problems.push(RowProblem {
                 line,
                 message: format!("an organisation named {name:?} already exists"),
@@ -280,19 +302,8 @@ fn plan(conn: &mut DbConn, text: &str) -> Result<Result<Vec<PlannedOrg>, Vec<Row
         }
         let entry = planned.entry(key).or_insert_with(|| PlannedOrg {
             line,
-            input: OrganisationInput {
-                name: name.clone(),
-                short_name: field("short_name"),
-                sector_id: sector.id,
-                region: field("region"),
-                address: field("address"),
-                website: website.clone(),
-                email: field("organisation_email"),
-                phone: field("organisation_phone"),
-                needs_authorisation,
-                offers_venue: offers_venue.unwrap_or(false),
-                fee_tier: None,
-            },
+            sector: sector.clone(),
+            input,
             status,
             people: Vec::new(),
         });
@@ -379,10 +390,11 @@ pub fn import(
         let mut invitations = Vec::new();
         for org in &orgs {
             // Primary representatives first: a full member is never without one.
-            let organisation = organisations::insert(
+            let organisation = organisations::insert_checked(
                 conn,
                 Some(actor.id()),
                 &org.input,
+                &org.sector,
                 Status::Applicant,
                 today,
                 "imported",

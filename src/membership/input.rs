@@ -41,7 +41,7 @@ pub struct OrganisationFields {
     #[validate(length(max = 1000, message = "keep the address under 1,000 characters"))]
     pub address: String,
     #[serde(default, deserialize_with = "text")]
-    #[validate(length(max = 500, message = "keep the website under 500 characters"))]
+    #[validate(length(max = crate::clean::max::LINE, message = "keep the website under 1,000 characters"))]
     pub website: String,
     #[serde(default, deserialize_with = "text")]
     #[validate(custom(function = "optional_email"))]
@@ -151,7 +151,7 @@ pub struct StatusFields {
     #[serde(default, deserialize_with = "text")]
     pub effective_on: String,
     #[serde(default, deserialize_with = "text")]
-    #[validate(length(max = 1000, message = "keep the reason under 1,000 characters"))]
+    #[validate(length(max = crate::clean::max::NOTE, message = "keep the reason under 5,000 characters"))]
     pub reason: String,
 }
 

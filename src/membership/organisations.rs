@@ -8,6 +8,7 @@ use super::model::{MembershipEvent, Organisation, Sector};
 use super::rules::{self, Representation, Side, Status};
 use crate::audit::{self, Subject};
 use crate::auth::permissions::{self, Action, Actor};
+use crate::clean;
 use crate::db::schema::{affiliations, membership_events, organisations, sectors};
 use crate::db::{self, DbConn};
 use crate::error::Error;
@@ -126,12 +127,26 @@ pub fn status_of(organisation: &Organisation) -> Status {
     Status::parse(&organisation.status).unwrap_or(Status::Applicant)
 }
 
+/// What makes two organisation names the same (see `clean::name_key`).
+pub fn name_key(name: &str) -> String {
+    crate::clean::name_key(name)
+}
+
+/// The organisation whose name is the same as `name` by `name_key`.
 pub fn find_by_name(conn: &mut DbConn, name: &str) -> Result<Option<Organisation>, Error> {
-    let wanted = name.trim().to_lowercase();
+    let wanted = name_key(name);
     let all: Vec<Organisation> = organisations::table
         .select(Organisation::as_select())
         .load(conn)?;
-    Ok(all.into_iter().find(|o| o.name.to_lowercase() == wanted))
+    Ok(all.into_iter().find(|o| name_key(&o.name) == wanted))
+}
+
+/// The `name_key` of every organisation.
+pub fn name_keys(conn: &mut DbConn) -> Result<std::collections::HashSet<String>, Error> {
+    let names: Vec<String> = organisations::table
+        .select(organisations::name)
+        .load(conn)?;
+    Ok(names.iter().map(|n| name_key(n)).collect())
 }
 
 fn check_input(
@@ -153,19 +168,27 @@ fn check_input(
 
 /// Everything about an organisation's details except whether its name is taken.
 pub(crate) fn validate(conn: &mut DbConn, input: &OrganisationInput) -> Result<Sector, Error> {
-    let name = input.name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(Error::Invalid(
-            "an organisation needs a name of 1 to 200 characters".into(),
-        ));
-    }
-    if !input.website.trim().is_empty() && url::Url::parse(input.website.trim()).is_err() {
-        return Err(Error::Invalid(format!(
-            "{:?} is not a web address (start it with https://)",
-            input.website
-        )));
-    }
+    cleaned(input)?;
     sector(conn, input.sector_id)
+}
+
+/// The details as stored: names in NFC with single spaces and no invisible characters, the
+/// website a real http(s) address; refused beside the field otherwise.
+pub(crate) fn cleaned(input: &OrganisationInput) -> Result<OrganisationInput, Error> {
+    let field = |name: &'static str| move |m: String| Error::field(name, m);
+    Ok(OrganisationInput {
+        name: clean::name(&input.name, "the organisation's name").map_err(field("name"))?,
+        short_name: clean::optional_name(&input.short_name, "the short name")
+            .map_err(field("short_name"))?,
+        region: clean::optional_name(&input.region, "the region").map_err(field("region"))?,
+        address: clean::text(&input.address, "the address", clean::limits::LINE)
+            .map_err(field("address"))?,
+        website: clean::web_address(&input.website).map_err(field("website"))?,
+        email: input.email.trim().to_owned(),
+        phone: clean::optional_name(&input.phone, "the telephone number")
+            .map_err(field("phone"))?,
+        ..input.clone()
+    })
 }
 
 /// Inserts an organisation with its first status. Runs inside the caller's transaction.
@@ -177,10 +200,25 @@ pub(crate) fn insert(
     effective_on: NaiveDate,
     reason: &str,
 ) -> Result<Organisation, Error> {
+    let input = &cleaned(input)?;
     let sector = check_input(conn, input, None)?;
+    insert_checked(conn, actor, input, &sector, status, effective_on, reason)
+}
+
+/// Inserts an organisation whose details the caller has checked (`validate`) and whose name
+/// it knows is free: the CSV import checks a whole file at once.
+pub(crate) fn insert_checked(
+    conn: &mut DbConn,
+    actor: Option<i64>,
+    input: &OrganisationInput,
+    sector: &Sector,
+    status: Status,
+    effective_on: NaiveDate,
+    reason: &str,
+) -> Result<Organisation, Error> {
     let needs_authorisation = input
         .needs_authorisation
-        .unwrap_or_else(|| side_of(&sector).needs_authorisation_by_default());
+        .unwrap_or_else(|| side_of(sector).needs_authorisation_by_default());
     let admitted_on = status.participates().then_some(effective_on);
     let id: i64 = diesel::insert_into(organisations::table)
         .values((
@@ -246,6 +284,7 @@ pub fn update(
     input: &OrganisationInput,
 ) -> Result<Organisation, Error> {
     permissions::require(actor, Action::ManageMembership)?;
+    let input = &cleaned(input)?;
     db::write_tx(conn, |conn| {
         let before = get(conn, id)?;
         let sector = check_input(conn, input, Some(id))?;

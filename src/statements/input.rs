@@ -10,7 +10,7 @@ use crate::statements::rounds::{AuthorisationInput, PositionInput};
 use crate::statements::rules::{Decision, Stance};
 
 /// The longest reason or reference kept with a position (a page of text).
-pub const MAX_REASON: u64 = 4_000;
+pub const MAX_REASON: u64 = crate::clean::max::NOTE;
 
 /// A position on the text of a round.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, Validate)]
@@ -21,7 +21,7 @@ pub struct PositionFields {
     #[serde(default, deserialize_with = "text")]
     pub position: String,
     #[serde(default, deserialize_with = "text")]
-    #[validate(length(max = MAX_REASON, message = "keep the reason under 4,000 characters"))]
+    #[validate(length(max = MAX_REASON, message = "keep the reason under 5,000 characters"))]
     pub reason: String,
     /// The hash of the text the position is given for; refused if it is not the round's.
     #[serde(default, deserialize_with = "text")]

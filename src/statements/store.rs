@@ -416,7 +416,9 @@ pub fn comment(
         return Err(Error::Forbidden);
     }
     readable(conn, actor, statement_id, StatementSight::Text)?;
-    let body = body.trim();
+    let body = crate::clean::text(body, "your comment", crate::clean::limits::COMMENT)
+        .map_err(|m| Error::field("body", m))?;
+    let body = body.as_str();
     let proposed = match proposed_text.filter(|t| !t.trim().is_empty()) {
         Some(t) => Some(checked_text(t)?),
         None => None,
@@ -429,6 +431,13 @@ pub fn comment(
         }));
     }
     db::write_tx(conn, |conn| {
+        let hour_ago = db::now() - chrono::TimeDelta::hours(1);
+        let recent: i64 = statement_comments::table
+            .filter(statement_comments::person_id.eq(actor.id()))
+            .filter(statement_comments::created_at.gt(hour_ago))
+            .count()
+            .get_result(conn)?;
+        crate::clean::comment_rate(recent).map_err(Error::Throttled)?;
         let s = get(conn, statement_id)?;
         if !status_of(&s).open_for_comments() {
             return Err(Error::Invalid(format!(

@@ -18,17 +18,32 @@ pub async fn framed(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, ActixError> {
     let api = req.path().starts_with("/api/");
+    if api {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    }
+    // The middleware inside (CSRF, form limits) answers its refusals as responses, not
+    // errors, so they arrive here to be framed and, outside, get the security headers.
     let res = next.call(req).await?.map_into_boxed_body();
     let status = res.status();
-    if api || !matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND) {
+    let is_html = res
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/html"));
+    // Pages a handler rendered itself (a refused form, 422) stay as they are; errors (the
+    // handler's own, or the framework's plain-text ones) get the frame.
+    let from_error = res.response().error().is_some() || !is_html;
+    if !(status.is_client_error() || status.is_server_error()) || !from_error {
         return Ok(res);
     }
     let message = res
         .response()
         .error()
-        .and_then(|e| e.as_error::<Error>())
-        .map(|e| e.to_string())
-        .unwrap_or_else(|| "not found".into());
+        .map(|e| match e.as_error::<Error>() {
+            Some(ours) => ours.to_string(),
+            None => plain_message(status, &e.to_string()),
+        })
+        .unwrap_or_else(|| plain_message(status, ""));
     let (request, response) = res.into_parts();
     let Ok(page) = Page::extract(&request).await else {
         return Ok(ServiceResponse::new(request, response));
@@ -48,4 +63,17 @@ pub async fn framed(
         .content_type("text/html; charset=utf-8")
         .body(markup.into_string());
     Ok(ServiceResponse::new(request, answer))
+}
+
+/// What to say for an error the framework raised (a body it could not read).
+fn plain_message(status: StatusCode, detail: &str) -> String {
+    match status {
+        StatusCode::NOT_FOUND => "not found".into(),
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            "what was sent is larger than this form takes (256 KB; files have their own limits)"
+                .into()
+        }
+        _ if detail.is_empty() => "the request could not be read".into(),
+        _ => format!("the request could not be read: {detail}"),
+    }
 }

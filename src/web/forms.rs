@@ -60,7 +60,8 @@ pub fn refusal<T: Serialize>(form_key: &str, form: &T, error: &Error) -> Option<
                 (field.clone(), messages)
             })
             .collect(),
-        Error::Invalid(message) | Error::Conflict(message) => {
+        // A limit reached (too many comments in an hour) keeps what was typed too.
+        Error::Invalid(message) | Error::Conflict(message) | Error::Throttled(message) => {
             FieldErrors::from([(WHOLE_FORM.to_owned(), vec![super::capitalise(message)])])
         }
         _ => return None,

@@ -9,6 +9,7 @@ pub mod headers;
 pub mod http;
 pub mod logs;
 pub mod shell;
+pub mod uploads;
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};

@@ -31,6 +31,7 @@ pub fn field(form: &FormState, name: &str, label: &str, kind: &str, hint: Option
                 p.hint { (hint) }
             }
             input id=(id) name=(name) type=(kind) value=(value)
+                maxlength=[has_length(kind).then(|| crate::limits::for_field(name))]
                 aria-invalid=[(!errors.is_empty()).then_some("true")]
                 autofocus[form.first_invalid() == Some(name)]
                 aria-describedby=[described.as_deref()];
@@ -104,8 +105,36 @@ pub fn textarea(
     rows: u32,
     hint: Option<&str>,
 ) -> Markup {
+    textarea_up_to(
+        form,
+        name,
+        label,
+        rows,
+        hint,
+        crate::limits::for_field(name),
+    )
+}
+
+/// Whether an input of this type takes `maxlength`.
+fn has_length(kind: &str) -> bool {
+    matches!(
+        kind,
+        "text" | "email" | "url" | "search" | "tel" | "password"
+    )
+}
+
+/// A textarea whose limit is below its field name's (a comment, which shares `body` with
+/// the documents).
+pub fn textarea_up_to(
+    form: &FormState,
+    name: &str,
+    label: &str,
+    rows: u32,
+    hint: Option<&str>,
+    max: usize,
+) -> Markup {
     let control = html! {
-        textarea id=(format!("field-{name}")) name=(name) rows=(rows)
+        textarea id=(format!("field-{name}")) name=(name) rows=(rows) maxlength=(max)
             aria-invalid=[(!form.errors(name).is_empty()).then_some("true")]
             autofocus[form.first_invalid() == Some(name)] { (form.value(name)) }
     };

@@ -5,6 +5,7 @@
 
 pub mod components;
 pub mod layout;
+pub mod limits;
 pub mod mail;
 pub mod pages;
 pub mod view;

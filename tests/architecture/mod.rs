@@ -21,6 +21,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "db",
             "fields",
             "addresses",
+            "clean",
         ],
     ),
     (

@@ -172,7 +172,7 @@ impl<S: AppService> Client<S> {
             .await
     }
 
-    /// Uploads a multipart form; the CSRF token goes in the query, as the page's form does.
+    /// Uploads a multipart form with the CSRF token as its first part, as the page's form does.
     pub async fn post_multipart(
         &mut self,
         path: &str,
@@ -184,7 +184,8 @@ impl<S: AppService> Client<S> {
             .expect("a page with a form was loaded first");
         let boundary = "----roundtable-test-boundary";
         let mut body = String::new();
-        for (name, filename, content) in fields {
+        let token_part = [("csrf_token", None, token.as_str())];
+        for (name, filename, content) in token_part.iter().chain(fields) {
             body.push_str(&format!("--{boundary}\r\n"));
             match filename {
                 Some(f) => body.push_str(&format!(
@@ -196,9 +197,8 @@ impl<S: AppService> Client<S> {
             body.push_str("\r\n");
         }
         body.push_str(&format!("--{boundary}--\r\n"));
-        let separator = if path.contains('?') { '&' } else { '?' };
         let request = TestRequest::post()
-            .uri(&format!("{path}{separator}csrf_token={token}"))
+            .uri(path)
             .insert_header((
                 header::CONTENT_TYPE,
                 format!("multipart/form-data; boundary={boundary}"),

@@ -3,6 +3,7 @@
 mod api_tokens;
 mod audit_chain;
 mod busy;
+mod clean_data;
 mod hostile;
 mod http;
 mod process;

@@ -24,7 +24,9 @@ async fn a_csv_with_one_bad_row_imports_nothing_and_names_the_row() {
         let bad = format!(
             "{GOOD_CSV}Nowhere Org,Astrology,full,Dee,dee@nowhere.example,primary,\nShelter Two,NGO,full,Eve,not-an-email,primary,\n"
         );
-        let response = browser.post_form("/import", &[("csv", &bad)]).await;
+        let response = browser
+            .post_multipart("/import", &[("file", Some("members.csv"), &bad)])
+            .await;
         assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
         let problems = response.texts("#import-problems li");
         assert_eq!(problems.len(), 2, "{problems:?}");
@@ -38,9 +40,9 @@ async fn a_csv_with_one_bad_row_imports_nothing_and_names_the_row() {
             "{problems:?}"
         );
         assert_eq!(
-            response.texts("textarea[name=csv]")[0].lines().count(),
-            6,
-            "the text is kept for correcting"
+            response.attr("input[type=file]", "name").as_deref(),
+            Some("file"),
+            "the form is there to choose the corrected file"
         );
         assert!(
             app.with_conn(|c| organisations::find_by_name(c, "Ministry of Labour"))
@@ -51,13 +53,17 @@ async fn a_csv_with_one_bad_row_imports_nothing_and_names_the_row() {
 
         // A full member without a primary representative is a bad row too.
         let no_primary = "organisation,sector,status,person_name,person_email,representation\nCity,Local authority,full,Fay,fay@city.example,alternate\n";
-        let response = browser.post_form("/import", &[("csv", no_primary)]).await;
+        let response = browser
+            .post_multipart("/import", &[("file", Some("members.csv"), no_primary)])
+            .await;
         assert!(
             response.texts("#import-problems li")[0]
                 .contains("no row names its primary representative")
         );
 
-        let ok = browser.post_form("/import", &[("csv", GOOD_CSV)]).await;
+        let ok = browser
+            .post_multipart("/import", &[("file", Some("members.csv"), GOOD_CSV)])
+            .await;
         assert_eq!(
             ok.status,
             StatusCode::OK,
@@ -79,7 +85,9 @@ async fn a_csv_with_one_bad_row_imports_nothing_and_names_the_row() {
         );
 
         // Importing the same file again: every organisation already exists, nothing changes.
-        let again = browser.post_form("/import", &[("csv", GOOD_CSV)]).await;
+        let again = browser
+            .post_multipart("/import", &[("file", Some("members.csv"), GOOD_CSV)])
+            .await;
         assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
 
         // The export holds what was imported, one row per person.

@@ -1,11 +1,11 @@
 //! The year plan page: the rule, the preview, confirming, venues, and the calendars to plan
 //! around (uploaded as .ics files).
 
+use crate::web::uploads;
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::Datelike;
-use futures_util::StreamExt;
 use roundtable_templates::pages::meetings::plan::{
     self as pages, CONFIRM_FORM, RULE_FORM, VENUE_FORM,
 };
@@ -166,7 +166,7 @@ async fn render_with(
                 )
             })
             .collect(),
-        import_action: format!("/meetings/calendars?csrf_token={}", chrome.csrf_token),
+        import_action: "/meetings/calendars".into(),
         report,
         refusal: others,
     };
@@ -334,33 +334,6 @@ async fn add_venue(
     answer(&page, &state, next_year(&page), sent, result).await
 }
 
-/// Reads the upload: a `name` field and a `file` field.
-async fn read_upload(mut payload: Multipart) -> Result<(String, Vec<u8>), Error> {
-    let (mut name, mut file) = (String::new(), Vec::new());
-    while let Some(field) = payload.next().await {
-        let mut field =
-            field.map_err(|e| Error::Invalid(format!("the upload could not be read: {e}")))?;
-        let field_name = field.name().unwrap_or("").to_owned();
-        let mut data = Vec::new();
-        while let Some(chunk) = field.next().await {
-            let chunk =
-                chunk.map_err(|e| Error::Invalid(format!("the upload could not be read: {e}")))?;
-            if data.len() + chunk.len() > MAX_CALENDAR_BYTES {
-                return Err(Error::Invalid(
-                    "the calendar file is larger than 16 MB".into(),
-                ));
-            }
-            data.extend_from_slice(&chunk);
-        }
-        match field_name.as_str() {
-            "name" => name = String::from_utf8_lossy(&data).into_owned(),
-            "file" => file = data,
-            _ => {}
-        }
-    }
-    Ok((name, file))
-}
-
 async fn import_calendar(
     page: Page,
     state: web::Data<AppState>,
@@ -370,21 +343,18 @@ async fn import_calendar(
     let actor = page.actor()?.clone();
     permissions::require(&actor, Action::ManageMeetings)?;
     let year = today.year() + 1;
-    let upload = read_upload(payload).await;
-    let result = match upload {
-        Ok((_, file)) if file.is_empty() => {
-            Err(Error::Invalid("choose a calendar file (.ics)".into()))
+    let result = async {
+        let mut upload = uploads::read(payload, MAX_CALENDAR_BYTES, "a calendar file").await?;
+        let name = uploads::text(&mut upload, "name", "the name")?;
+        let text = uploads::text(&mut upload, "file", "the calendar file")?;
+        if text.is_empty() {
+            return Err(Error::Invalid("choose a calendar file (.ics)".into()));
         }
-        Ok((name, file)) => match String::from_utf8(file) {
-            Ok(text) => {
-                state
-                    .db(move |conn| dates::import(conn, &actor, &name, &text, today))
-                    .await
-            }
-            Err(_) => Err(Error::Invalid("the calendar file is not UTF-8 text".into())),
-        },
-        Err(e) => Err(e),
-    };
+        state
+            .db(move |conn| dates::import(conn, &actor, &name, &text, today))
+            .await
+    }
+    .await;
     match result {
         Ok(report) => {
             let mut text = format!(
@@ -399,13 +369,13 @@ async fn import_calendar(
             }
             render(&page, &state, year, Some(text), StatusCode::OK).await
         }
-        Err(e @ Error::Invalid(_)) => {
+        Err(e @ (Error::Invalid(_) | Error::TooLarge(_))) => {
             render(
                 &page,
                 &state,
                 year,
                 Some(crate::web::capitalise(&e.to_string())),
-                StatusCode::UNPROCESSABLE_ENTITY,
+                e.status(),
             )
             .await
         }

@@ -346,11 +346,27 @@ async fn submit(
         Ok(Submitted::Held) => Err(Error::Internal(
             "an application entered by the secretariat was held".into(),
         )),
-        Err(e @ (Error::Invalid(_) | Error::Conflict(_) | Error::Throttled(_))) => {
-            let view = form_view(&state, action, title, Some(capitalise(&e.to_string()))).await?;
+        Err(
+            e @ (Error::Invalid(_)
+            | Error::InvalidFields(_)
+            | Error::Conflict(_)
+            | Error::Throttled(_)),
+        ) => {
+            // A field's problem is shown beside it; the others above the form.
+            let (problem, errors) = match &e {
+                Error::InvalidFields(fields) => (
+                    None,
+                    fields
+                        .iter()
+                        .map(|(f, ms)| (f.clone(), ms.iter().map(|m| capitalise(m)).collect()))
+                        .collect(),
+                ),
+                other => (Some(capitalise(&other.to_string())), Default::default()),
+            };
+            let view = form_view(&state, action, title, problem).await?;
             let kept = FormState {
                 values: fields.into_iter().collect(),
-                errors: Default::default(),
+                errors,
             };
             Ok(html(
                 e.status(),

@@ -14,7 +14,8 @@ use crate::membership::directory::{self, Filter};
 use crate::membership::rules::{Side, Status};
 use crate::membership::{groups, import, organisations};
 use crate::web::context::Page;
-use crate::web::html;
+use crate::web::{html, uploads};
+use actix_multipart::Multipart;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/organisations", web::get().to(list))
@@ -152,28 +153,44 @@ async fn export(page: Page, state: web::Data<AppState>) -> Result<HttpResponse, 
 
 async fn import_page(page: Page) -> Result<Markup, Error> {
     permissions::require(page.actor()?, Action::ManageMembership)?;
-    Ok(pages::import(
-        &page.chrome(),
-        &FormState::default(),
-        &import::COLUMNS,
-        None,
-    ))
+    Ok(pages::import(&page.chrome(), &import::COLUMNS, None))
 }
 
-#[derive(Deserialize, serde::Serialize)]
-struct ImportForm {
-    csv: String,
-}
+/// The largest CSV file the import reads.
+const MAX_IMPORT_BYTES: usize = 10 * 1024 * 1024;
 
 async fn import_csv(
     page: Page,
     state: web::Data<AppState>,
-    form: web::Form<ImportForm>,
+    payload: Multipart,
 ) -> Result<HttpResponse, Error> {
     let today = page.today();
     let actor = page.actor()?.clone();
     permissions::require(&actor, Action::ManageMembership)?;
-    let text = form.csv.clone();
+    let file = async {
+        let mut upload = uploads::read(payload, MAX_IMPORT_BYTES, "a CSV file").await?;
+        let text = uploads::text(&mut upload, "file", "the CSV file")?;
+        if text.trim().is_empty() {
+            return Err(Error::Invalid("choose a CSV file".into()));
+        }
+        Ok(text)
+    }
+    .await;
+    let text = match file {
+        Ok(text) => text,
+        Err(e @ (Error::Invalid(_) | Error::TooLarge(_))) => {
+            let report = pages::ImportReport {
+                problems: vec![(0, crate::web::capitalise(&e.to_string()))],
+                organisations: 0,
+                invitations: Vec::new(),
+            };
+            return Ok(html(
+                e.status(),
+                pages::import(&page.chrome(), &import::COLUMNS, Some(&report)),
+            ));
+        }
+        Err(e) => return Err(e),
+    };
     let outcome = state
         .db(move |conn| {
             let outcome = import::import(conn, &actor, &text, today)?;
@@ -181,7 +198,7 @@ async fn import_csv(
             Ok(outcome)
         })
         .await?;
-    let (status, report, kept) = match outcome {
+    let (status, report) = match outcome {
         Ok(done) => (
             StatusCode::OK,
             pages::ImportReport {
@@ -189,7 +206,6 @@ async fn import_csv(
                 organisations: done.organisations,
                 invitations: done.invitations,
             },
-            FormState::default(),
         ),
         Err(problems) => (
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -198,14 +214,10 @@ async fn import_csv(
                 organisations: 0,
                 invitations: Vec::new(),
             },
-            FormState {
-                values: [("csv".to_owned(), form.csv.clone())].into(),
-                errors: Default::default(),
-            },
         ),
     };
     Ok(html(
         status,
-        pages::import(&page.chrome(), &kept, &import::COLUMNS, Some(&report)),
+        pages::import(&page.chrome(), &import::COLUMNS, Some(&report)),
     ))
 }

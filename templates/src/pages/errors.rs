@@ -30,6 +30,8 @@ fn title_of(status: u16) -> &'static str {
         404 => "Page not found",
         422 => "Please check your input",
         429 => "Too many attempts",
+        413 => "Too large",
+        400 => "Request not understood",
         503 => "Busy",
         s if s >= 500 => "Something went wrong",
         _ => "Request refused",

@@ -6,7 +6,7 @@ use maud::{Markup, PreEscaped, html};
 use super::Options;
 use crate::components::{
     ButtonForm, anchored_form, badge, button_form, checkbox, csrf_field, field, form_problems,
-    problem, refused_elsewhere, select, textarea,
+    problem, refused_elsewhere, select, textarea, textarea_up_to,
 };
 use crate::layout;
 use crate::view::{Chrome, FormState, Refusal};
@@ -358,7 +358,7 @@ pub fn meeting(chrome: &Chrome, v: &MeetingView) -> Markup {
                         @if v.can_comment {
                             @let form = state(COMMENT_FORM);
                             (anchored_form(csrf, COMMENT_FORM, &format!("{base}/minutes/comments"), "Send the comment", &form, html! {
-                                (textarea(&form, "body", "Your comment", 3, None))
+                                (textarea_up_to(&form, "body", "Your comment", 3, None, crate::limits::COMMENT))
                             }))
                         }
                         @if v.can_manage {

@@ -4,7 +4,8 @@ use maud::{Markup, html};
 
 use super::Options;
 use crate::components::{
-    ButtonForm, anchored_form, badge, button_form, checkbox, field, refused_elsewhere, select,
+    ButtonForm, anchored_form, badge, button_form, checkbox, csrf_field, field, refused_elsewhere,
+    select,
 };
 use crate::layout;
 use crate::view::{Chrome, FormState, Refusal};
@@ -114,6 +115,8 @@ pub fn plan(chrome: &Chrome, v: &PlanView) -> Markup {
                     }, v.refusal.as_ref())) }
                 } } } }
                 form method="post" action=(v.import_action) enctype="multipart/form-data" {
+                    // First: the CSRF check reads only the first part of an upload.
+                    (csrf_field(&chrome.csrf_token))
                     div.field { label for="calendar-name" { "Name" } input #calendar-name type="text" name="name" placeholder="Public holidays"; }
                     div.field { label for="calendar-file" { "Calendar file (.ics)" } input #calendar-file type="file" name="file" accept=".ics,text/calendar"; }
                     button type="submit" { "Import" }

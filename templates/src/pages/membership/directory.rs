@@ -3,7 +3,7 @@
 use maud::{Markup, html};
 
 use super::Options;
-use crate::components::{badge, csrf_field, select, textarea};
+use crate::components::{badge, csrf_field, select};
 use crate::layout;
 use crate::view::{Chrome, FormState};
 
@@ -108,19 +108,17 @@ pub fn public_list(chrome: &Chrome, members: &[(String, String)]) -> Markup {
 }
 
 pub struct ImportReport {
+    /// Bad rows by line; line 0 is the file as a whole (too large, not text).
     pub problems: Vec<(usize, String)>,
-    /// name, email, invitation link
     /// Each person invited by mail: name and address.
     pub invitations: Vec<(String, String)>,
     pub organisations: usize,
 }
 
-pub fn import(
-    chrome: &Chrome,
-    form: &FormState,
-    columns: &[&str],
-    report: Option<&ImportReport>,
-) -> Markup {
+/// How many invitations the report lists by name; the rest are counted.
+const INVITATIONS_LISTED: usize = 100;
+
+pub fn import(chrome: &Chrome, columns: &[&str], report: Option<&ImportReport>) -> Markup {
     layout(
         Some(chrome),
         "Import members",
@@ -133,14 +131,19 @@ pub fn import(
                         p { "Each person below is mailed an invitation to set a password (the link works for 14 days and reaches only them):" }
                         table #invitations {
                             thead { tr { th { "Name" } th { "Invitation mailed to" } } }
-                            tbody { @for (n, e) in &report.invitations { tr { td { (n) } td { (e) } } } }
+                            tbody { @for (n, e) in report.invitations.iter().take(INVITATIONS_LISTED) { tr { td { (n) } td { (e) } } } }
+                        }
+                        @if report.invitations.len() > INVITATIONS_LISTED {
+                            p { "… and " (report.invitations.len() - INVITATIONS_LISTED) " more (the directory lists everyone)." }
                         }
                     }
                 } @else {
                     section.flash.flash-error role="alert" {
-                        p { "Nothing was imported. Correct these rows and try again:" }
+                        p { "Nothing was imported. Correct the file and choose it again:" }
                         ul #import-problems {
-                            @for (line, message) in &report.problems { li { "Line " (line) ": " (message) } }
+                            @for (line, message) in &report.problems {
+                                li { @if *line > 0 { "Line " (line) ": " } (message) }
+                            }
                         }
                     }
                 }
@@ -149,9 +152,13 @@ pub fn import(
                 p { "One row per person; an organisation's details are repeated on each of its rows. The first line names the columns:" }
                 p { code { (columns.join(",")) } }
                 p { "Required: organisation, sector (as named in the settings), status (full, associate or applicant). Every full member needs one row with representation \"primary\". Every row is checked first; nothing is imported unless all rows are good." }
-                form method="post" action="/import" {
+                form method="post" action="/import" enctype="multipart/form-data" {
+                    // First: the CSRF check reads only the first part of an upload.
                     (csrf_field(&chrome.csrf_token))
-                    (textarea(form, "csv", "CSV text", 14, Some("Paste the file's content here.")))
+                    div.field {
+                        label for="import-file" { "CSV file (UTF-8, at most 10 MB)" }
+                        input #import-file type="file" name="file" accept=".csv,text/csv" required;
+                    }
                     button type="submit" { "Check and import" }
                 }
             }

@@ -4,7 +4,9 @@
 use maud::{Markup, PreEscaped, html};
 
 use super::Options;
-use crate::components::{anchored_form, badge, field, refused_elsewhere, select, textarea};
+use crate::components::{
+    anchored_form, badge, field, refused_elsewhere, select, textarea, textarea_up_to,
+};
 use crate::layout;
 use crate::view::{Chrome, FormState, Refusal};
 
@@ -315,7 +317,7 @@ pub fn statement(chrome: &Chrome, v: &StatementView) -> Markup {
                 @if v.can_comment {
                     @let form = state(COMMENT_FORM);
                     (anchored_form(&chrome.csrf_token, COMMENT_FORM, &format!("{base}/comments"), "Send", &form, html! {
-                        (textarea(&form, "body", "Your comment (or what your amendment changes and why)", 3, None))
+                        (textarea_up_to(&form, "body", "Your comment (or what your amendment changes and why)", 3, None, crate::limits::COMMENT))
                         details open[!form.value("proposed_text").is_empty()] {
                             summary { "Propose an amendment (a new text)" }
                             (textarea(&form, "proposed_text", "Proposed text", 10, Some("Leave empty for a plain comment.")))
