@@ -236,3 +236,35 @@ mod tests {
         assert_eq!(thousands(100_000), "100,000");
     }
 }
+
+/// Property tests: a cleaned name holds nothing invisible, cleaning it again changes nothing,
+/// and its key is the key of the original.
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn cleaned_names_are_stable_and_visible(raw in "(\\PC|\\u{200B}|\\u{202E}|\\u{0}| ){0,60}") {
+            if let Ok(cleaned) = name(&raw, "the name") {
+                prop_assert!(first_invisible(&cleaned, false).is_none());
+                prop_assert!(cleaned.chars().count() <= limits::NAME);
+                prop_assert_eq!(name(&cleaned, "the name"), Ok(cleaned.clone()));
+                prop_assert_eq!(name_key(&cleaned), name_key(&raw));
+            }
+        }
+
+        #[test]
+        fn only_web_links_pass(raw in "\\PC{0,40}") {
+            if let Ok(link) = web_address(&raw)
+                && !link.is_empty()
+            {
+                prop_assert!(link.starts_with("http://") || link.starts_with("https://")
+                    || link.to_ascii_lowercase().starts_with("http"), "{link}");
+            }
+        }
+    }
+}

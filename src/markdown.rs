@@ -86,3 +86,47 @@ mod tests {
         assert!(out.contains("href=\"/meetings\""), "{out}");
     }
 }
+
+/// Property tests: whatever people write, the HTML holds no script, no raw tag of theirs and
+/// no link with a scheme other than http(s) or mailto.
+#[cfg(test)]
+mod properties {
+    use super::render;
+    use proptest::prelude::*;
+
+    fn fragment() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("<script>alert(1)</script>".to_owned()),
+            Just("<img src=x onerror=alert(1)>".to_owned()),
+            Just("[click](javascript:alert(1))".to_owned()),
+            Just("[x](JaVaScRiPt:alert(1))".to_owned()),
+            Just("![i](data:text/html;base64,PHNjcmlwdD4=)".to_owned()),
+            Just("[ok](https://example.org)".to_owned()),
+            Just("<a href=\"javascript:x\">a</a>".to_owned()),
+            Just("[ref]: vbscript:msgbox\n\n[ref]".to_owned()),
+            Just("\n".to_owned()),
+            Just("`".to_owned()),
+            Just("*".to_owned()),
+            Just("# ".to_owned()),
+            Just("| a | b |\n|---|---|\n".to_owned()),
+            "\\PC{0,12}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn rendered_markdown_is_inert(parts in proptest::collection::vec(fragment(), 0..12)) {
+            let html = render(&parts.concat()).to_ascii_lowercase();
+            prop_assert!(!html.contains("<script"), "{html}");
+            prop_assert!(!html.contains("<img src=x"), "{html}");
+            // Tags are only pulldown's own (theirs are escaped to &lt;...), and its links
+            // and images point nowhere that runs.
+            for scheme in ["javascript:", "data:", "vbscript:"] {
+                prop_assert!(!html.contains(&format!("<a href=\"{scheme}")), "{html}");
+                prop_assert!(!html.contains(&format!("<img src=\"{scheme}")), "{html}");
+            }
+        }
+    }
+}

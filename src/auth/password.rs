@@ -10,26 +10,25 @@ use crate::error::Error;
 
 pub const MIN_LENGTH: usize = 12;
 
-/// Passwords that the first guesses of any attacker include, long enough to pass the length
-/// rule (the rest of a common-password list is issue 12's still).
-const COMMON: &[&str] = &[
-    "123456789012",
-    "1234567890123",
-    "password1234",
-    "password12345",
-    "passwordpassword",
-    "qwertyuiop12",
-    "qwertyuiopasdf",
-    "iloveyou1234",
-    "welcome12345",
-    "letmein12345",
-    "administrator",
-    "changeme1234",
-];
+/// The 30,000 most common passwords (see the file's head), lower-cased, read once.
+static COMMON: LazyLock<std::collections::HashSet<String>> = LazyLock::new(|| {
+    include_str!("common-passwords.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+});
 
-/// Why a new password will not do, or `Ok`: at least 12 characters, not only spaces, not one
-/// character repeated, not a well-known one. The one rule for every form that sets one.
-pub fn check(candidate: &str) -> Result<(), String> {
+/// The least zxcvbn score a new password needs: 3 is "safely unguessable", under 10^10
+/// guesses being unlikely to find it (an offline attack on a slow hash).
+const MIN_STRENGTH: u8 = 3;
+
+/// Why a new password will not do, or `Ok` (ASVS 2.1): at least 12 characters, not only
+/// spaces, not one character repeated, not among the 30,000 most common, and hard enough to
+/// guess by zxcvbn's estimate (which knows words, names, dates, keyboard walks and
+/// substitutions). `context` holds what an attacker knows of the person (name, email); a
+/// password built from it counts as weaker. The one rule for every form that sets one.
+pub fn check_with(candidate: &str, context: &[&str]) -> Result<(), String> {
     let length = candidate.chars().count();
     if length < MIN_LENGTH {
         return Err(format!("use at least {MIN_LENGTH} characters"));
@@ -43,10 +42,24 @@ pub fn check(candidate: &str) -> Result<(), String> {
     {
         return Err("one character repeated is too easy to guess".into());
     }
-    if COMMON.contains(&candidate.to_lowercase().as_str()) {
+    if COMMON.contains(&candidate.to_lowercase()) {
         return Err("this password is among the first an attacker tries".into());
     }
+    // zxcvbn's work grows with the length; what it would find in a long passphrase is
+    // found in its first 100 characters too.
+    let estimated: String = candidate.chars().take(100).collect();
+    if u8::from(zxcvbn::zxcvbn(&estimated, context).score()) < MIN_STRENGTH {
+        return Err(
+            "this password is too easy to guess: add a word or two that do not belong together"
+                .into(),
+        );
+    }
     Ok(())
+}
+
+/// `check_with` knowing nothing of the person.
+pub fn check(candidate: &str) -> Result<(), String> {
+    check_with(candidate, &[])
 }
 
 /// `check` as a `validator` rule, for the forms.
@@ -66,10 +79,37 @@ mod rules {
             "            ",
             "aaaaaaaaaaaa",
             "Password1234",
+            "123qweasdzxc",
+            "1qaz2wsx3edc",
+            "qwertyuiopasdfgh",
+            "abcdefghijklmnop",
+            "passwordpassword",
+            "football2026!",
         ] {
             assert!(check(easy).is_err(), "{easy:?}");
         }
-        assert!(check("a long admin password").is_ok());
+    }
+
+    #[test]
+    fn the_common_list_is_shipped_whole() {
+        assert!(super::COMMON.len() > 29_000);
+        assert!(super::COMMON.contains("sonyericsson"));
+        assert!(check("SonyEricsson").is_err(), "in any case");
+    }
+
+    #[test]
+    fn passphrases_pass_and_what_is_known_of_the_person_counts() {
+        for good in [
+            "a long admin password",
+            "correct horse battery staple",
+            "rosa's good password",
+            "three unrelated words",
+        ] {
+            assert_eq!(check(good), Ok(()), "{good:?}");
+        }
+        assert!(
+            super::check_with("ada.lovelace@example.org", &["ada.lovelace@example.org"]).is_err()
+        );
     }
 }
 

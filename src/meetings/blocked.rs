@@ -636,3 +636,57 @@ DTSTART;TZID=Europe/Vienna:20270120T100000\r\nDTEND;TZID=Europe/Vienna:20270120T
         assert!(parse_str("hello").is_err());
     }
 }
+
+/// Property tests: whatever a calendar file holds, reading it ends with days or a line-numbered
+/// refusal, never a panic, and within the rule-stepping budget.
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    const BASE: &str = "BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:a\nSUMMARY:Holiday\nDTSTART;VALUE=DATE:20270101\nDTEND;VALUE=DATE:20270102\nRRULE:FREQ=YEARLY\nEND:VEVENT\nEND:VCALENDAR\n";
+
+    /// Lines an attacker or a careless export might put anywhere.
+    fn hostile_line() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("RRULE:FREQ=SECONDLY".to_owned()),
+            Just("RRULE:FREQ=DAILY;COUNT=4000000000".to_owned()),
+            Just("RRULE:FREQ=DAILY;INTERVAL=0".to_owned()),
+            Just("RRULE:FREQ=MONTHLY;BYMONTHDAY=31;BYSETPOS=-1".to_owned()),
+            Just("DTSTART:16010101T000000".to_owned()),
+            Just("DTSTART;TZID=Nowhere/Zone:20270101T100000".to_owned()),
+            Just("DTSTART;VALUE=DATE:99991231".to_owned()),
+            Just("DTEND;VALUE=DATE:00010101".to_owned()),
+            Just("EXDATE:garbage".to_owned()),
+            Just("BEGIN:VEVENT".to_owned()),
+            Just("END:VEVENT".to_owned()),
+            Just("END:VCALENDAR".to_owned()),
+            Just(" folded continuation".to_owned()),
+            "[A-Z;=:\\-]{0,20}",
+            "\\PC{0,40}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+
+        #[test]
+        fn any_calendar_reads_or_is_refused_by_line(
+            edits in proptest::collection::vec((0usize..12, hostile_line()), 0..6)
+        ) {
+            let mut lines: Vec<String> = BASE.lines().map(str::to_owned).collect();
+            for (at, line) in edits {
+                let at = at.min(lines.len());
+                lines.insert(at, line);
+            }
+            let text = lines.join("\r\n");
+            let zone: Tz = "Europe/Brussels".parse().expect("zone");
+            let from = NaiveDate::from_ymd_opt(2026, 1, 1).expect("date");
+            let until = NaiveDate::from_ymd_opt(2028, 12, 31).expect("date");
+            match parse(&text, zone, from, until) {
+                Ok(parsed) => prop_assert!(parsed.days.iter().all(|d| d.yearly || (d.day >= from && d.day <= until))),
+                Err(e) => prop_assert!(e.line >= 1 && e.line <= lines.len() + 1, "line {}", e.line),
+            }
+        }
+    }
+}

@@ -122,3 +122,36 @@ mod tests {
         assert_eq!(rebuilt, "call for fair and decent work");
     }
 }
+
+/// Property tests: normalising is idempotent, and the hash does not see line endings or
+/// trailing blanks but sees every other change.
+#[cfg(test)]
+mod properties {
+    use super::{content_hash, normalise};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn normalising_twice_changes_nothing(text in "(\\PC|\\r|\\n|\\t| ){0,80}") {
+            let once = normalise(&text);
+            prop_assert_eq!(normalise(&once), once.clone());
+            prop_assert_eq!(content_hash(&text), content_hash(&once));
+        }
+
+        #[test]
+        fn line_endings_never_change_the_hash(lines in proptest::collection::vec("[a-zA-Zé ,.]{0,20}", 1..8)) {
+            let lf = lines.join("\n");
+            prop_assert_eq!(content_hash(&lf), content_hash(&lines.join("\r\n")));
+            prop_assert_eq!(content_hash(&lf), content_hash(&lines.join(" \t\r\n")));
+        }
+
+        #[test]
+        fn a_changed_word_changes_the_hash(words in proptest::collection::vec("[a-z]{1,8}", 1..10), extra in "[a-z]{1,8}") {
+            let text = words.join(" ");
+            let changed = format!("{text} {extra}");
+            prop_assert_ne!(content_hash(&text), content_hash(&changed));
+        }
+    }
+}

@@ -260,7 +260,11 @@ async fn uploads_and_forms_over_their_limit_get_a_readable_page() {
             .post_form("/organisations", &[("region", &big)])
             .await;
         assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
-        assert!(refused.texts("#error-reason")[0].contains("256 KB"), "{}", refused.body);
+        assert!(
+            refused.texts("#error-reason")[0].contains("256 KB"),
+            "{}",
+            refused.body
+        );
         assert!(refused.header("content-security-policy").is_some());
         assert_eq!(refused.texts("h1"), ["Too large"]);
 

@@ -7,6 +7,7 @@ mod clean_data;
 mod hostile;
 mod http;
 mod process;
+mod properties;
 mod schema;
 mod security;
 mod sessions;
