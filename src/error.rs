@@ -66,6 +66,15 @@ impl From<diesel::result::Error> for Error {
             D::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
                 Error::Conflict(format!("this already exists ({})", info.message()))
             }
+            // Every constraint is a 4xx: the services check first, so reaching one means a
+            // race or a hole in a check, and the person still gets an answer, not a 500.
+            D::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
+                Error::Invalid("this refers to something that does not exist (any more)".into())
+            }
+            D::DatabaseError(
+                DatabaseErrorKind::CheckViolation | DatabaseErrorKind::NotNullViolation,
+                _,
+            ) => Error::Invalid("a value is missing or outside what is allowed".into()),
             D::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => Error::Busy(e),
             // SQLite reports SQLITE_BUSY, and PostgreSQL its lock timeout, only as a message;
             // diesel has no kind for them.
@@ -214,5 +223,49 @@ impl ResponseError for ApiError {
         answer.json(serde_json::json!({
             "error": { "code": self.0.code(), "message": self.0.to_string(), "fields": fields }
         }))
+    }
+}
+
+#[cfg(test)]
+mod constraint_tests {
+    use super::*;
+    use diesel::result::{DatabaseErrorInformation, DatabaseErrorKind, Error as D};
+
+    struct Info;
+    impl DatabaseErrorInformation for Info {
+        fn message(&self) -> &str {
+            "constraint failed"
+        }
+        fn details(&self) -> Option<&str> {
+            None
+        }
+        fn hint(&self) -> Option<&str> {
+            None
+        }
+        fn table_name(&self) -> Option<&str> {
+            None
+        }
+        fn column_name(&self) -> Option<&str> {
+            None
+        }
+        fn constraint_name(&self) -> Option<&str> {
+            None
+        }
+        fn statement_position(&self) -> Option<i32> {
+            None
+        }
+    }
+
+    #[test]
+    fn every_constraint_is_a_client_error() {
+        for kind in [
+            DatabaseErrorKind::UniqueViolation,
+            DatabaseErrorKind::ForeignKeyViolation,
+            DatabaseErrorKind::CheckViolation,
+            DatabaseErrorKind::NotNullViolation,
+        ] {
+            let error = Error::from(D::DatabaseError(kind, Box::new(Info)));
+            assert!(error.status().is_client_error(), "{kind:?}: {error:?}");
+        }
     }
 }

@@ -268,6 +268,25 @@ async fn uploads_and_forms_over_their_limit_get_a_readable_page() {
         assert!(refused.header("content-security-policy").is_some());
         assert_eq!(refused.texts("h1"), ["Too large"]);
 
+        // Upload forms keep their token out of the address (logs, history, Referer).
+        let import_page = browser.get("/import").await;
+        assert_eq!(
+            import_page
+                .attr("form[enctype='multipart/form-data']", "action")
+                .as_deref(),
+            Some("/import")
+        );
+        let plan = browser.get("/meetings/plan").await;
+        assert_eq!(
+            plan.attr("form[enctype='multipart/form-data']", "action")
+                .as_deref(),
+            Some("/meetings/calendars")
+        );
+        // The mail page tells people how mail leaves, not where the server keeps its files.
+        let mail = browser.get("/mail").await;
+        let data_dir = app.state.settings.data_dir.display().to_string();
+        assert!(!mail.body.contains(&data_dir), "{data_dir} shown on /mail");
+
         // A CSV file over 10 MB: the import page says so, and nothing is imported.
         browser.get("/import").await;
         let header = "organisation,sector,status\n";
