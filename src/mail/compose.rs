@@ -40,6 +40,17 @@ pub fn notice(
     recipients: Vec<Recipient>,
 ) -> Result<usize, Error> {
     let list = list_id(conn, None)?;
+    notice_on_list(conn, kind, body, recipients, list)
+}
+
+/// `notice` when the caller knows the coalition list's id (many notices at once).
+pub fn notice_on_list(
+    conn: &mut DbConn,
+    kind: &'static str,
+    body: MailBody,
+    recipients: Vec<Recipient>,
+    list: String,
+) -> Result<usize, Error> {
     outbox::enqueue(
         conn,
         &NewMail {

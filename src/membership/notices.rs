@@ -15,9 +15,30 @@ pub fn account_invitation(
 ) -> Result<usize, Error> {
     let coalition = coalition_name(conn)?;
     let organisation = super::people::affiliation_of(conn, person.id)?.map(|(_, o)| o.name);
+    let list = crate::mail::compose::list_id_of(&coalition, None);
+    invitation_to(
+        conn,
+        &coalition,
+        &list,
+        Recipient::person(person),
+        organisation.as_deref(),
+        token,
+    )
+}
+
+/// The invitation mail when the caller knows the coalition's name, its list id and the
+/// organisation's name (the CSV import invites thousands at once).
+pub fn invitation_to(
+    conn: &mut DbConn,
+    coalition: &str,
+    list: &str,
+    to: Recipient,
+    organisation: Option<&str>,
+    token: &str,
+) -> Result<usize, Error> {
     let url = format!("{BASE_URL}/invitation/{token}");
-    let body = bodies::invitation(&coalition, &person.name, organisation.as_deref(), &url);
-    notice(conn, "invitation", body, vec![Recipient::person(person)])
+    let body = bodies::invitation(coalition, &to.name, organisation, &url);
+    crate::mail::compose::notice_on_list(conn, "invitation", body, vec![to], list.to_owned())
 }
 
 /// A membership decision, to the people of the organisation concerned.

@@ -84,6 +84,33 @@ async fn a_csv_with_one_bad_row_imports_nothing_and_names_the_row() {
                 .is_some()
         );
 
+        // What adding them one by one records: their history, an audit trail that verifies,
+        // and an invitation mailed to each person.
+        assert_eq!(
+            app.with_conn(|c| organisations::history(c, ministry.id))
+                .expect("history")
+                .len(),
+            1
+        );
+        assert!(matches!(
+            app.with_conn(roundtable::audit::verify).expect("verify"),
+            roundtable::audit::Verdict::Intact { .. }
+        ));
+        let invitations: i64 = app.with_conn(|c| {
+            use diesel::prelude::*;
+            roundtable::db::schema::outbox_messages::table
+                .filter(roundtable::db::schema::outbox_messages::kind.eq("invitation"))
+                .count()
+                .get_result(c)
+                .expect("count")
+        });
+        assert_eq!(invitations, 3);
+        let token = app.invitation_token("anna@labour.example");
+        app.with_conn(|c| {
+            roundtable::membership::people::accept_invitation(c, &token, MEMBER_PASSWORD)
+        })
+        .expect("the mailed invitation works");
+
         // Importing the same file again: every organisation already exists, nothing changes.
         let again = browser
             .post_multipart("/import", &[("file", Some("members.csv"), GOOD_CSV)])

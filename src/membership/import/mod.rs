@@ -2,6 +2,8 @@
 //! checked first, a report names each bad row and why, and nothing is imported unless all
 //! rows are good.
 
+mod write;
+
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::NaiveDate;
@@ -228,7 +230,13 @@ fn plan(conn: &mut DbConn, text: &str) -> Result<Result<Vec<PlannedOrg>, Vec<Row
             None
         });
         let website = field("website");
-        let person_name = field("person_name");
+        let mut person_name = field("person_name");
+        if !person_name.is_empty() {
+            match crate::clean::name(&person_name, "the person's name") {
+                Ok(cleaned) => person_name = cleaned,
+                Err(message) => row_problems.push(message),
+            }
+        }
         let person_email = field("person_email").to_lowercase();
         let representation = field("representation").to_lowercase();
         let authoriser = parse_flag(&field("authoriser")).unwrap_or_else(|e| {
@@ -387,34 +395,7 @@ pub fn import(
                 message: "the file holds no rows".into(),
             }]));
         }
-        let mut invitations = Vec::new();
-        for org in &orgs {
-            // Primary representatives first: a full member is never without one.
-            let organisation = organisations::insert_checked(
-                conn,
-                Some(actor.id()),
-                &org.input,
-                &org.sector,
-                Status::Applicant,
-                today,
-                "imported",
-            )?;
-            for (_, person) in &org.people {
-                let p = people::insert_affiliated(conn, Some(actor.id()), organisation.id, person)?;
-                invitations.push((p.name, p.email));
-            }
-            if org.status != Status::Applicant {
-                organisations::apply_status(
-                    conn,
-                    Some(actor.id()),
-                    organisation.id,
-                    org.status,
-                    today,
-                    "imported as an existing member",
-                    false,
-                )?;
-            }
-        }
+        let invitations = write::write(conn, actor.id(), &orgs, today)?;
         audit::record(
             conn,
             Some(actor.id()),
