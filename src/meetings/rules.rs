@@ -238,6 +238,14 @@ pub fn skipped(date: NaiveDate, time: NaiveTime, tz: Tz) -> bool {
     )
 }
 
+/// Whether this wall-clock time happens twice in the zone (the hour repeated in autumn).
+pub fn repeated(date: NaiveDate, time: NaiveTime, tz: Tz) -> bool {
+    matches!(
+        tz.from_local_datetime(&date.and_time(time)),
+        chrono::LocalResult::Ambiguous(..)
+    )
+}
+
 /// Wall-clock time of a UTC instant in a zone.
 pub fn local(utc: NaiveDateTime, tz: Tz) -> NaiveDateTime {
     tz.from_utc_datetime(&utc).naive_local()

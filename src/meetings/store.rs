@@ -358,6 +358,19 @@ fn check(conn: &mut DbConn, input: &MeetingInput) -> Result<Checked, Error> {
     // A time the clocks skip (spring forward) is explained, not moved silently: 02:00-03:00
     // on that night would otherwise become a meeting of no length.
     for (field, time) in [("start", input.start), ("end", input.end)] {
+        // A time that happens twice (autumn) would be a guess between two instants an hour
+        // apart: the person chooses instead.
+        if rules::repeated(input.date, time, zone) {
+            return Err(Error::field(
+                field,
+                format!(
+                    "on {} the clocks in {} go back, so {} happens twice: choose a time outside the hour that repeats",
+                    input.date,
+                    zone.name(),
+                    time.format("%H:%M")
+                ),
+            ));
+        }
         if rules::skipped(input.date, time, zone) {
             return Err(Error::field(
                 field,

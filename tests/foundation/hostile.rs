@@ -203,6 +203,17 @@ async fn a_meeting_in_the_hour_the_clocks_skip_is_explained() {
                 other => panic!("{zone}: expected a refusal beside the start, got {other:?}"),
             }
         }
+        // In autumn 02:30 happens twice in Brussels: which one is asked, not guessed.
+        let mut twice = fixtures::meeting("Night plenary", fixtures::date(2027, 10, 31));
+        twice.time_zone = Some("Europe/Brussels".into());
+        twice.start = fixtures::at(2, 30);
+        twice.end = fixtures::at(4, 0);
+        match app.with_conn(|c| store::create(c, &admin, &twice)) {
+            Err(roundtable::error::Error::InvalidFields(f)) => {
+                assert!(f["start"][0].contains("happens twice"), "{f:?}");
+            }
+            other => panic!("expected a refusal beside the start, got {other:?}"),
+        }
         // The hour after the gap exists: 03:00-04:00 in Brussels that night is a meeting.
         let mut fine = fixtures::meeting("Early plenary", fixtures::date(2027, 3, 28));
         fine.time_zone = Some("Europe/Brussels".into());
