@@ -4,39 +4,17 @@
 //! (in a throwaway database). Reports the file's size, the time to check and import it, and
 //! the time to refuse the same file with one bad row at its end. A figure, not a test.
 
-use std::time::{Duration, Instant};
+mod common;
 
-use diesel::prelude::*;
+use std::time::Instant;
+
 use roundtable::AppState;
 use roundtable::actor::actor_for;
 use roundtable::auth::store::{self, PersonDraft};
-use roundtable::config::{Settings, ThrottlePolicy};
 use roundtable::membership::import;
 
 const ORGANISATIONS: usize = 10_000;
 const PEOPLE_EACH: usize = 5;
-
-fn settings(dir: &std::path::Path, database_url: String) -> Settings {
-    Settings {
-        data_dir: dir.to_path_buf(),
-        database_url,
-        bind: "127.0.0.1:0".into(),
-        base_url: "http://127.0.0.1".into(),
-        smtp_url: None,
-        mail_from: "coalition@bench.example".into(),
-        cookie_key: [3u8; 64],
-        audit_key: roundtable::config::derive_audit_key(
-            "a bench secret key that is long enough to use",
-        ),
-        session_idle: Duration::from_secs(3600),
-        session_max: Duration::from_secs(3600),
-        throttle: ThrottlePolicy::default(),
-        trusted_proxies: Vec::new(),
-        setup_link_valid: Duration::from_secs(60),
-        db_pool_size: 4,
-        server_timing: false,
-    }
-}
 
 fn file() -> String {
     let mut csv =
@@ -95,26 +73,12 @@ fn run(backend: &str, state: &AppState) {
 
 fn main() {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let sqlite = format!("sqlite://{}", dir.path().join("bench.sqlite3").display());
-    let state = AppState::open(settings(dir.path(), sqlite)).expect("open SQLite");
+    let settings = common::settings(dir.path(), common::sqlite_url(dir.path()), 4);
+    let state = AppState::open(settings).expect("open SQLite");
     run("SQLite", &state);
     drop(state);
-
-    let Ok(server) = std::env::var("ROUNDTABLE_BENCH_POSTGRES_URL") else {
-        println!("PostgreSQL: skipped (set ROUNDTABLE_BENCH_POSTGRES_URL to a server URL)");
-        return;
-    };
-    let name = format!("rt_bench_{}", std::process::id());
-    let mut admin = PgConnection::establish(&server).expect("connect to PostgreSQL");
-    diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
-        .execute(&mut admin)
-        .expect("create the bench database");
-    let mut url = url::Url::parse(&server).expect("a PostgreSQL URL");
-    url.set_path(&format!("/{name}"));
-    let state = AppState::open(settings(dir.path(), url.to_string())).expect("open PostgreSQL");
-    run("PostgreSQL", &state);
-    drop(state);
-    diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-        .execute(&mut admin)
-        .expect("drop the bench database");
+    common::on_throwaway_postgres(|url| {
+        let state = AppState::open(common::settings(dir.path(), url, 4)).expect("open PostgreSQL");
+        run("PostgreSQL", &state);
+    });
 }

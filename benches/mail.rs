@@ -2,6 +2,8 @@
 //! SMTP receiver on loopback, and reports messages per second and the latency of a page
 //! (p50, p99) while the delivery runs, against the same page at rest. A figure, not a test.
 
+mod common;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
@@ -12,7 +14,7 @@ use diesel::prelude::*;
 use roundtable::AppState;
 use roundtable::actor::actor_for;
 use roundtable::auth::store::{self, PersonDraft};
-use roundtable::config::{Settings, ThrottlePolicy};
+use roundtable::config::Settings;
 use roundtable::db::schema::meeting_guests;
 use roundtable::mail::sink::Sink;
 use roundtable::meetings::agenda::{self, ItemInput};
@@ -49,23 +51,8 @@ fn main() {
     let dir = tempfile::tempdir().expect("temporary folder");
     let sink = Sink::start("127.0.0.1:0", None).expect("SMTP receiver");
     let settings = Settings {
-        data_dir: dir.path().to_path_buf(),
-        database_url: format!("sqlite://{}", dir.path().join("bench.sqlite3").display()),
-        bind: "127.0.0.1:0".into(),
-        base_url: "http://127.0.0.1".into(),
         smtp_url: Some(sink.url()),
-        mail_from: "coalition@bench.example".into(),
-        cookie_key: [3u8; 64],
-        audit_key: roundtable::config::derive_audit_key(
-            "a bench secret key that is long enough to use",
-        ),
-        session_idle: Duration::from_secs(3600),
-        session_max: Duration::from_secs(3600),
-        throttle: ThrottlePolicy::default(),
-        trusted_proxies: Vec::new(),
-        setup_link_valid: Duration::from_secs(60),
-        db_pool_size: 8,
-        server_timing: false,
+        ..common::settings(dir.path(), common::sqlite_url(dir.path()), 8)
     };
     let state = web::Data::new(AppState::open(settings).expect("open"));
     let mut conn = state.pool.get().expect("connection");

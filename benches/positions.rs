@@ -4,15 +4,15 @@
 //! ROUNDTABLE_BENCH_POSTGRES_URL names a PostgreSQL server, on PostgreSQL (in a throwaway
 //! database). Five rounds each; a figure, not a test.
 
-use std::sync::Barrier;
-use std::time::{Duration, Instant};
+mod common;
 
-use diesel::prelude::*;
+use std::sync::Barrier;
+use std::time::Instant;
+
 use roundtable::AppState;
 use roundtable::actor::actor_for;
 use roundtable::auth::permissions::Actor;
 use roundtable::auth::store::{self, PersonDraft};
-use roundtable::config::{Settings, ThrottlePolicy};
 use roundtable::membership::organisations::{self, OrganisationInput};
 use roundtable::membership::people::PersonInput;
 use roundtable::membership::rules::Status;
@@ -23,28 +23,6 @@ use roundtable::statements::store::{self as statements, StatementInput};
 const ORGANISATIONS: usize = 200;
 const ROUNDS: usize = 5;
 const POOL: u32 = 16;
-
-fn settings(dir: &std::path::Path, database_url: String) -> Settings {
-    Settings {
-        data_dir: dir.to_path_buf(),
-        database_url,
-        bind: "127.0.0.1:0".into(),
-        base_url: "http://127.0.0.1".into(),
-        smtp_url: None,
-        mail_from: "coalition@bench.example".into(),
-        cookie_key: [3u8; 64],
-        audit_key: roundtable::config::derive_audit_key(
-            "a bench secret key that is long enough to use",
-        ),
-        session_idle: Duration::from_secs(3600),
-        session_max: Duration::from_secs(3600),
-        throttle: ThrottlePolicy::default(),
-        trusted_proxies: Vec::new(),
-        setup_link_valid: Duration::from_secs(60),
-        db_pool_size: POOL,
-        server_timing: false,
-    }
-}
 
 fn run(backend: &str, state: &AppState) {
     let mut conn = state.pool.get().expect("connection");
@@ -159,26 +137,13 @@ fn run(backend: &str, state: &AppState) {
 
 fn main() {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let sqlite = format!("sqlite://{}", dir.path().join("bench.sqlite3").display());
-    let state = AppState::open(settings(dir.path(), sqlite)).expect("open SQLite");
+    let settings = common::settings(dir.path(), common::sqlite_url(dir.path()), POOL);
+    let state = AppState::open(settings).expect("open SQLite");
     run("SQLite", &state);
     drop(state);
-
-    let Ok(server) = std::env::var("ROUNDTABLE_BENCH_POSTGRES_URL") else {
-        println!("PostgreSQL: skipped (set ROUNDTABLE_BENCH_POSTGRES_URL to a server URL)");
-        return;
-    };
-    let name = format!("rt_bench_{}", std::process::id());
-    let mut admin = PgConnection::establish(&server).expect("connect to PostgreSQL");
-    diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
-        .execute(&mut admin)
-        .expect("create the bench database");
-    let mut url = url::Url::parse(&server).expect("a PostgreSQL URL");
-    url.set_path(&format!("/{name}"));
-    let state = AppState::open(settings(dir.path(), url.to_string())).expect("open PostgreSQL");
-    run("PostgreSQL", &state);
-    drop(state);
-    diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-        .execute(&mut admin)
-        .expect("drop the bench database");
+    common::on_throwaway_postgres(|url| {
+        let state =
+            AppState::open(common::settings(dir.path(), url, POOL)).expect("open PostgreSQL");
+        run("PostgreSQL", &state);
+    });
 }

@@ -86,8 +86,6 @@ impl<'a> Subject<'a> {
     }
 }
 
-/// Appends one event. Call it inside the transaction that makes the change, so the change and
-/// its record commit or vanish together.
 /// One event for `record_all`.
 pub struct Pending<'a> {
     pub actor_id: Option<i64>,
@@ -108,6 +106,9 @@ pub fn record_all(conn: &mut DbConn, events: Vec<Pending<'_>>) -> Result<(), Err
         return Ok(());
     }
     if let DbConn::Postgres(_) = conn {
+        // Concurrent writers would read the same tail and fork the chain: take turns until
+        // commit. (SQLite's IMMEDIATE write transactions already take turns; the unique
+        // prev_hash constraint is the backstop on both.)
         diesel::sql_query("SELECT pg_advisory_xact_lock(7254)").execute(conn)?;
     }
     let mut prev_hash: String = audit_events::table
@@ -162,6 +163,8 @@ pub fn record_all(conn: &mut DbConn, events: Vec<Pending<'_>>) -> Result<(), Err
     Ok(())
 }
 
+/// Appends one event. Call it inside the transaction that makes the change, so the change and
+/// its record commit or vanish together.
 pub fn record(
     conn: &mut DbConn,
     actor_id: Option<i64>,
@@ -169,45 +172,15 @@ pub fn record(
     subject: Subject<'_>,
     details: Value,
 ) -> Result<(), Error> {
-    if let DbConn::Postgres(_) = conn {
-        // Concurrent writers would read the same tail and fork the chain: take turns until
-        // commit. (SQLite's IMMEDIATE write transactions already take turns; the unique
-        // prev_hash constraint is the backstop on both.)
-        diesel::sql_query("SELECT pg_advisory_xact_lock(7254)").execute(conn)?;
-    }
-    let prev_hash: String = audit_events::table
-        .order(audit_events::id.desc())
-        .select(audit_events::hash)
-        .first(conn)
-        .optional()?
-        .unwrap_or_else(|| GENESIS.to_owned());
-    let occurred_at = db::now();
-    let details = details.to_string();
-    let hash = chain_hash(
-        key()?,
-        &Row {
-            prev_hash: &prev_hash,
-            occurred_at,
+    record_all(
+        conn,
+        vec![Pending {
             actor_id,
             action,
-            subject_type: subject.kind,
-            subject_id: subject.id,
-            details: &details,
-        },
-    );
-    diesel::insert_into(audit_events::table)
-        .values(NewAuditEvent {
-            occurred_at,
-            actor_id,
-            action,
-            subject_type: subject.kind,
-            subject_id: subject.id,
-            details: &details,
-            prev_hash: &prev_hash,
-            hash: &hash,
-        })
-        .execute(conn)?;
-    Ok(())
+            subject,
+            details,
+        }],
+    )
 }
 
 /// What a row's hash covers.
