@@ -158,6 +158,9 @@ pub fn seed_demo(conn: &mut crate::db::DbConn) -> Result<Vec<DemoLogin>, Error> 
     let first_term =
         chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&today) - 2, 1, 1).unwrap_or(today);
     crate::secretariat::store::start_rotation(conn, &actor, first_term, today)?;
+    // What the demo's history queued (invitations of 2024, agendas long past) was "sent" back
+    // then; a first `serve` with SMTP must not mail it to the made-up addresses now.
+    crate::mail::outbox::mark_all_sent(conn, "demo history")?;
     let mut logins = Vec::new();
     if let Some((_, holders)) = crate::secretariat::store::holders_on(conn, today)? {
         for organisation in holders {

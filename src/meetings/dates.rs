@@ -141,6 +141,10 @@ pub fn blocked_for_year(
     let mut blocked = Blocked::default();
     let mut labels = HashMap::new();
     for r in rows {
+        // A yearly series blocks its day from the year it starts, not the years before.
+        if r.yearly && r.day.year() > year {
+            continue;
+        }
         if r.yearly {
             blocked.yearly.insert((r.day.month(), r.day.day()));
             if let Some(d) = NaiveDate::from_ymd_opt(year, r.day.month(), r.day.day()) {

@@ -258,12 +258,13 @@ async fn feeds_are_valid_round_trip_text_and_hold_no_secret() {
             .await
             .texts(".flash-success")
             .join(" ");
-        let new_path = flash
+        let renewed_path = flash
             .split_whitespace()
             .find(|w| w.contains("/calendar/feed/"))
             .expect("the new feed address")
             .trim_start_matches("http://roundtable.test")
             .to_owned();
+        assert_ne!(renewed_path, path);
 
         // The feed of a working group the member's organisation belongs to.
         let group = app
@@ -300,7 +301,29 @@ async fn feeds_are_valid_round_trip_text_and_hold_no_secret() {
         wg.group_id = Some(group.id);
         app.with_conn(|c| store::create(c, &admin, &wg))
             .expect("group meeting");
-        let group_path = new_path.replace(".ics", &format!("/groups/{}.ics", group.id));
+        // A new address now also lists the group's feed (issue 13, point 20: it had no link).
+        member.get("/meetings").await;
+        member.post_form("/calendar/feed", &[]).await;
+        let flash = member
+            .get("/meetings")
+            .await
+            .texts(".flash-success")
+            .join(" ");
+        let links: Vec<String> = flash
+            .split_whitespace()
+            .filter(|w| w.contains("/calendar/feed/"))
+            .map(|w| w.trim_start_matches("http://roundtable.test").to_owned())
+            .collect();
+        let new_path = links[0].clone();
+        let group_path = links
+            .iter()
+            .find(|l| l.contains("/groups/"))
+            .expect("the group's feed is shown with the personal one")
+            .clone();
+        assert_eq!(
+            group_path,
+            new_path.replace(".ics", &format!("/groups/{}.ics", group.id))
+        );
         let group_feed = anonymous.get(&group_path).await;
         assert_eq!(group_feed.status, StatusCode::OK);
         assert_eq!(

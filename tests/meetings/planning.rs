@@ -207,3 +207,27 @@ async fn a_meeting_at_ten_in_brussels_has_the_right_instant_in_march_and_novembe
         }
     })
 }
+
+/// A yearly series blocks its day from the year it starts (issue 13, point 18): an event
+/// every 1 December from 2026 leaves 1 December 2025 free.
+#[actix_web::test]
+async fn a_yearly_date_blocks_from_the_year_its_series_starts() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        let (admin, _) = coalition(&app);
+        let text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:founding@example.org\r\nSUMMARY:Founding day\r\nDTSTART;VALUE=DATE:20261201\r\nDTEND;VALUE=DATE:20261202\r\nRRULE:FREQ=YEARLY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        app.with_conn(|c| {
+            roundtable::meetings::dates::import(c, &admin, "Founding day", text, day(2025, 6, 1))
+        })
+        .expect("import");
+        let blocked_in = |year: i32| {
+            app.with_conn(|c| roundtable::meetings::dates::blocked_for_year(c, year))
+                .expect("blocked")
+                .1
+                .contains_key(&day(year, 12, 1))
+        };
+        assert!(!blocked_in(2025), "before the series starts");
+        assert!(blocked_in(2026));
+        assert!(blocked_in(2030));
+    })
+}

@@ -54,3 +54,30 @@ async fn the_demo_builds_a_realistic_coalition() {
         );
     })
 }
+
+/// The demo's history was "sent" when it happened (issue 13, point 19): a first `serve` with
+/// SMTP mails none of it to the made-up addresses.
+#[actix_web::test]
+async fn the_demo_leaves_nothing_queued_to_send() {
+    on_each_backend!(|backend| async {
+        use diesel::prelude::*;
+        use roundtable::db::schema::outbox_deliveries;
+        let app = TestApp::new(&backend);
+        app.with_conn(roundtable::cli::seed_demo).expect("demo");
+        let by_status: Vec<(String, i64)> = app.with_conn(|c| {
+            outbox_deliveries::table
+                .group_by(outbox_deliveries::status)
+                .select((outbox_deliveries::status, diesel::dsl::count_star()))
+                .load(c)
+                .expect("count")
+        });
+        assert!(
+            by_status.iter().any(|(s, n)| s == "sent" && *n > 0),
+            "{by_status:?}"
+        );
+        assert!(
+            !by_status.iter().any(|(s, _)| s == "queued"),
+            "{by_status:?}"
+        );
+    })
+}

@@ -141,13 +141,29 @@ async fn renew_feed(page: Page, state: web::Data<AppState>) -> Result<HttpRespon
     permissions::require(&actor, Action::ViewDirectory)?;
     let person = actor.id();
     // Nothing here can be refused: the person asks for their own feed.
-    let token = state
-        .db(move |conn| feeds::renew_feed_token(conn, person))
+    let (token, groups) = state
+        .db(move |conn| {
+            let token = feeds::renew_feed_token(conn, person)?;
+            let mine = feeds::groups_of_person(conn, person)?;
+            let groups: Vec<(i64, String)> = crate::membership::groups::list(conn)?
+                .into_iter()
+                .filter(|g| mine.contains(&g.id))
+                .map(|g| (g.id, g.name))
+                .collect();
+            Ok((token, groups))
+        })
         .await?;
-    let message = format!(
-        "Your calendar feed: {}/calendar/feed/{token}.ics (keep it to yourself; it works until you make a new one)",
-        state.settings.base_url
+    let base = &state.settings.base_url;
+    // The link is shown once (only its hash is kept): the group feeds, which share its
+    // token, are shown with it.
+    let mut message = format!(
+        "Your calendar feed: {base}/calendar/feed/{token}.ics (keep it to yourself; it works until you make a new one)"
     );
+    for (id, name) in groups {
+        message.push_str(&format!(
+            ". Only {name}: {base}/calendar/feed/{token}/groups/{id}.ics"
+        ));
+    }
     page.flash(FlashKind::Success, &message);
     Ok(see_other("/meetings"))
 }
