@@ -8,7 +8,7 @@ use super::rules::Status;
 use super::store::{self, get, require_manage};
 use crate::audit::{self, Subject};
 use crate::auth::permissions::Actor;
-use crate::db::schema::{agenda_items, agenda_versions};
+use crate::db::schema::{agenda_items, agenda_versions, meetings};
 use crate::db::{self, DbConn};
 use crate::error::Error;
 
@@ -187,6 +187,23 @@ pub(crate) fn publish_in_tx(
     let version_no = last.unwrap_or(0) + 1;
     let frozen = serde_json::to_string(&current)
         .map_err(|e| Error::Internal(format!("agenda snapshot: {e}")))?;
+    if let Some((latest, _)) = latest_published(conn, meeting_id)? {
+        // Publishing the same agenda again would mail every invitee for nothing.
+        if latest.items == frozen {
+            return Err(Error::Invalid(format!(
+                "the agenda has not changed since version {} was published: nothing was sent again",
+                latest.version_no
+            )));
+        }
+        // A changed agenda is a changed invitation: calendars take it only with a higher
+        // SEQUENCE (RFC 5546).
+        diesel::update(meetings::table.find(meeting_id))
+            .set((
+                meetings::sequence.eq(meetings::sequence + 1),
+                meetings::updated_at.eq(db::now()),
+            ))
+            .execute(conn)?;
+    }
     let id: i64 = diesel::insert_into(agenda_versions::table)
         .values((
             agenda_versions::meeting_id.eq(meeting_id),

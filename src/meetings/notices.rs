@@ -65,6 +65,8 @@ fn invitation(
     today: NaiveDate,
 ) -> Result<Invitation, Error> {
     let mut event = feeds::event(conn, m, "")?;
+    // In a message (with METHOD), DTSTAMP is when the message was made (RFC 5545 3.8.7.2).
+    event.stamp = crate::db::now();
     event.organizer = crate::secretariat::lists::address(conn, today)?;
     event.attendees = invitees
         .iter()

@@ -29,6 +29,8 @@ pub struct Page {
     pub client_address: String,
     /// The browser's own description, for the list of sessions.
     pub user_agent: String,
+    /// The path asked for, so the menu marks where the person is.
+    pub path: String,
 }
 
 impl Page {
@@ -64,6 +66,7 @@ impl Page {
             }),
             csrf_token: session::csrf_token(&self.session),
             flashes: session::take_flashes(&self.session),
+            path: self.path.clone(),
         }
     }
 
@@ -109,6 +112,7 @@ impl FromRequest for Page {
             .map(|s| s.settings.trusted_proxies.as_slice())
             .unwrap_or_default();
         let client_address = crate::web::client::of_request(req, trusted);
+        let path = req.path().to_owned();
         let user_agent = req
             .headers()
             .get(actix_web::http::header::USER_AGENT)
@@ -167,6 +171,7 @@ impl FromRequest for Page {
                 server_session: live.map(|s| s.id),
                 client_address,
                 user_agent,
+                path,
             })
         })
     }

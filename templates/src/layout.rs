@@ -62,32 +62,45 @@ pub fn layout(chrome: Option<&Chrome>, title: &str, body: Markup) -> Markup {
     }
 }
 
+/// The menu entry of `href`, marked as the current page when the person is in its area.
+fn entry(chrome: &Chrome, href: &str, label: &str) -> Markup {
+    let here = if href == "/" {
+        chrome.path == "/"
+    } else {
+        chrome.path == href || chrome.path.starts_with(&format!("{href}/"))
+    };
+    html! {
+        li { a href=(href) aria-current=[here.then_some("page")] { (label) } }
+    }
+}
+
 fn navigation(chrome: &Chrome) -> Markup {
     html! {
         @if let Some(person) = &chrome.person {
             nav aria-label="Main" {
                 ul {
-                    li { a href="/" { "Dashboard" } }
+                    (entry(chrome, "/", "Dashboard"))
                     @if person.sees_directory {
-                        li { a href="/meetings" { "Meetings" } }
-                        li { a href="/statements" { "Statements" } }
-                        li { a href="/organisations" { "Members" } }
-                        li { a href="/groups" { "Working groups" } }
-                        li { a href="/memorandum" { "Memorandum" } }
+                        (entry(chrome, "/meetings", "Meetings"))
+                        (entry(chrome, "/statements", "Statements"))
+                        (entry(chrome, "/organisations", "Members"))
+                        (entry(chrome, "/groups", "Working groups"))
+                        (entry(chrome, "/secretariat", "Secretariat"))
+                        (entry(chrome, "/memorandum", "Memorandum"))
                     }
                     @if person.is_secretariat {
-                        li { a href="/admission" { "Admission" } }
-                        li { a href="/fees" { "Fees" } }
-                        li { a href="/mail" { "Mail" } }
-                        li { a href="/settings" { "Settings" } }
+                        (entry(chrome, "/admission", "Admission"))
+                        (entry(chrome, "/fees", "Fees"))
+                        (entry(chrome, "/mail", "Mail"))
+                        (entry(chrome, "/settings", "Settings"))
                     }
                     @if person.is_admin {
-                        li { a href="/admin/audit" { "Audit record" } }
+                        (entry(chrome, "/admin/audit", "Audit record"))
                     }
                 }
             }
             div.signed-in {
-                a href="/account" { (person.name) }
+                a href="/account" aria-current=[(chrome.path.starts_with("/account")).then_some("page")] { (person.name) }
                 form method="post" action="/logout" {
                     (crate::components::csrf_field(&chrome.csrf_token))
                     button.link type="submit" { "Sign out" }
@@ -95,7 +108,7 @@ fn navigation(chrome: &Chrome) -> Markup {
             }
         } @else {
             nav aria-label="Main" {
-                ul { li { a href="/login" { "Sign in" } } }
+                ul { (entry(chrome, "/login", "Sign in")) }
             }
         }
     }

@@ -13,6 +13,8 @@ pub struct Chrome {
     pub person: Option<NavPerson>,
     pub csrf_token: String,
     pub flashes: Vec<Flash>,
+    /// The path of the page, so the menu marks where the person is.
+    pub path: String,
 }
 
 #[derive(Debug, Clone)]

@@ -219,6 +219,15 @@ async fn nothing_is_lost_when_the_server_refuses_or_the_worker_dies() {
         assert_eq!(server.messages().len(), 5);
 
         // A worker claims a batch, sends one mail and dies before recording anything.
+        let item = roundtable::meetings::agenda::ItemInput {
+            title: "Any other business".into(),
+            presenter: String::new(),
+            duration_minutes: 5,
+            description: String::new(),
+            confidential: false,
+        };
+        app.with_conn(|c| agenda::add_item(c, &admin, m.id, &item))
+            .expect("item");
         app.with_conn(|c| agenda::publish(c, &admin, m.id))
             .expect("publish again");
         let dying = roundtable::mail::worker::Policy {
@@ -424,5 +433,83 @@ async fn the_command_line_delivers_the_outbox_over_smtp() {
         assert!(text.contains("Mail sent: 5"), "{text}");
         assert_eq!(server.messages().len(), 5);
         assert!(statuses(&app).iter().all(|s| s == "sent"));
+    })
+}
+
+/// Issue 13, points 2 and 15: a re-published agenda is a new invitation (a higher SEQUENCE,
+/// DTSTAMP when the message was made); publishing an unchanged agenda sends nothing again.
+#[actix_web::test]
+async fn a_changed_agenda_is_a_newer_invitation_and_an_unchanged_one_is_not_sent() {
+    on_each_backend!(|backend| async {
+        use roundtable::db::schema::{meetings, outbox_messages};
+        let app = TestApp::new(&backend);
+        let (admin, m) = meeting_with_agenda(&app, "Spring plenary");
+        // The meeting was last changed long ago: its invitation's DTSTAMP must not say so.
+        let long_ago = chrono::NaiveDate::from_ymd_opt(2020, 1, 1)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .expect("instant");
+        app.with_conn(|c| {
+            diesel::update(meetings::table.find(m.id))
+                .set(meetings::updated_at.eq(long_ago))
+                .execute(c)
+                .expect("age the meeting")
+        });
+        let invitations = |app: &TestApp| -> Vec<(i64, String)> {
+            app.with_conn(|c| {
+                outbox_messages::table
+                    .filter(outbox_messages::calendar_method.eq("REQUEST"))
+                    .order(outbox_messages::id)
+                    .select((outbox_messages::id, outbox_messages::calendar))
+                    .load::<(i64, Option<String>)>(c)
+                    .expect("invitations")
+                    .into_iter()
+                    .map(|(id, ics)| (id, ics.unwrap_or_default()))
+                    .collect()
+            })
+        };
+        let field = |ics: &str, name: &str| -> String {
+            let calendar = ical::IcalParser::new(BufReader::new(ics.as_bytes()))
+                .next()
+                .expect("a calendar")
+                .expect("parses");
+            prop(&calendar, name)
+        };
+        app.with_conn(|c| agenda::publish(c, &admin, m.id))
+            .expect("publish");
+        let first = invitations(&app);
+        assert!(!first.is_empty());
+        let (sequence, stamp) = {
+            let ics = &first.last().expect("one").1;
+            (field(ics, "SEQUENCE"), field(ics, "DTSTAMP"))
+        };
+        assert!(
+            stamp.as_str() > "20250101T000000Z",
+            "DTSTAMP is the message's: {stamp}"
+        );
+
+        let again = app.with_conn(|c| agenda::publish(c, &admin, m.id));
+        assert!(
+            matches!(&again, Err(roundtable::error::Error::Invalid(m)) if m.contains("has not changed")),
+            "{again:?}"
+        );
+        assert_eq!(invitations(&app).len(), first.len(), "nothing sent again");
+
+        let item = roundtable::meetings::agenda::ItemInput {
+            title: "Any other business".into(),
+            presenter: String::new(),
+            duration_minutes: 10,
+            description: String::new(),
+            confidential: false,
+        };
+        app.with_conn(|c| agenda::add_item(c, &admin, m.id, &item))
+            .expect("item");
+        app.with_conn(|c| agenda::publish(c, &admin, m.id))
+            .expect("publish the changed agenda");
+        let second = invitations(&app);
+        assert!(second.len() > first.len());
+        let ics = &second.last().expect("new").1;
+        let newer: i64 = field(ics, "SEQUENCE").parse().expect("a number");
+        assert_eq!(newer, sequence.parse::<i64>().expect("a number") + 1);
+        assert!(field(ics, "DTSTAMP") >= stamp);
     })
 }

@@ -1,3 +1,4 @@
 //! Pages as the people who use them see them: what each costs the database.
 
+mod navigation;
 mod query_counts;
