@@ -222,7 +222,7 @@ const SHUTDOWN_DEADLINE_SECONDS: u64 = 5;
 async fn mail_send(state: AppState) -> Result<(), Error> {
     let data = web::Data::new(state);
     let (_, report) =
-        roundtable::schedule::run_once(&data, &format!("cli-{}", std::process::id())).await?;
+        roundtable::schedule::run_once(&data, &roundtable::mail::worker::worker_name()).await?;
     println!(
         "Mail sent: {}, to retry later: {}, failed: {} ({}).",
         report.sent,

@@ -105,13 +105,19 @@ pub async fn run_once(state: &AppState, worker: &str) -> Result<(Ticked, Report)
             tick(conn, today)
         })
         .await;
+    // What a crashed process of this machine had claimed goes out now, not when its lease
+    // runs out.
+    let released = state.db(crate::mail::worker::release_orphans).await?;
+    if released > 0 {
+        tracing::info!(released, "took over the mail of a worker that is gone");
+    }
     let delivered = deliver_mail(state, worker).await;
     Ok((ticked?, delivered?))
 }
 
 /// The scheduler inside `serve`: a round, then a pause, until the server stops.
 pub fn spawn(state: actix_web::web::Data<AppState>) {
-    let worker = format!("{}-{}", std::process::id(), crate::secret::random_token(4));
+    let worker = crate::mail::worker::worker_name();
     actix_web::rt::spawn(async move {
         loop {
             match run_once(&state, &worker).await {

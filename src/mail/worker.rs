@@ -61,6 +61,76 @@ fn delta(d: Duration) -> TimeDelta {
     TimeDelta::from_std(d).unwrap_or(TimeDelta::MAX)
 }
 
+/// A worker's name: this machine, this process and a random part, so that a later process
+/// on the same machine can tell that the worker's process is gone (`release_orphans`).
+pub fn worker_name() -> String {
+    format!(
+        "{}:{}:{}",
+        this_host(),
+        std::process::id(),
+        crate::secret::random_token(4)
+    )
+}
+
+fn this_host() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_owned())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_else(|| "localhost".into())
+}
+
+/// Whether the worker that wrote `leased_by` is a process of this machine that no longer
+/// runs. A worker elsewhere, or one whose name says nothing, is left to its lease.
+pub fn is_gone(leased_by: &str) -> bool {
+    let mut parts = leased_by.splitn(3, ':');
+    let (Some(host), Some(pid)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    let Ok(pid) = pid.parse::<u32>() else {
+        return false;
+    };
+    host == this_host()
+        && pid != std::process::id()
+        && std::path::Path::new("/proc/self").exists()
+        && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+}
+
+/// Puts back in the queue what workers of this machine that died (a crash, a kill) had
+/// claimed, instead of waiting for their leases to run out. A new process calls it when it
+/// starts. Returns how many deliveries were released.
+pub fn release_orphans(conn: &mut DbConn) -> Result<usize, Error> {
+    let now = db::now();
+    let holders: Vec<Option<String>> = outbox_deliveries::table
+        .filter(outbox_deliveries::status.eq("sending"))
+        .filter(outbox_deliveries::lease_until.ge(now))
+        .select(outbox_deliveries::leased_by)
+        .distinct()
+        .load(conn)?;
+    let gone: Vec<String> = holders
+        .into_iter()
+        .flatten()
+        .filter(|w| is_gone(w))
+        .collect();
+    if gone.is_empty() {
+        return Ok(0);
+    }
+    db::write_tx(conn, |conn| {
+        Ok(diesel::update(
+            outbox_deliveries::table
+                .filter(outbox_deliveries::status.eq("sending"))
+                .filter(outbox_deliveries::leased_by.eq_any(&gone)),
+        )
+        .set((
+            outbox_deliveries::status.eq("queued"),
+            outbox_deliveries::lease_until.eq(None::<chrono::NaiveDateTime>),
+            outbox_deliveries::next_attempt_at.eq(now),
+        ))
+        .execute(conn)?)
+    })
+}
+
 /// Takes up to `policy.batch` due deliveries for this worker.
 pub fn claim(
     conn: &mut DbConn,

@@ -513,3 +513,47 @@ async fn a_changed_agenda_is_a_newer_invitation_and_an_unchanged_one_is_not_sent
         assert!(field(ics, "DTSTAMP") >= stamp);
     })
 }
+
+/// Issue 13, point 17: what a crashed process of this machine had claimed is taken over at
+/// once by the next round, not after its lease; a live worker's claim, or one from another
+/// machine, is left alone.
+#[actix_web::test]
+async fn a_gone_workers_claim_is_taken_over_at_once() {
+    on_each_backend!(|backend| async {
+        let server = SmtpServer::start();
+        let app = app_with_smtp(&backend, &server);
+        let (admin, m) = meeting_with_agenda(&app, "Plenary");
+        app.with_conn(|c| agenda::publish(c, &admin, m.id))
+            .expect("publish");
+        let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .map(|h| h.trim().to_owned())
+            .unwrap_or_else(|_| "localhost".into());
+        // A pid above the kernel's maximum is no running process.
+        let dead = format!("{host}:4194399:x");
+        let policy = app.state.mail_policy.clone();
+        let claimed = app
+            .with_conn(|c| worker::claim(c, &dead, &policy))
+            .expect("claim");
+        assert!(!claimed.is_empty());
+        assert!(worker::is_gone(&dead));
+        assert!(
+            !worker::is_gone(&worker::worker_name()),
+            "this process runs"
+        );
+        assert!(
+            !worker::is_gone("elsewhere.example:4194399:x"),
+            "another machine's"
+        );
+        assert!(!worker::is_gone("w1"), "a name that says nothing");
+
+        let (_, report) = roundtable::schedule::run_once(&app.state, &worker::worker_name())
+            .await
+            .expect("a round");
+        assert_eq!(report.sent, claimed.len(), "taken over within its lease");
+        assert!(
+            statuses(&app).iter().all(|s| s == "sent"),
+            "{:?}",
+            statuses(&app)
+        );
+    })
+}
