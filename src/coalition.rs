@@ -52,12 +52,29 @@ pub fn zone_of(coalition: Option<&Coalition>) -> chrono_tz::Tz {
         .unwrap_or(chrono_tz::UTC)
 }
 
+/// A time zone by its IANA name ("Europe/Brussels"), or by its city alone ("brussels",
+/// "New York"), as people type it in the zone field.
 pub fn parse_time_zone(name: &str) -> Result<chrono_tz::Tz, Error> {
-    name.trim().parse::<chrono_tz::Tz>().map_err(|_| {
-        Error::Invalid(format!(
-            "{name:?} is not a known time zone (for example Europe/Brussels)"
-        ))
-    })
+    let name = name.trim();
+    if let Ok(tz) = name.parse::<chrono_tz::Tz>() {
+        return Ok(tz);
+    }
+    let city = name.replace(' ', "_").to_lowercase();
+    roundtable_templates::components::time_zone_names()
+        .iter()
+        .find(|zone| {
+            zone.to_lowercase() == city
+                || zone
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(|c| c.to_lowercase() == city)
+        })
+        .and_then(|zone| zone.parse::<chrono_tz::Tz>().ok())
+        .ok_or_else(|| {
+            Error::Invalid(format!(
+                "{name:?} is not a known time zone (type a city such as Brussels, or a name such as Europe/Brussels)"
+            ))
+        })
 }
 
 /// Creates the coalition's one row. Part of the first-run set-up transaction.
@@ -121,4 +138,27 @@ pub fn set_options(
             }),
         )
     })
+}
+
+#[cfg(test)]
+mod zone_tests {
+    use super::parse_time_zone;
+
+    #[test]
+    fn zones_are_found_by_name_or_by_city() {
+        for (typed, zone) in [
+            ("Europe/Brussels", "Europe/Brussels"),
+            ("brussels", "Europe/Brussels"),
+            (" New York ", "America/New_York"),
+            ("europe/vienna", "Europe/Vienna"),
+        ] {
+            assert_eq!(
+                parse_time_zone(typed).map(|tz| tz.name()).ok(),
+                Some(zone),
+                "{typed}"
+            );
+        }
+        assert!(parse_time_zone("Atlantis").is_err());
+        assert!(parse_time_zone("").is_err());
+    }
 }

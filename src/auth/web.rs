@@ -143,10 +143,6 @@ fn valid_time_zone(tz: &str) -> Result<(), validator::ValidationError> {
         })
 }
 
-fn time_zone_names() -> Vec<&'static str> {
-    chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()).collect()
-}
-
 async fn setup_page(
     page: Page,
     state: web::Data<AppState>,
@@ -167,7 +163,6 @@ async fn setup_page(
         &page.chrome(),
         &action,
         &FormState::default(),
-        &time_zone_names(),
     ))
 }
 
@@ -181,7 +176,7 @@ async fn setup(
     let form = form.into_inner();
     let action = format!("/setup/{token}");
     if let Err(form_state) = forms::check(&form) {
-        let markup = auth_pages::setup(&page.chrome(), &action, &form_state, &time_zone_names());
+        let markup = auth_pages::setup(&page.chrome(), &action, &form_state);
         return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, markup));
     }
     let f = SetupForm { ..form };

@@ -238,3 +238,49 @@ pub fn problem(message: Option<&str>) -> Markup {
 pub fn badge(text: &str, kind: &str) -> Markup {
     html! { span.badge.(format!("badge-{kind}")) { (text) } }
 }
+
+/// The time zones people choose from: "Area/City" names (no legacy aliases such as
+/// "US/Eastern" or "Etc/GMT+1"), sorted.
+pub fn time_zone_names() -> &'static [&'static str] {
+    static NAMES: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+        let mut names: Vec<&'static str> = chrono_tz::TZ_VARIANTS
+            .iter()
+            .map(|tz| tz.name())
+            .filter(|n| {
+                n.contains('/')
+                    && ![
+                        "Etc/", "US/", "SystemV/", "Canada/", "Brazil/", "Chile/", "Mexico/",
+                    ]
+                    .iter()
+                    .any(|p| n.starts_with(p))
+            })
+            .collect();
+        names.sort_unstable();
+        names
+    });
+    &NAMES
+}
+
+/// A time-zone field people search by typing ("Brus" offers Europe/Brussels): a text input
+/// with the zones as suggestions. The service checks the name it receives.
+pub fn time_zone_field(form: &FormState, name: &str, label: &str, hint: Option<&str>) -> Markup {
+    let list = format!("{name}-choices");
+    let errors = form.errors(name);
+    let id = format!("field-{name}");
+    html! {
+        div.field.(if errors.is_empty() { "" } else { "field-invalid" }) {
+            label for=(id) { (label) }
+            @if let Some(hint) = hint { p.hint { (hint) } }
+            input id=(id) name=(name) type="text" list=(list) value=(form.value(name))
+                autocomplete="off" maxlength=(crate::limits::NAME)
+                aria-invalid=[(!errors.is_empty()).then_some("true")]
+                autofocus[form.first_invalid() == Some(name)];
+            datalist id=(list) {
+                @for zone in time_zone_names() { option value=(zone) {} }
+            }
+            @if !errors.is_empty() {
+                ul.field-errors { @for message in errors { li { (message) } } }
+            }
+        }
+    }
+}

@@ -41,3 +41,68 @@ async fn the_menu_marks_the_current_area_and_reaches_the_rotation() {
         );
     })
 }
+
+/// Issue 13, point 11: time zones are chosen by typing a city, with suggestions, everywhere.
+#[actix_web::test]
+async fn time_zones_are_searched_by_city_everywhere() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        app.bootstrap();
+        let mut browser = app.client().await;
+        browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        for path in ["/meetings/new", "/meetings/plan"] {
+            let page = browser.get(path).await;
+            let list = page
+                .attr("input[name=time_zone]", "list")
+                .unwrap_or_else(|| panic!("{path}: the zone field suggests"));
+            let choices = page.html();
+            let options: Vec<String> = choices
+                .select(
+                    &scraper::Selector::parse(&format!("datalist#{list} option"))
+                        .expect("selector"),
+                )
+                .filter_map(|o| o.value().attr("value").map(str::to_owned))
+                .collect();
+            assert!(options.contains(&"Europe/Brussels".to_owned()), "{path}");
+            assert!(
+                !options
+                    .iter()
+                    .any(|o| o.starts_with("Etc/") || o.starts_with("US/"))
+            );
+            assert!(
+                options.len() > 300 && options.len() < 500,
+                "{}",
+                options.len()
+            );
+        }
+        // A city alone is enough.
+        browser.get("/meetings/new").await;
+        let created = browser
+            .post_form(
+                "/meetings",
+                &[
+                    ("kind", "ad_hoc"),
+                    ("title", "Night train talk"),
+                    ("date", "2027-05-04"),
+                    ("start", "10:00"),
+                    ("end", "11:00"),
+                    ("time_zone", "nairobi"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            created.status,
+            actix_web::http::StatusCode::SEE_OTHER,
+            "{}",
+            created.body
+        );
+        let zone: String = app.with_conn(|c| {
+            use diesel::prelude::*;
+            roundtable::db::schema::meetings::table
+                .select(roundtable::db::schema::meetings::time_zone)
+                .first(c)
+                .expect("the meeting")
+        });
+        assert_eq!(zone, "Africa/Nairobi");
+    })
+}

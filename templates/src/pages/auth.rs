@@ -43,7 +43,16 @@ pub fn setup_pending(chrome: &Chrome) -> Markup {
     )
 }
 
-pub fn setup(chrome: &Chrome, action: &str, form: &FormState, time_zones: &[&str]) -> Markup {
+/// The set-up form proposes the zone of most coalitions using it until one is typed.
+fn with_default_zone(form: &FormState) -> FormState {
+    let mut form = form.clone();
+    form.values
+        .entry("time_zone".to_owned())
+        .or_insert_with(|| "Europe/Brussels".to_owned());
+    form
+}
+
+pub fn setup(chrome: &Chrome, action: &str, form: &FormState) -> Markup {
     layout(
         Some(chrome),
         "Set up the coalition",
@@ -57,7 +66,7 @@ pub fn setup(chrome: &Chrome, action: &str, form: &FormState, time_zones: &[&str
                     fieldset {
                         legend { "The coalition" }
                         (field(form, "coalition_name", "Name of the coalition", "text", None))
-                        (time_zone_field(form, time_zones))
+                        (crate::components::time_zone_field(&with_default_zone(form), "time_zone", "Time zone", Some("Type a city of the zone, for example Brussels, Vienna or Nairobi.")))
                     }
                     fieldset {
                         legend { "The first administrator" }
@@ -71,27 +80,6 @@ pub fn setup(chrome: &Chrome, action: &str, form: &FormState, time_zones: &[&str
             }
         },
     )
-}
-
-fn time_zone_field(form: &FormState, time_zones: &[&str]) -> Markup {
-    let errors = form.errors("time_zone");
-    let chosen = match form.value("time_zone") {
-        "" => "Europe/Brussels",
-        v => v,
-    };
-    html! {
-        div.field.(if errors.is_empty() { "" } else { "field-invalid" }) {
-            label for="field-time_zone" { "Time zone" }
-            select id="field-time_zone" name="time_zone" {
-                @for tz in time_zones {
-                    option value=(tz) selected[*tz == chosen] { (tz) }
-                }
-            }
-            @if !errors.is_empty() {
-                ul.field-errors { @for m in errors { li { (m) } } }
-            }
-        }
-    }
 }
 
 pub fn forgot_password(chrome: &Chrome, form: &FormState, sent: bool) -> Markup {

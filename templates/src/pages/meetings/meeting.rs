@@ -450,7 +450,7 @@ pub fn meeting_form(chrome: &Chrome, v: &MeetingFormView, form: &FormState) -> M
                 (field(form, "date", "Date", "date", None))
                 (field(form, "start", "Starts (HH:MM)", "text", None))
                 (field(form, "end", "Ends (HH:MM)", "text", None))
-                (field(form, "time_zone", "Time zone", "text", Some("An IANA name such as Europe/Brussels; empty for the coalition's.")))
+                (crate::components::time_zone_field(form, "time_zone", "Time zone", Some("Type a city of the zone (Brussels, Nairobi); empty for the coalition's.")))
                 (select(form, "venue_id", "Venue", &v.venues, None))
                 (field(form, "online_url", "Online link (optional)", "text", None))
                 (checkbox(form, "public", "Public meeting (shown on the public calendar)"))

@@ -86,7 +86,7 @@ pub fn plan(chrome: &Chrome, v: &PlanView) -> Markup {
                         (select(&v.rule, "plenary_weekday", "Weekday", &v.weekdays, None))
                         (field(&v.rule, "plenary_start", "Starts", "text", None))
                         (field(&v.rule, "plenary_end", "Ends", "text", None))
-                        (field(&v.rule, "time_zone", "Time zone (empty: the coalition's)", "text", None))
+                        (crate::components::time_zone_field(&v.rule, "time_zone", "Time zone (empty: the coalition's)", None))
                         (field(&v.rule, "quorum_percent", "Quorum: more than this percentage of full members", "number", None))
                         (select(&v.rule, "venue_rotation", "Venues", &v.rotations, None))
                     }))
