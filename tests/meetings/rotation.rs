@@ -301,3 +301,36 @@ async fn the_administrator_no_longer_changes_a_running_rotation() {
         assert!(app.with_conn(store::covers).expect("covers").is_empty());
     })
 }
+
+/// Issue 13, point 8: opting out is explained, and the swap form starts with two different
+/// terms.
+#[actix_web::test]
+async fn the_rotation_page_explains_opting_out_and_swaps_two_terms() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        let logins = app.with_conn(roundtable::cli::seed_demo).expect("demo");
+        let secretariat = logins
+            .iter()
+            .find(|l| l.role.contains("secretariat"))
+            .expect("a secretariat login");
+        let mut browser = app.client().await;
+        browser
+            .sign_in(&secretariat.email, &secretariat.password)
+            .await;
+        let page = browser.get("/secretariat").await;
+        assert!(
+            page.texts("#opt-out-explained")[0].contains("left out of the terms planned"),
+            "{}",
+            page.body
+        );
+        let chosen = |name: &str| {
+            page.attr(
+                &format!("#swap-form select[name={name}] option[selected]"),
+                "value",
+            )
+        };
+        let (a, b) = (chosen("term_a"), chosen("term_b"));
+        assert!(b.is_some(), "the second term is chosen");
+        assert_ne!(a, b);
+    })
+}

@@ -121,7 +121,10 @@ pub fn rotation(chrome: &Chrome, v: &RotationView) -> Markup {
                     div.columns {
                         section {
                             h2 { "Swap two future terms" }
-                            @let form = state(SWAP_FORM);
+                            // Two different terms to begin with: swapping a term with itself
+                            // is never what is meant.
+                            @let second = v.future_terms.get(1).map(|(id, _)| id.as_str()).unwrap_or("");
+                            @let form = state(SWAP_FORM).or_values(&[("term_b", second)]);
                             (anchored_form(csrf, SWAP_FORM, "/secretariat/swap", "Swap", &form, html! {
                                 (select(&form, "term_a", "Term", &v.future_terms, None))
                                 (select(&form, "term_b", "with term", &v.future_terms, None))
@@ -166,6 +169,7 @@ pub fn rotation(chrome: &Chrome, v: &RotationView) -> Markup {
                     }
                     section {
                         h2 { "Opting out" }
+                        p #opt-out-explained { "A full member that cannot hold the secretariat for a while (no capacity this year, a conflict with its mandate) may opt out. It is left out of the terms planned from now on; a term that has begun, or one fixed by a swap or a replacement, stays as it is. It rotates again from the next planned term once it opts back in." }
                         ul #opt-outs { @for (id, name, out) in &v.opt_outs { li {
                             (name) @if *out { " " (badge("opted out", "declined")) }
                             (button_form(csrf, &ButtonForm {
