@@ -99,6 +99,20 @@ impl OrganisationFields {
         );
         let effective_on = p.date("effective_on", &self.effective_on, "with effect from");
         let named = !self.primary_name.trim().is_empty() || !self.primary_email.trim().is_empty();
+        // Everything the service would refuse about the representative, said at once with
+        // the other fields' problems rather than on the next submit.
+        if status == Some(Status::Full) && !named {
+            p.add(
+                "primary_name",
+                "a full member needs its primary representative: give their name and email",
+            );
+        }
+        if named && self.primary_name.trim().is_empty() {
+            p.add("primary_name", "give the representative's name");
+        }
+        if named && !validator::ValidateEmail::validate_email(&self.primary_email.trim()) {
+            p.add("primary_email", "give the representative's email address");
+        }
         let primary = named.then(|| PersonInput {
             name: self.primary_name.clone(),
             email: self.primary_email.clone(),

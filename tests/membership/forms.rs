@@ -229,3 +229,41 @@ async fn the_organisation_page_keeps_a_refused_signature_and_status_decision() {
         assert_eq!(history.len(), 1, "only the admission is on record");
     })
 }
+
+/// Issue 13, point 6: a new organisation's form says everything that is missing at once
+/// (the sector and the primary representative of a full member), not one per submit.
+#[actix_web::test]
+async fn a_new_organisation_is_told_everything_missing_at_once() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        app.bootstrap();
+        let mut browser = app.client().await;
+        browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        browser.get("/organisations/new").await;
+        let refused = browser
+            .post_form(
+                "/organisations",
+                &[
+                    ("name", "Harbour Watch"),
+                    ("status", "full"),
+                    ("sector_id", ""),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            !refused.texts("#field-sector_id-errors li").is_empty(),
+            "{}",
+            refused.body
+        );
+        assert!(
+            refused.texts("#field-primary_name-errors li")[0].contains("primary representative"),
+            "{}",
+            refused.body
+        );
+        assert_eq!(
+            refused.attr("input[name=name]", "value").as_deref(),
+            Some("Harbour Watch")
+        );
+    })
+}
