@@ -275,7 +275,7 @@ mod tests {
     fn an_organisation_from_json_reads_like_one_from_the_form() {
         let json: OrganisationFields = serde_json::from_str(
             r#"{"name": "Ministry of Labour", "sector_id": 3, "needs_authorisation": true,
-                "offers_venue": false, "status": "full", "effective_on": "2026-01-01"}"#,
+                "offers_venue": false, "status": "associate", "effective_on": "2026-01-01"}"#,
         )
         .expect("json");
         let new = json.new_organisation().expect("an organisation");
@@ -283,6 +283,15 @@ mod tests {
         assert_eq!(new.details.needs_authorisation, Some(true));
         assert!(!new.details.offers_venue);
         assert!(new.primary.is_none());
+        // A full member comes with its primary representative.
+        let full = OrganisationFields {
+            status: "full".into(),
+            ..json
+        };
+        match full.new_organisation() {
+            Err(Error::InvalidFields(f)) => assert!(f.contains_key("primary_name"), "{f:?}"),
+            other => panic!("expected the representative asked for, got {other:?}"),
+        }
 
         let refused = OrganisationFields {
             name: String::new(),
