@@ -1,6 +1,7 @@
 //! The web shell: routes, the page context, forms, security headers and the pages that belong
 //! to no capability (dashboard, health, stylesheet, errors).
 
+pub mod checklist;
 pub mod client;
 pub mod context;
 pub mod errors;

@@ -28,8 +28,14 @@ async fn home(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> {
     let name = actor.person.name.clone();
     let today = page.today();
     let fees_enabled = page.coalition.as_ref().is_some_and(|c| c.fees_enabled);
-    let tasks = state
+    let sets_up = permissions::may(&actor, Action::ManageMembership);
+    let (tasks, setting_up) = state
         .db(move |conn| {
+            let setting_up = if sets_up {
+                super::checklist::steps(conn, today)?
+            } else {
+                Vec::new()
+            };
             // What only this person can do comes first: positions and authorisations.
             let mut tasks = crate::statements::tasks::for_actor(conn, &actor, today)?;
             tasks.extend(crate::meetings::tasks::for_actor(conn, &actor)?);
@@ -38,11 +44,20 @@ async fn home(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> {
                 &actor,
                 fees_enabled,
             )?);
-            Ok(tasks)
+            Ok((tasks, setting_up))
         })
         .await?;
     let view = dashboard::DashboardView {
         greeting_name: name,
+        setting_up: setting_up
+            .into_iter()
+            .map(|s| dashboard::Step {
+                title: s.title.into(),
+                detail: s.detail,
+                href: s.href.into(),
+                done: s.done,
+            })
+            .collect(),
         tasks: tasks
             .into_iter()
             .map(|t| dashboard::Task {

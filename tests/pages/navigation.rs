@@ -106,3 +106,45 @@ async fn time_zones_are_searched_by_city_everywhere() {
         assert_eq!(zone, "Africa/Nairobi");
     })
 }
+
+/// Issue 13, point 7: a new coalition's dashboard lists what setting it up still needs, and
+/// the list is gone once a coalition runs.
+#[actix_web::test]
+async fn a_new_coalition_is_shown_how_to_set_it_up() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        app.bootstrap();
+        let mut browser = app.client().await;
+        browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        let home = browser.get("/").await;
+        let steps = home.texts("#checklist li a");
+        assert_eq!(
+            steps,
+            [
+                "Add the member organisations",
+                "Give every full member its primary representative",
+                "Start the secretariat rotation",
+                "Plan next year's plenaries",
+                "Choose the settings",
+            ]
+        );
+        assert_eq!(home.texts("#checklist li.to-do").len(), 5);
+
+        let running = TestApp::new(&backend);
+        let logins = running.with_conn(roundtable::cli::seed_demo).expect("demo");
+        let secretariat = logins
+            .iter()
+            .find(|l| l.role.contains("secretariat"))
+            .expect("a secretariat login");
+        let mut browser = running.client().await;
+        browser
+            .sign_in(&secretariat.email, &secretariat.password)
+            .await;
+        let home = browser.get("/").await;
+        assert!(
+            home.texts("#checklist li").is_empty(),
+            "{:?}",
+            home.texts("#checklist li")
+        );
+    })
+}
