@@ -124,6 +124,14 @@ async fn a_statement_from_draft_to_public_page() {
             .with_conn(|c| rounds::open_round(c, id))
             .expect("read")
             .expect("an open round");
+        // The count against the rule, at a glance (issue 13, point 9).
+        let opened = secretariat.get(&page).await;
+        assert_eq!(
+            opened.texts("#tally"),
+            [
+                "Approvals: 0 of the 4 needed · objections: 0 · abstentions: 0 · awaiting authorisation: 0 · not answered: 4 · full members: 4"
+            ]
+        );
         for o in &f.full {
             let mut rep = app.client().await;
             rep.sign_in(&o.rep_email, MEMBER_PASSWORD).await;

@@ -265,6 +265,12 @@ pub fn outcome(
     rules::evaluate(rule, &standings, today > deadline)
 }
 
+/// The round's count against its rule.
+pub fn tally(rule: DecisionRule, rows: &[BoardRow]) -> rules::Tally {
+    let standings: Vec<(i64, Standing)> = rows.iter().map(|r| (r.member.id, r.standing)).collect();
+    rules::tally(rule, &standings)
+}
+
 /// What the secretariat chooses when opening a round.
 #[derive(Debug, Clone, Copy)]
 pub struct RoundInput {

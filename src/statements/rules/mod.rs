@@ -321,6 +321,58 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     }
 }
 
+/// "1 approval is waiting for authorisation", and who has not answered, which holds the
+/// round up as much.
+fn waiting_message(awaiting: usize, unanswered: usize) -> String {
+    let mut why = format!(
+        "{} waiting for authorisation",
+        plural(awaiting, "approval is", "approvals are")
+    );
+    if unanswered > 0 {
+        why.push_str(&format!(
+            "; {} yet",
+            plural(
+                unanswered,
+                "member has not answered",
+                "members have not answered"
+            )
+        ));
+    }
+    why
+}
+
+/// The count of a round against its rule: what the board shows at a glance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tally {
+    pub members: usize,
+    pub approvals: usize,
+    /// Approvals the rule needs (every member for unanimity; one for signatories).
+    pub needed: usize,
+    pub objections: usize,
+    pub abstentions: usize,
+    pub awaiting_authorisation: usize,
+    pub unanswered: usize,
+}
+
+pub fn tally(rule: DecisionRule, board: &[(i64, Standing)]) -> Tally {
+    let members = board.len();
+    Tally {
+        members,
+        approvals: board.iter().filter(|(_, s)| s.counts_as_approval()).count(),
+        needed: match rule {
+            DecisionRule::Unanimity => members,
+            DecisionRule::Consensus { percent } => {
+                (members * usize::from(percent)).div_ceil(100).max(1)
+            }
+            DecisionRule::Signatories => 1,
+        },
+        objections: count(board, Standing::Objected),
+        abstentions: count(board, Standing::Abstained),
+        awaiting_authorisation: count(board, Standing::AwaitingAuthorisation),
+        unanswered: count(board, Standing::NoAnswer),
+    }
+}
+
 /// Applies a decision rule to the standing of every active full member.
 ///
 /// Before the deadline a round is decided early only when nobody can be cut off: unanimity
@@ -406,10 +458,7 @@ pub fn evaluate(rule: DecisionRule, board: &[(i64, Standing)], deadline_passed: 
                 ));
             }
             if waiting_for_authorisation {
-                return Outcome::Pending(format!(
-                    "{} waiting for authorisation",
-                    plural(awaiting, "approval is", "approvals are")
-                ));
+                return Outcome::Pending(waiting_message(awaiting, unanswered));
             }
             if !everyone_answered && !deadline_passed {
                 return Outcome::Pending(format!(
@@ -427,10 +476,7 @@ pub fn evaluate(rule: DecisionRule, board: &[(i64, Standing)], deadline_passed: 
         }
         DecisionRule::Signatories => {
             if waiting_for_authorisation {
-                return Outcome::Pending(format!(
-                    "{} waiting for authorisation",
-                    plural(awaiting, "approval is", "approvals are")
-                ));
+                return Outcome::Pending(waiting_message(awaiting, unanswered));
             }
             if !everyone_answered && !deadline_passed {
                 return Outcome::Pending(format!(

@@ -237,3 +237,40 @@ fn decision_rules_read_back() {
         assert_eq!(DecisionRule::parse(rule.as_str(), 0), Ok(rule));
     }
 }
+
+/// Issue 13, point 9: waiting for an authorisation does not hide who has not answered, and
+/// the tally counts against the rule's threshold.
+#[test]
+fn the_summary_names_who_has_not_answered_and_the_tally_counts_to_the_threshold() {
+    let board = [
+        (1, Standing::Approved),
+        (2, Standing::AwaitingAuthorisation),
+        (3, Standing::NoAnswer),
+        (4, Standing::Abstained),
+    ];
+    let rule = DecisionRule::Consensus { percent: 25 };
+    match evaluate(rule, &board, false) {
+        Outcome::Pending(why) => {
+            assert!(
+                why.contains("1 approval is waiting for authorisation"),
+                "{why}"
+            );
+            assert!(why.contains("1 member has not answered"), "{why}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        tally(rule, &board),
+        Tally {
+            members: 4,
+            approvals: 1,
+            needed: 1,
+            objections: 0,
+            abstentions: 1,
+            awaiting_authorisation: 1,
+            unanswered: 1,
+        }
+    );
+    assert_eq!(tally(DecisionRule::Unanimity, &board).needed, 4);
+    assert_eq!(tally(DecisionRule::Signatories, &board).needed, 1);
+}

@@ -105,6 +105,17 @@ fn round_view(
         .unwrap_or(0);
     let result = rounds::outcome(rounds::rule_of(round), rows, round.deadline, today);
     let (outcome, met) = outcome_text(&result);
+    let t = rounds::tally(rounds::rule_of(round), rows);
+    let tally = format!(
+        "Approvals: {} of the {} needed · objections: {} · abstentions: {} · awaiting authorisation: {} · not answered: {} · full members: {}",
+        t.approvals,
+        t.needed,
+        t.objections,
+        t.abstentions,
+        t.awaiting_authorisation,
+        t.unanswered,
+        t.members
+    );
     let lines = rows
         .iter()
         .map(|row| pages::BoardLine {
@@ -121,6 +132,7 @@ fn round_view(
         rule: rounds::rule_of(round).describe(),
         deadline: round.deadline.to_string(),
         outcome,
+        tally,
         met,
         lines,
     }

@@ -51,6 +51,8 @@ pub struct RoundView {
     pub deadline: String,
     /// What the positions add up to now, in words; and whether the rule is met.
     pub outcome: String,
+    /// The count against the rule's threshold.
+    pub tally: String,
     pub met: bool,
     pub lines: Vec<BoardLine>,
 }
@@ -225,6 +227,7 @@ pub fn statement(chrome: &Chrome, v: &StatementView) -> Markup {
                     p { "On version " (r.version) ", until " strong { (r.deadline) } " inclusive. Decision rule: " (r.rule) "." }
                     p { "Text of this round: " code.hash { (r.content_hash) } }
                     p #outcome class=(if r.met { "flash flash-success" } else { "flash flash-info" }) { (r.outcome) }
+                    p #tally { (r.tally) }
                     table #board {
                         thead { tr { th { "Member" } th { "Standing" } th { "Details" } } }
                         tbody { @for l in &r.lines { tr {
