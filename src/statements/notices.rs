@@ -213,30 +213,36 @@ pub fn remind_due(conn: &mut DbConn, today: NaiveDate) -> Result<usize, Error> {
             if store::status_of(&s) != Status::Approval {
                 return Ok(0);
             }
-            let silent: Vec<i64> = rounds::board(conn, &round)?
-                .into_iter()
-                .filter(|r| r.standing == Standing::NoAnswer)
-                .map(|r| r.member.id)
-                .collect();
-            if silent.is_empty() {
-                return Ok(0);
-            }
-            let coalition = coalition_name(conn)?;
-            let body = bodies::statement_notice(
-                &coalition,
-                format!("Reminder: your position by {}: {}", round.deadline, s.title),
-                &[format!(
-                    "Your organisation has not taken a position on the joint statement \"{}\". The round closes at the end of {}.",
-                    s.title, round.deadline
-                )],
-                None,
-                ("Take your position", &url(&s)),
-            );
-            let recipients = representatives(conn, Some(&silent))?;
-            notice(conn, "statement_reminder", body, recipients)
+            remind_silent(conn, &s, &round)
         })?;
     }
     Ok(queued)
+}
+
+/// Reminds the representatives of the members that have not taken a position in `round`;
+/// returns how many mails were queued (none when everyone has answered).
+pub fn remind_silent(conn: &mut DbConn, s: &Statement, round: &Round) -> Result<usize, Error> {
+    let silent: Vec<i64> = rounds::board(conn, round)?
+        .into_iter()
+        .filter(|r| r.standing == Standing::NoAnswer)
+        .map(|r| r.member.id)
+        .collect();
+    if silent.is_empty() {
+        return Ok(0);
+    }
+    let coalition = coalition_name(conn)?;
+    let body = bodies::statement_notice(
+        &coalition,
+        format!("Reminder: your position by {}: {}", round.deadline, s.title),
+        &[format!(
+            "Your organisation has not taken a position on the joint statement \"{}\". The round closes at the end of {}.",
+            s.title, round.deadline
+        )],
+        None,
+        ("Take your position", &url(s)),
+    );
+    let recipients = representatives(conn, Some(&silent))?;
+    notice(conn, "statement_reminder", body, recipients)
 }
 
 /// The deadline's work, run by the worker's tick: reminders, then lapses.

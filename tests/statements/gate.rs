@@ -363,3 +363,58 @@ async fn the_deadline_reminds_then_lapses_a_round_that_is_not_met() {
         assert!(reason.contains("unanimity"), "{reason}");
     });
 }
+
+/// Issue 13, point 9: the drafters remind the members without an answer from the page, once a
+/// day; a representative cannot.
+#[actix_web::test]
+async fn the_drafters_remind_those_who_have_not_answered() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        let f = fixture(&app);
+        let s = draft(&app, &f.admin, "On seasonal work");
+        let round = open(&app, &f.admin, s.id, DecisionRule::Unanimity);
+        take(&app, &f.full[0].rep, &round, f.full[0].id, Stance::Approve).expect("approve");
+        let page = format!("/statements/{}", s.id);
+
+        let mut secretariat = app.client().await;
+        secretariat
+            .sign_in(crate::common::ADMIN_EMAIL, crate::common::ADMIN_PASSWORD)
+            .await;
+        let shown = secretariat.get(&page).await;
+        assert!(
+            shown
+                .texts("#remind-form button")
+                .concat()
+                .contains("Remind the 3 members without an answer"),
+            "{:?}",
+            shown.texts("#remind-form button")
+        );
+        let reminded = secretariat.post_form(&format!("{page}/remind"), &[]).await;
+        assert_eq!(reminded.status, actix_web::http::StatusCode::SEE_OTHER);
+        let (n, to) = mailed(&app, "statement_reminder");
+        assert_eq!(n, 1);
+        assert_eq!(
+            to,
+            ["rep@beta.example", "rep@delta.example", "rep@gamma.example"]
+        );
+        secretariat.get(&page).await;
+        let again = secretariat.post_form(&format!("{page}/remind"), &[]).await;
+        assert_eq!(
+            again.status,
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+        );
+        assert!(
+            again.body.contains("reminded today already"),
+            "{}",
+            again.body
+        );
+        assert_eq!(mailed(&app, "statement_reminder").0, 1, "once a day");
+
+        let mut rep = app.client().await;
+        rep.sign_in(&f.full[1].rep_email, crate::statements::MEMBER_PASSWORD)
+            .await;
+        assert!(rep.get(&page).await.texts("#remind-form").is_empty());
+        let refused = rep.post_form(&format!("{page}/remind"), &[]).await;
+        assert_eq!(refused.status, actix_web::http::StatusCode::FORBIDDEN);
+    })
+}

@@ -27,7 +27,7 @@ mod positions;
 mod publication;
 
 pub use positions::{AuthorisationInput, PositionInput, authorise, take_position};
-pub use publication::{Receipt, adopt, lapse_overdue, publish, receipt, signatories_of};
+pub use publication::{Receipt, adopt, lapse_overdue, publish, receipt, remind, signatories_of};
 
 pub fn get_round(conn: &mut DbConn, id: i64) -> Result<Round, Error> {
     Ok(approval_rounds::table

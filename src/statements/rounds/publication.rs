@@ -246,3 +246,50 @@ pub fn receipt(
         authorised_by,
     })
 }
+
+/// A drafter reminds, now, the members that have not taken a position in the open round
+/// (the scheduler also does once, a few days before the deadline). Once a day at most, so
+/// nobody's mailbox is flooded; returns how many mails were queued.
+pub fn remind(
+    conn: &mut DbConn,
+    actor: &Actor,
+    statement_id: i64,
+    today: NaiveDate,
+) -> Result<usize, Error> {
+    db::write_tx(conn, |conn| {
+        let s = get(conn, statement_id)?;
+        require_draft(actor, &s)?;
+        let round = match open_round(conn, statement_id)? {
+            Some(round) if status_of(&s) == Status::Approval => round,
+            _ => {
+                return Err(Error::Invalid(
+                    "there is no open round to remind anyone of".into(),
+                ));
+            }
+        };
+        if !crate::mail::reminders::first_time(
+            conn,
+            &format!("statement_round_asked:{today}"),
+            round.id,
+        )? {
+            return Err(Error::Conflict(
+                "the members without an answer were reminded today already; try again tomorrow"
+                    .into(),
+            ));
+        }
+        let queued = notices::remind_silent(conn, &s, &round)?;
+        if queued == 0 {
+            return Err(Error::Invalid(
+                "every member has answered: there is nobody to remind".into(),
+            ));
+        }
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "round.reminded",
+            Subject::new("statement", statement_id),
+            json!({ "round_id": round.id, "mails": queued }),
+        )?;
+        Ok(queued)
+    })
+}

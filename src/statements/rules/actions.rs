@@ -31,6 +31,8 @@ pub struct NextActions {
     pub adopt: bool,
     pub publish: bool,
     pub withdraw: bool,
+    /// A drafter may remind the members who have not answered an open round.
+    pub remind: bool,
 }
 
 pub fn next_actions(s: Situation) -> NextActions {
@@ -52,6 +54,7 @@ pub fn next_actions(s: Situation) -> NextActions {
             s.round_open && s.rule_met && matches!(s.status, Status::Approval | Status::Adopted),
         ),
         withdraw: drafter(check_transition(s.status, Status::Withdrawn).is_ok()),
+        remind: drafter(s.round_open && s.status == Status::Approval),
     }
 }
 
@@ -103,6 +106,8 @@ mod tests {
                             Status::Drafting | Status::Consultation | Status::Lapsed
                         )
                 );
+                // Reminding the silent members while a round is open for positions.
+                assert_eq!(next.remind, round_open && status == Status::Approval);
                 // Adoption and publication only when the open round's rule is met.
                 assert_eq!(
                     next.adopt,

@@ -4,8 +4,8 @@
 
 use actix_web::{HttpResponse, web};
 use roundtable_templates::pages::statements::statement::{
-    ADOPT_FORM, COMMENT_FORM, CONSULTATION_FORM, DETAILS_FORM, PUBLISH_FORM, ROUND_FORM,
-    VERSION_FORM, WITHDRAW_FORM, authorisation_form, decline_form, position_form,
+    ADOPT_FORM, COMMENT_FORM, CONSULTATION_FORM, DETAILS_FORM, PUBLISH_FORM, REMIND_FORM,
+    ROUND_FORM, VERSION_FORM, WITHDRAW_FORM, authorisation_form, decline_form, position_form,
 };
 use serde::{Deserialize, Serialize};
 
@@ -33,6 +33,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/rounds/{id}/positions", web::post().to(position))
         .route("/rounds/{id}/authorisations", web::post().to(authorise))
         .route("/statements/{id}/adopt", web::post().to(adopt))
+        .route("/statements/{id}/remind", web::post().to(remind))
         .route("/statements/{id}/publish", web::post().to(publish))
         .route("/statements/{id}/withdraw", web::post().to(withdraw));
 }
@@ -324,6 +325,26 @@ async fn adopt(
         form: &forms::NoFields {},
         back: back(id, "round"),
         success: "The adoption is recorded.",
+    };
+    answer(&page, &state, id, sent, None, result).await
+}
+
+async fn remind(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, Error> {
+    let today = page.today();
+    let actor = page.actor()?.clone();
+    let id = id.into_inner();
+    let result = state
+        .db(move |conn| rounds::remind(conn, &actor, id, today))
+        .await;
+    let sent = Sent {
+        form_key: REMIND_FORM,
+        form: &forms::NoFields {},
+        back: back(id, "round"),
+        success: "The members that have not answered are reminded by mail.",
     };
     answer(&page, &state, id, sent, None, result).await
 }

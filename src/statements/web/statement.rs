@@ -414,6 +414,12 @@ fn build_view(
         position_forms,
         authorisation_forms,
         may_adopt: next.adopt,
+        may_remind: Some(
+            rows.iter()
+                .filter(|r| r.standing == crate::statements::rules::Standing::NoAnswer)
+                .count(),
+        )
+        .filter(|silent| next.remind && *silent > 0),
         may_publish: next.publish,
         may_withdraw: next.withdraw,
         signatories,

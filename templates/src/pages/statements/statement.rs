@@ -98,6 +98,8 @@ pub struct StatementView {
     pub position_forms: Vec<OrganisationForm>,
     pub authorisation_forms: Vec<OrganisationForm>,
     pub may_adopt: bool,
+    /// A drafter may remind the members without an answer: how many they are.
+    pub may_remind: Option<usize>,
     pub may_publish: bool,
     pub may_withdraw: bool,
     /// (organisation, approved, authorised, receipt link when the person may read it)
@@ -127,6 +129,7 @@ pub const ROUND_FORM: &str = "round-form";
 pub const COMMENT_FORM: &str = "comment-form";
 pub const WITHDRAW_FORM: &str = "withdraw-form";
 pub const ADOPT_FORM: &str = "adopt-form";
+pub const REMIND_FORM: &str = "remind-form";
 pub const PUBLISH_FORM: &str = "publish-form";
 pub const CONSULTATION_FORM: &str = "consultation-form";
 
@@ -159,6 +162,7 @@ impl StatementView {
                 WITHDRAW_FORM => drafting && self.may_withdraw,
                 COMMENT_FORM => self.can_comment,
                 ADOPT_FORM => in_round && self.may_adopt,
+                REMIND_FORM => in_round && self.may_remind.is_some(),
                 PUBLISH_FORM => in_round && self.may_publish,
                 CONSULTATION_FORM => drafting && self.may_open_consultation,
                 _ => false,
@@ -265,6 +269,11 @@ pub fn statement(chrome: &Chrome, v: &StatementView) -> Markup {
                                 ("refused".into(), "Refuse (withdraws the approval)".into()),
                             ], None))
                             (field(&form, "reference", "Internal reference (file number)", "text", None))
+                        }))
+                    }
+                    @if let Some(silent) = v.may_remind {
+                        (anchored_form(&chrome.csrf_token, REMIND_FORM, &format!("{base}/remind"), &format!("Remind the {silent} member{} without an answer", if silent == 1 { "" } else { "s" }), &state(REMIND_FORM), html! {
+                            p.muted { "Their representatives get a mail with the deadline and the link (once a day at most; the service also reminds them a few days before the deadline)." }
                         }))
                     }
                     @if v.may_adopt {
