@@ -219,13 +219,7 @@ async fn nothing_is_lost_when_the_server_refuses_or_the_worker_dies() {
         assert_eq!(server.messages().len(), 5);
 
         // A worker claims a batch, sends one mail and dies before recording anything.
-        let item = roundtable::meetings::agenda::ItemInput {
-            title: "Any other business".into(),
-            presenter: String::new(),
-            duration_minutes: 5,
-            description: String::new(),
-            confidential: false,
-        };
+        let item = any_other_business(5);
         app.with_conn(|c| agenda::add_item(c, &admin, m.id, &item))
             .expect("item");
         app.with_conn(|c| agenda::publish(c, &admin, m.id))
@@ -494,13 +488,7 @@ async fn a_changed_agenda_is_a_newer_invitation_and_an_unchanged_one_is_not_sent
         );
         assert_eq!(invitations(&app).len(), first.len(), "nothing sent again");
 
-        let item = roundtable::meetings::agenda::ItemInput {
-            title: "Any other business".into(),
-            presenter: String::new(),
-            duration_minutes: 10,
-            description: String::new(),
-            confidential: false,
-        };
+        let item = any_other_business(10);
         app.with_conn(|c| agenda::add_item(c, &admin, m.id, &item))
             .expect("item");
         app.with_conn(|c| agenda::publish(c, &admin, m.id))
@@ -556,4 +544,15 @@ async fn a_gone_workers_claim_is_taken_over_at_once() {
             statuses(&app)
         );
     })
+}
+
+/// An agenda item to change a published agenda with.
+fn any_other_business(duration_minutes: i32) -> roundtable::meetings::agenda::ItemInput {
+    roundtable::meetings::agenda::ItemInput {
+        title: "Any other business".into(),
+        presenter: String::new(),
+        duration_minutes,
+        description: String::new(),
+        confidential: false,
+    }
 }

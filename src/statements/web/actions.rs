@@ -309,24 +309,39 @@ async fn authorise(
     answer(&page, &state, statement_id, sent, None, result).await
 }
 
+/// A round's one-button action (adopt, remind, publish): the service with the person and
+/// today, then the page's answer opening at `section`.
+async fn round_action<R: Send + 'static>(
+    page: Page,
+    state: web::Data<AppState>,
+    id: i64,
+    (form_key, section, success): (&str, &str, &str),
+    act: fn(
+        &mut crate::db::DbConn,
+        &crate::auth::Actor,
+        i64,
+        chrono::NaiveDate,
+    ) -> Result<R, Error>,
+) -> Result<HttpResponse, Error> {
+    let today = page.today();
+    let actor = page.actor()?.clone();
+    let result = state.db(move |conn| act(conn, &actor, id, today)).await;
+    let sent = Sent {
+        form_key,
+        form: &forms::NoFields {},
+        back: back(id, section),
+        success,
+    };
+    answer(&page, &state, id, sent, None, result).await
+}
+
 async fn adopt(
     page: Page,
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, Error> {
-    let today = page.today();
-    let actor = page.actor()?.clone();
-    let id = id.into_inner();
-    let result = state
-        .db(move |conn| rounds::adopt(conn, &actor, id, today))
-        .await;
-    let sent = Sent {
-        form_key: ADOPT_FORM,
-        form: &forms::NoFields {},
-        back: back(id, "round"),
-        success: "The adoption is recorded.",
-    };
-    answer(&page, &state, id, sent, None, result).await
+    let said = (ADOPT_FORM, "round", "The adoption is recorded.");
+    round_action(page, state, id.into_inner(), said, rounds::adopt).await
 }
 
 async fn remind(
@@ -334,19 +349,12 @@ async fn remind(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, Error> {
-    let today = page.today();
-    let actor = page.actor()?.clone();
-    let id = id.into_inner();
-    let result = state
-        .db(move |conn| rounds::remind(conn, &actor, id, today))
-        .await;
-    let sent = Sent {
-        form_key: REMIND_FORM,
-        form: &forms::NoFields {},
-        back: back(id, "round"),
-        success: "The members that have not answered are reminded by mail.",
-    };
-    answer(&page, &state, id, sent, None, result).await
+    let said = (
+        REMIND_FORM,
+        "round",
+        "The members that have not answered are reminded by mail.",
+    );
+    round_action(page, state, id.into_inner(), said, rounds::remind).await
 }
 
 async fn publish(
@@ -354,19 +362,8 @@ async fn publish(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, Error> {
-    let today = page.today();
-    let actor = page.actor()?.clone();
-    let id = id.into_inner();
-    let result = state
-        .db(move |conn| rounds::publish(conn, &actor, id, today))
-        .await;
-    let sent = Sent {
-        form_key: PUBLISH_FORM,
-        form: &forms::NoFields {},
-        back: back(id, "signatories"),
-        success: "The statement is published.",
-    };
-    answer(&page, &state, id, sent, None, result).await
+    let said = (PUBLISH_FORM, "signatories", "The statement is published.");
+    round_action(page, state, id.into_inner(), said, rounds::publish).await
 }
 
 #[derive(Clone, Deserialize, Serialize)]
