@@ -210,6 +210,11 @@ async fn view(page: &Page, state: &AppState, id: i64) -> Result<pages::MeetingVi
             })
             .map(|s| (s.as_str().to_owned(), s.label().to_owned()))
             .collect(),
+        agenda_open: matches!(status, Status::Planned | Status::AgendaPublished),
+        draft_unchanged: published.as_ref().is_some_and(|(_, items)| {
+            !draft.is_empty()
+                && serde_json::to_string(items).ok() == serde_json::to_string(&draft).ok()
+        }),
         agenda_draft: draft.iter().map(item_row).collect(),
         published: published.map(|(v, items)| {
             (

@@ -83,6 +83,10 @@ pub struct MeetingView {
     pub may_start_minutes: bool,
     pub status_actions: Options,
     pub agenda_draft: Vec<ItemRow>,
+    /// The agenda may still change (the meeting is neither held nor cancelled).
+    pub agenda_open: bool,
+    /// The items in preparation are those of the published version.
+    pub draft_unchanged: bool,
     pub published: Option<(i32, String, Vec<ItemRow>)>,
     pub attendance: Vec<AttendanceRow>,
     pub quorum: Option<(String, bool)>,
@@ -138,6 +142,7 @@ impl MeetingView {
             .any(|a| self.can_manage && attendance_form(a.organisation_id) == key)
             || self.agenda_draft.iter().any(|i| {
                 self.can_manage
+                    && self.agenda_open
                     && ["up", "down", "remove"]
                         .iter()
                         .any(|action| item_button(i.id, action) == key)
@@ -152,8 +157,14 @@ impl MeetingView {
                 .any(|a| a.may_mark_done && action_done_form(a.id) == key)
             || match key {
                 STATUS_FORM => self.can_manage && !self.status_actions.is_empty(),
-                ITEM_FORM | GUEST_FORM | ACTION_FORM => self.can_manage,
-                PUBLISH_FORM => self.can_manage && !self.agenda_draft.is_empty(),
+                ITEM_FORM => self.can_manage && self.agenda_open,
+                GUEST_FORM | ACTION_FORM => self.can_manage,
+                PUBLISH_FORM => {
+                    self.can_manage
+                        && self.agenda_open
+                        && !self.agenda_draft.is_empty()
+                        && !self.draft_unchanged
+                }
                 START_MINUTES_FORM => self.may_start_minutes && minutes.is_none(),
                 MINUTES_FORM | OPEN_COMMENTS_FORM | APPROVE_FORM => drafting,
                 COMMENT_FORM => self.can_comment && minutes.is_some(),
@@ -241,10 +252,20 @@ pub fn meeting(chrome: &Chrome, v: &MeetingView) -> Markup {
                     },
                     None => p.empty { "The agenda has not been published yet." },
                 }
-                @if v.can_manage {
+                // Once held or cancelled the agenda no longer changes: no forms that would
+                // only refuse when used.
+                @if v.can_manage && v.agenda_open {
                     h3 { "Agenda in preparation" }
                     @if v.agenda_draft.is_empty() { p.empty { "No items yet." } }
-                    (item_table(&v.agenda_draft, Some((csrf, v.refusal.as_ref()))))
+                    @if v.draft_unchanged {
+                        // The same items as the published version: shown again only on request.
+                        details #agenda-draft {
+                            summary { "No changes since the published version: open to change the agenda" }
+                            (item_table(&v.agenda_draft, Some((csrf, v.refusal.as_ref()))))
+                        }
+                    } @else {
+                        (item_table(&v.agenda_draft, Some((csrf, v.refusal.as_ref()))))
+                    }
                     div.columns {
                         @let form = state(ITEM_FORM);
                         div { (anchored_form(csrf, ITEM_FORM, &format!("{base}/agenda"), "Add the item", &form, html! {
@@ -254,7 +275,7 @@ pub fn meeting(chrome: &Chrome, v: &MeetingView) -> Markup {
                             (textarea(&form, "description", "Description", 3, None))
                             (checkbox(&form, "confidential", "Confidential: only the secretariat and full members see it; never in public pages or feeds"))
                         })) }
-                        @if !v.agenda_draft.is_empty() {
+                        @if !v.agenda_draft.is_empty() && !v.draft_unchanged {
                             div { (anchored_form(csrf, PUBLISH_FORM, &format!("{base}/agenda/publish"), "Publish the agenda", &state(PUBLISH_FORM), html! {
                                 p.hint { "Publishing freezes the agenda as a new version." }
                             })) }
