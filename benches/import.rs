@@ -9,8 +9,6 @@ mod common;
 use std::time::Instant;
 
 use roundtable::AppState;
-use roundtable::actor::actor_for;
-use roundtable::auth::store::{self, PersonDraft};
 use roundtable::membership::import;
 
 const ORGANISATIONS: usize = 10_000;
@@ -34,15 +32,7 @@ fn file() -> String {
 
 fn run(backend: &str, state: &AppState) {
     let mut conn = state.pool.get().expect("connection");
-    let admin = PersonDraft {
-        name: "Bench Admin",
-        email: "admin@bench.example",
-        password: Some("bench password"),
-        is_admin: true,
-    };
-    let admin =
-        store::bootstrap(&mut conn, None, "Bench", "Europe/Brussels", &admin).expect("bootstrap");
-    let admin = actor_for(&mut conn, admin).expect("actor");
+    let admin = common::bootstrap(&mut conn, "Bench");
     let today = chrono::Utc::now().date_naive();
     let csv = file();
 

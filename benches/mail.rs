@@ -12,8 +12,6 @@ use actix_web::{HttpServer, web};
 use chrono::NaiveTime;
 use diesel::prelude::*;
 use roundtable::AppState;
-use roundtable::actor::actor_for;
-use roundtable::auth::store::{self, PersonDraft};
 use roundtable::config::Settings;
 use roundtable::db::schema::meeting_guests;
 use roundtable::mail::sink::Sink;
@@ -56,21 +54,7 @@ fn main() {
     };
     let state = web::Data::new(AppState::open(settings).expect("open"));
     let mut conn = state.pool.get().expect("connection");
-    let admin = PersonDraft {
-        name: "Bench Admin",
-        email: "admin@bench.example",
-        password: Some("bench password"),
-        is_admin: true,
-    };
-    let admin = store::bootstrap(
-        &mut conn,
-        None,
-        "Bench Coalition",
-        "Europe/Brussels",
-        &admin,
-    )
-    .expect("bootstrap");
-    let admin = actor_for(&mut conn, admin).expect("actor");
+    let admin = common::bootstrap(&mut conn, "Bench Coalition");
     let input = MeetingInput {
         kind: Kind::Plenary,
         group_id: None,

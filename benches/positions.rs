@@ -12,7 +12,6 @@ use std::time::Instant;
 use roundtable::AppState;
 use roundtable::actor::actor_for;
 use roundtable::auth::permissions::Actor;
-use roundtable::auth::store::{self, PersonDraft};
 use roundtable::membership::organisations::{self, OrganisationInput};
 use roundtable::membership::people::PersonInput;
 use roundtable::membership::rules::Status;
@@ -26,15 +25,7 @@ const POOL: u32 = 16;
 
 fn run(backend: &str, state: &AppState) {
     let mut conn = state.pool.get().expect("connection");
-    let admin = PersonDraft {
-        name: "Bench Admin",
-        email: "admin@bench.example",
-        password: Some("bench password"),
-        is_admin: true,
-    };
-    let admin =
-        store::bootstrap(&mut conn, None, "Bench", "Europe/Brussels", &admin).expect("bootstrap");
-    let admin = actor_for(&mut conn, admin).expect("actor");
+    let admin = common::bootstrap(&mut conn, "Bench");
     let sector = organisations::sectors(&mut conn)
         .expect("sectors")
         .into_iter()

@@ -30,6 +30,23 @@ pub fn settings(dir: &std::path::Path, database_url: String, pool: u32) -> Setti
     }
 }
 
+/// Names the coalition and creates its administrator, on an empty database; the actor.
+pub fn bootstrap(
+    conn: &mut roundtable::db::DbConn,
+    coalition: &str,
+) -> roundtable::auth::permissions::Actor {
+    let admin = roundtable::auth::store::PersonDraft {
+        name: "Bench Admin",
+        email: "admin@bench.example",
+        password: Some("bench password"),
+        is_admin: true,
+    };
+    let admin =
+        roundtable::auth::store::bootstrap(conn, None, coalition, "Europe/Brussels", &admin)
+            .expect("bootstrap");
+    roundtable::actor::actor_for(conn, admin).expect("actor")
+}
+
 /// The SQLite URL of a fresh database in `dir`.
 pub fn sqlite_url(dir: &std::path::Path) -> String {
     format!("sqlite://{}", dir.join("bench.sqlite3").display())
