@@ -3,6 +3,7 @@
 
 mod architecture;
 mod authorization;
+mod browser;
 mod common;
 mod foundation;
 mod mail;

@@ -70,6 +70,33 @@ pub fn of_meeting(conn: &mut DbConn, meeting_id: i64) -> Result<Vec<Attendance>,
         .load(conn)?)
 }
 
+/// One organisation's attendance as the secretariat records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub organisation_id: i64,
+    /// present, apologies or absent.
+    pub status: String,
+    pub represented_by: String,
+}
+
+/// Why an entry cannot be recorded, as (field, message): the field is `status` or
+/// `represented_by`.
+fn check(entry: &Entry) -> Result<(), (&'static str, String)> {
+    if !matches!(entry.status.as_str(), "present" | "apologies" | "absent") {
+        return Err((
+            "status",
+            format!("{:?} is not present, apologies or absent", entry.status),
+        ));
+    }
+    if entry.status == "present" && entry.represented_by.trim().is_empty() {
+        return Err((
+            "represented_by",
+            "say who represented the organisation".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Records (or corrects) one organisation's attendance.
 pub fn record(
     conn: &mut DbConn,
@@ -79,70 +106,126 @@ pub fn record(
     status: &str,
     represented_by: &str,
 ) -> Result<(), Error> {
-    if !matches!(status, "present" | "apologies" | "absent") {
-        return Err(Error::field(
-            "status",
-            format!("{status:?} is not present, apologies or absent"),
-        ));
+    let entry = Entry {
+        organisation_id,
+        status: status.to_owned(),
+        represented_by: represented_by.to_owned(),
+    };
+    check(&entry).map_err(|(field, message)| Error::field(field, message))?;
+    db::write_tx(conn, |conn| {
+        let m = recordable(conn, actor, meeting_id)?;
+        write(conn, actor, &m, &entry).map(|_| ())
+    })
+}
+
+/// Records the attendance of several organisations at once (the meeting page's one form):
+/// all or nothing. A refusal names each field as `status-ORG` or `represented_by-ORG`, so
+/// every problem shows beside its row. Entries that change nothing are not written again.
+/// Returns how many changed.
+pub fn record_all(
+    conn: &mut DbConn,
+    actor: &Actor,
+    meeting_id: i64,
+    entries: &[Entry],
+) -> Result<usize, Error> {
+    let mut problems = crate::error::FieldErrors::new();
+    for entry in entries {
+        if let Err((field, message)) = check(entry) {
+            problems.insert(format!("{field}-{}", entry.organisation_id), vec![message]);
+        }
     }
-    if status == "present" && represented_by.trim().is_empty() {
-        return Err(Error::field(
-            "represented_by",
-            "say who represented the organisation",
-        ));
+    if !problems.is_empty() {
+        return Err(Error::InvalidFields(problems));
     }
     db::write_tx(conn, |conn| {
-        let m = get(conn, meeting_id)?;
-        require_manage(actor, &m)?;
-        if store::status_of(&m) == rules::Status::Cancelled {
-            return Err(Error::Invalid(
-                "a cancelled meeting has no attendance".into(),
-            ));
+        let m = recordable(conn, actor, meeting_id)?;
+        let mut changed = 0;
+        for entry in entries {
+            match write(conn, actor, &m, entry) {
+                Ok(true) => changed += 1,
+                Ok(false) => {}
+                // Name the row, not a field of a single-organisation form.
+                Err(Error::InvalidFields(_)) => {
+                    return Err(Error::field(
+                        &format!("status-{}", entry.organisation_id),
+                        "attendance is recorded for member and associate organisations only",
+                    ));
+                }
+                Err(e) => return Err(e),
+            }
         }
-        // Attendance is the members' and associates' (guests are recorded apart); an id of
-        // no organisation is a refusal, not a database error.
-        let attends = match crate::membership::organisations::get(conn, organisation_id) {
-            Ok(o) => crate::membership::organisations::status_of(&o).participates(),
-            Err(Error::NotFound) => false,
-            Err(e) => return Err(e),
-        };
-        if !attends {
-            return Err(Error::field(
-                "organisation_id",
-                "attendance is recorded for member and associate organisations only",
-            ));
-        }
-        let existing: Option<i64> = attendance::table
-            .filter(attendance::meeting_id.eq(meeting_id))
-            .filter(attendance::organisation_id.eq(organisation_id))
-            .select(attendance::id)
-            .first(conn)
-            .optional()?;
-        let values = (
-            attendance::status.eq(status),
-            attendance::represented_by.eq(represented_by.trim()),
-            attendance::recorded_at.eq(db::now()),
-        );
-        match existing {
-            Some(id) => diesel::update(attendance::table.find(id))
-                .set(values)
-                .execute(conn)?,
-            None => diesel::insert_into(attendance::table)
-                .values((
-                    attendance::meeting_id.eq(meeting_id),
-                    attendance::organisation_id.eq(organisation_id),
-                    values,
-                ))
-                .execute(conn)?,
-        };
-        audit::record(
-            conn,
-            Some(actor.id()),
-            "meeting.attendance",
-            Subject::new("meeting", meeting_id),
-            json!({ "organisation_id": organisation_id, "status": status, "represented_by": represented_by.trim() }),
-        )
+        Ok(changed)
     })
+}
+
+/// The meeting, if the actor may record its attendance.
+fn recordable(conn: &mut DbConn, actor: &Actor, meeting_id: i64) -> Result<Meeting, Error> {
+    let m = get(conn, meeting_id)?;
+    require_manage(actor, &m)?;
+    if store::status_of(&m) == rules::Status::Cancelled {
+        return Err(Error::Invalid(
+            "a cancelled meeting has no attendance".into(),
+        ));
+    }
+    Ok(m)
+}
+
+/// Writes one checked entry inside the caller's transaction, with its audit event; false
+/// when it was already recorded exactly so.
+fn write(conn: &mut DbConn, actor: &Actor, m: &Meeting, entry: &Entry) -> Result<bool, Error> {
+    let organisation_id = entry.organisation_id;
+    // Attendance is the members' and associates' (guests are recorded apart); an id of
+    // no organisation is a refusal, not a database error.
+    let attends = match crate::membership::organisations::get(conn, organisation_id) {
+        Ok(o) => crate::membership::organisations::status_of(&o).participates(),
+        Err(Error::NotFound) => false,
+        Err(e) => return Err(e),
+    };
+    if !attends {
+        return Err(Error::field(
+            "organisation_id",
+            "attendance is recorded for member and associate organisations only",
+        ));
+    }
+    let represented_by = entry.represented_by.trim();
+    let existing: Option<(i64, String, String)> = attendance::table
+        .filter(attendance::meeting_id.eq(m.id))
+        .filter(attendance::organisation_id.eq(organisation_id))
+        .select((
+            attendance::id,
+            attendance::status,
+            attendance::represented_by,
+        ))
+        .first(conn)
+        .optional()?;
+    let values = (
+        attendance::status.eq(&entry.status),
+        attendance::represented_by.eq(represented_by),
+        attendance::recorded_at.eq(db::now()),
+    );
+    match existing {
+        Some((_, status, who)) if status == entry.status && who == represented_by => {
+            return Ok(false);
+        }
+        Some((id, _, _)) => diesel::update(attendance::table.find(id))
+            .set(values)
+            .execute(conn)?,
+        None => diesel::insert_into(attendance::table)
+            .values((
+                attendance::meeting_id.eq(m.id),
+                attendance::organisation_id.eq(organisation_id),
+                values,
+            ))
+            .execute(conn)?,
+    };
+    audit::record(
+        conn,
+        Some(actor.id()),
+        "meeting.attendance",
+        Subject::new("meeting", m.id),
+        json!({ "organisation_id": organisation_id, "status": entry.status, "represented_by": represented_by }),
+    )?;
+    Ok(true)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -573,6 +573,27 @@ pub fn between(
         .load(conn)?)
 }
 
+/// One page of the meetings that started before `now`, newest first, and how many there are.
+pub fn past_page(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Meeting>, i64), Error> {
+    let page = meetings::table
+        .filter(meetings::starts_at.lt(now))
+        .order((meetings::starts_at.desc(), meetings::id.desc()))
+        .limit(limit)
+        .offset(offset)
+        .select(Meeting::as_select())
+        .load(conn)?;
+    let total = meetings::table
+        .filter(meetings::starts_at.lt(now))
+        .count()
+        .get_result(conn)?;
+    Ok((page, total))
+}
+
 pub fn all(conn: &mut DbConn) -> Result<Vec<Meeting>, Error> {
     Ok(meetings::table
         .order(meetings::starts_at)

@@ -41,7 +41,13 @@ pub fn layout(chrome: Option<&Chrome>, title: &str, body: Markup) -> Markup {
                 header.site-header {
                     a.brand href="/" { (coalition) }
                     @if let Some(c) = chrome {
-                        (navigation(c))
+                        // On a phone the menu folds behind this link; opening it targets
+                        // #menu, so it works without scripts (the stylesheet shows it).
+                        a.menu-toggle href="#menu" aria-controls="menu" { "Menu" }
+                        div.menu #menu {
+                            (navigation(c))
+                            a.menu-close href="#" aria-controls="menu" { "Close menu" }
+                        }
                     }
                 }
                 main #main tabindex="-1" {

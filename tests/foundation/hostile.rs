@@ -55,9 +55,8 @@ async fn ids_of_nothing_are_refused_not_database_errors() {
                 .post_form(
                     &format!("{page}/attendance"),
                     &[
-                        ("organisation_id", &organisation),
-                        ("status", "present"),
-                        ("represented_by", "Someone"),
+                        (&format!("status-{organisation}"), "present"),
+                        (&format!("represented_by-{organisation}"), "Someone"),
                     ],
                 )
                 .await;

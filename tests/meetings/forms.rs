@@ -79,38 +79,63 @@ async fn attendance_and_agenda_forms_keep_what_was_typed() {
                 &[("status", "held"), ("reason", "")],
             )
             .await;
-        let org = orgs[0];
-        let anchor = format!("attendance-{org}");
+        // One form for the whole meeting: a choice among each organisation's people.
+        let page_before = secretariat.get(&page).await;
+        let (org, other) = (orgs[0], orgs[1]);
+        let people = page_before.texts(&format!("select[name='represented_by-{org}'] option"));
+        assert_eq!(people, ["—", "Rep of Alpha Shelter"]);
+        assert_eq!(
+            page_before.texts("form#attendance-form button[type=submit]"),
+            ["Save the attendance"]
+        );
         let refused = secretariat
             .post_form(
                 &format!("{page}/attendance"),
                 &[
-                    ("organisation_id", &org.to_string()),
-                    ("status", "present"),
-                    ("represented_by", ""),
+                    (&format!("status-{org}"), "present"),
+                    (&format!("represented_by-{org}"), ""),
+                    (&format!("status-{other}"), "present"),
+                    (&format!("represented_by-{other}"), "Rep of Beta Union"),
                 ],
             )
             .await;
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-        let form = format!("form#{anchor}");
+        let form = "form#attendance-form";
+        for (organisation, chosen) in [(org, "present"), (other, "present")] {
+            assert_eq!(
+                refused
+                    .attr(
+                        &format!("{form} select[name='status-{organisation}'] option[selected]"),
+                        "value"
+                    )
+                    .as_deref(),
+                Some(chosen),
+                "every choice is kept"
+            );
+        }
         assert_eq!(
             refused
-                .attr(&format!("{form} option[selected]"), "value")
+                .attr(
+                    &format!("{form} select[name='represented_by-{other}'] option[selected]"),
+                    "value"
+                )
                 .as_deref(),
-            Some("present"),
-            "the choice is kept"
+            Some("Rep of Beta Union")
         );
         assert!(
             refused
-                .texts(&format!("{form} .field-errors"))
+                .texts(&format!("{form} #represented_by-{org}-errors"))
                 .concat()
                 .contains("who represented"),
-            "{:?}",
+            "the message is beside the row: {:?}",
             refused.texts(".flash")
         );
         assert!(
             refused
-                .attr(&format!("{form} input[name=represented_by]"), "autofocus")
+                .attr(
+                    &format!("{form} select[name='represented_by-{org}']"),
+                    "autofocus"
+                )
                 .is_some()
         );
         assert!(

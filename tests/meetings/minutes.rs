@@ -46,19 +46,20 @@ async fn approved_minutes_never_change_and_corrections_are_addenda() {
             )
             .await;
         // Attendance and the live quorum: 3 of 4 full members present.
+        let mut fields = Vec::new();
         for (n, org) in orgs.iter().enumerate() {
             let status = if n == 3 { "apologies" } else { "present" };
-            browser
-                .post_form(
-                    &format!("{page}/attendance"),
-                    &[
-                        ("organisation_id", &org.to_string()),
-                        ("status", status),
-                        ("represented_by", if n == 3 { "" } else { "Rep" }),
-                    ],
-                )
-                .await;
+            fields.push((format!("status-{org}"), status.to_owned()));
+            let who = if n == 3 { "" } else { "Rep" };
+            fields.push((format!("represented_by-{org}"), who.to_owned()));
         }
+        let fields: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        browser
+            .post_form(&format!("{page}/attendance"), &fields)
+            .await;
         let shown = browser.get(&page).await;
         assert_eq!(
             shown.texts("#quorum"),

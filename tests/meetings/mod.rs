@@ -5,6 +5,7 @@ mod confidential;
 mod feeds;
 mod forms;
 mod minutes;
+mod past;
 mod planning;
 mod rotation;
 

@@ -17,6 +17,7 @@ use roundtable_templates::FlashKind;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/meetings", web::get().to(calendar))
+        .route("/meetings/past", web::get().to(past))
         .route("/calendar/public.ics", web::get().to(public_feed))
         .route("/calendar/feed", web::post().to(renew_feed))
         .route("/calendar/feed/{token}.ics", web::get().to(person_feed))
@@ -88,7 +89,17 @@ async fn calendar(
                             .iter()
                             .filter(visible)
                             .filter(|m| rules::local(m.starts_at, store::zone_of(m)).date() == day)
-                            .map(|m| (m.id, m.title.clone()))
+                            .map(|m| pages::MonthEvent {
+                                id: m.id,
+                                title: m.title.clone(),
+                                state: match store::status_of(m) {
+                                    rules::Status::Cancelled => pages::EventState::Cancelled,
+                                    rules::Status::Held | rules::Status::MinutesApproved => {
+                                        pages::EventState::Held
+                                    }
+                                    _ => pages::EventState::Planned,
+                                },
+                            })
                             .collect(),
                     }
                 })
@@ -105,19 +116,7 @@ async fn calendar(
         upcoming: upcoming
             .iter()
             .filter(visible)
-            .map(|m| pages::MeetingRow {
-                id: m.id,
-                title: m.title.clone(),
-                kind: store::kind_of(m).label().to_owned(),
-                when: when(m),
-                place: place(m, &venues),
-                status: store::status_of(m).label().to_owned(),
-                status_key: match store::status_of(m) {
-                    rules::Status::Cancelled => "declined".into(),
-                    rules::Status::Planned => "due".into(),
-                    _ => "full".into(),
-                },
-            })
+            .map(|m| row(m, &venues))
             .collect(),
         month_label: first.format("%B %Y").to_string(),
         previous_month: format!("/meetings?month={}", previous.format("%Y-%m")),
@@ -134,6 +133,66 @@ async fn calendar(
         public_feed_url: format!("{}/calendar/public.ics", state.settings.base_url),
     };
     Ok(pages::calendar(&page.chrome(), &view))
+}
+
+/// A meeting as a line of a list: when, what, where, and its state.
+fn row(
+    m: &crate::meetings::model::Meeting,
+    venues: &[crate::meetings::model::Venue],
+) -> pages::MeetingRow {
+    pages::MeetingRow {
+        id: m.id,
+        title: m.title.clone(),
+        kind: store::kind_of(m).label().to_owned(),
+        when: when(m),
+        place: place(m, venues),
+        status: store::status_of(m).label().to_owned(),
+        status_key: match store::status_of(m) {
+            rules::Status::Cancelled => "declined".into(),
+            rules::Status::Planned => "due".into(),
+            _ => "full".into(),
+        },
+    }
+}
+
+/// Past meetings per page of the list.
+const PAST_PER_PAGE: i64 = 50;
+
+#[derive(serde::Deserialize)]
+struct PageQuery {
+    page: Option<i64>,
+}
+
+/// Every meeting that has taken place (or was cancelled), newest first, a page at a time:
+/// what an evaluator or a new representative looks for without paging month by month.
+async fn past(
+    page: Page,
+    state: web::Data<AppState>,
+    query: web::Query<PageQuery>,
+) -> Result<Markup, Error> {
+    let actor = page.actor()?.clone();
+    permissions::require(&actor, Action::ViewDirectory)?;
+    let number = query.page.unwrap_or(1).max(1);
+    let (meetings, total, venues) = state
+        .db(move |conn| {
+            let offset = (number - 1).saturating_mul(PAST_PER_PAGE);
+            let (meetings, total) =
+                store::past_page(conn, crate::db::now(), PAST_PER_PAGE, offset)?;
+            Ok((meetings, total, store::venues(conn)?))
+        })
+        .await?;
+    let pages_in_all = ((total + PAST_PER_PAGE - 1) / PAST_PER_PAGE).max(1);
+    let view = pages::PastView {
+        meetings: meetings
+            .iter()
+            .filter(|m| store::may_see(Some(&actor), m))
+            .map(|m| row(m, &venues))
+            .collect(),
+        total,
+        page: number,
+        pages: pages_in_all,
+    };
+    Ok(pages::past(&page.chrome(), &view))
 }
 
 async fn renew_feed(page: Page, state: web::Data<AppState>) -> Result<HttpResponse, Error> {

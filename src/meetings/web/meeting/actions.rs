@@ -1,10 +1,12 @@
 //! Actions on a meeting: its status, its agenda, attendance and guests.
 
+use std::collections::BTreeMap;
+
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
 use roundtable_templates::pages::meetings::meeting::{
-    GUEST_FORM, ITEM_FORM, PUBLISH_FORM, STATUS_FORM, attendance_form, guest_attended_form,
+    ATTENDANCE_FORM, GUEST_FORM, ITEM_FORM, PUBLISH_FORM, STATUS_FORM, guest_attended_form,
     item_button,
 };
 
@@ -12,7 +14,6 @@ use crate::AppState;
 use crate::error::Error;
 use crate::meetings::agenda::{self, ItemInput};
 use crate::meetings::attendance;
-use crate::meetings::input::AttendanceFields;
 use crate::meetings::rules::Status;
 use crate::meetings::store;
 use crate::web::context::Page;
@@ -183,40 +184,62 @@ async fn item_action(
     super::answer(&page, &state, meeting, sent, result).await
 }
 
+/// The meeting page's attendance form: `status-ORG` and `represented_by-ORG` for each
+/// organisation; rows left "not recorded" change nothing.
 async fn record_attendance(
     page: Page,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-    form: web::Form<AttendanceFields>,
+    form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, Error> {
     let actor = page.actor()?.clone();
     let id = id.into_inner();
-    let typed = form.into_inner();
-    let result = match typed.parse() {
-        Ok(a) => {
+    let typed: BTreeMap<String, String> = form.into_inner().into_iter().collect();
+    let result = match attendance_entries(&typed) {
+        Ok(entries) => {
             state
-                .db(move |conn| {
-                    attendance::record(
-                        conn,
-                        &actor,
-                        id,
-                        a.organisation_id,
-                        &a.status,
-                        &a.represented_by,
-                    )
-                })
+                .db(move |conn| attendance::record_all(conn, &actor, id, &entries))
                 .await
         }
         Err(e) => Err(e),
     };
-    let organisation = typed.organisation_id.trim().parse().unwrap_or_default();
     let sent = Sent {
-        form_key: &attendance_form(organisation),
+        form_key: ATTENDANCE_FORM,
         form: &typed,
         back: format!("/meetings/{id}#attendance"),
         success: "Attendance recorded.",
     };
     super::answer(&page, &state, id, sent, result).await
+}
+
+/// The entries of the attendance form, in the order of the organisations' ids.
+fn attendance_entries(typed: &BTreeMap<String, String>) -> Result<Vec<attendance::Entry>, Error> {
+    let mut entries = Vec::new();
+    for (name, status) in typed {
+        let Some(organisation) = name.strip_prefix("status-") else {
+            continue;
+        };
+        let organisation_id = organisation
+            .parse()
+            .map_err(|_| Error::Invalid(format!("{name:?} names no organisation")))?;
+        if status.trim().is_empty() {
+            continue;
+        }
+        entries.push(attendance::Entry {
+            organisation_id,
+            status: status.trim().to_owned(),
+            represented_by: typed
+                .get(&format!("represented_by-{organisation}"))
+                .cloned()
+                .unwrap_or_default(),
+        });
+    }
+    if entries.is_empty() {
+        return Err(Error::Invalid(
+            "choose the attendance of at least one organisation".into(),
+        ));
+    }
+    Ok(entries)
 }
 
 #[derive(Clone, Deserialize, Serialize)]

@@ -44,7 +44,13 @@ struct Loaded {
     actions: Vec<ActionItem>,
     group: Option<WorkingGroup>,
     everyone: Vec<Person>,
+    /// Each organisation's active people, to choose who represented it (for those who
+    /// record attendance).
+    staff: Staff,
 }
+
+/// Names of people per organisation id.
+type Staff = std::collections::HashMap<i64, Vec<String>>;
 
 pub(super) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/meetings/{id}", web::get().to(show));
@@ -107,15 +113,32 @@ async fn view(page: &Page, state: &AppState, id: i64) -> Result<pages::MeetingVi
             let actions = minutes::actions_of_meeting(conn, id)?;
             // Everyone, to name commenters and owners (also those since deactivated) and to
             // offer the active ones as owners of an action: one query.
-            let everyone: Vec<Person> = {
-                use crate::db::schema::people;
+            // Everyone with their organisation (people belong to at most one): one query
+            // gives both the names and each organisation's people to choose from.
+            let (everyone, staff) = {
+                use crate::db::schema::{affiliations, people};
+                use crate::membership::model::Affiliation;
                 use diesel::prelude::*;
-                people::table
+                let rows: Vec<(Person, Option<Affiliation>)> = people::table
+                    .left_join(affiliations::table)
                     .order(people::name)
-                    .select(Person::as_select())
-                    .load(conn)?
+                    .select((Person::as_select(), Option::<Affiliation>::as_select()))
+                    .load(conn)?;
+                let mut staff: Staff = Default::default();
+                let mut everyone = Vec::with_capacity(rows.len());
+                for (person, affiliation) in rows {
+                    if let Some(a) = affiliation.filter(|_| manage && person.active) {
+                        staff
+                            .entry(a.organisation_id)
+                            .or_default()
+                            .push(person.name.clone());
+                    }
+                    everyone.push(person);
+                }
+                (everyone, staff)
             };
             Ok(Loaded {
+                staff,
                 m,
                 manage,
                 venue,
@@ -150,6 +173,7 @@ async fn view(page: &Page, state: &AppState, id: i64) -> Result<pages::MeetingVi
         actions,
         group,
         everyone,
+        staff,
     } = data;
     let status = store::status_of(&m);
     let org_name = |id: i64| {
@@ -235,10 +259,9 @@ async fn view(page: &Page, state: &AppState, id: i64) -> Result<pages::MeetingVi
                         organisation_id: o.id,
                         organisation: o.name.clone(),
                         full_member: o.status == "full",
-                        status: a
-                            .map(|a| a.status.clone())
-                            .unwrap_or_else(|| "not recorded".into()),
+                        status: a.map(|a| a.status.clone()).unwrap_or_default(),
                         represented_by: a.map(|a| a.represented_by.clone()).unwrap_or_default(),
+                        people: staff.get(&o.id).cloned().unwrap_or_default(),
                     }
                 })
                 .collect()

@@ -16,12 +16,34 @@ pub struct MeetingRow {
     pub status_key: String,
 }
 
+/// Whether a meeting in the month has taken place, was cancelled or is still ahead.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum EventState {
+    Planned,
+    Held,
+    Cancelled,
+}
+
+pub struct MonthEvent {
+    pub id: i64,
+    pub title: String,
+    pub state: EventState,
+}
+
 pub struct MonthDay {
     pub day: u32,
     pub in_month: bool,
     pub today: bool,
     pub blocked: Option<String>,
-    pub meetings: Vec<(i64, String)>,
+    pub meetings: Vec<MonthEvent>,
+}
+
+/// One page of the past meetings.
+pub struct PastView {
+    pub meetings: Vec<MeetingRow>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
 }
 
 pub struct CalendarView {
@@ -47,19 +69,14 @@ pub fn calendar(chrome: &Chrome, v: &CalendarView) -> Markup {
             div.actions {
                 @if v.can_create { a.button href="/meetings/new" { "New meeting" } }
                 @if v.can_plan { a href="/meetings/plan" { "Year plan, venues and dates to plan around" } }
+                a href="/meetings/past" { "Past meetings" }
                 a href="/secretariat" { "Secretariat rotation" }
             }
             section aria-labelledby="upcoming" {
                 h2 #upcoming { "Coming up" }
                 @if v.upcoming.is_empty() { p.empty { "Nothing is planned." } }
                 @else {
-                    table #upcoming-table {
-                        thead { tr { th { "When" } th { "Meeting" } th { "Kind" } th { "Where" } th { "State" } } }
-                        tbody { @for m in &v.upcoming { tr {
-                            td { (m.when) } td { a href=(format!("/meetings/{}", m.id)) { (m.title) } } td { (m.kind) } td { (m.place) }
-                            td { (badge(&m.status, &m.status_key)) }
-                        } } }
-                    }
+                    (meeting_table("upcoming-table", &v.upcoming))
                 }
             }
             section aria-labelledby="month" {
@@ -75,7 +92,7 @@ pub fn calendar(chrome: &Chrome, v: &CalendarView) -> Markup {
                                         title=[d.blocked.as_deref()] {
                                         span.daynum { (d.day) }
                                         @if let Some(b) = &d.blocked { span.blocked-label { (b) } }
-                                        @for (id, title) in &d.meetings { a.event href=(format!("/meetings/{id}")) { (title) } }
+                                        @for e in &d.meetings { (month_event(e)) }
                                     }
                                 }
                             }
@@ -94,6 +111,55 @@ pub fn calendar(chrome: &Chrome, v: &CalendarView) -> Markup {
                 }
                 p { @if v.has_feed { "You have a personal feed. Making a new address stops the old one." } @else { "Subscribe to your personal feed to see every meeting that concerns you." } }
                 (action_form(&chrome.csrf_token, "/calendar/feed", if v.has_feed { "Make a new feed address" } else { "Create my feed" }, html! {}))
+            }
+        },
+    )
+}
+
+/// A meeting in a day of the month: held meetings say so, cancelled ones are struck through;
+/// both in words too, for screen readers and print.
+fn month_event(e: &MonthEvent) -> Markup {
+    let href = format!("/meetings/{}", e.id);
+    html! {
+        @match e.state {
+            EventState::Planned => a.event href=(href) { (e.title) },
+            EventState::Held => a.event.event-held href=(href) { (e.title) span.event-state { " · held" } },
+            EventState::Cancelled => a.event.event-cancelled href=(href) { s { (e.title) } span.event-state { " · cancelled" } },
+        }
+    }
+}
+
+fn meeting_table(id: &str, rows: &[MeetingRow]) -> Markup {
+    html! {
+        table id=(id) {
+            thead { tr { th { "When" } th { "Meeting" } th { "Kind" } th { "Where" } th { "State" } } }
+            tbody { @for m in rows { tr {
+                td { (m.when) } td { a href=(format!("/meetings/{}", m.id)) { (m.title) } } td { (m.kind) } td { (m.place) }
+                td { (badge(&m.status, &m.status_key)) }
+            } } }
+        }
+    }
+}
+
+/// The past meetings, newest first, with their state.
+pub fn past(chrome: &Chrome, v: &PastView) -> Markup {
+    layout(
+        Some(chrome),
+        "Past meetings",
+        html! {
+            h1 { "Past meetings" }
+            div.actions { a href="/meetings" { "← Calendar" } }
+            section aria-labelledby="past" {
+                h2 #past { (v.total) " meetings, newest first" }
+                @if v.meetings.is_empty() { p.empty { "No meeting has taken place yet." } }
+                @else { (meeting_table("past-table", &v.meetings)) }
+                @if v.pages > 1 {
+                    nav.pager aria-label="Pages of past meetings" {
+                        @if v.page > 1 { a rel="prev" href=(format!("/meetings/past?page={}", v.page - 1)) { "← newer" } }
+                        span { "Page " (v.page) " of " (v.pages) }
+                        @if v.page < v.pages { a rel="next" href=(format!("/meetings/past?page={}", v.page + 1)) { "older →" } }
+                    }
+                }
             }
         },
     )

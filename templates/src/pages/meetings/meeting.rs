@@ -9,7 +9,7 @@ use crate::components::{
     problem, refused_elsewhere, select, textarea, textarea_up_to,
 };
 use crate::layout;
-use crate::view::{Chrome, FormState, Refusal};
+use crate::view::{Chrome, FormState, Refusal, WHOLE_FORM};
 
 pub struct ItemRow {
     pub id: i64,
@@ -24,8 +24,11 @@ pub struct AttendanceRow {
     pub organisation_id: i64,
     pub organisation: String,
     pub full_member: bool,
+    /// present, apologies or absent; empty when not recorded yet.
     pub status: String,
     pub represented_by: String,
+    /// The organisation's people, to choose who represented it (for the secretariat).
+    pub people: Vec<String>,
 }
 
 pub struct GuestRow {
@@ -114,9 +117,7 @@ pub const OPEN_COMMENTS_FORM: &str = "open-comments-form";
 pub const APPROVE_FORM: &str = "approve-form";
 pub const ACTION_FORM: &str = "action-form";
 
-pub fn attendance_form(organisation_id: i64) -> String {
-    format!("attendance-{organisation_id}")
-}
+pub const ATTENDANCE_FORM: &str = "attendance-form";
 
 /// The anchor of an agenda item's button `action` (up, down, remove).
 pub fn item_button(item_id: i64, action: &str) -> String {
@@ -137,9 +138,7 @@ impl MeetingView {
     fn shows_form(&self, key: &str) -> bool {
         let minutes = self.minutes.as_ref();
         let drafting = minutes.is_some_and(|m| !m.is_approved) && self.can_manage;
-        self.attendance
-            .iter()
-            .any(|a| self.can_manage && attendance_form(a.organisation_id) == key)
+        (key == ATTENDANCE_FORM && self.can_manage && !self.attendance.is_empty())
             || self.agenda_draft.iter().any(|i| {
                 self.can_manage
                     && self.agenda_open
@@ -209,11 +208,6 @@ pub fn meeting(chrome: &Chrome, v: &MeetingView) -> Markup {
     let csrf = chrome.csrf_token.as_str();
     let base = format!("/meetings/{}", v.id);
     let state = |form: &str| Refusal::state_of(v.refusal.as_ref(), form);
-    let statuses: Options = vec![
-        ("present".into(), "present".into()),
-        ("apologies".into(), "apologies".into()),
-        ("absent".into(), "absent".into()),
-    ];
     layout(
         Some(chrome),
         &v.title,
@@ -289,29 +283,16 @@ pub fn meeting(chrome: &Chrome, v: &MeetingView) -> Markup {
                     @if let Some((text, reached)) = &v.quorum {
                         p #quorum { (badge(if *reached { "quorum" } else { "no quorum" }, if *reached { "full" } else { "declined" })) " " (text) }
                     }
-                    table #attendance-table {
-                        thead { tr { th { "Organisation" } th { "Attendance" } th { "Represented by" } @if v.can_manage { th { "Record" } } } }
-                        tbody { @for a in &v.attendance { tr {
-                            td { (a.organisation) @if !a.full_member { " (associate)" } }
-                            td { (a.status) } td { (a.represented_by) }
-                            @if v.can_manage { td {
-                                @let anchor = attendance_form(a.organisation_id);
-                                @let refused = v.refusal.as_ref().filter(|r| r.form == anchor).map(|r| &r.state);
-                                @let chosen = refused.map_or(a.status.as_str(), |f| f.value("status"));
-                                @let who = refused.map_or(a.represented_by.as_str(), |f| f.value("represented_by"));
-                                form.inline id=(anchor) method="post" action=(format!("{base}/attendance#{anchor}")) {
-                                    (csrf_field(csrf))
-                                    input type="hidden" name="organisation_id" value=(a.organisation_id);
-                                    select name="status" aria-label=(format!("Attendance of {}", a.organisation)) { @for (val, label) in &statuses { option value=(val) selected[*val == chosen] { (label) } } }
-                                    input type="text" name="represented_by" value=(who) aria-label=(format!("Who represented {}", a.organisation)) placeholder="who"
-                                        aria-invalid=[refused.map(|_| "true")] autofocus[refused.is_some()];
-                                    button type="submit" aria-label=(format!("Save the attendance of {}", a.organisation)) { "Save" }
-                                    @if let Some(f) = refused {
-                                        @for message in f.errors.values().flatten() { span.field-errors role="alert" { " " (message) } }
-                                    }
-                                }
-                            } }
-                        } } }
+                    @if v.can_manage { (attendance_form(csrf, &base, v)) }
+                    @else {
+                        table #attendance-table.stack {
+                            thead { tr { th { "Organisation" } th { "Attendance" } th { "Represented by" } } }
+                            tbody { @for a in &v.attendance { tr {
+                                th scope="row" { (a.organisation) @if !a.full_member { " (associate)" } }
+                                td data-label="Attendance" { @if a.status.is_empty() { "not recorded" } @else { (a.status) } }
+                                td data-label="Represented by" { (a.represented_by) }
+                            } } }
+                        }
                     }
                 }
             }
@@ -481,4 +462,89 @@ pub fn meeting_form(chrome: &Chrome, v: &MeetingFormView, form: &FormState) -> M
             }
         },
     )
+}
+
+/// The whole meeting's attendance as one form: per organisation whether it came and which of
+/// its people represented it; one Save. A refused form comes back as typed, each message
+/// beside its row.
+fn attendance_form(csrf: &str, base: &str, v: &MeetingView) -> Markup {
+    let refused = v
+        .refusal
+        .as_ref()
+        .filter(|r| r.form == ATTENDANCE_FORM)
+        .map(|r| &r.state);
+    let statuses = [
+        ("", "not recorded"),
+        ("present", "present"),
+        ("apologies", "apologies"),
+        ("absent", "absent"),
+    ];
+    // The focus goes to the first refused field in the order of the rows.
+    let first_invalid = refused.and_then(|f| {
+        v.attendance.iter().find_map(|a| {
+            [
+                format!("status-{}", a.organisation_id),
+                format!("represented_by-{}", a.organisation_id),
+            ]
+            .into_iter()
+            .find(|name| !f.errors(name).is_empty())
+        })
+    });
+    html! {
+        form #(ATTENDANCE_FORM) method="post" action=(format!("{base}/attendance#{ATTENDANCE_FORM}")) novalidate {
+            (csrf_field(csrf))
+            @if let Some(f) = refused {
+                @for message in f.errors(WHOLE_FORM) { p.field-errors role="alert" { (message) } }
+            }
+            table #attendance-table.stack {
+                thead { tr { th { "Organisation" } th { "Attendance" } th { "Represented by" } } }
+                tbody { @for a in &v.attendance {
+                    @let status_name = format!("status-{}", a.organisation_id);
+                    @let who_name = format!("represented_by-{}", a.organisation_id);
+                    @let status = refused.map_or(a.status.as_str(), |f| f.value(&status_name));
+                    @let who = refused.map_or(a.represented_by.as_str(), |f| f.value(&who_name));
+                    @let status_errors = refused.map(|f| f.errors(&status_name)).unwrap_or_default();
+                    @let who_errors = refused.map(|f| f.errors(&who_name)).unwrap_or_default();
+                    tr.(if status_errors.is_empty() && who_errors.is_empty() { "" } else { "row-invalid" }) {
+                        th scope="row" { (a.organisation) @if !a.full_member { " (associate)" } }
+                        td data-label="Attendance" {
+                            select id=(status_name) name=(status_name)
+                                aria-label=(format!("Attendance of {}", a.organisation))
+                                aria-invalid=[(!status_errors.is_empty()).then_some("true")]
+                                aria-describedby=[(!status_errors.is_empty()).then(|| format!("{status_name}-errors"))]
+                                autofocus[first_invalid.as_deref() == Some(status_name.as_str())] {
+                                @for (value, label) in statuses { option value=(value) selected[value == status] { (label) } }
+                            }
+                            (row_errors(&status_name, status_errors))
+                        }
+                        td data-label="Represented by" {
+                            select id=(who_name) name=(who_name)
+                                aria-label=(format!("Who represented {}", a.organisation))
+                                aria-invalid=[(!who_errors.is_empty()).then_some("true")]
+                                aria-describedby=[(!who_errors.is_empty()).then(|| format!("{who_name}-errors"))]
+                                autofocus[first_invalid.as_deref() == Some(who_name.as_str())] {
+                                option value="" { "—" }
+                                @for person in &a.people { option value=(person) selected[person == who] { (person) } }
+                                // A name recorded before (or typed by a tool) that is not one
+                                // of the organisation's people now stays choosable.
+                                @if !who.is_empty() && !a.people.iter().any(|p| p == who) {
+                                    option value=(who) selected { (who) }
+                                }
+                            }
+                            (row_errors(&who_name, who_errors))
+                        }
+                    }
+                } }
+            }
+            button type="submit" { "Save the attendance" }
+        }
+    }
+}
+
+fn row_errors(field: &str, errors: &[String]) -> Markup {
+    html! {
+        @if !errors.is_empty() {
+            ul.field-errors id=(format!("{field}-errors")) { @for e in errors { li { (e) } } }
+        }
+    }
 }
