@@ -5,6 +5,8 @@
 use roundtable::cli::{DemoLogin, seed_demo};
 
 use super::{Journey, PHONE_WIDTH};
+
+const DESKTOP_WIDTH: u32 = 1280;
 use crate::common::backends;
 
 /// The demo's login whose role line contains `role`.
@@ -107,6 +109,164 @@ fn c_a_member_on_a_phone() {
         sign_out(&mut journey);
         assert!(
             journey.browser.url().ends_with("/login") || journey.main_text().contains("Sign in")
+        );
+    }
+}
+
+/// The open round of the demo's statement that waits for the agency's authorisation.
+fn open_statement_path(journey: &Journey) -> String {
+    use roundtable::statements::store;
+    let statement = journey
+        .app
+        .with_conn(store::list)
+        .expect("statements")
+        .into_iter()
+        .find(|s| s.status == "approval")
+        .expect("the demo's statement in its approval round");
+    format!("/statements/{}", statement.id)
+}
+
+/// Records the signed-in representative's position on the statement page.
+fn take_position(journey: &mut Journey, position: &str, reason: &str) {
+    journey
+        .browser
+        .choose("form[id^='position-'] select[name=position]", position);
+    journey
+        .browser
+        .fill("form[id^='position-'] textarea[name=reason]", reason);
+    journey.submit("form[id^='position-']", "position");
+}
+
+/// (b) A joint statement on the demo: the Legal Aid Network's representative objects without
+/// a reason (refused beside the field, in view, the choice kept), then with one; the
+/// secretariat is told why it cannot publish; the objection is resolved; the agency's
+/// authoriser confirms the exact text; the secretariat publishes it.
+#[test]
+fn b_a_joint_statement_from_objection_to_publication() {
+    for backend in backends() {
+        eprintln!("--- on {}", backend.name());
+        let Some(mut journey) = Journey::start(&backend, DESKTOP_WIDTH) else {
+            return;
+        };
+        let logins = journey.app.with_conn(seed_demo).expect("the demo");
+        let statement = open_statement_path(&journey);
+        let member = login_for(&logins, "as a member").clone();
+        let secretariat = login_for(&logins, "as the secretariat").clone();
+        let authoriser = login_for(&logins, "Agency's authoriser").clone();
+
+        // An objection without a reason comes back with the choice kept and the message in view.
+        sign_in(&mut journey, &member);
+        journey.open(&statement);
+        take_position(&mut journey, "Object", "");
+        let errors = journey.browser.find("form[id^='position-'] .field-errors");
+        assert!(
+            journey.browser.text(&errors).contains("reason"),
+            "{}",
+            journey.browser.text(&errors)
+        );
+        assert!(
+            journey.browser.in_view(&errors),
+            "the message is where the person is"
+        );
+        let kept = journey
+            .browser
+            .find("form[id^='position-'] select[name=position]");
+        assert_eq!(journey.browser.value(&kept), "object", "the choice is kept");
+        take_position(
+            &mut journey,
+            "Object",
+            "The text must name the labour inspectorate's role.",
+        );
+        assert!(
+            journey
+                .main_text()
+                .contains("Your organisation's position is recorded."),
+            "{}",
+            journey.main_text()
+        );
+        sign_out(&mut journey);
+
+        // Too early: the secretariat is told why, and offered no Publish.
+        sign_in(&mut journey, &secretariat);
+        journey.open(&statement);
+        journey.screenshot("statement-round");
+        let summary = journey.main_text();
+        assert!(
+            summary.contains("consensus needs no objection"),
+            "the reason is on the page"
+        );
+        assert!(
+            journey
+                .browser
+                .find_all("form#publish-form button")
+                .is_empty(),
+            "no Publish while an objection stands"
+        );
+        sign_out(&mut journey);
+
+        // The objection is resolved in discussion: the member approves.
+        sign_in(&mut journey, &member);
+        journey.open(&statement);
+        take_position(&mut journey, "Approve", "");
+        sign_out(&mut journey);
+
+        sign_in(&mut journey, &secretariat);
+        journey.open(&statement);
+        assert!(
+            journey.main_text().contains("waiting for authorisation"),
+            "the agency's authorisation still holds it up"
+        );
+        assert!(
+            journey
+                .browser
+                .find_all("form#publish-form button")
+                .is_empty()
+        );
+        sign_out(&mut journey);
+
+        // The authoriser confirms the exact text, with the ministry's file number.
+        sign_in(&mut journey, &authoriser);
+        journey.open(&statement);
+        journey.browser.choose(
+            "form[id^='authorisation-'] select[name=decision]",
+            "Authorise",
+        );
+        journey.submit("form[id^='authorisation-']", "decision");
+        let missing = journey
+            .browser
+            .find("form[id^='authorisation-'] .field-errors");
+        assert!(
+            journey.browser.in_view(&missing),
+            "an authorisation without its reference is refused in view"
+        );
+        journey.browser.fill(
+            "form[id^='authorisation-'] input[name=reference]",
+            "NATA/2026/114",
+        );
+        journey.submit("form[id^='authorisation-']", "decision");
+        assert!(
+            journey
+                .main_text()
+                .contains("The authorisation decision is recorded.")
+        );
+        sign_out(&mut journey);
+
+        // Now it may be published, and the public page shows it.
+        sign_in(&mut journey, &secretariat);
+        journey.open(&statement);
+        journey.submit("form#publish-form", "Publish");
+        assert!(
+            journey.main_text().contains("The statement is published."),
+            "{}",
+            journey.main_text()
+        );
+        sign_out(&mut journey);
+        journey.open("/public/statements");
+        assert!(
+            journey
+                .main_text()
+                .contains("World Day against Trafficking in Persons"),
+            "the public page shows it to anyone"
         );
     }
 }

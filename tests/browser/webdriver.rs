@@ -265,6 +265,24 @@ impl Session {
         self.type_into(&field, text);
     }
 
+    /// Chooses the option of the select `css` whose visible label contains `label`.
+    pub fn choose(&self, css: &str, label: &str) {
+        let select = self.find(css);
+        let chosen: Value = self.script(
+            "const s = arguments[0]; \
+             const o = [...s.options].find(o => o.textContent.includes(arguments[1])); \
+             if (!o) return false; s.value = o.value; \
+             s.dispatchEvent(new Event('change', {bubbles: true})); return true;",
+            &[element_ref(&select), json!(label)],
+        );
+        assert_eq!(
+            chosen,
+            Value::Bool(true),
+            "no option {label:?} in `{css}` on {}",
+            self.url()
+        );
+    }
+
     /// Runs `script` in the page; `arguments[i]` are `args`.
     pub fn script(&self, script: &str, args: &[Value]) -> Value {
         self.command(
@@ -282,6 +300,23 @@ impl Session {
             "/execute/async",
             Some(json!({ "script": script, "args": args })),
         )
+    }
+
+    /// Whether `element` is on screen now (wholly inside the viewport).
+    pub fn in_view(&self, element: &Element) -> bool {
+        self.script(
+            "const r = arguments[0].getBoundingClientRect(); \
+             return r.top >= 0 && r.bottom <= window.innerHeight && r.height > 0;",
+            &[element_ref(element)],
+        ) == Value::Bool(true)
+    }
+
+    /// The value of the form control `element` (what a select has chosen, what a field holds).
+    pub fn value(&self, element: &Element) -> String {
+        self.property(element, "value")
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
     }
 
     /// The page as a PNG.
