@@ -15,6 +15,19 @@ pub fn field_errors(errors: &ValidationErrors) -> FieldErrors {
     crate::fields::messages(errors)
 }
 
+/// An irreversible action's form must come with its confirmation box ticked
+/// (`components::irreversible_form`); refused beside the box otherwise, before anything is
+/// changed.
+pub fn confirmed(confirm: Option<&str>) -> Result<(), Error> {
+    match confirm {
+        Some("on" | "yes" | "true") => Ok(()),
+        _ => Err(Error::field(
+            roundtable_templates::components::CONFIRM_FIELD,
+            "tick the box to confirm: this cannot be undone",
+        )),
+    }
+}
+
 /// The values as the person typed them: every form struct is flat, its fields strings.
 pub fn values_of<T: Serialize>(form: &T) -> std::collections::BTreeMap<String, String> {
     match serde_json::to_value(form) {

@@ -176,6 +176,47 @@ pub fn anchored_form(
     }
 }
 
+/// The name of the box that confirms an irreversible action.
+pub const CONFIRM_FIELD: &str = "confirm";
+
+/// A form for an action that cannot be undone (approving minutes, closing a group,
+/// withdrawing a statement): it says what will happen, asks for a ticked box saying so, and
+/// its button looks unlike "Save". The server refuses it without the box ticked.
+pub fn irreversible_form(
+    csrf: &str,
+    anchor: &str,
+    action: &str,
+    button: &str,
+    consequence: &str,
+    form: &FormState,
+    fields: Markup,
+) -> Markup {
+    let errors = form.errors(CONFIRM_FIELD);
+    let id = format!("{anchor}-confirm");
+    html! {
+        form.action.irreversible id=(anchor) method="post" action=(format!("{action}#{anchor}")) {
+            (csrf_field(csrf))
+            @for message in form.errors(WHOLE_FORM) {
+                div.flash.flash-error role="alert" { (message) }
+            }
+            (fields)
+            div.field.checkbox.(if errors.is_empty() { "" } else { "field-invalid" }) {
+                label for=(id) {
+                    input type="checkbox" id=(id) name=(CONFIRM_FIELD) required
+                        aria-invalid=[(!errors.is_empty()).then_some("true")]
+                        aria-describedby=[(!errors.is_empty()).then(|| format!("{id}-errors"))]
+                        autofocus[!errors.is_empty() && form.first_invalid() == Some(CONFIRM_FIELD)];
+                    " I understand: " (consequence)
+                }
+                @if !errors.is_empty() {
+                    ul.field-errors id=(format!("{id}-errors")) { @for e in errors { li { (e) } } }
+                }
+            }
+            button.danger type="submit" { (button) }
+        }
+    }
+}
+
 /// The messages of a refused form the page no longer shows (the round closed meanwhile,
 /// say), said at the top of the page instead. `shown` tells which forms the page shows.
 pub fn refused_elsewhere(refusal: Option<&Refusal>, shown: impl Fn(&str) -> bool) -> Markup {

@@ -288,6 +288,7 @@ fn any_form(fixture: &BTreeMap<String, String>) -> Vec<(String, String)> {
         ("duration_minutes", "10".into()),
         ("represented_by", "Matrix".into()),
         ("attended", "yes".into()),
+        ("confirm", "on".into()),
         ("opt_out", "yes".into()),
         ("side", "civil_society".into()),
         ("term_months", "12".into()),

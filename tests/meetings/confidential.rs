@@ -115,7 +115,7 @@ async fn the_confidential_part_reaches_full_members_and_the_secretariat_only() {
         secretariat
             .post_form(
                 &format!("{page}/minutes/approve"),
-                &[("note", "plenary of 9 June")],
+                &[("note", "plenary of 9 June"), ("confirm", "on")],
             )
             .await;
         for (body, confidential) in [

@@ -81,8 +81,36 @@ async fn approved_minutes_never_change_and_corrections_are_addenda() {
                 &[("body", "## 1. Round of members\n\n**Decisions.** None.")],
             )
             .await;
+        // Approving is irreversible: without the box ticked it is refused beside the box.
+        let unconfirmed = browser
+            .post_form(
+                &format!("{page}/minutes/approve"),
+                &[("note", "plenary of 9 June")],
+            )
+            .await;
+        assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            unconfirmed.texts("#approve-form-confirm-errors")[0].contains("cannot be undone"),
+            "{:?}",
+            unconfirmed.texts(".field-errors")
+        );
+        assert_eq!(
+            unconfirmed
+                .attr("#approve-form input[name=note]", "value")
+                .as_deref(),
+            Some("plenary of 9 June"),
+            "what was typed is kept"
+        );
+        assert!(
+            unconfirmed.texts("#minutes-status")[0].contains("draft"),
+            "{:?}",
+            unconfirmed.texts("#minutes-status")
+        );
         let early = browser
-            .post_form(&format!("{page}/minutes/approve"), &[("note", "")])
+            .post_form(
+                &format!("{page}/minutes/approve"),
+                &[("note", ""), ("confirm", "on")],
+            )
             .await;
         // Refused beside the approval form, the page opening there.
         assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -90,7 +118,7 @@ async fn approved_minutes_never_change_and_corrections_are_addenda() {
         browser
             .post_form(
                 &format!("{page}/minutes/approve"),
-                &[("note", "plenary of 9 June")],
+                &[("note", "plenary of 9 June"), ("confirm", "on")],
             )
             .await;
         let approved = browser.get(&page).await;

@@ -1,4 +1,5 @@
 //! Pages as the people who use them see them: what each costs the database.
 
+mod irreversible;
 mod navigation;
 mod query_counts;

@@ -329,6 +329,7 @@ struct CloseForm {
     closed_on: String,
     #[serde(default)]
     reason: String,
+    confirm: Option<String>,
 }
 
 async fn close(
@@ -341,13 +342,15 @@ async fn close(
     let id = id.into_inner();
     let typed = form.into_inner();
     let f = typed.clone();
-    let result = match parse_date(&f.closed_on, "closed on") {
+    let result = match crate::web::forms::confirmed(f.confirm.as_deref()).and_then(|()| {
+        parse_date(&f.closed_on, "closed on").map_err(|e| Error::field("closed_on", e.to_string()))
+    }) {
         Ok(date) => {
             state
                 .db(move |conn| groups::close(conn, &actor, id, date, &f.reason))
                 .await
         }
-        Err(e) => Err(Error::field("closed_on", e.to_string())),
+        Err(e) => Err(e),
     };
     let sent = Sent {
         form_key: CLOSE_FORM,

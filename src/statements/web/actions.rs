@@ -370,6 +370,7 @@ async fn publish(
 struct WithdrawForm {
     #[serde(default)]
     reason: String,
+    confirm: Option<String>,
 }
 
 async fn withdraw(
@@ -382,9 +383,14 @@ async fn withdraw(
     let id = id.into_inner();
     let form = form.into_inner();
     let reason = form.reason.clone();
-    let result = state
-        .db(move |conn| store::withdraw(conn, &actor, id, &reason))
-        .await;
+    let result = match crate::web::forms::confirmed(form.confirm.as_deref()) {
+        Ok(()) => {
+            state
+                .db(move |conn| store::withdraw(conn, &actor, id, &reason))
+                .await
+        }
+        Err(e) => Err(e),
+    };
     let sent = Sent {
         form_key: WITHDRAW_FORM,
         form: &form,

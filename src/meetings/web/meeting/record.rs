@@ -132,6 +132,7 @@ async fn comment(
 struct ApproveForm {
     #[serde(default)]
     note: String,
+    confirm: Option<String>,
 }
 
 async fn approve(
@@ -145,9 +146,14 @@ async fn approve(
     let actor = page.actor()?.clone();
     let id = id.into_inner();
     let note = form.into_inner().note;
-    let result = state
-        .db(move |conn| minutes::approve(conn, &actor, id, &note, today))
-        .await;
+    let result = match crate::web::forms::confirmed(typed.confirm.as_deref()) {
+        Ok(()) => {
+            state
+                .db(move |conn| minutes::approve(conn, &actor, id, &note, today))
+                .await
+        }
+        Err(e) => Err(e),
+    };
     let sent = Sent {
         form_key: APPROVE_FORM,
         form: &typed,

@@ -6,7 +6,7 @@ use maud::{Markup, PreEscaped, html};
 use super::Options;
 use crate::components::{
     ButtonForm, anchored_form, badge, button_form, checkbox, csrf_field, field, form_problems,
-    problem, refused_elsewhere, select, textarea, textarea_up_to,
+    irreversible_form, problem, refused_elsewhere, select, textarea, textarea_up_to,
 };
 use crate::layout;
 use crate::view::{Chrome, FormState, Refusal, WHOLE_FORM};
@@ -325,6 +325,9 @@ pub fn meeting(chrome: &Chrome, v: &MeetingView) -> Markup {
                 @match &v.minutes {
                     None => {
                         p.empty { "No minutes yet." }
+                        @if v.can_manage && !v.may_start_minutes {
+                            p.hint #minutes-when { "The minutes open here once the meeting is marked as held (under Status, above)." }
+                        }
                         @if v.may_start_minutes {
                             (anchored_form(csrf, START_MINUTES_FORM, &format!("{base}/minutes"), "Start the minutes", &state(START_MINUTES_FORM), html! {}))
                         }
@@ -383,7 +386,7 @@ pub fn meeting(chrome: &Chrome, v: &MeetingView) -> Markup {
                                     (field(&form, "deadline", "Comments until", "date", None))
                                 }))
                                 @let form = state(APPROVE_FORM);
-                                (anchored_form(csrf, APPROVE_FORM, &format!("{base}/minutes/approve"), "Approve the minutes", &form, html! {
+                                (irreversible_form(csrf, APPROVE_FORM, &format!("{base}/minutes/approve"), "Approve the minutes", "approved minutes never change again; corrections become addenda.", &form, html! {
                                     (field(&form, "note", "Approved at (e.g. the plenary of 9 June); may be left empty once the comment deadline has passed", "text", None))
                                 }))
                             }

@@ -4,7 +4,8 @@ use maud::{Markup, html};
 
 use super::Options;
 use crate::components::{
-    ButtonForm, anchored_form, badge, button_form, field, refused_elsewhere, select, textarea,
+    ButtonForm, anchored_form, badge, button_form, field, irreversible_form, refused_elsewhere,
+    select, textarea,
 };
 use crate::layout;
 use crate::view::{Chrome, Refusal};
@@ -173,7 +174,7 @@ pub fn group(chrome: &Chrome, v: &GroupView) -> Markup {
                         @else { input type="hidden" name="convenor_id" value=(v.convenor_id.map(|i| i.to_string()).unwrap_or_default()); }
                     }))
                     @if v.may_close_now {
-                        (anchored_form(csrf, CLOSE_FORM, &format!("/groups/{}/close", v.id), "Close the group", &closing, html! {
+                        (irreversible_form(csrf, CLOSE_FORM, &format!("/groups/{}/close", v.id), "Close the group", "a closed group cannot be reopened; its members, meetings and minutes stay on record.", &closing, html! {
                             (field(&closing, "closed_on", "Closed on", "date", None))
                             (field(&closing, "reason", "Reason", "text", None))
                         }))

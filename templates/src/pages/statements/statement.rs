@@ -5,7 +5,8 @@ use maud::{Markup, PreEscaped, html};
 
 use super::Options;
 use crate::components::{
-    anchored_form, badge, field, refused_elsewhere, select, textarea, textarea_up_to,
+    anchored_form, badge, field, irreversible_form, refused_elsewhere, select, textarea,
+    textarea_up_to,
 };
 use crate::layout;
 use crate::view::{Chrome, FormState, Refusal};
@@ -381,7 +382,7 @@ pub fn statement(chrome: &Chrome, v: &StatementView) -> Markup {
                     }
                     @if v.may_withdraw {
                         @let form = state(WITHDRAW_FORM);
-                        (anchored_form(&chrome.csrf_token, WITHDRAW_FORM, &format!("{base}/withdraw"), "Withdraw the statement", &form, html! {
+                        (irreversible_form(&chrome.csrf_token, WITHDRAW_FORM, &format!("{base}/withdraw"), "Withdraw the statement", "a withdrawn statement can no longer be approved or published; its versions and rounds stay on record.", &form, html! {
                             (field(&form, "reason", "Reason", "text", None))
                         }))
                     }
