@@ -38,16 +38,19 @@ async fn the_year_plan_moves_around_imported_holidays() {
                 ],
             )
             .await;
+        // Post/redirect/get: the plan opens at its dates, reloading sends nothing again.
         assert_eq!(
             imported.status,
-            StatusCode::OK,
+            StatusCode::SEE_OTHER,
             "{}",
             imported.texts("#import-report").join("")
         );
+        assert_eq!(imported.location(), Some("/meetings/plan#dates"));
+        let plan = browser.get("/meetings/plan").await;
         assert!(
-            imported.texts("#import-report")[0].contains("792 events"),
+            plan.texts(".flash-success").concat().contains("792 events"),
             "{:?}",
-            imported.texts("#import-report")
+            plan.texts(".flash")
         );
         // Christmas and the Immaculate Conception are blocked in 2026.
         let (blocked, labels) = app
@@ -122,11 +125,14 @@ async fn the_year_plan_moves_around_imported_holidays() {
                 ],
             )
             .await;
-        assert_eq!(imported.status, StatusCode::OK);
+        assert_eq!(imported.status, StatusCode::SEE_OTHER);
+        let plan = browser.get("/meetings/plan").await;
         assert!(
-            imported.texts("#import-report")[0].contains("1747 events"),
+            plan.texts(".flash-success")
+                .concat()
+                .contains("1747 events"),
             "{:?}",
-            imported.texts("#import-report")
+            plan.texts(".flash")
         );
         let imports: i64 = app.with_conn(|c| {
             calendar_imports::table

@@ -9,7 +9,7 @@ use chrono::Datelike;
 use roundtable_templates::pages::meetings::plan::{
     self as pages, CONFIRM_FORM, RULE_FORM, VENUE_FORM,
 };
-use roundtable_templates::{FormState, Refusal};
+use roundtable_templates::{FlashKind, FormState, Refusal};
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
@@ -367,7 +367,10 @@ async fn import_calendar(
                     report.warnings.join("; ")
                 ));
             }
-            render(&page, &state, year, Some(text), StatusCode::OK).await
+            // Post/redirect/get: the address bar shows the plan, and reloading it does not
+            // send the upload again.
+            page.flash(FlashKind::Success, &text);
+            Ok(crate::web::see_other("/meetings/plan#dates"))
         }
         Err(e @ (Error::Invalid(_) | Error::TooLarge(_))) => {
             render(

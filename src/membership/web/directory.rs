@@ -3,8 +3,8 @@
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 use maud::Markup;
-use roundtable_templates::FormState;
 use roundtable_templates::pages::membership::directory as pages;
+use roundtable_templates::{FlashKind, FormState};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -181,8 +181,6 @@ async fn import_csv(
         Err(e @ (Error::Invalid(_) | Error::TooLarge(_))) => {
             let report = pages::ImportReport {
                 problems: vec![(0, crate::web::capitalise(&e.to_string()))],
-                organisations: 0,
-                invitations: Vec::new(),
             };
             return Ok(html(
                 e.status(),
@@ -198,26 +196,28 @@ async fn import_csv(
             Ok(outcome)
         })
         .await?;
-    let (status, report) = match outcome {
-        Ok(done) => (
-            StatusCode::OK,
-            pages::ImportReport {
-                problems: Vec::new(),
-                organisations: done.organisations,
-                invitations: done.invitations,
-            },
-        ),
-        Err(problems) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            pages::ImportReport {
+    match outcome {
+        // Post/redirect/get: the directory lists what was imported, and reloading it sends
+        // nothing again.
+        Ok(done) => {
+            page.flash(
+                FlashKind::Success,
+                &format!(
+                    "Imported {} organisations and {} people. Each person is mailed an invitation to set a password (the link works for 14 days and reaches only them).",
+                    done.organisations,
+                    done.invitations.len()
+                ),
+            );
+            Ok(crate::web::see_other("/organisations"))
+        }
+        Err(problems) => {
+            let report = pages::ImportReport {
                 problems: problems.into_iter().map(|p| (p.line, p.message)).collect(),
-                organisations: 0,
-                invitations: Vec::new(),
-            },
-        ),
-    };
-    Ok(html(
-        status,
-        pages::import(&page.chrome(), &import::COLUMNS, Some(&report)),
-    ))
+            };
+            Ok(html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                pages::import(&page.chrome(), &import::COLUMNS, Some(&report)),
+            ))
+        }
+    }
 }

@@ -107,16 +107,11 @@ pub fn public_list(chrome: &Chrome, members: &[(String, String)]) -> Markup {
     )
 }
 
+/// Why a file was not imported (a good one leads to the directory, with a message).
 pub struct ImportReport {
     /// Bad rows by line; line 0 is the file as a whole (too large, not text).
     pub problems: Vec<(usize, String)>,
-    /// Each person invited by mail: name and address.
-    pub invitations: Vec<(String, String)>,
-    pub organisations: usize,
 }
-
-/// How many invitations the report lists by name; the rest are counted.
-const INVITATIONS_LISTED: usize = 100;
 
 pub fn import(chrome: &Chrome, columns: &[&str], report: Option<&ImportReport>) -> Markup {
     layout(
@@ -125,25 +120,11 @@ pub fn import(chrome: &Chrome, columns: &[&str], report: Option<&ImportReport>) 
         html! {
             h1 { "Import members from CSV" }
             @if let Some(report) = report {
-                @if report.problems.is_empty() {
-                    section.flash.flash-success role="status" {
-                        p { "Imported " (report.organisations) " organisations and " (report.invitations.len()) " people." }
-                        p { "Each person below is mailed an invitation to set a password (the link works for 14 days and reaches only them):" }
-                        table #invitations {
-                            thead { tr { th { "Name" } th { "Invitation mailed to" } } }
-                            tbody { @for (n, e) in report.invitations.iter().take(INVITATIONS_LISTED) { tr { td { (n) } td { (e) } } } }
-                        }
-                        @if report.invitations.len() > INVITATIONS_LISTED {
-                            p { "… and " (report.invitations.len() - INVITATIONS_LISTED) " more (the directory lists everyone)." }
-                        }
-                    }
-                } @else {
-                    section.flash.flash-error role="alert" {
-                        p { "Nothing was imported. Correct the file and choose it again:" }
-                        ul #import-problems {
-                            @for (line, message) in &report.problems {
-                                li { @if *line > 0 { "Line " (line) ": " } (message) }
-                            }
+                section.flash.flash-error role="alert" {
+                    p { "Nothing was imported. Correct the file and choose it again:" }
+                    ul #import-problems {
+                        @for (line, message) in &report.problems {
+                            li { @if *line > 0 { "Line " (line) ": " } (message) }
                         }
                     }
                 }
