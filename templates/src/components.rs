@@ -194,7 +194,8 @@ pub fn irreversible_form(
     let errors = form.errors(CONFIRM_FIELD);
     let id = format!("{anchor}-confirm");
     html! {
-        form.action.irreversible id=(anchor) method="post" action=(format!("{action}#{anchor}")) {
+        // novalidate: the refusal comes from the server, beside the box, like every other.
+        form.action.irreversible id=(anchor) method="post" action=(format!("{action}#{anchor}")) novalidate {
             (csrf_field(csrf))
             @for message in form.errors(WHOLE_FORM) {
                 div.flash.flash-error role="alert" { (message) }

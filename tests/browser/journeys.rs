@@ -270,3 +270,274 @@ fn b_a_joint_statement_from_objection_to_publication() {
         );
     }
 }
+
+/// The six founding members, three on each side: (name, sector, representative, email).
+const FOUNDERS: [(&str, &str, &str, &str); 6] = [
+    ("Harbour Shelter", "NGO", "Ana Lima", "ana@harbour.example"),
+    (
+        "Dockworkers' Union",
+        "Trade union",
+        "Ben Okafor",
+        "ben@dockers.example",
+    ),
+    (
+        "Migrant Voices",
+        "Migrant or self-organised group",
+        "Chen Wei",
+        "chen@voices.example",
+    ),
+    (
+        "Ministry of Labour",
+        "Ministry",
+        "Dora Novak",
+        "dora@labour.example",
+    ),
+    ("Port Police", "Police", "Emil Berg", "emil@police.example"),
+    (
+        "Labour Inspectorate",
+        "Labour inspectorate",
+        "Fay Murphy",
+        "fay@inspect.example",
+    ),
+];
+
+const FOUNDER_PASSWORD: &str = "harbour lights over grey water";
+
+fn add_organisation(
+    journey: &mut Journey,
+    (name, sector, person, email): (&str, &str, &str, &str),
+) {
+    journey.open("/organisations/new");
+    journey.browser.fill("#field-name", name);
+    journey.browser.choose("#field-sector_id", sector);
+    journey.browser.fill("#field-region", "Harbour City");
+    journey.browser.choose("#field-status", "Full member");
+    journey
+        .browser
+        .set_value("#field-effective_on", "2026-01-15");
+    journey.browser.fill("#field-reason", "founding member");
+    journey.browser.fill("#field-primary_name", person);
+    journey.browser.fill("#field-primary_email", email);
+    journey.submit("main form", "Save");
+    assert!(
+        journey.main_text().contains(name) && !journey.browser.url().ends_with("/new"),
+        "{name} was not added: {}",
+        journey.main_text()
+    );
+}
+
+/// Signs in the person behind `email` through the invitation they were mailed.
+fn accept_invitation(journey: &mut Journey, email: &str) {
+    let link = journey
+        .app
+        .mailed_link(email, "/invitation/")
+        .expect("an invitation was mailed");
+    journey.open(&link);
+    journey.browser.fill("#field-password", FOUNDER_PASSWORD);
+    journey
+        .browser
+        .fill("#field-password_confirm", FOUNDER_PASSWORD);
+    journey.submit("main form", "Set password and sign in");
+}
+
+/// (a) A fresh install, set up from nothing to a plenary's approved minutes, by the
+/// administrator and then by the secretariat the rotation put in place.
+#[test]
+fn a_a_fresh_install_to_approved_minutes() {
+    for backend in backends() {
+        eprintln!("--- on {}", backend.name());
+        let Some(mut journey) = Journey::start(&backend, DESKTOP_WIDTH) else {
+            return;
+        };
+        let token = journey
+            .app
+            .with_conn(|c| {
+                roundtable::auth::store::issue_setup_link(c, std::time::Duration::from_secs(3600))
+            })
+            .expect("set-up link")
+            .expect("not set up yet");
+
+        // Set-up: the coalition and its first administrator.
+        journey.open(&format!("/setup/{token}"));
+        journey.browser.fill(
+            "#field-coalition_name",
+            "Harbour Coalition against Forced Labour",
+        );
+        journey.browser.fill("#field-time_zone", "Europe/Lisbon");
+        journey.browser.fill("#field-name", "Ines Admin");
+        journey.browser.fill("#field-email", "ines@harbour.example");
+        journey
+            .browser
+            .fill("#field-password", "a quiet admin password for the harbour");
+        journey.browser.fill(
+            "#field-password_confirm",
+            "a quiet admin password for the harbour",
+        );
+        journey.submit("main form", "Create the coalition");
+        assert!(
+            journey.main_text().contains("Add the member organisations"),
+            "an empty coalition's dashboard is a set-up checklist: {}",
+            journey.main_text()
+        );
+
+        // Six organisations, three on each side.
+        for founder in FOUNDERS {
+            add_organisation(&mut journey, founder);
+        }
+        journey.open("/organisations");
+        for (name, ..) in FOUNDERS {
+            assert!(journey.main_text().contains(name));
+        }
+
+        // A working group, convened by the shelter's representative.
+        journey.open("/groups");
+        journey.browser.fill("#field-name", "Outreach in the port");
+        journey.browser.fill(
+            "#field-mandate",
+            "Reach seafarers and dock workers in their languages.",
+        );
+        journey.browser.choose("#field-convenor_id", "Ana Lima");
+        journey.browser.set_value("#field-started_on", "2026-02-01");
+        journey.submit("form#create-group-form", "Create");
+        assert!(journey.main_text().contains("Outreach in the port"));
+
+        // The rotation starts today: two holders, one per side.
+        journey.open("/secretariat");
+        let today = chrono::Utc::now().date_naive();
+        journey
+            .browser
+            .set_value("#field-first_term_starts", &today.to_string());
+        journey.submit("form#start-form", "Start the rotation");
+        let holders = journey
+            .app
+            .with_conn(|c| roundtable::secretariat::store::holders_on(c, today))
+            .expect("holders")
+            .expect("a running term")
+            .1;
+        assert_eq!(holders.len(), 2, "a co-secretariat");
+        let holder = journey
+            .app
+            .with_conn(|c| {
+                let person =
+                    roundtable::membership::organisations::primary_representative(c, holders[0])?
+                        .expect("a primary representative");
+                roundtable::auth::store::find(c, person)
+            })
+            .expect("the holder's representative");
+        sign_out(&mut journey);
+
+        // The secretariat's representative accepts the invitation and plans the year around
+        // the public holidays.
+        accept_invitation(&mut journey, &holder.email);
+        journey.open("/meetings/plan");
+        journey.browser.fill("#calendar-name", "Public holidays");
+        let holidays = format!(
+            "{}/tests/data/ics/austrian-public-holidays.ics",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        journey.browser.attach("#calendar-file", &holidays);
+        journey.submit("form[enctype='multipart/form-data']", "Import");
+        assert!(
+            journey.browser.url().ends_with("/meetings/plan#dates"),
+            "post/redirect/get: {}",
+            journey.browser.url()
+        );
+        assert!(journey.main_text().contains("Imported \"Public holidays\""));
+        journey.submit("form#confirm-form", "Confirm these plenaries");
+        journey.open("/meetings");
+        let plenary = journey
+            .browser
+            .find_all("#upcoming-table a[href^='/meetings/']")
+            .into_iter()
+            .next()
+            .expect("a confirmed plenary");
+        journey.browser.click_to_load(&plenary);
+        journey.check_page();
+        let meeting = journey.browser.url();
+
+        // An agenda with a confidential item, published.
+        for (title, confidential) in [
+            ("Round of members", false),
+            ("Case review: the fishing fleet", true),
+        ] {
+            journey.browser.fill("form#item-form #field-title", title);
+            journey
+                .browser
+                .fill("form#item-form #field-presenter", "Secretariat");
+            journey
+                .browser
+                .fill("form#item-form #field-duration_minutes", "30");
+            if confidential {
+                journey
+                    .browser
+                    .tick("form#item-form input[name=confidential]");
+            }
+            journey.submit("form#item-form", "Add the item");
+        }
+        journey.submit("form#publish-form", "Publish the agenda");
+        assert!(
+            journey
+                .main_text()
+                .contains("Case review: the fishing fleet")
+        );
+
+        // Held; attendance in one form with each organisation's people to choose from.
+        journey
+            .browser
+            .choose("form#status-form select[name=status]", "Held");
+        journey.submit("form#status-form", "Change the state");
+        for (n, (name, _, person, _)) in FOUNDERS.iter().enumerate() {
+            let id = journey
+                .app
+                .with_conn(|c| roundtable::membership::organisations::find_by_name(c, name))
+                .expect("read")
+                .expect("a founder")
+                .id;
+            let status = if n == 5 { "apologies" } else { "present" };
+            journey
+                .browser
+                .choose(&format!("select[name='status-{id}']"), status);
+            if n != 5 {
+                journey
+                    .browser
+                    .choose(&format!("select[name='represented_by-{id}']"), person);
+            }
+        }
+        journey.submit("form#attendance-form", "Save the attendance");
+        assert!(
+            journey.main_text().contains("quorum 5 of 6"),
+            "{}",
+            journey.main_text()
+        );
+
+        // Minutes drafted, then approved after confirming what approval means.
+        journey.submit("form#start-minutes-form", "Start the minutes");
+        journey.browser.fill(
+            "form#minutes-form textarea[name=body]",
+            "## 1. Round of members\n\nEvery member reported on the season's inspections.",
+        );
+        journey.submit("form#minutes-form", "Save the draft");
+        journey
+            .browser
+            .fill("form#approve-form input[name=note]", "the plenary itself");
+        journey.submit("form#approve-form", "Approve the minutes");
+        let unconfirmed = journey.browser.find("#approve-form-confirm-errors");
+        assert!(
+            journey.browser.in_view(&unconfirmed),
+            "the refusal is in view"
+        );
+        journey
+            .browser
+            .tick("form#approve-form input[name=confirm]");
+        journey.submit("form#approve-form", "Approve the minutes");
+        assert!(
+            journey.main_text().contains("The minutes are approved"),
+            "{}",
+            journey.main_text()
+        );
+        journey.browser.goto(&meeting);
+        journey.screenshot("meeting");
+        journey.open("/");
+        journey.screenshot("dashboard");
+    }
+}

@@ -302,6 +302,35 @@ impl Session {
         )
     }
 
+    /// Sets the field `css` to `value` as its picker would (date fields take typed digits in
+    /// the browser's locale order; this is independent of it).
+    pub fn set_value(&self, css: &str, value: &str) {
+        let field = self.find(css);
+        self.script(
+            "arguments[0].value = arguments[1]; \
+             arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
+            &[element_ref(&field), json!(value)],
+        );
+    }
+
+    /// Ticks the checkbox `css` (once; a ticked box stays ticked).
+    pub fn tick(&self, css: &str) {
+        let checkbox = self.find(css);
+        if self.property(&checkbox, "checked") != Value::Bool(true) {
+            self.click(&checkbox);
+        }
+    }
+
+    /// Chooses `path` (a file on this machine) in the file field `css`.
+    pub fn attach(&self, css: &str, path: &str) {
+        let field = self.find(css);
+        self.command(
+            "POST",
+            &format!("/element/{}/value", field.id),
+            Some(json!({ "text": path })),
+        );
+    }
+
     /// Whether `element` is on screen now (wholly inside the viewport).
     pub fn in_view(&self, element: &Element) -> bool {
         self.script(

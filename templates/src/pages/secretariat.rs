@@ -176,7 +176,9 @@ pub fn rotation(chrome: &Chrome, v: &RotationView) -> Markup {
                                 anchor: &opt_out_form(*id),
                                 action: &format!("/secretariat/opt-out/{id}"),
                                 label: if *out { "rotate again" } else { "opt out" },
-                                accessible_name: &if *out { format!("{name} rotates again") } else { format!("Opt {name} out of the rotation") },
+                                // The visible words start the accessible name (WCAG 2.5.3: what people see is what
+                                // they can say to a voice control).
+                                accessible_name: &if *out { format!("Rotate again: {name}") } else { format!("Opt out of the rotation: {name}") },
                                 hidden: &[("opt_out", if *out { "no" } else { "yes" })],
                             }, v.refusal.as_ref()))
                         } } }

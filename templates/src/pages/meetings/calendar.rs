@@ -134,8 +134,11 @@ fn meeting_table(id: &str, rows: &[MeetingRow]) -> Markup {
         table id=(id) {
             thead { tr { th { "When" } th { "Meeting" } th { "Kind" } th { "Where" } th { "State" } } }
             tbody { @for m in rows { tr {
-                td { (m.when) } td { a href=(format!("/meetings/{}", m.id)) { (m.title) } } td { (m.kind) } td { (m.place) }
-                td { (badge(&m.status, &m.status_key)) }
+                td data-label="When" { (m.when) }
+                td data-label="Meeting" { a href=(format!("/meetings/{}", m.id)) { (m.title) } }
+                td data-label="Kind" { (m.kind) }
+                td data-label="Where" { (m.place) }
+                td data-label="State" { (badge(&m.status, &m.status_key)) }
             } } }
         }
     }

@@ -285,7 +285,7 @@ pub fn meeting(chrome: &Chrome, v: &MeetingView) -> Markup {
                     }
                     @if v.can_manage { (attendance_form(csrf, &base, v)) }
                     @else {
-                        table #attendance-table.stack {
+                        table #attendance-table {
                             thead { tr { th { "Organisation" } th { "Attendance" } th { "Represented by" } } }
                             tbody { @for a in &v.attendance { tr {
                                 th scope="row" { (a.organisation) @if !a.full_member { " (associate)" } }
@@ -499,7 +499,7 @@ fn attendance_form(csrf: &str, base: &str, v: &MeetingView) -> Markup {
             @if let Some(f) = refused {
                 @for message in f.errors(WHOLE_FORM) { p.field-errors role="alert" { (message) } }
             }
-            table #attendance-table.stack {
+            table #attendance-table {
                 thead { tr { th { "Organisation" } th { "Attendance" } th { "Represented by" } } }
                 tbody { @for a in &v.attendance {
                     @let status_name = format!("status-{}", a.organisation_id);

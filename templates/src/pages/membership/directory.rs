@@ -73,11 +73,11 @@ pub fn directory(chrome: &Chrome, view: &DirectoryView) -> Markup {
                                     a href=(format!("/organisations/{}", r.id)) { (r.name) }
                                     @if !r.short_name.is_empty() { " (" (r.short_name) ")" }
                                 }
-                                td { (r.sector) }
-                                td { (r.side) }
-                                td { (badge(&r.status, &r.status_key)) }
-                                td { (r.region) }
-                                td.contact {
+                                td data-label="Sector" { (r.sector) }
+                                td data-label="Side" { (r.side) }
+                                td data-label="Status" { (badge(&r.status, &r.status_key)) }
+                                td data-label="Region" { (r.region) }
+                                td.contact data-label="Contact" {
                                     @if !r.email.is_empty() { a href=(format!("mailto:{}", r.email)) { (r.email) } br; }
                                     (r.phone)
                                 }

@@ -176,7 +176,7 @@ pub fn organisation(chrome: &Chrome, v: &OrganisationView) -> Markup {
                     @else {
                         table #fees-table {
                             thead { tr { th { "Year" } th { "Tier" } th { "Amount" } th { "State" } th { "Paid" } } }
-                            tbody { @for f in fees { tr { td { (f.year) } td { (f.tier) } td { (f.amount) } td { (badge(&f.status, &f.status)) } td { (f.paid) } } } }
+                            tbody { @for f in fees { tr { td data-label="Year" { (f.year) } td data-label="Tier" { (f.tier) } td data-label="Amount" { (f.amount) } td data-label="State" { (badge(&f.status, &f.status)) } td data-label="Paid" { (f.paid) } } } }
                         }
                     }
                 }
@@ -188,7 +188,7 @@ pub fn organisation(chrome: &Chrome, v: &OrganisationView) -> Markup {
                     table #attendance-history-table {
                         thead { tr { th { "Date" } th { "Meeting" } th { "Attendance" } } }
                         tbody { @for (id, title, date, status) in &v.attendance { tr {
-                            td { (date) } td { a href=(format!("/meetings/{id}")) { (title) } } td { (status) }
+                            td data-label="Date" { (date) } td data-label="Meeting" { a href=(format!("/meetings/{id}")) { (title) } } td data-label="Attendance" { (status) }
                         } } }
                     }
                 }
@@ -197,7 +197,7 @@ pub fn organisation(chrome: &Chrome, v: &OrganisationView) -> Markup {
                 h2 #history { "Membership history" }
                 table #history-table {
                     thead { tr { th { "Date" } th { "Change" } th { "Decided by" } th { "Reason" } } }
-                    tbody { @for h in &v.history { tr { td { (h.date) } td { (h.change) } td { (h.by) } td { (h.reason) } } } }
+                    tbody { @for h in &v.history { tr { td data-label="Date" { (h.date) } td data-label="Change" { (h.change) } td data-label="Decided by" { (h.by) } td data-label="Reason" { (h.reason) } } } }
                 }
                 @if v.can_manage && !v.status_options.is_empty() {
                     (anchored_form(csrf, STATUS_FORM, &format!("/organisations/{}/status", v.id), "Record the decision", &status, html! {

@@ -38,9 +38,9 @@ pub fn list(chrome: &Chrome, rows: &[StatementRow], origins: &Options, form: &Fo
                     thead { tr { th { "Statement" } th { "From" } th { "State" } th { "Last change" } th { "" } } }
                     tbody { @for r in rows { tr {
                         td { a href=(format!("/statements/{}", r.id)) { (r.title) } }
-                        td { (r.origin) }
-                        td { (badge(&r.status, &r.status_key)) }
-                        td { (r.updated) }
+                        td data-label="From" { (r.origin) }
+                        td data-label="State" { (badge(&r.status, &r.status_key)) }
+                        td data-label="Last change" { (r.updated) }
                         td { (r.note) }
                     } } }
                 }

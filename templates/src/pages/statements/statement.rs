@@ -220,7 +220,7 @@ pub fn statement(chrome: &Chrome, v: &StatementView) -> Markup {
                     h2 { "Signatories" }
                     table { thead { tr { th { "Organisation" } th { "Approved" } th { "Authorised" } th { "Receipt" } } }
                     tbody { @for (org, approved, authorised, receipt) in &v.signatories { tr {
-                        td { (org) } td { (approved) } td { (authorised) }
+                        td { (org) } td data-label="Approved" { (approved) } td data-label="Authorised" { (authorised) }
                         td { @if let Some(r) = receipt { a href=(r) { "receipt" } } }
                     } } } }
                 }
@@ -236,7 +236,7 @@ pub fn statement(chrome: &Chrome, v: &StatementView) -> Markup {
                     table #board {
                         thead { tr { th { "Member" } th { "Standing" } th { "Details" } } }
                         tbody { @for l in &r.lines { tr {
-                            td { (l.organisation) } td { (badge(&l.standing, &l.standing_key)) } td { (l.detail) }
+                            td { (l.organisation) } td data-label="Standing" { (badge(&l.standing, &l.standing_key)) } td data-label="Details" { (l.detail) }
                         } } }
                     }
                     @for f in &v.position_forms {
@@ -295,7 +295,7 @@ pub fn statement(chrome: &Chrome, v: &StatementView) -> Markup {
                     h2 { "Earlier rounds" }
                     table { thead { tr { th { "Opened" } th { "Version" } th { "Rule" } th { "Outcome" } th { "Text hash" } } }
                     tbody { @for p in &v.past_rounds { tr {
-                        td { (p.opened) } td { (p.version) } td { (p.rule) } td { (badge(&p.status, &p.status_key)) } td { code.hash { (p.content_hash) } }
+                        td data-label="Opened" { (p.opened) } td data-label="Version" { (p.version) } td data-label="Rule" { (p.rule) } td data-label="Outcome" { (badge(&p.status, &p.status_key)) } td data-label="Text hash" { code.hash { (p.content_hash) } }
                     } } } }
                 }
             }
@@ -304,7 +304,7 @@ pub fn statement(chrome: &Chrome, v: &StatementView) -> Markup {
                 h2 { "Versions" }
                 table { thead { tr { th { "Version" } th { "Written" } th { "Note" } th { "SHA-256" } th { "" } } }
                 tbody { @for ver in &v.versions { tr {
-                    td { (ver.number) } td { (ver.created) } td { (ver.note) } td { code.hash { (ver.content_hash) } }
+                    td data-label="Version" { (ver.number) } td data-label="Written" { (ver.created) } td data-label="Note" { (ver.note) } td data-label="SHA-256" { code.hash { (ver.content_hash) } }
                     td { @if ver.number > 1 { a href=(format!("{base}/diff?from={}&to={}", ver.number - 1, ver.number)) { "changes" } } }
                 } } } }
             }
@@ -342,7 +342,7 @@ pub fn statement(chrome: &Chrome, v: &StatementView) -> Markup {
             section #history {
                 h2 { "History" }
                 table { thead { tr { th { "When" } th { "Who" } th { "What" } } }
-                tbody { @for (when, who, what) in &v.history { tr { td { (when) } td { (who) } td { (what) } } } } }
+                tbody { @for (when, who, what) in &v.history { tr { td data-label="When" { (when) } td data-label="Who" { (who) } td data-label="What" { (what) } } } } }
             }
 
             @if v.drafting() {
