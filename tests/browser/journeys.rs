@@ -481,11 +481,30 @@ fn a_a_fresh_install_to_approved_minutes() {
                 .contains("Case review: the fishing fleet")
         );
 
-        // Held; attendance in one form with each organisation's people to choose from.
+        // Held; attendance in one form with each organisation's people to choose from. Present
+        // without saying who came is refused beside that row, in view, every choice kept.
         journey
             .browser
             .choose("form#status-form select[name=status]", "Held");
         journey.submit("form#status-form", "Change the state");
+        let first = journey
+            .app
+            .with_conn(|c| roundtable::membership::organisations::find_by_name(c, FOUNDERS[0].0))
+            .expect("read")
+            .expect("a founder")
+            .id;
+        journey
+            .browser
+            .choose(&format!("select[name='status-{first}']"), "present");
+        journey.submit("form#attendance-form", "Save the attendance");
+        let refusal = journey
+            .browser
+            .find(&format!("#represented_by-{first}-errors"));
+        assert!(journey.browser.in_view(&refusal), "the refusal is in view");
+        let kept = journey
+            .browser
+            .find(&format!("select[name='status-{first}']"));
+        assert_eq!(journey.browser.value(&kept), "present");
         for (n, (name, _, person, _)) in FOUNDERS.iter().enumerate() {
             let id = journey
                 .app
@@ -537,7 +556,12 @@ fn a_a_fresh_install_to_approved_minutes() {
         );
         journey.browser.goto(&meeting);
         journey.screenshot("meeting");
+        // The secretariat's meeting page on a phone: attendance and minutes fit the screen.
+        let meeting_path = meeting.trim_start_matches(journey.base.as_str()).to_owned();
+        journey.resize(PHONE_WIDTH);
+        journey.open(&meeting_path);
+        journey.resize(DESKTOP_WIDTH);
         journey.open("/");
-        journey.screenshot("dashboard");
+        assert!(journey.main_text().contains("What needs you"));
     }
 }

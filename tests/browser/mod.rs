@@ -170,6 +170,13 @@ impl Journey {
         })
     }
 
+    /// Makes the viewport `width` wide (a phone, a desktop); pages are checked again at it.
+    pub fn resize(&mut self, width: u32) {
+        self.browser.set_viewport(width, 900);
+        self.width = width;
+        self.checked.clear();
+    }
+
     /// Opens `path` and checks the page.
     pub fn open(&mut self, path: &str) {
         self.browser.goto(&format!("{}{path}", self.base));
