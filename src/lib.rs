@@ -15,6 +15,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod fields;
+pub mod icalendar;
 pub mod mail;
 pub mod markdown;
 pub mod meetings;

@@ -107,7 +107,11 @@ pub fn build(
                     .map_err(|e| Error::Internal(format!("calendar content type: {e}")))?;
             let attachment_type = ContentType::parse("application/ics")
                 .map_err(|e| Error::Internal(format!("ics content type: {e}")))?;
-            let ics = fill(ics);
+            let ics = crate::icalendar::addressed_to(
+                &fill(ics),
+                &delivery.recipient_name,
+                &delivery.recipient_email,
+            );
             MultiPart::mixed()
                 .multipart(
                     alternative.singlepart(

@@ -121,7 +121,6 @@ fn event_in(context: &Context, m: &Meeting, base_url: &str) -> Event {
         url: (!base_url.is_empty()).then(|| format!("{base_url}/meetings/{}", m.id)),
         cancelled: store::status_of(m) == Status::Cancelled,
         organizer: None,
-        attendees: Vec::new(),
     }
 }
 

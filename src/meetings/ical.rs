@@ -5,79 +5,7 @@
 
 use chrono::NaiveDateTime;
 
-/// Escapes a TEXT value (RFC 5545 3.3.11).
-pub fn escape_text(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() + 8);
-    let mut chars = value.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            ';' => out.push_str("\\;"),
-            ',' => out.push_str("\\,"),
-            '\r' => {
-                if chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-                out.push_str("\\n");
-            }
-            '\n' => out.push_str("\\n"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Undoes `escape_text`: `ical` unfolds lines but leaves TEXT escaped.
-pub fn unescape_text(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    let mut chars = value.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('n' | 'N') => out.push('\n'),
-            Some(other) => out.push(other),
-            None => out.push('\\'),
-        }
-    }
-    out
-}
-
-/// Folds one content line: no physical line over 75 octets, continuation lines start with a
-/// space, and a UTF-8 character is never split. Ends with CRLF.
-pub fn fold(line: &str) -> String {
-    const LIMIT: usize = 75;
-    let mut out = String::with_capacity(line.len() + line.len() / 70 * 3 + 2);
-    let mut used = 0;
-    for c in line.chars() {
-        let width = c.len_utf8();
-        if used + width > LIMIT {
-            out.push_str("\r\n ");
-            used = 1;
-        }
-        out.push(c);
-        used += width;
-    }
-    out.push_str("\r\n");
-    out
-}
-
-/// An instant in UTC, as DTSTART/DTEND/DTSTAMP take it: 20270309T090000Z.
-pub fn utc(instant: NaiveDateTime) -> String {
-    instant.format("%Y%m%dT%H%M%SZ").to_string()
-}
-
-/// A person in ORGANIZER or ATTENDEE: the name is a parameter, so it is quoted and its quotes
-/// removed (a parameter value cannot escape them).
-pub fn cal_address(name: &str, email: &str) -> String {
-    let name: String = name
-        .chars()
-        .filter(|c| !matches!(c, '"' | '\r' | '\n'))
-        .collect();
-    format!("CN=\"{name}\":mailto:{email}")
-}
+pub use crate::icalendar::{cal_address, escape_text, fold, unescape_text, utc};
 
 /// One VEVENT.
 #[derive(Debug, Clone)]
@@ -93,7 +21,6 @@ pub struct Event {
     pub url: Option<String>,
     pub cancelled: bool,
     pub organizer: Option<(String, String)>,
-    pub attendees: Vec<(String, String)>,
 }
 
 /// A calendar: with `method` (REQUEST, CANCEL) for an iTIP invitation, without for a feed.
@@ -135,12 +62,6 @@ pub fn calendar(name: &str, method: Option<&str>, events: &[Event]) -> String {
         ));
         if let Some((name, email)) = &e.organizer {
             line(format!("ORGANIZER;{}", cal_address(name, email)));
-        }
-        for (name, email) in &e.attendees {
-            line(format!(
-                "ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE;{}",
-                cal_address(name, email)
-            ));
         }
         line("END:VEVENT".into());
     }

@@ -56,22 +56,18 @@ pub fn invitees(conn: &mut DbConn, m: &Meeting, today: NaiveDate) -> Result<Vec<
     Ok(list)
 }
 
-/// The iTIP calendar of a meeting: the secretariat as ORGANIZER, every invitee an ATTENDEE.
+/// The iTIP calendar of a meeting, with the secretariat as ORGANIZER. Each recipient's copy
+/// names them as its one ATTENDEE when the mail leaves (`icalendar::addressed_to`).
 fn invitation(
     conn: &mut DbConn,
     m: &Meeting,
     method: &'static str,
-    invitees: &[Recipient],
     today: NaiveDate,
 ) -> Result<Invitation, Error> {
     let mut event = feeds::event(conn, m, "")?;
     // In a message (with METHOD), DTSTAMP is when the message was made (RFC 5545 3.8.7.2).
     event.stamp = crate::db::now();
     event.organizer = crate::secretariat::lists::address(conn, today)?;
-    event.attendees = invitees
-        .iter()
-        .map(|r| (r.name.clone(), r.email.clone()))
-        .collect();
     Ok(Invitation {
         ics: ical::calendar(&m.title, Some(method), &[event]),
         method,
@@ -136,7 +132,7 @@ pub fn agenda_published(conn: &mut DbConn, meeting_id: i64) -> Result<usize, Err
     let when = display::when(&m);
     let place = place_of(conn, &m)?;
     let url = format!("{BASE_URL}/meetings/{}", m.id);
-    let invite = invitation(conn, &m, "REQUEST", &invitees, today)?;
+    let invite = invitation(conn, &m, "REQUEST", today)?;
     let mut sent = 0;
     for confidential_ok in [true, false] {
         let recipients: Vec<Recipient> = invitees
@@ -188,7 +184,7 @@ pub fn meeting_changed(conn: &mut DbConn, meeting_id: i64) -> Result<usize, Erro
         format!("{BASE_URL}/meetings/{}", m.id),
     );
     let body = bodies::meeting_changed(&meeting_mail(&coalition, &m, &when, &place, &url, &[]));
-    let invite = invitation(conn, &m, "REQUEST", &invitees, today)?;
+    let invite = invitation(conn, &m, "REQUEST", today)?;
     outbox::enqueue(
         conn,
         &NewMail {
@@ -223,7 +219,7 @@ pub fn meeting_cancelled(conn: &mut DbConn, meeting_id: i64) -> Result<usize, Er
         &meeting_mail(&coalition, &m, &when, &place, &url, &[]),
         &reason,
     );
-    let invite = invitation(conn, &m, "CANCEL", &invitees, today)?;
+    let invite = invitation(conn, &m, "CANCEL", today)?;
     outbox::enqueue(
         conn,
         &NewMail {

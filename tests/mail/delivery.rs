@@ -115,14 +115,16 @@ async fn the_agenda_reaches_every_invitee_with_its_invitation() {
             );
             assert_eq!(prop(&calendar, "UID"), m.uid);
             assert_eq!(prop(&calendar, "SEQUENCE"), m.sequence.to_string());
-            assert!(
-                calendar.events[0]
-                    .properties
-                    .iter()
-                    .filter(|p| p.name == "ATTENDEE")
-                    .count()
-                    == 5
-            );
+            // Each copy names the organizer and its one recipient: nobody sees the others'
+            // addresses.
+            let attendees: Vec<String> = calendar.events[0]
+                .properties
+                .iter()
+                .filter(|p| p.name == "ATTENDEE")
+                .filter_map(|p| p.value.clone())
+                .collect();
+            assert_eq!(attendees, [format!("mailto:{}", r.to[0])]);
+            assert!(prop(&calendar, "ORGANIZER").starts_with("mailto:"));
             // The confidential item: to full members only.
             let text = leaves(&mail)
                 .into_iter()
@@ -177,6 +179,16 @@ async fn the_agenda_reaches_every_invitee_with_its_invitation() {
         assert!(ct.contains("method=REQUEST"));
         assert_eq!(prop(&changed, "UID"), m.uid);
         assert!(prop(&changed, "SEQUENCE").parse::<i32>().expect("n") > before);
+        for mail in [changed_mail, cancel_mail] {
+            let (_, calendar) = calendar_of(&mail.data);
+            let attendees: Vec<String> = calendar.events[0]
+                .properties
+                .iter()
+                .filter(|p| p.name == "ATTENDEE")
+                .filter_map(|p| p.value.clone())
+                .collect();
+            assert_eq!(attendees, [format!("mailto:{}", mail.to[0])]);
+        }
         let (ct, cancelled) = calendar_of(&cancel_mail.data);
         assert!(ct.contains("method=CANCEL"), "{ct}");
         assert_eq!(prop(&cancelled, "STATUS"), "CANCELLED");
