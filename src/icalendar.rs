@@ -112,7 +112,7 @@ mod tests {
         let mine = addressed_to(ics, "Ana \"the\" Lima", "ana@example.org");
         assert_eq!(
             mine,
-            "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:1\r\nATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRU\r\n E;CN=\"Ana the Lima\":mailto:ana@example.org\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+            "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:1\r\nATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE;CN=\"Ana the L\r\n ima\":mailto:ana@example.org\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
         );
         assert_eq!(
             addressed_to("no event\r\n", "A", "a@example.org"),
