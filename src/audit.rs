@@ -315,12 +315,76 @@ fn walk(conn: &mut DbConn, hash: impl Fn(&Row<'_>) -> String) -> Result<Verdict,
     }
 }
 
-/// The newest events, newest first, for the administrator's page.
-pub fn recent(conn: &mut DbConn, limit: i64) -> Result<Vec<AuditEvent>, Error> {
-    Ok(audit_events::table
+/// Which events a reader of the record asks for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Who acted: `Some(None)` is the system (the scheduler, the set-up), `Some(Some(id))` a
+    /// person; `None` anyone.
+    pub actor: Option<Option<i64>>,
+    /// One action (`meeting.attendance`), or every action of an area (`meeting.`).
+    pub action: Option<String>,
+    /// From this instant (inclusive) until that one (exclusive), in UTC.
+    pub from: Option<NaiveDateTime>,
+    pub until: Option<NaiveDateTime>,
+}
+
+fn filtered(filter: &Filter) -> audit_events::BoxedQuery<'_, crate::db::MultiBackend> {
+    let mut query = audit_events::table.into_boxed();
+    match filter.actor {
+        Some(Some(id)) => query = query.filter(audit_events::actor_id.eq(id)),
+        Some(None) => query = query.filter(audit_events::actor_id.is_null()),
+        None => {}
+    }
+    match filter.action.as_deref() {
+        Some(area) if area.ends_with('.') => {
+            // Areas come from the record's own action names (letters, digits, `_`, `.`),
+            // so they hold no LIKE wildcard.
+            query = query.filter(audit_events::action.like(format!("{area}%")));
+        }
+        Some(action) => query = query.filter(audit_events::action.eq(action.to_owned())),
+        None => {}
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(audit_events::occurred_at.ge(from));
+    }
+    if let Some(until) = filter.until {
+        query = query.filter(audit_events::occurred_at.lt(until));
+    }
+    query
+}
+
+/// One page of the events `filter` selects, newest first, and how many it selects in all.
+pub fn page(
+    conn: &mut DbConn,
+    filter: &Filter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<AuditEvent>, i64), Error> {
+    let events = filtered(filter)
         .order(audit_events::id.desc())
         .limit(limit)
+        .offset(offset)
         .select(AuditEvent::as_select())
+        .load(conn)?;
+    let total = filtered(filter).count().get_result(conn)?;
+    Ok((events, total))
+}
+
+/// The action names in the record, in order: what a reader can filter by.
+pub fn actions(conn: &mut DbConn) -> Result<Vec<String>, Error> {
+    Ok(audit_events::table
+        .select(audit_events::action)
+        .distinct()
+        .order(audit_events::action)
+        .load(conn)?)
+}
+
+/// The people who acted in the record.
+pub fn actors(conn: &mut DbConn) -> Result<Vec<i64>, Error> {
+    Ok(audit_events::table
+        .filter(audit_events::actor_id.is_not_null())
+        .select(audit_events::actor_id.assume_not_null())
+        .distinct()
         .load(conn)?)
 }
 

@@ -1,6 +1,7 @@
 //! The web shell: routes, the page context, forms, security headers and the pages that belong
 //! to no capability (dashboard, health, stylesheet, errors).
 
+pub mod audit;
 pub mod checklist;
 pub mod client;
 pub mod context;
@@ -21,6 +22,7 @@ use crate::error::Error;
 /// Every route of the service. Each capability adds its own in its `web`/`api` modules.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     shell::routes(cfg);
+    audit::routes(cfg);
     crate::auth::web::routes(cfg);
     crate::membership::web::routes(cfg);
     crate::secretariat::web::routes(cfg);

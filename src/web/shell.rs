@@ -1,22 +1,20 @@
-//! Pages that belong to no capability: the dashboard, the health check, the stylesheet, the
-//! audit record and the "not found" answer.
+//! Pages that belong to no capability: the dashboard, the health check, the stylesheet and
+//! the "not found" answer (the audit record's page: `web::audit`).
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use maud::Markup;
-use roundtable_templates::pages::{audit as audit_page, auth as auth_pages, dashboard};
+use roundtable_templates::pages::{auth as auth_pages, dashboard};
 
 use super::context::Page;
 use crate::AppState;
-use crate::audit::{self, Verdict};
 use crate::auth::permissions::{self, Action};
 use crate::error::{ApiError, Error};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home))
         .route("/healthz", web::get().to(healthz))
-        .route("/static/style.css", web::get().to(stylesheet))
-        .route("/admin/audit", web::get().to(audit_record));
+        .route("/static/style.css", web::get().to(stylesheet));
 }
 
 async fn home(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> {
@@ -95,62 +93,6 @@ async fn stylesheet() -> HttpResponse {
         .insert_header((header::CONTENT_TYPE, "text/css; charset=utf-8"))
         .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
         .body(roundtable_templates::STYLESHEET)
-}
-
-async fn audit_record(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> {
-    let actor = page.actor()?;
-    permissions::require(actor, Action::ViewAudit)?;
-    let (events, verdict, names) = state
-        .db(|conn| {
-            let events = audit::recent(conn, 200)?;
-            let ids: Vec<i64> = events.iter().filter_map(|e| e.actor_id).collect();
-            let names = crate::auth::store::names(conn, &ids)?;
-            Ok((events, audit::verify(conn)?, names))
-        })
-        .await?;
-    let verdict = match verdict {
-        Verdict::Intact { events } => format!("The chain of {events} events is intact."),
-        Verdict::Broken { event_id, reason } => {
-            format!("The chain is broken at event #{event_id}: {reason}.")
-        }
-    };
-    let rows: Vec<audit_page::AuditRow> = events
-        .into_iter()
-        .map(|e| audit_page::AuditRow {
-            details: {
-                let parsed = serde_json::from_str(&e.details).unwrap_or_default();
-                if crate::auth::visibility::sees_audit_details(actor, &e.action, &parsed) {
-                    e.details
-                } else {
-                    "(withheld: confidential)".into()
-                }
-            },
-            id: e.id,
-            when: e.occurred_at.format("%Y-%m-%d %H:%M:%S").to_string(),
-            actor: e.actor_id.map_or_else(
-                || "system".into(),
-                |id| {
-                    names
-                        .get(&id)
-                        .cloned()
-                        .unwrap_or_else(|| format!("person #{id}"))
-                },
-            ),
-            action: e.action,
-            subject: match e.subject_id {
-                Some(id) => format!("{} #{id}", e.subject_type),
-                None => e.subject_type,
-            },
-            hash: e.hash,
-        })
-        .collect();
-    let head = rows.first().map(|r| format!("{}:{}", r.id, r.hash));
-    Ok(audit_page::audit_log(
-        &page.chrome(),
-        &rows,
-        &verdict,
-        head.as_deref(),
-    ))
 }
 
 /// Unknown addresses: JSON under the API, a page elsewhere.

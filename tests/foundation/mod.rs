@@ -2,6 +2,7 @@
 
 mod api_tokens;
 mod audit_chain;
+mod audit_page;
 mod busy;
 mod clean_data;
 mod hostile;

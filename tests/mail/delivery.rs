@@ -37,6 +37,16 @@ fn prop(calendar: &ical::parser::ical::component::IcalCalendar, name: &str) -> S
         .unwrap_or_default()
 }
 
+/// The ATTENDEE addresses of the first event.
+fn attendees(calendar: &ical::parser::ical::component::IcalCalendar) -> Vec<String> {
+    calendar.events[0]
+        .properties
+        .iter()
+        .filter(|p| p.name == "ATTENDEE")
+        .filter_map(|p| p.value.clone())
+        .collect()
+}
+
 fn statuses(app: &TestApp) -> Vec<String> {
     app.with_conn(|c| {
         outbox_deliveries::table
@@ -117,13 +127,7 @@ async fn the_agenda_reaches_every_invitee_with_its_invitation() {
             assert_eq!(prop(&calendar, "SEQUENCE"), m.sequence.to_string());
             // Each copy names the organizer and its one recipient: nobody sees the others'
             // addresses.
-            let attendees: Vec<String> = calendar.events[0]
-                .properties
-                .iter()
-                .filter(|p| p.name == "ATTENDEE")
-                .filter_map(|p| p.value.clone())
-                .collect();
-            assert_eq!(attendees, [format!("mailto:{}", r.to[0])]);
+            assert_eq!(attendees(&calendar), [format!("mailto:{}", r.to[0])]);
             assert!(prop(&calendar, "ORGANIZER").starts_with("mailto:"));
             // The confidential item: to full members only.
             let text = leaves(&mail)
@@ -181,13 +185,7 @@ async fn the_agenda_reaches_every_invitee_with_its_invitation() {
         assert!(prop(&changed, "SEQUENCE").parse::<i32>().expect("n") > before);
         for mail in [changed_mail, cancel_mail] {
             let (_, calendar) = calendar_of(&mail.data);
-            let attendees: Vec<String> = calendar.events[0]
-                .properties
-                .iter()
-                .filter(|p| p.name == "ATTENDEE")
-                .filter_map(|p| p.value.clone())
-                .collect();
-            assert_eq!(attendees, [format!("mailto:{}", mail.to[0])]);
+            assert_eq!(attendees(&calendar), [format!("mailto:{}", mail.to[0])]);
         }
         let (ct, cancelled) = calendar_of(&cancel_mail.data);
         assert!(ct.contains("method=CANCEL"), "{ct}");

@@ -128,11 +128,19 @@ async fn the_audit_page_withholds_confidential_details_from_the_administrator() 
         let seen = administrator.get("/admin/audit").await;
         assert_eq!(seen.status, StatusCode::OK);
         assert!(
-            seen.body.contains("statement.authorisation_decided"),
+            seen.texts("#audit-table td code")
+                .iter()
+                .any(|a| a == "statement.authorisation_decided"),
             "the event shows"
         );
         assert!(!seen.body.contains("GOV/20"), "the reference does not");
         assert!(seen.body.contains("withheld: confidential"));
+        // The export follows the same rule.
+        let exported = administrator
+            .get("/admin/audit/export.csv?what=statement.")
+            .await;
+        assert!(exported.body.contains("statement.authorisation_decided"));
+        assert!(!exported.body.contains("GOV/20"), "nor in the export");
         let mut secretariat = app.client().await;
         secretariat.sign_in(&holder.email, &holder.password).await;
         let full = secretariat.get("/admin/audit").await;
@@ -140,5 +148,9 @@ async fn the_audit_page_withholds_confidential_details_from_the_administrator() 
             full.body.contains("GOV/20"),
             "the secretariat reads the whole record"
         );
+        let exported = secretariat
+            .get("/admin/audit/export.csv?what=statement.")
+            .await;
+        assert!(exported.body.contains("GOV/20"));
     })
 }

@@ -10,3 +10,6 @@ pub mod meetings;
 pub mod membership;
 pub mod secretariat;
 pub mod statements;
+
+/// The choices of a select: (value, label).
+pub type Options = Vec<(String, String)>;

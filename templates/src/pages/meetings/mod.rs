@@ -4,5 +4,4 @@ pub mod calendar;
 pub mod meeting;
 pub mod plan;
 
-/// A (value, label) option list.
-pub type Options = Vec<(String, String)>;
+pub use super::Options;

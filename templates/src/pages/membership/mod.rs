@@ -10,5 +10,4 @@ pub mod organisation;
 pub mod person;
 pub mod settings;
 
-/// A (value, label) option list.
-pub type Options = Vec<(String, String)>;
+pub use super::Options;

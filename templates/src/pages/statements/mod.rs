@@ -10,8 +10,7 @@ use crate::components::{anchored_form, badge, field, select, textarea};
 use crate::layout;
 use crate::view::{Chrome, FormState};
 
-/// A (value, label) option list.
-pub type Options = Vec<(String, String)>;
+pub use super::Options;
 
 pub struct StatementRow {
     pub id: i64,
