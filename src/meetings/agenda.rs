@@ -105,6 +105,41 @@ pub fn add_item(
     })
 }
 
+/// Changes an item of the agenda in preparation; returns its meeting. The published version
+/// stays as it was until the agenda is published again.
+pub fn update_item(
+    conn: &mut DbConn,
+    actor: &Actor,
+    item_id: i64,
+    input: &ItemInput,
+) -> Result<i64, Error> {
+    check(input)?;
+    db::write_tx(conn, |conn| {
+        let item: AgendaItem = agenda_items::table
+            .find(item_id)
+            .select(AgendaItem::as_select())
+            .first(conn)?;
+        editable(conn, actor, item.meeting_id)?;
+        diesel::update(agenda_items::table.find(item_id))
+            .set((
+                agenda_items::title.eq(input.title.trim()),
+                agenda_items::presenter.eq(input.presenter.trim()),
+                agenda_items::duration_minutes.eq(input.duration_minutes),
+                agenda_items::description.eq(input.description.trim()),
+                agenda_items::confidential.eq(input.confidential),
+            ))
+            .execute(conn)?;
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "agenda.item_changed",
+            Subject::new("meeting", item.meeting_id),
+            json!({ "item_id": item_id, "title": input.title.trim(), "confidential": input.confidential }),
+        )?;
+        Ok(item.meeting_id)
+    })
+}
+
 pub fn remove_item(conn: &mut DbConn, actor: &Actor, item_id: i64) -> Result<i64, Error> {
     db::write_tx(conn, |conn| {
         let item: AgendaItem = agenda_items::table

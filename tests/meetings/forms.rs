@@ -392,11 +392,86 @@ async fn the_agenda_forms_follow_what_can_still_change() {
             .expect("publish");
         let published = secretariat.get(&page).await;
         assert!(published.attr("form#publish-form", "action").is_none());
-        assert_eq!(published.texts("details#agenda-draft summary").len(), 1);
+        assert_eq!(published.texts("details#agenda-draft > summary").len(), 1);
         assert!(published.attr("form#item-form", "action").is_some());
+
+        // An item is changed in place; its controls say which item they act on.
+        let item_id = app.with_conn(|c| agenda::items(c, m.id)).expect("items")[0].id;
+        assert_eq!(
+            published
+                .attr(&format!("#item-{item_id}-up button"), "aria-label")
+                .as_deref(),
+            Some("Move up: Adoption of the agenda")
+        );
+        let edit = format!("form#item-{item_id}-edit");
+        assert_eq!(
+            published
+                .attr(&format!("{edit} input[name=title]"), "value")
+                .as_deref(),
+            Some("Adoption of the agenda")
+        );
+        let refused = secretariat
+            .post_form(
+                &format!("/agenda-items/{item_id}"),
+                &[
+                    ("title", "Adoption of the agenda and of the last minutes"),
+                    ("duration_minutes", "ten"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            refused
+                .texts(&format!("{edit} .field-errors"))
+                .concat()
+                .contains("not a number of minutes")
+        );
+        assert_eq!(
+            refused
+                .attr(&format!("{edit} input[name=title]"), "value")
+                .as_deref(),
+            Some("Adoption of the agenda and of the last minutes"),
+            "what was typed is kept"
+        );
+        assert!(
+            refused
+                .attr(&format!("details.item-editor[open] {edit}"), "action")
+                .is_some(),
+            "the refused change opens where it was typed"
+        );
+        assert!(
+            refused.attr("details#agenda-draft[open]", "id").is_some(),
+            "inside the agenda in preparation, opened too"
+        );
+        let changed = secretariat
+            .post_form(
+                &format!("/agenda-items/{item_id}"),
+                &[
+                    ("title", "Adoption of the agenda and of the last minutes"),
+                    ("duration_minutes", "10"),
+                ],
+            )
+            .await;
+        assert_eq!(changed.status, StatusCode::SEE_OTHER);
+        let items = app.with_conn(|c| agenda::items(c, m.id)).expect("items");
+        assert_eq!(
+            items[0].title,
+            "Adoption of the agenda and of the last minutes"
+        );
+        assert_eq!(items[0].duration_minutes, 10);
+        let after = secretariat.get(&page).await;
+        assert!(
+            after.attr("form#publish-form", "action").is_some(),
+            "a changed agenda may be published again"
+        );
 
         app.with_conn(|c| store::set_status(c, &admin, m.id, Status::Held, ""))
             .expect("held");
+        let late = app.with_conn(|c| agenda::update_item(c, &admin, item_id, &item));
+        assert!(
+            matches!(late, Err(roundtable::error::Error::Invalid(_))),
+            "a held meeting's agenda no longer changes: {late:?}"
+        );
         let held = secretariat.get(&page).await;
         assert!(held.attr("form#item-form", "action").is_none());
         assert!(held.attr("form#publish-form", "action").is_none());

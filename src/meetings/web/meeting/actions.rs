@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use roundtable_templates::pages::meetings::meeting::{
     ATTENDANCE_FORM, GUEST_FORM, ITEM_FORM, PUBLISH_FORM, STATUS_FORM, guest_attended_form,
-    item_button,
+    item_button, item_edit_form,
 };
 
 use crate::AppState;
@@ -24,6 +24,7 @@ pub(super) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/meetings/{id}/status", web::post().to(set_status))
         .route("/meetings/{id}/agenda", web::post().to(add_item))
         .route("/meetings/{id}/agenda/publish", web::post().to(publish))
+        .route("/agenda-items/{id}", web::post().to(edit_item))
         .route("/agenda-items/{id}/{action}", web::post().to(item_action))
         .route(
             "/meetings/{id}/attendance",
@@ -79,6 +80,58 @@ struct ItemForm {
     confidential: Option<String>,
 }
 
+impl ItemForm {
+    fn input(self) -> Result<ItemInput, Error> {
+        let duration_minutes = match self.duration_minutes.trim() {
+            "" => 0,
+            d => d.parse::<i32>().map_err(|_| {
+                Error::field(
+                    "duration_minutes",
+                    format!("{d:?} is not a number of minutes"),
+                )
+            })?,
+        };
+        Ok(ItemInput {
+            title: self.title,
+            presenter: self.presenter,
+            duration_minutes,
+            description: self.description,
+            confidential: ticked(&self.confidential),
+        })
+    }
+}
+
+/// An item of the agenda in preparation, changed in place.
+async fn edit_item(
+    page: Page,
+    state: web::Data<AppState>,
+    item: web::Path<i64>,
+    form: web::Form<ItemForm>,
+) -> Result<HttpResponse, Error> {
+    let typed = form.0.clone();
+    let actor = page.actor()?.clone();
+    let item = item.into_inner();
+    let meeting = state
+        .db(move |conn| agenda::meeting_of_item(conn, item))
+        .await?;
+    let result = match form.into_inner().input() {
+        Ok(input) => {
+            state
+                .db(move |conn| agenda::update_item(conn, &actor, item, &input))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    let key = item_edit_form(item);
+    let sent = Sent {
+        form_key: &key,
+        form: &typed,
+        back: format!("/meetings/{meeting}#{key}"),
+        success: "The item is changed in the agenda in preparation.",
+    };
+    super::answer(&page, &state, meeting, sent, result).await
+}
+
 async fn add_item(
     page: Page,
     state: web::Data<AppState>,
@@ -88,25 +141,8 @@ async fn add_item(
     let typed = form.0.clone();
     let actor = page.actor()?.clone();
     let id = id.into_inner();
-    let f = form.into_inner();
-    let duration = match f.duration_minutes.trim() {
-        "" => Ok(0),
-        d => d.parse::<i32>().map_err(|_| {
-            Error::field(
-                "duration_minutes",
-                format!("{d:?} is not a number of minutes"),
-            )
-        }),
-    };
-    let result = match duration {
-        Ok(duration_minutes) => {
-            let input = ItemInput {
-                title: f.title,
-                presenter: f.presenter,
-                duration_minutes,
-                description: f.description,
-                confidential: ticked(&f.confidential),
-            };
+    let result = match form.into_inner().input() {
+        Ok(input) => {
             state
                 .db(move |conn| agenda::add_item(conn, &actor, id, &input))
                 .await

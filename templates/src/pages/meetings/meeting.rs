@@ -119,6 +119,11 @@ pub const ACTION_FORM: &str = "action-form";
 
 pub const ATTENDANCE_FORM: &str = "attendance-form";
 
+/// The anchor of the form that changes an agenda item.
+pub fn item_edit_form(item_id: i64) -> String {
+    format!("item-{item_id}-edit")
+}
+
 /// The anchor of an agenda item's button `action` (up, down, remove).
 pub fn item_button(item_id: i64, action: &str) -> String {
     format!("item-{item_id}-{action}")
@@ -142,9 +147,10 @@ impl MeetingView {
             || self.agenda_draft.iter().any(|i| {
                 self.can_manage
                     && self.agenda_open
-                    && ["up", "down", "remove"]
+                    && (["up", "down", "remove"]
                         .iter()
                         .any(|action| item_button(i.id, action) == key)
+                        || item_edit_form(i.id) == key)
             })
             || self
                 .guests
@@ -186,7 +192,8 @@ fn item_table(items: &[ItemRow], manage: Option<(&str, Option<&Refusal>)>) -> Ma
                     @if item.duration > 0 { " · " (item.duration) " min" }
                     @if !item.description.is_empty() { p { (item.description) } }
                     @if let Some((csrf, refusal)) = manage {
-                        span.item-controls {
+                        // On a line of their own, each named with the item it acts on.
+                        div.item-controls {
                             @for (action, label, name) in [("up", "up", "Move up"), ("down", "down", "Move down"), ("remove", "remove", "Remove")] {
                                 (button_form(csrf, &ButtonForm {
                                     anchor: &item_button(item.id, action),
@@ -197,9 +204,36 @@ fn item_table(items: &[ItemRow], manage: Option<(&str, Option<&Refusal>)>) -> Ma
                                 }, refusal))
                             }
                         }
+                        (item_editor(csrf, item, refusal))
                     }
                 }
             }
+        }
+    }
+}
+
+/// The form that changes an item, folded under "Change" (open when it was refused).
+fn item_editor(csrf: &str, item: &ItemRow, refusal: Option<&Refusal>) -> Markup {
+    let key = item_edit_form(item.id);
+    let duration = item.duration.to_string();
+    let form = Refusal::state_of(refusal, &key).or_values(&[
+        ("title", &item.title),
+        ("presenter", &item.presenter),
+        ("duration_minutes", &duration),
+        ("description", &item.description),
+        ("confidential", if item.confidential { "on" } else { "" }),
+    ]);
+    let refused = refusal.is_some_and(|r| r.form == key);
+    html! {
+        details.item-editor open[refused] {
+            summary { "Change" span.visually-hidden { ": " (item.title) } }
+            (anchored_form(csrf, &key, &format!("/agenda-items/{}", item.id), "Save the item", &form, html! {
+                (field(&form, "title", "Item", "text", None))
+                (field(&form, "presenter", "Presented by", "text", None))
+                (field(&form, "duration_minutes", "Minutes", "number", None))
+                (textarea(&form, "description", "Description", 3, None))
+                (checkbox(&form, "confidential", "Confidential: only the secretariat and full members see it; never in public pages or feeds"))
+            }))
         }
     }
 }
@@ -253,7 +287,11 @@ pub fn meeting(chrome: &Chrome, v: &MeetingView) -> Markup {
                     @if v.agenda_draft.is_empty() { p.empty { "No items yet." } }
                     @if v.draft_unchanged {
                         // The same items as the published version: shown again only on request.
-                        details #agenda-draft {
+                        // Open when a refused form of one of its items (a change, a move) comes back.
+                        @let refused_here = v.refusal.as_ref().is_some_and(|r| {
+                            v.agenda_draft.iter().any(|i| r.form.starts_with(&format!("item-{}-", i.id)))
+                        });
+                        details #agenda-draft open[refused_here] {
                             summary { "No changes since the published version: open to change the agenda" }
                             (item_table(&v.agenda_draft, Some((csrf, v.refusal.as_ref()))))
                         }
