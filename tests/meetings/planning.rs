@@ -113,6 +113,19 @@ async fn the_year_plan_moves_around_imported_holidays() {
                 .all(|(a, b)| a.starts_at == b.starts_at && a.sequence == b.sequence)
         );
 
+        // A plenary moved to another venue shows where it is, not the rotation's proposal.
+        let hall = app
+            .with_conn(|c| store::add_venue(c, &admin, "Town Hall", "Main Square 1", ""))
+            .expect("venue");
+        let mut elsewhere = super::planning_input(&plenaries[1]);
+        elsewhere.venue_id = Some(hall.id);
+        app.with_conn(|c| store::update(c, &admin, plenaries[1].id, &elsewhere))
+            .expect("moved to the hall");
+        let plan_page = browser.get("/meetings/plan?year=2026").await;
+        let venues = plan_page.texts("#proposals tbody td:nth-child(3)");
+        assert!(venues[1].contains("Town Hall"), "{venues:?}");
+        assert!(!venues[0].contains("Town Hall"), "{venues:?}");
+
         // The Google export (time zones, recurrences, exceptions, overrides) imports too.
         let google = testdata("google-export-finos-community.ics");
         browser.get("/meetings/plan?year=2026").await;

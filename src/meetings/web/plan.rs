@@ -108,11 +108,16 @@ async fn render_with(
                     .moved_because
                     .as_ref()
                     .map(|why| format!("from {}: {why}", p.date.rule_date.format("%-d %b"))),
-                venue: p
-                    .venue
-                    .as_ref()
-                    .map(|v| v.1.clone())
-                    .unwrap_or_else(|| "no venue yet".into()),
+                // A plenary already in the calendar is where it was put, whatever the
+                // rotation would propose for its slot.
+                venue: match &p.existing {
+                    Some(m) => super::place(m, &venues),
+                    None => p
+                        .venue
+                        .as_ref()
+                        .map(|v| v.1.clone())
+                        .unwrap_or_else(|| "no venue yet".into()),
+                },
                 existing: p.existing.as_ref().map(|m| (m.id, super::when(m))),
             })
             .collect(),
