@@ -282,9 +282,8 @@ pub fn head(conn: &mut DbConn) -> Result<Option<(i64, String)>, Error> {
 
 fn walk(conn: &mut DbConn, hash: impl Fn(&Row<'_>) -> String) -> Result<Verdict, Error> {
     const BATCH: i64 = 1000;
-    let mut expected_prev = GENESIS.to_owned();
+    let mut chain = Chain::new(hash);
     let mut last_id = 0i64;
-    let mut events = 0u64;
     loop {
         let batch: Vec<AuditEvent> = audit_events::table
             .filter(audit_events::id.gt(last_id))
@@ -292,27 +291,81 @@ fn walk(conn: &mut DbConn, hash: impl Fn(&Row<'_>) -> String) -> Result<Verdict,
             .limit(BATCH)
             .select(AuditEvent::as_select())
             .load(conn)?;
-        if batch.is_empty() {
-            return Ok(Verdict::Intact { events });
-        }
-        for event in batch {
-            if event.prev_hash != expected_prev {
-                return Ok(Verdict::Broken {
-                    event_id: event.id,
-                    reason: "its link to the previous event does not match (an event before it was removed or changed)".into(),
-                });
+        let Some(last) = batch.last() else {
+            return Ok(chain.verdict());
+        };
+        last_id = last.id;
+        for event in &batch {
+            if let Err(broken) = chain.follow(event) {
+                return Ok(broken);
             }
-            if hash(&Row::of(&event)) != event.hash {
-                return Ok(Verdict::Broken {
-                    event_id: event.id,
-                    reason: "its content does not match its hash (the row was edited)".into(),
-                });
-            }
-            expected_prev = event.hash;
-            last_id = event.id;
-            events += 1;
         }
     }
+}
+
+/// Verifies events read from elsewhere (a backup file), oldest first, with this process's key.
+pub fn verify_events<'e>(
+    events: impl IntoIterator<Item = &'e AuditEvent>,
+) -> Result<Verdict, Error> {
+    let key = *key()?;
+    let mut chain = Chain::new(|row: &Row<'_>| chain_hash(&key, row));
+    for event in events {
+        if let Err(broken) = chain.follow(event) {
+            return Ok(broken);
+        }
+    }
+    Ok(chain.verdict())
+}
+
+/// A walk along the chain: each event must link to the one before and match its own hash.
+struct Chain<H> {
+    hash: H,
+    expected_prev: String,
+    events: u64,
+}
+
+impl<H: Fn(&Row<'_>) -> String> Chain<H> {
+    fn new(hash: H) -> Self {
+        Chain {
+            hash,
+            expected_prev: GENESIS.to_owned(),
+            events: 0,
+        }
+    }
+
+    fn follow(&mut self, event: &AuditEvent) -> Result<(), Verdict> {
+        if event.prev_hash != self.expected_prev {
+            return Err(Verdict::Broken {
+                event_id: event.id,
+                reason: "its link to the previous event does not match (an event before it was removed or changed)".into(),
+            });
+        }
+        if (self.hash)(&Row::of(event)) != event.hash {
+            return Err(Verdict::Broken {
+                event_id: event.id,
+                reason: "its content does not match its hash (the row was edited)".into(),
+            });
+        }
+        self.expected_prev.clone_from(&event.hash);
+        self.events += 1;
+        Ok(())
+    }
+
+    fn verdict(&self) -> Verdict {
+        Verdict::Intact {
+            events: self.events,
+        }
+    }
+}
+
+/// A short public fingerprint of the audit key: a backup names the key its chain needs, and a
+/// restore refuses to run under another one (the chain would no longer verify).
+pub fn key_fingerprint() -> Result<String, Error> {
+    let key = key()?;
+    let mut mac = Hmac::<Sha256>::new_from_slice(key)
+        .map_err(|e| Error::Internal(format!("audit key: {e}")))?;
+    mac.update(b"roundtable key fingerprint");
+    Ok(hex::encode(&mac.finalize().into_bytes()[..8]))
 }
 
 /// Which events a reader of the record asks for.

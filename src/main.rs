@@ -43,6 +43,18 @@ enum Command {
     /// The mail outbox.
     #[command(subcommand)]
     Mail(MailCommand),
+    /// Copy the whole database to a file while the service runs, and verify the copy.
+    Backup {
+        /// The file to write (an existing one is replaced only once the new copy is whole).
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Restore a backup into this (new, empty) database, SQLite or PostgreSQL.
+    Restore {
+        /// The backup file.
+        #[arg(long)]
+        from: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -175,6 +187,8 @@ fn run(cli: Cli) -> Result<(), Error> {
             cli::audit_verify(&state, witness.as_deref())
         }
         Command::Mail(MailCommand::Send) => mail_send(state),
+        Command::Backup { to } => cli::backup(&state, &to),
+        Command::Restore { from } => cli::restore(&state, &from),
         Command::Mail(MailCommand::Sink { .. }) => Ok(()),
     }
 }

@@ -5,6 +5,7 @@ mod architecture;
 mod authorization;
 mod browser;
 mod common;
+mod data_care;
 mod foundation;
 mod mail;
 mod meetings;

@@ -47,6 +47,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("who is acting", &["actor"]),
     ("meetings", &["meetings"]),
     ("statements", &["statements"]),
+    ("data care", &["backup"]),
     ("periodic work", &["schedule"]),
     (
         "web, API and command line",

@@ -1,0 +1,3 @@
+//! Data care: backups that restore, on and across both backends.
+
+mod backup;
