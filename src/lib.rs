@@ -21,6 +21,7 @@ pub mod mail;
 pub mod markdown;
 pub mod meetings;
 pub mod membership;
+pub mod personal;
 pub mod schedule;
 pub mod secret;
 pub mod secretariat;

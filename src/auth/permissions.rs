@@ -93,6 +93,9 @@ pub enum Action {
     TakePosition { organisation_id: i64 },
     /// Give or refuse the organisation's internal authorisation.
     AuthoriseStatement { organisation_id: i64 },
+    /// Download everything held about a person (GDPR articles 15 and 20): the person, or the
+    /// administrator on their request.
+    ExportPersonalData { person_id: i64 },
 }
 
 pub fn may(actor: &Actor, action: Action) -> bool {
@@ -136,6 +139,9 @@ pub fn may(actor: &Actor, action: Action) -> bool {
         Action::AuthoriseStatement { organisation_id } => {
             actor.has(&Role::Authoriser { organisation_id })
         }
+        Action::ExportPersonalData { person_id } => {
+            actor.id() == person_id || actor.has(&Role::Administrator)
+        }
     }
 }
 
@@ -171,6 +177,7 @@ impl Action {
             Action::DraftStatement { .. } => "the group's convenor and the secretariat",
             Action::TakePosition { .. } => "the organisation's representative and alternates",
             Action::AuthoriseStatement { .. } => "the organisation's authorisers",
+            Action::ExportPersonalData { .. } => "the person and the administrator",
         }
     }
 }
@@ -300,6 +307,30 @@ mod tests {
             Action::DraftStatement { group_id: Some(5) }
         ));
         assert!(!may(&convenor, Action::DraftStatement { group_id: None }));
+    }
+
+    #[test]
+    fn personal_data_is_the_persons_and_on_request_the_administrators() {
+        let member = actor(true, vec![Role::Member { organisation_id: 3 }]);
+        let own = member.id();
+        assert!(may(&member, Action::ExportPersonalData { person_id: own }));
+        assert!(!may(
+            &member,
+            Action::ExportPersonalData { person_id: own + 1 }
+        ));
+        let secretariat = actor(true, vec![Role::Secretariat]);
+        assert!(
+            !may(
+                &secretariat,
+                Action::ExportPersonalData { person_id: own + 1 }
+            ),
+            "the secretariat runs the coalition, not people's data requests"
+        );
+        let admin = actor(true, vec![Role::Administrator]);
+        assert!(may(
+            &admin,
+            Action::ExportPersonalData { person_id: own + 1 }
+        ));
     }
 
     #[test]

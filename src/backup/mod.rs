@@ -9,6 +9,6 @@
 //! then a footer with every table's row count (a cut file fails to restore).
 
 mod file;
-mod tables;
+pub(crate) mod tables;
 
 pub use file::{Header, Report, backup_to, contents, read, restore_from, snapshot};

@@ -235,6 +235,52 @@ pub fn rows(conn: &mut DbConn, table: &Table) -> Result<Vec<Vec<Value>>, Error> 
         .collect()
 }
 
+/// A value to select rows by.
+pub enum Key<'a> {
+    Id(i64),
+    Text(&'a str),
+}
+
+/// The rows of `table` whose `column` holds `key`, each as an object of its columns (in
+/// canonical form), in the order of their first column.
+pub fn rows_where(
+    conn: &mut DbConn,
+    table: &Table,
+    column: &str,
+    key: Key<'_>,
+) -> Result<Vec<serde_json::Map<String, Value>>, Error> {
+    let value = match key {
+        Key::Id(id) => id.to_string(),
+        Key::Text(text) => literal(text),
+    };
+    let columns: Vec<String> = table.columns.iter().map(|c| quoted(c)).collect();
+    let array = match conn {
+        DbConn::Sqlite(_) => "json_array",
+        DbConn::Postgres(_) => "json_build_array",
+    };
+    let query = format!(
+        "SELECT CAST({array}({}) AS TEXT) AS line FROM {} WHERE {} = {value} ORDER BY {}",
+        columns.join(", "),
+        quoted(&table.name),
+        quoted(column),
+        columns[0]
+    );
+    lines(conn, &query)?
+        .into_iter()
+        .map(|line| {
+            let values: Vec<Value> = serde_json::from_str(&line)
+                .map_err(|e| Error::Internal(format!("a row of {}: {e}", table.name)))?;
+            table
+                .columns
+                .iter()
+                .zip(&table.kinds)
+                .zip(values)
+                .map(|((column, kind), value)| Ok((column.clone(), kind.canonical(value)?)))
+                .collect()
+        })
+        .collect()
+}
+
 /// Inserts canonical rows into `table`, many per statement.
 pub fn insert(conn: &mut DbConn, table: &Table, rows: &[Vec<Value>]) -> Result<(), Error> {
     if rows.is_empty() {

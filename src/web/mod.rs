@@ -29,6 +29,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     crate::meetings::web::routes(cfg);
     crate::mail::web::routes(cfg);
     crate::statements::web::routes(cfg);
+    crate::personal::web::routes(cfg);
     cfg.service(
         web::scope("/api/v1")
             // A body, query or path the API cannot read is answered in its JSON shape too.

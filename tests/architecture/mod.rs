@@ -48,6 +48,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("meetings", &["meetings"]),
     ("statements", &["statements"]),
     ("data care", &["backup"]),
+    ("personal data", &["personal"]),
     ("periodic work", &["schedule"]),
     (
         "web, API and command line",

@@ -1,3 +1,4 @@
 //! Data care: backups that restore, on and across both backends.
 
 mod backup;
+mod personal;

@@ -95,6 +95,10 @@ async fn view(page: &Page, state: &AppState, id: i64) -> Result<pages::PersonVie
         invited: person.password_hash.is_none(),
         groups,
         can_manage: permissions::may(&actor, Action::ManageMembership),
+        // The person's own data is on their account page; here, the administrator's.
+        data_href: (actor.id() != id
+            && permissions::may(&actor, Action::ExportPersonalData { person_id: id }))
+        .then(|| format!("/people/{id}/data.json")),
         representation: affiliation
             .as_ref()
             .and_then(|(a, _)| a.representation.clone())

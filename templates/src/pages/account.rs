@@ -47,6 +47,11 @@ pub fn account(chrome: &Chrome, view: &AccountView, form: &FormState) -> Markup 
                 dt { "Name" } dd { (view.name) }
                 dt { "Email" } dd { (view.email) }
             }
+            section aria-labelledby="your-data" {
+                h2 #your-data { "Your data" }
+                p { "Everything Roundtable holds about you — your profile, sign-ins, positions and authorisations you gave in your organisation's name, comments, attendance where you are named, the mail sent to you and what you did in the audit record — as one file, with a summary at its top." }
+                p { a #download-data href="/account/data.json" { "Download your data (JSON)" } }
+            }
             section aria-labelledby="sessions" {
                 h2 #sessions { "Where you are signed in" }
                 p { "Each browser you signed in with. End any you do not recognise; a password change ends them all but this one." }

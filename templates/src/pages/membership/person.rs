@@ -32,6 +32,9 @@ pub struct PersonView {
     pub is_authoriser: bool,
     /// A form on this page the service refused, as it was typed.
     pub refusal: Option<Refusal>,
+    /// The download of everything held about the person (for the administrator answering
+    /// their request).
+    pub data_href: Option<String>,
 }
 
 pub fn person(chrome: &Chrome, v: &PersonView) -> Markup {
@@ -52,6 +55,9 @@ pub fn person(chrome: &Chrome, v: &PersonView) -> Markup {
         &v.name,
         html! {
             h1 { (v.name) }
+            @if let Some(href) = &v.data_href {
+                p #person-data { a href=(href) { "Download everything held about " (v.name) " (JSON)" } " — for a request under the GDPR (access, portability)." }
+            }
             (refused_elsewhere(v.refusal.as_ref(), |form| v.can_manage && v.active && (form != ROLES_FORM || v.organisation.is_some()) && (form != INVITE_FORM || v.invited)))
             section {
                 dl.facts {
