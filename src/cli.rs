@@ -119,7 +119,7 @@ pub fn audit_verify(state: &AppState, witness: Option<&str>) -> Result<(), Error
 /// `roundtable backup --to FILE`.
 pub fn backup(state: &AppState, to: &std::path::Path) -> Result<(), Error> {
     let mut conn = state.pool.get()?;
-    let report = crate::backup::backup_to(&mut conn, to)?;
+    let report = crate::care::backup::backup_to(&mut conn, to)?;
     println!(
         "Backed up {} rows of {} tables to {} and read them back: whole, and the audit record's {} events verify (head {}).",
         report.rows,
@@ -134,7 +134,7 @@ pub fn backup(state: &AppState, to: &std::path::Path) -> Result<(), Error> {
 /// `roundtable restore --from FILE`.
 pub fn restore(state: &AppState, from: &std::path::Path) -> Result<(), Error> {
     let mut conn = state.pool.get()?;
-    let report = crate::backup::restore_from(&mut conn, from)?;
+    let report = crate::care::backup::restore_from(&mut conn, from)?;
     println!(
         "Restored {} rows of {} tables from {} (taken on {} UTC from {}); the audit record's {} events verify.",
         report.rows,

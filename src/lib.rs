@@ -7,7 +7,8 @@ pub mod actor;
 pub mod addresses;
 pub mod audit;
 pub mod auth;
-pub mod backup;
+pub mod care;
+
 pub mod clean;
 pub mod cli;
 pub mod clock;

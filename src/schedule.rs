@@ -48,6 +48,10 @@ pub fn tick(conn: &mut DbConn, today: NaiveDate) -> Result<Ticked, Error> {
         meetings::reminders::tick(conn, today).map(|n| ticked.mailed += n),
     );
     keep(
+        "retention",
+        crate::care::retention::apply(conn, crate::db::now()).map(drop),
+    );
+    keep(
         "statement deadlines",
         statements::notices::tick(conn, today).map(|(reminded, lapsed)| {
             ticked.mailed += reminded;
@@ -105,6 +109,19 @@ pub async fn run_once(state: &AppState, worker: &str) -> Result<(Ticked, Report)
             tick(conn, today)
         })
         .await;
+    // The daily backup, when asked for: its outcome is kept for the administrator's page,
+    // and a failure does not hold up the mail.
+    let folder = crate::care::backup_folder(&state.settings.data_dir);
+    let clock_for_backup = state.clock.clone();
+    if let Err(e) = state
+        .db(move |conn| {
+            let today = crate::coalition::today_by(conn, &clock_for_backup)?;
+            crate::care::scheduled_backup(conn, &folder, today)
+        })
+        .await
+    {
+        tracing::warn!("scheduled backup: {e}");
+    }
     // What a crashed process of this machine had claimed goes out now, not when its lease
     // runs out.
     let released = state.db(crate::mail::worker::release_orphans).await?;

@@ -80,6 +80,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    care_settings (id) {
+        id -> BigInt,
+        backup_daily -> Bool,
+        backup_keep -> Integer,
+        mail_body_days -> Integer,
+        session_days -> Integer,
+        throttle_days -> Integer,
+        last_backup_at -> Nullable<Timestamp>,
+        last_backup_result -> Text,
+    }
+}
+
+diesel::table! {
     login_throttle (throttle_key) {
         throttle_key -> Text,
         failures -> Integer,
@@ -712,6 +725,7 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(
+    care_settings,
     held_applications,
     coalition,
     people,

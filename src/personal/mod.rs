@@ -7,7 +7,7 @@ pub mod web;
 use serde_json::{Map, Value, json};
 
 use crate::auth::permissions::{self, Action, Actor};
-use crate::backup::tables::{self, Key, Table};
+use crate::care::backup::tables::{self, Key, Table};
 use crate::db::DbConn;
 use crate::error::Error;
 

@@ -30,6 +30,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     crate::mail::web::routes(cfg);
     crate::statements::web::routes(cfg);
     crate::personal::web::routes(cfg);
+    crate::care::web::routes(cfg);
     cfg.service(
         web::scope("/api/v1")
             // A body, query or path the API cannot read is answered in its JSON shape too.

@@ -102,6 +102,7 @@ fn navigation(chrome: &Chrome) -> Markup {
                     }
                     @if person.is_admin {
                         (entry(chrome, "/admin/audit", "Audit record"))
+                        (entry(chrome, "/admin/care", "Data care"))
                     }
                 }
             }

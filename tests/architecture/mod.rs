@@ -47,7 +47,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("who is acting", &["actor"]),
     ("meetings", &["meetings"]),
     ("statements", &["statements"]),
-    ("data care", &["backup"]),
+    ("data care", &["care"]),
     ("personal data", &["personal"]),
     ("periodic work", &["schedule"]),
     (

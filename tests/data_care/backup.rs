@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use roundtable::audit::{self, Subject, Verdict};
-use roundtable::backup;
+use roundtable::care::backup;
 use roundtable::error::Error;
 
 use crate::common::{Backend, TestApp, backends};

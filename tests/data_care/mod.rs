@@ -1,4 +1,5 @@
 //! Data care: backups that restore, on and across both backends.
 
 mod backup;
+mod care;
 mod personal;

@@ -288,40 +288,39 @@ pub fn insert(conn: &mut DbConn, table: &Table, rows: &[Vec<Value>]) -> Result<(
     }
     let columns: Vec<String> = table.columns.iter().map(|c| quoted(c)).collect();
     let payload = Value::Array(rows.iter().map(|r| Value::Array(r.clone())).collect()).to_string();
-    match conn {
-        DbConn::Sqlite(c) => {
-            // JSON true/false become 1/0, as SQLite stores booleans.
-            let values: Vec<String> = (0..columns.len())
+    // The rows go as one JSON array, bound once; each backend takes it apart in SQL.
+    let (values, source): (Vec<String>, &str) = match conn {
+        // JSON true/false become 1/0, as SQLite stores booleans.
+        DbConn::Sqlite(_) => (
+            (0..columns.len())
                 .map(|i| format!("json_extract(value, '$[{i}]')"))
-                .collect();
-            let query = format!(
-                "INSERT INTO {} ({}) SELECT {} FROM json_each(?)",
-                quoted(&table.name),
-                columns.join(", "),
-                values.join(", ")
-            );
-            diesel::sql_query(query)
-                .bind::<Text, _>(&payload)
-                .execute(c)?;
-        }
-        DbConn::Postgres(c) => {
-            let values: Vec<String> = table
+                .collect(),
+            "json_each(?)",
+        ),
+        DbConn::Postgres(_) => (
+            table
                 .kinds
                 .iter()
                 .enumerate()
                 .map(|(i, kind)| format!("(r->>{i})::{}", kind.postgres_cast()))
-                .collect();
-            let query = format!(
-                "INSERT INTO {} ({}) SELECT {} FROM json_array_elements($1::json) AS r",
-                quoted(&table.name),
-                columns.join(", "),
-                values.join(", ")
-            );
-            diesel::sql_query(query)
-                .bind::<Text, _>(&payload)
-                .execute(c)?;
-        }
-    }
+                .collect(),
+            "json_array_elements($1::json) AS r",
+        ),
+    };
+    let query = format!(
+        "INSERT INTO {} ({}) SELECT {} FROM {source}",
+        quoted(&table.name),
+        columns.join(", "),
+        values.join(", ")
+    );
+    match conn {
+        DbConn::Sqlite(c) => diesel::sql_query(query)
+            .bind::<Text, _>(&payload)
+            .execute(c)?,
+        DbConn::Postgres(c) => diesel::sql_query(query)
+            .bind::<Text, _>(&payload)
+            .execute(c)?,
+    };
     Ok(())
 }
 
