@@ -3,3 +3,4 @@
 mod backup;
 mod care;
 mod personal;
+mod process;
