@@ -368,6 +368,104 @@ pub fn key_fingerprint() -> Result<String, Error> {
     Ok(hex::encode(&mac.finalize().into_bytes()[..8]))
 }
 
+/// Keeps personal values an event mentions apart from the chain: each is stored in
+/// `audit_personal` and the details hold `{"personal": id}` in its place, so an erasure can
+/// replace the value without touching what was hashed. `person_id` names whose data it is
+/// (None for a name typed as free text, such as who represented an organisation).
+pub fn personal_all(
+    conn: &mut DbConn,
+    values: &[(Option<i64>, &str)],
+) -> Result<Vec<Value>, Error> {
+    use crate::db::schema::audit_personal;
+    let mut references = Vec::with_capacity(values.len());
+    for chunk in values.chunks(INSERT_CHUNK) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|(person, value)| {
+                (
+                    audit_personal::person_id.eq(*person),
+                    audit_personal::value.eq(*value),
+                )
+            })
+            .collect();
+        // Several rows per statement are written per backend (diesel's multi-row insert
+        // needs the concrete backend).
+        let insert = diesel::insert_into(audit_personal::table)
+            .values(rows)
+            .returning(audit_personal::id);
+        let ids: Vec<i64> = match conn {
+            DbConn::Sqlite(c) => insert.get_results(c)?,
+            DbConn::Postgres(c) => insert.get_results(c)?,
+        };
+        references.extend(
+            ids.into_iter()
+                .map(|id| serde_json::json!({ "personal": id })),
+        );
+    }
+    Ok(references)
+}
+
+/// One personal value, as `personal_all`.
+pub fn personal(conn: &mut DbConn, person_id: Option<i64>, value: &str) -> Result<Value, Error> {
+    personal_all(conn, &[(person_id, value)])?
+        .pop()
+        .ok_or_else(|| Error::Internal("no reference for a personal value".into()))
+}
+
+/// The id a details value refers to, when it is a personal reference.
+pub fn personal_reference(value: &Value) -> Option<i64> {
+    match value {
+        Value::Object(map) if map.len() == 1 => map.get("personal").and_then(Value::as_i64),
+        _ => None,
+    }
+}
+
+/// The personal values the given details refer to, by reference: one query for all.
+pub fn personal_values<'d>(
+    conn: &mut DbConn,
+    details: impl IntoIterator<Item = &'d str>,
+) -> Result<std::collections::HashMap<i64, String>, Error> {
+    use crate::db::schema::audit_personal;
+    let ids: Vec<i64> = details
+        .into_iter()
+        .filter_map(|d| match serde_json::from_str::<Value>(d) {
+            Ok(Value::Object(details)) => Some(details),
+            _ => None,
+        })
+        .flat_map(|details| {
+            details
+                .values()
+                .filter_map(personal_reference)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    Ok(audit_personal::table
+        .filter(audit_personal::id.eq_any(ids))
+        .select((audit_personal::id, audit_personal::value))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect())
+}
+
+/// Details with each personal reference replaced by its value (as it is now: after an
+/// erasure, the pseudonym).
+pub fn with_personal_values(
+    details: &str,
+    values: &std::collections::HashMap<i64, String>,
+) -> String {
+    match serde_json::from_str::<Value>(details) {
+        Ok(Value::Object(mut map)) => {
+            for value in map.values_mut() {
+                if let Some(id) = personal_reference(value) {
+                    *value = Value::String(values.get(&id).cloned().unwrap_or_default());
+                }
+            }
+            Value::Object(map).to_string()
+        }
+        _ => details.to_owned(),
+    }
+}
+
 /// Which events a reader of the record asks for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {

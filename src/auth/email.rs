@@ -71,12 +71,13 @@ pub fn request(
             ))
             .execute(conn)?;
         super::notices::email_change(conn, &person, &new_email, &token)?;
+        let address = audit::personal(conn, Some(person.id), &new_email)?;
         audit::record(
             conn,
             Some(actor.id()),
             "person.email_change_requested",
             Subject::new("person", person.id),
-            json!({ "new_email": new_email }),
+            json!({ "new_email": address }),
         )?;
         Ok(Requested::AwaitingConfirmation {
             mailed_to: person.email,

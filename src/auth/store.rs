@@ -117,12 +117,14 @@ pub(crate) fn insert_person(
         .returning(people::id)
         .get_result(conn)?;
     let person = find(conn, id)?;
+    let name = audit::personal(conn, Some(person.id), &person.name)?;
+    let email = audit::personal(conn, Some(person.id), &person.email)?;
     audit::record(
         conn,
         actor,
         "person.created",
         Subject::new("person", person.id),
-        serde_json::json!({ "name": person.name, "email": person.email, "is_admin": person.is_admin }),
+        serde_json::json!({ "name": name, "email": email, "is_admin": person.is_admin }),
     )?;
     Ok(person)
 }

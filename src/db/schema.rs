@@ -80,6 +80,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    audit_personal (id) {
+        id -> BigInt,
+        person_id -> Nullable<BigInt>,
+        value -> Text,
+    }
+}
+
+diesel::table! {
     care_settings (id) {
         id -> BigInt,
         backup_daily -> Bool,
@@ -725,6 +733,7 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(
+    audit_personal,
     care_settings,
     held_applications,
     coalition,

@@ -218,12 +218,15 @@ fn write(conn: &mut DbConn, actor: &Actor, m: &Meeting, entry: &Entry) -> Result
             ))
             .execute(conn)?,
     };
+    // A name typed as free text: whose it is is not known here (an erasure finds it by
+    // the name).
+    let who = audit::personal(conn, None, represented_by)?;
     audit::record(
         conn,
         Some(actor.id()),
         "meeting.attendance",
         Subject::new("meeting", m.id),
-        json!({ "organisation_id": organisation_id, "status": entry.status, "represented_by": represented_by }),
+        json!({ "organisation_id": organisation_id, "status": entry.status, "represented_by": who }),
     )?;
     Ok(true)
 }

@@ -126,12 +126,14 @@ pub fn sign(
             ))
             .returning(mou_signatures::id)
             .get_result(conn)?;
+        // Who signed is a name typed as free text: kept apart from the chain.
+        let signed_by = audit::personal(conn, None, signed_by_name.trim())?;
         audit::record(
             conn,
             Some(actor.id()),
             "mou.signed",
             Subject::new("mou_signature", id),
-            json!({ "version_no": v.version_no, "organisation_id": organisation_id, "signed_by": signed_by_name.trim(), "signed_on": signed_on }),
+            json!({ "version_no": v.version_no, "organisation_id": organisation_id, "signed_by": signed_by, "signed_on": signed_on }),
         )?;
         Ok(mou_signatures::table
             .find(id)

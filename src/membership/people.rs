@@ -312,12 +312,13 @@ pub fn deactivate(
         // Nothing of theirs keeps working: no session, no token (their history stays).
         crate::auth::sessions::end_all(conn, person_id, None, crate::auth::sessions::DEACTIVATED)?;
         crate::auth::tokens::revoke_all(conn, person_id)?;
+        let name = audit::personal(conn, Some(person_id), &person.name)?;
         audit::record(
             conn,
             Some(actor.id()),
             "person.deactivated",
             Subject::new("person", person_id),
-            json!({ "name": person.name, "reason": reason.trim() }),
+            json!({ "name": name, "reason": reason.trim() }),
         )
     })
 }

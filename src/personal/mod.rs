@@ -2,6 +2,7 @@
 //! JSON file with a short summary in words, for the person from their account page and for
 //! the administrator on their request. Secrets (password and token hashes) never leave.
 
+pub mod erase;
 pub mod web;
 
 use serde_json::{Map, Value, json};
@@ -188,6 +189,9 @@ pub fn export(conn: &mut DbConn, actor: &Actor, person_id: i64) -> Result<Value,
         if part.name == "mail" {
             add_messages(conn, table("outbox_messages")?, &mut rows)?;
         }
+        if part.table == "audit_events" {
+            with_personal_values(conn, &mut rows)?;
+        }
         summary.push(format!("{}: {}", part.says, rows.len()));
         file.insert(
             part.name.into(),
@@ -217,6 +221,21 @@ pub fn export(conn: &mut DbConn, actor: &Actor, person_id: i64) -> Result<Value,
         "what_stays": "Positions, authorisations, comments and attendance are also your organisation's record; they stay with the coalition if you leave, under a pseudonym if you ask to be erased.",
         "data": Value::Object(file),
     }))
+}
+
+/// Audit events with the personal values their details refer to written out.
+fn with_personal_values(conn: &mut DbConn, events: &mut [Map<String, Value>]) -> Result<(), Error> {
+    let details: Vec<String> = events
+        .iter()
+        .filter_map(|e| e.get("details").and_then(Value::as_str).map(str::to_owned))
+        .collect();
+    let values = crate::audit::personal_values(conn, details.iter().map(String::as_str))?;
+    for event in events {
+        if let Some(Value::String(details)) = event.get_mut("details") {
+            *details = crate::audit::with_personal_values(details, &values);
+        }
+    }
+    Ok(())
 }
 
 /// Each mail's subject and text beside its delivery.

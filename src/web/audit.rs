@@ -125,6 +125,8 @@ impl Query {
 #[derive(Default)]
 struct Names {
     by_kind: HashMap<Kind, HashMap<i64, String>>,
+    /// Personal values the details refer to (`audit::personal`), as they are now.
+    personal: HashMap<i64, String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -220,7 +222,10 @@ impl Names {
                 }
             }
         }
-        let mut names = Names::default();
+        let mut names = Names {
+            personal: audit::personal_values(conn, events.iter().map(|e| e.details.as_str()))?,
+            ..Names::default()
+        };
         // Every kind, even one the page does not name: the page costs the same few queries
         // whatever it shows.
         for kind in [
@@ -284,6 +289,12 @@ impl Names {
             .map(|(key, value)| {
                 let label = key.trim_end_matches("_id").replace('_', " ");
                 let shown = match (Kind::of_detail(key), value) {
+                    (_, reference) if audit::personal_reference(reference).is_some() => {
+                        audit::personal_reference(reference)
+                            .and_then(|id| self.personal.get(&id))
+                            .cloned()
+                            .unwrap_or_default()
+                    }
                     (Some(kind), Value::Number(_) | Value::Array(_)) => ids_in(value)
                         .into_iter()
                         .map(|id| self.name(kind, id))

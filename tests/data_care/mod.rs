@@ -2,5 +2,6 @@
 
 mod backup;
 mod care;
+mod erasure;
 mod personal;
 mod process;

@@ -231,13 +231,22 @@ pub(super) fn write(
                              "status": o.status.as_str(), "reason": "imported" }),
         });
     }
+    // Names and addresses are referenced from the events, kept apart (`audit::personal_all`).
+    let mut personal = Vec::with_capacity(2 * everyone.len());
+    for (_, p) in &everyone {
+        let id = person_id(&p.email)?;
+        personal.push((Some(id), p.name.as_str()));
+        personal.push((Some(id), p.email.as_str()));
+    }
+    let mut references = audit::personal_all(conn, &personal)?.into_iter();
     for (o, p) in &everyone {
         let id = person_id(&p.email)?;
+        let (name, email) = (references.next(), references.next());
         trail.push(Pending {
             actor_id: actor,
             action: "person.created",
             subject: Subject::new("person", id),
-            details: json!({ "name": p.name, "email": p.email, "is_admin": false }),
+            details: json!({ "name": name, "email": email, "is_admin": false }),
         });
         trail.push(Pending {
             actor_id: actor,

@@ -20,6 +20,7 @@ use crate::web::{html, see_other, ticked};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/people/{id}", web::get().to(show))
+        .route("/people/{id}/erase", web::post().to(erase))
         .route("/people/{id}/roles", web::post().to(set_roles))
         .route("/people/{id}/deactivate", web::post().to(deactivate))
         .route("/people/{id}/invite", web::post().to(resend_invitation))
@@ -99,6 +100,9 @@ async fn view(page: &Page, state: &AppState, id: i64) -> Result<pages::PersonVie
         data_href: (actor.id() != id
             && permissions::may(&actor, Action::ExportPersonalData { person_id: id }))
         .then(|| format!("/people/{id}/data.json")),
+        may_erase: actor.id() != id
+            && permissions::may(&actor, Action::AdministerCoalition)
+            && !person.email.ends_with("@erased.invalid"),
         representation: affiliation
             .as_ref()
             .and_then(|(a, _)| a.representation.clone())
@@ -289,4 +293,41 @@ async fn accept_invitation(
         "Your password is set. Welcome!",
     );
     Ok(see_other("/"))
+}
+
+#[derive(Clone, Deserialize, Serialize)]
+struct EraseForm {
+    confirm: Option<String>,
+}
+
+/// The administrator erases a person, once they have confirmed what stays and what goes.
+async fn erase(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<EraseForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    permissions::require(&actor, Action::AdministerCoalition)?;
+    let id = id.into_inner();
+    let typed = form.into_inner();
+    let result = match forms::confirmed(typed.confirm.as_deref()) {
+        Ok(()) => {
+            state
+                .db(move |conn| crate::personal::erase::erase(conn, &actor, id))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    let success = match &result {
+        Ok(erased) => format!("Erased: the person is now {}.", erased.pseudonym),
+        Err(_) => String::new(),
+    };
+    let sent = Sent {
+        form_key: pages::ERASE_FORM,
+        form: &typed,
+        back: format!("/people/{id}"),
+        success: &success,
+    };
+    answer(&page, &state, id, sent, result).await
 }

@@ -35,7 +35,11 @@ pub struct PersonView {
     /// The download of everything held about the person (for the administrator answering
     /// their request).
     pub data_href: Option<String>,
+    /// The administrator may erase the person (not themselves, not twice).
+    pub may_erase: bool,
 }
+
+pub const ERASE_FORM: &str = "erase-form";
 
 pub fn person(chrome: &Chrome, v: &PersonView) -> Markup {
     let csrf = &chrome.csrf_token;
@@ -104,6 +108,14 @@ pub fn person(chrome: &Chrome, v: &PersonView) -> Markup {
                             (field(&deactivate, "reason", "Reason", "text", Some("They can no longer sign in; everything they did stays on record.")))
                         }))
                     }
+                }
+            }
+            @if v.may_erase {
+                section aria-labelledby="erase-heading" {
+                    h2 #erase-heading { "Erase this person (on their request)" }
+                    p { "Goes: the name and email (replaced by a pseudonym such as “Former representative #" (v.id) "”), the password, every sign-in, API token and link, mail preferences, nominations and mail still waiting for them; their name and address are replaced wherever a mail's text or the audit record's details held them." }
+                    p { "Stays, because it is the coalition's record: the positions and authorisations given in their organisation's name, attendance, comments and statement versions they wrote, all under the pseudonym. The audit record keeps verifying, and notes the erasure." }
+                    (crate::components::irreversible_form(csrf, ERASE_FORM, &format!("/people/{}/erase", v.id), "Erase this person", "the person's name and address cannot be brought back.", &state(ERASE_FORM), html! {}))
                 }
             }
         },
