@@ -12,9 +12,10 @@ use serde_json::json;
 use crate::audit::{self, Subject};
 use crate::auth::permissions::{self, Action, Actor};
 use crate::db::schema::{
-    affiliations, api_tokens, attendance, audit_personal, calendar_feeds, email_changes,
-    link_tokens, mail_preferences, minute_comments, mou_signatures, outbox_deliveries,
-    outbox_messages, people, sessions, statement_comments, working_group_nominees,
+    affiliations, api_tokens, attendance, audit_events, audit_personal, calendar_feeds,
+    email_changes, link_tokens, mail_preferences, minute_comments, mou_signatures,
+    outbox_deliveries, outbox_messages, people, sessions, statement_comments,
+    working_group_nominees,
 };
 use crate::db::{self, DbConn};
 use crate::error::Error;
@@ -26,6 +27,9 @@ const ERASED_DOMAIN: &str = "erased.invalid";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Erased {
     pub pseudonym: String,
+    /// Events written before personal values were kept apart (migration 000015) that still
+    /// name the person: changing them would break the chain, so they are counted and said.
+    pub older_events_naming_them: i64,
 }
 
 /// `text` with every occurrence of the person's name and address replaced.
@@ -202,6 +206,15 @@ pub fn erase(conn: &mut DbConn, actor: &Actor, person_id: i64) -> Result<Erased,
         )
         .set(audit_personal::value.eq(&pseudonym))
         .execute(conn)?;
+        let older_events_naming_them = audit_events::table
+            .filter(
+                audit_events::details
+                    .like(containing(&name))
+                    .escape('\\')
+                    .or(audit_events::details.like(containing(&email)).escape('\\')),
+            )
+            .count()
+            .get_result(conn)?;
         audit::record(
             conn,
             Some(actor.id()),
@@ -209,7 +222,10 @@ pub fn erase(conn: &mut DbConn, actor: &Actor, person_id: i64) -> Result<Erased,
             Subject::new("person", person_id),
             json!({ "pseudonym": pseudonym }),
         )?;
-        Ok(Erased { pseudonym })
+        Ok(Erased {
+            pseudonym,
+            older_events_naming_them,
+        })
     })
 }
 

@@ -78,6 +78,12 @@ async fn an_erased_representative_is_a_pseudonym_and_their_organisations_approva
             .await;
         assert_eq!(erased.status, StatusCode::SEE_OTHER);
         let pseudonym = format!("Former representative #{}", person.id);
+        let said = administrator.get(&page).await;
+        assert_eq!(
+            said.texts(".flash-success"),
+            [format!("Erased: the person is now {pseudonym}.")],
+            "every event of this record refers to their name, none holds it"
+        );
 
         // Nothing anywhere in the database holds the name or the address any more.
         let everything = app.with_conn(backup::snapshot).expect("all rows");
@@ -125,6 +131,20 @@ async fn an_erased_representative_is_a_pseudonym_and_their_organisations_approva
                 "{path} shows them"
             );
         }
+        // The API answers with the pseudonym.
+        let holder_person = app
+            .with_conn(|c| find_by_email(c, &holder.email))
+            .expect("read")
+            .expect("the holder");
+        let token = app
+            .with_conn(|c| roundtable::auth::tokens::create_api_token(c, &holder_person, "check"))
+            .expect("a token");
+        let mut api = app.client().await;
+        let answer = api
+            .api_get(&format!("/api/v1/people/{}", person.id), &token)
+            .await;
+        assert_eq!(answer.status, StatusCode::OK);
+        assert!(answer.body.contains(&pseudonym) && !answer.body.contains(&name));
         // Their session ended with them; they cannot sign in again.
         assert_ne!(theirs.get("/account").await.status, StatusCode::OK);
 

@@ -320,6 +320,10 @@ async fn erase(
         Err(e) => Err(e),
     };
     let success = match &result {
+        Ok(erased) if erased.older_events_naming_them > 0 => format!(
+            "Erased: the person is now {}. {} older events of the audit record still name them: they were written before names were kept apart from the chain, and changing them would break it.",
+            erased.pseudonym, erased.older_events_naming_them
+        ),
         Ok(erased) => format!("Erased: the person is now {}.", erased.pseudonym),
         Err(_) => String::new(),
     };
