@@ -28,6 +28,18 @@ fn a_backup_taken_under_fifty_writers_restores_to_the_same_database() {
     for backend in backends() {
         eprintln!("--- on {}", backend.name());
         let app = demo_app(&backend);
+        // More events than a chunk of the file holds (1,000), so tables are read and
+        // written in several.
+        let earlier: Vec<audit::Pending<'_>> = (0..2_100)
+            .map(|n| audit::Pending {
+                actor_id: None,
+                action: "test.earlier",
+                subject: Subject::new("test", n),
+                details: serde_json::json!({ "n": n }),
+            })
+            .collect();
+        app.with_conn(|c| roundtable::db::write_tx(c, |c| audit::record_all(c, earlier)))
+            .expect("earlier events");
         let file = app.db.dir.path().join("under-load.backup");
         let stop = Arc::new(AtomicBool::new(false));
         let written = Arc::new(AtomicU64::new(0));
@@ -77,6 +89,11 @@ fn a_backup_taken_under_fifty_writers_restores_to_the_same_database() {
         // The file is one moment: restored, the database holds exactly its rows.
         let copy = restored(&backend, &file);
         let held = backup::contents(&file).expect("read the file");
+        assert!(
+            held["audit_events"].len() > 2_100 + 500,
+            "every chunk is in the file: {}",
+            held["audit_events"].len()
+        );
         assert_eq!(
             copy.with_conn(backup::snapshot).expect("the restored rows"),
             held

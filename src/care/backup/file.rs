@@ -141,16 +141,16 @@ fn write_snapshot(conn: &mut DbConn, out: &mut impl Write, path: &Path) -> Resul
     line(&header)?;
     let mut counts = BTreeMap::new();
     for table in tables::all(conn)? {
-        let rows = tables::rows(conn, &table)?;
-        counts.insert(table.name.clone(), rows.len() as u64);
+        let mut count = 0_u64;
+        tables::each_chunk(conn, &table, CHUNK, |rows| {
+            count += rows.len() as u64;
+            line(&chunk_of(&table, rows))
+        })?;
         // A table without rows still gets a line: the restore learns its columns.
-        let mut chunks = rows.chunks(CHUNK).peekable();
-        if chunks.peek().is_none() {
+        if count == 0 {
             line(&chunk_of(&table, Vec::new()))?;
         }
-        for rows in chunks {
-            line(&chunk_of(&table, rows.to_vec()))?;
-        }
+        counts.insert(table.name.clone(), count);
     }
     line(&Footer {
         end: true,

@@ -204,35 +204,74 @@ pub fn all(conn: &mut DbConn) -> Result<Vec<Table>, Error> {
 
 /// Every row of `table` in canonical form, in the order of its columns' values.
 pub fn rows(conn: &mut DbConn, table: &Table) -> Result<Vec<Vec<Value>>, Error> {
+    let mut all = Vec::new();
+    each_chunk(conn, table, usize::MAX, |rows| {
+        all.extend(rows);
+        Ok(())
+    })?;
+    Ok(all)
+}
+
+/// Hands `table`'s rows to `take` a chunk of at most `size` at a time, in the order of
+/// their columns' values. A table keyed by `id` is read a chunk per query (after the last
+/// id seen), so a table of a million mails never sits in memory whole.
+pub fn each_chunk(
+    conn: &mut DbConn,
+    table: &Table,
+    size: usize,
+    mut take: impl FnMut(Vec<Vec<Value>>) -> Result<(), Error>,
+) -> Result<(), Error> {
     let columns: Vec<String> = table.columns.iter().map(|c| quoted(c)).collect();
-    // Every column, in order: rows come out in one order whatever the backend.
-    let order = &columns;
-    let query = match conn {
-        DbConn::Sqlite(_) => format!(
-            "SELECT json_array({}) AS line FROM {} ORDER BY {}",
-            columns.join(", "),
-            quoted(&table.name),
-            order.join(", ")
-        ),
-        DbConn::Postgres(_) => format!(
-            "SELECT json_build_array({})::text AS line FROM {} ORDER BY {}",
-            columns.join(", "),
-            quoted(&table.name),
-            order.join(", ")
-        ),
+    let array = match conn {
+        DbConn::Sqlite(_) => "json_array",
+        DbConn::Postgres(_) => "json_build_array",
     };
-    lines(conn, &query)?
-        .into_iter()
-        .map(|line| {
-            let values: Vec<Value> = serde_json::from_str(&line)
-                .map_err(|e| Error::Internal(format!("a row of {}: {e}", table.name)))?;
-            values
-                .into_iter()
-                .zip(&table.kinds)
-                .map(|(value, kind)| kind.canonical(value))
-                .collect()
-        })
-        .collect()
+    let select = format!(
+        "SELECT CAST({array}({}) AS TEXT) AS line FROM {}",
+        columns.join(", "),
+        quoted(&table.name)
+    );
+    let parse = |line: String| -> Result<Vec<Value>, Error> {
+        let values: Vec<Value> = serde_json::from_str(&line)
+            .map_err(|e| Error::Internal(format!("a row of {}: {e}", table.name)))?;
+        values
+            .into_iter()
+            .zip(&table.kinds)
+            .map(|(value, kind)| kind.canonical(value))
+            .collect()
+    };
+    let keyed = table.columns.first().is_some_and(|c| c == "id")
+        && table.kinds.first() == Some(&Kind::Integer);
+    if !keyed || size == usize::MAX {
+        // Every column, in order: rows come out in one order whatever the backend.
+        let query = format!("{select} ORDER BY {}", columns.join(", "));
+        let rows = lines(conn, &query)?
+            .into_iter()
+            .map(parse)
+            .collect::<Result<Vec<_>, _>>()?;
+        for chunk in rows.chunks(size.max(1)) {
+            take(chunk.to_vec())?;
+        }
+        return Ok(());
+    }
+    let mut after: Option<i64> = None;
+    loop {
+        let from = after.map_or_else(String::new, |id| format!(" WHERE \"id\" > {id}"));
+        let query = format!("{select}{from} ORDER BY \"id\" LIMIT {size}");
+        let rows = lines(conn, &query)?
+            .into_iter()
+            .map(parse)
+            .collect::<Result<Vec<_>, _>>()?;
+        let Some(last) = rows.last().and_then(|r| r.first()).and_then(Value::as_i64) else {
+            return Ok(());
+        };
+        after = Some(last);
+        let full = rows.len() == size;
+        take(rows)?;
+        if !full {
+            return Ok(());
+        }
+    }
 }
 
 /// A value to select rows by.
