@@ -401,6 +401,20 @@ fn a_a_fresh_install_to_approved_minutes() {
         journey.submit("form#create-group-form", "Create");
         assert!(journey.main_text().contains("Outreach in the port"));
 
+        // The administrator's own pages pass the same checks: data care, the audit record,
+        // a person's page with the download and the erasure form.
+        journey.open("/admin/care");
+        assert!(journey.main_text().contains("Make a backup every day"));
+        journey.open("/admin/audit");
+        let ana = journey
+            .app
+            .with_conn(|c| roundtable::auth::store::find_by_email(c, "ana@harbour.example"))
+            .expect("read")
+            .expect("Ana");
+        journey.open(&format!("/people/{}", ana.id));
+        assert!(journey.main_text().contains("Erase this person"));
+        journey.screenshot("person-admin");
+
         // The rotation starts today: two holders, one per side.
         journey.open("/secretariat");
         let today = chrono::Utc::now().date_naive();
