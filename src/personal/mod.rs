@@ -238,25 +238,36 @@ fn with_personal_values(conn: &mut DbConn, events: &mut [Map<String, Value>]) ->
     Ok(())
 }
 
-/// Each mail's subject and text beside its delivery.
+/// Each mail's subject and text beside its delivery (one query for all the messages).
 fn add_messages(
     conn: &mut DbConn,
     messages: &Table,
     deliveries: &mut [Map<String, Value>],
 ) -> Result<(), Error> {
+    let ids: Vec<i64> = deliveries
+        .iter()
+        .filter_map(|d| d.get("message_id").and_then(Value::as_i64))
+        .collect();
+    let by_id: std::collections::HashMap<i64, Map<String, Value>> =
+        tables::rows_where(conn, messages, "id", Key::Ids(&ids))?
+            .into_iter()
+            .filter_map(|m| Some((m.get("id")?.as_i64()?, m)))
+            .collect();
     for delivery in deliveries {
-        let Some(id) = delivery.get("message_id").and_then(Value::as_i64) else {
+        let Some(message) = delivery
+            .get("message_id")
+            .and_then(Value::as_i64)
+            .and_then(|id| by_id.get(&id))
+        else {
             continue;
         };
-        if let Some(message) = tables::rows_where(conn, messages, "id", Key::Id(id))?.pop() {
-            for field in ["kind", "subject", "text_body", "created_at"] {
-                if let Some(value) = message.get(field) {
-                    let value = match value {
-                        Value::String(text) => Value::String(without_link_tokens(text)),
-                        other => other.clone(),
-                    };
-                    delivery.insert(format!("message_{field}"), value);
-                }
+        for field in ["kind", "subject", "text_body", "created_at"] {
+            if let Some(value) = message.get(field) {
+                let value = match value {
+                    Value::String(text) => Value::String(without_link_tokens(text)),
+                    other => other.clone(),
+                };
+                delivery.insert(format!("message_{field}"), value);
             }
         }
     }

@@ -201,7 +201,7 @@ impl Names {
         events: &[AuditEvent],
         extra_people: &[i64],
     ) -> Result<Names, Error> {
-        use crate::db::schema::{meetings, organisations, people, statements, working_groups};
+        use crate::db::schema::{meetings, statements, working_groups};
         let mut wanted: HashMap<Kind, BTreeSet<i64>> = HashMap::new();
         wanted
             .entry(Kind::Person)
@@ -240,29 +240,30 @@ impl Names {
                 .unwrap_or_default()
                 .into_iter()
                 .collect();
-            let rows: Vec<(i64, String)> = match kind {
-                Kind::Person => people::table
-                    .filter(people::id.eq_any(&ids))
-                    .select((people::id, people::name))
-                    .load(conn)?,
-                Kind::Organisation => organisations::table
-                    .filter(organisations::id.eq_any(&ids))
-                    .select((organisations::id, organisations::name))
-                    .load(conn)?,
+            // People and organisations have their own look-ups; the others are read here.
+            let found: HashMap<i64, String> = match kind {
+                Kind::Person => crate::auth::store::names(conn, &ids)?,
+                Kind::Organisation => crate::membership::organisations::names(conn, &ids)?,
                 Kind::Meeting => meetings::table
                     .filter(meetings::id.eq_any(&ids))
                     .select((meetings::id, meetings::title))
-                    .load(conn)?,
+                    .load::<(i64, String)>(conn)?
+                    .into_iter()
+                    .collect(),
                 Kind::Statement => statements::table
                     .filter(statements::id.eq_any(&ids))
                     .select((statements::id, statements::title))
-                    .load(conn)?,
+                    .load::<(i64, String)>(conn)?
+                    .into_iter()
+                    .collect(),
                 Kind::Group => working_groups::table
                     .filter(working_groups::id.eq_any(&ids))
                     .select((working_groups::id, working_groups::name))
-                    .load(conn)?,
+                    .load::<(i64, String)>(conn)?
+                    .into_iter()
+                    .collect(),
             };
-            names.by_kind.insert(kind, rows.into_iter().collect());
+            names.by_kind.insert(kind, found);
         }
         Ok(names)
     }
@@ -363,7 +364,7 @@ async fn show(
     let number = query.page.unwrap_or(1).max(1);
     let verify = query.verify.is_some();
     let asked = query.clone();
-    let (actions, actors, events, total, names, verdict, problems) = state
+    let (actions, actors, events, total, names, verdict, problems, whole_record) = state
         .db(move |conn| {
             let actions = audit::actions(conn)?;
             let actors = audit::actors(conn)?;
@@ -371,6 +372,7 @@ async fn show(
                 Ok(filter) => (filter, None),
                 Err(problems) => (Filter::default(), Some(problems)),
             };
+            let whole_record = problems.is_none() && filter == Filter::default();
             let offset = (number - 1).saturating_mul(PER_PAGE);
             let (events, total) = audit::page(conn, &filter, PER_PAGE, offset)?;
             let names = Names::load(conn, &events, &actors)?;
@@ -379,7 +381,16 @@ async fn show(
             } else {
                 None
             };
-            Ok((actions, actors, events, total, names, verdict, problems))
+            Ok((
+                actions,
+                actors,
+                events,
+                total,
+                names,
+                verdict,
+                problems,
+                whole_record,
+            ))
         })
         .await?;
     let verdict = verdict.map(|verdict| match verdict {
@@ -388,7 +399,8 @@ async fn show(
             format!("The chain is broken at event #{event_id}: {reason}.")
         }
     });
-    let head = if number == 1 && query.filter(&actions) == Ok(Filter::default()) {
+    // The head is a witness of the whole record: on its first page, unfiltered.
+    let head = if number == 1 && whole_record {
         events.first().map(|e| format!("{}:{}", e.id, e.hash))
     } else {
         None

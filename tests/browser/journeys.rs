@@ -7,15 +7,7 @@ use roundtable::cli::{DemoLogin, seed_demo};
 use super::{Journey, PHONE_WIDTH};
 
 const DESKTOP_WIDTH: u32 = 1280;
-use crate::common::backends;
-
-/// The demo's login whose role line contains `role`.
-fn login_for<'a>(logins: &'a [DemoLogin], role: &str) -> &'a DemoLogin {
-    logins
-        .iter()
-        .find(|l| l.role.contains(role))
-        .unwrap_or_else(|| panic!("no demo login {role:?}"))
-}
+use crate::common::{backends, demo_login};
 
 fn sign_in(journey: &mut Journey, login: &DemoLogin) {
     journey.open("/login");
@@ -63,7 +55,7 @@ fn c_a_member_on_a_phone() {
             return;
         };
         let logins = journey.app.with_conn(seed_demo).expect("the demo");
-        sign_in(&mut journey, login_for(&logins, "as a member"));
+        sign_in(&mut journey, demo_login(&logins, "as a member"));
         assert!(journey.main_text().contains("What needs you"));
 
         // The menu is folded away; its button opens it.
@@ -150,9 +142,9 @@ fn b_a_joint_statement_from_objection_to_publication() {
         };
         let logins = journey.app.with_conn(seed_demo).expect("the demo");
         let statement = open_statement_path(&journey);
-        let member = login_for(&logins, "as a member").clone();
-        let secretariat = login_for(&logins, "as the secretariat").clone();
-        let authoriser = login_for(&logins, "Agency's authoriser").clone();
+        let member = demo_login(&logins, "as a member").clone();
+        let secretariat = demo_login(&logins, "as the secretariat").clone();
+        let authoriser = demo_login(&logins, "Agency's authoriser").clone();
 
         // An objection without a reason comes back with the choice kept and the message in view.
         sign_in(&mut journey, &member);

@@ -16,20 +16,13 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::common::{Backend, TestApp};
+use crate::common::{Backend, TestApp, free_port};
 use webdriver::Session;
 
 /// A phone's viewport width, in CSS pixels.
 pub const PHONE_WIDTH: u32 = 390;
 
 const AXE: &str = include_str!("axe.min.js");
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
 
 fn on_path(name: &str) -> Option<PathBuf> {
     std::env::var_os("PATH").and_then(|paths| {

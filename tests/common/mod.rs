@@ -147,6 +147,37 @@ impl TestApp {
     }
 }
 
+/// The demo's login whose role line contains `role` ("as a member", "administrator").
+pub fn demo_login<'a>(
+    logins: &'a [roundtable::cli::DemoLogin],
+    role: &str,
+) -> &'a roundtable::cli::DemoLogin {
+    logins
+        .iter()
+        .find(|l| l.role.contains(role))
+        .unwrap_or_else(|| panic!("no {role} login"))
+}
+
+/// A port nobody listens on now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// Waits until something accepts connections on `port` (a server started as a process).
+pub fn wait_until_serving(port: u16) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server did not start"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
 /// Runs a scenario on every backend under test, saying which one is running so a failure
 /// names it.
 #[macro_export]

@@ -3,14 +3,13 @@
 //! approval still counts, under a pseudonym; the audit chain verifies.
 
 use actix_web::http::StatusCode;
-use roundtable::actor::actor_for;
 use roundtable::audit::{self, Verdict};
 use roundtable::auth::store::find_by_email;
 use roundtable::care::backup;
-use roundtable::statements::rules::{Stance, Standing};
-use roundtable::statements::{rounds, store};
+use roundtable::statements::rounds;
+use roundtable::statements::rules::Standing;
 
-use crate::common::TestApp;
+use crate::common::{TestApp, demo_login};
 use crate::on_each_backend;
 
 #[actix_web::test]
@@ -18,44 +17,15 @@ async fn an_erased_representative_is_a_pseudonym_and_their_organisations_approva
     on_each_backend!(|backend| async {
         let app = TestApp::new(&backend);
         let logins = app.with_conn(roundtable::cli::seed_demo).expect("demo");
-        let login = |role: &str| {
-            logins
-                .iter()
-                .find(|l| l.role.contains(role))
-                .expect("a login")
-                .clone()
-        };
+        let login = |role: &str| demo_login(&logins, role).clone();
         let (member, admin, holder) = (
             login("as a member"),
             login("administrator"),
             login("as the secretariat"),
         );
-        let person = app
-            .with_conn(|c| find_by_email(c, &member.email))
-            .expect("read")
-            .expect("the member");
+        let (person, organisation, round) =
+            super::member_approves_the_open_round(&app, &member.email);
         let (name, email) = (person.name.clone(), person.email.clone());
-        let organisation = app
-            .with_conn(|c| roundtable::membership::people::affiliation_of(c, person.id))
-            .expect("read")
-            .expect("affiliated")
-            .1
-            .id;
-        let open = app
-            .with_conn(store::list)
-            .expect("statements")
-            .into_iter()
-            .find(|s| s.status == "approval")
-            .expect("an open round");
-        let round = app
-            .with_conn(|c| rounds::open_round(c, open.id))
-            .expect("read")
-            .expect("round");
-        let actor = app
-            .with_conn(|c| actor_for(c, person.clone()))
-            .expect("actor");
-        crate::statements::take(&app, &actor, &round, organisation, Stance::Approve)
-            .expect("the member approves");
         // The member signs in once (a session to remove).
         let mut theirs = app.client().await;
         theirs.sign_in(&member.email, &member.password).await;
@@ -108,7 +78,7 @@ async fn an_erased_representative_is_a_pseudonym_and_their_organisations_approva
             "/organisations".to_owned(),
             format!("/organisations/{organisation}"),
             page.clone(),
-            format!("/statements/{}", open.id),
+            format!("/statements/{}", round.statement_id),
             "/meetings/past".to_owned(),
             "/organisations/export.csv".to_owned(),
             "/calendar/public.ics".to_owned(),

@@ -2,12 +2,9 @@
 //! administrator on their request; nothing of anyone else, and no secret.
 
 use actix_web::http::StatusCode;
-use roundtable::actor::actor_for;
 use roundtable::auth::store::find_by_email;
-use roundtable::statements::rules::Stance;
-use roundtable::statements::{rounds, store};
 
-use crate::common::TestApp;
+use crate::common::{TestApp, demo_login};
 use crate::on_each_backend;
 
 #[actix_web::test]
@@ -15,41 +12,12 @@ async fn a_person_downloads_everything_held_about_them_and_nothing_else() {
     on_each_backend!(|backend| async {
         let app = TestApp::new(&backend);
         let logins = app.with_conn(roundtable::cli::seed_demo).expect("demo");
-        let login = |role: &str| {
-            logins
-                .iter()
-                .find(|l| l.role.contains(role))
-                .expect("a login")
-                .clone()
-        };
+        let login = |role: &str| demo_login(&logins, role).clone();
         let member = login("as a member");
         let admin = login("administrator");
         // The member takes the Legal Aid Network's position in the open round.
-        let person = app
-            .with_conn(|c| find_by_email(c, &member.email))
-            .expect("read")
-            .expect("the member");
-        let actor = app
-            .with_conn(|c| actor_for(c, person.clone()))
-            .expect("actor");
-        let organisation = app
-            .with_conn(|c| roundtable::membership::people::affiliation_of(c, person.id))
-            .expect("read")
-            .expect("affiliated")
-            .1
-            .id;
-        let open = app
-            .with_conn(store::list)
-            .expect("statements")
-            .into_iter()
-            .find(|s| s.status == "approval")
-            .expect("an open round");
-        let round = app
-            .with_conn(|c| rounds::open_round(c, open.id))
-            .expect("read")
-            .expect("round");
-        crate::statements::take(&app, &actor, &round, organisation, Stance::Approve)
-            .expect("a position");
+        let (person, organisation, round) =
+            super::member_approves_the_open_round(&app, &member.email);
 
         let mut browser = app.client().await;
         browser.sign_in(&member.email, &member.password).await;

@@ -2,12 +2,11 @@
 //! running demo, wipe the data folder, restore, sign in: everything is there.
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
 
-use crate::common::TEST_SECRET;
+use crate::common::{TEST_SECRET, free_port, wait_until_serving};
 
 fn roundtable(data: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_roundtable"));
@@ -41,11 +40,7 @@ fn serve(data: &Path, port: u16) -> Child {
         .stderr(Stdio::null())
         .spawn()
         .expect("serve");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "the server did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_until_serving(port);
     child
 }
 
@@ -114,10 +109,7 @@ fn sign_in(port: u16, email: &str, password: &str) -> String {
 #[test]
 fn a_running_demo_backed_up_wiped_and_restored_is_all_there() {
     let data = tempfile::tempdir().expect("a data folder");
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a port");
+    let port = free_port();
     let printed = run(data.path(), &["demo"]);
     let member = printed
         .split("as a member")

@@ -3,7 +3,7 @@
 
 use actix_web::http::StatusCode;
 
-use crate::common::TestApp;
+use crate::common::{TestApp, demo_login};
 use crate::on_each_backend;
 
 #[actix_web::test]
@@ -11,10 +11,7 @@ async fn the_audit_page_pages_filters_names_and_exports() {
     on_each_backend!(|backend| async {
         let app = TestApp::new(&backend);
         let logins = app.with_conn(roundtable::cli::seed_demo).expect("demo");
-        let admin = logins
-            .iter()
-            .find(|l| l.role.contains("administrator"))
-            .expect("the administrator");
+        let admin = demo_login(&logins, "administrator");
         let mut browser = app.client().await;
         browser.sign_in(&admin.email, &admin.password).await;
 

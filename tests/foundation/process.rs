@@ -2,19 +2,12 @@
 //! stops on SIGTERM even while a client is half-way through a request.
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::TestDb;
+use crate::common::{TestDb, free_port, wait_until_serving};
 use crate::on_each_backend;
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
 
 fn start(db: &TestDb, port: u16) -> Child {
     Command::new(env!("CARGO_BIN_EXE_roundtable"))
@@ -44,14 +37,6 @@ fn request(port: u16, head: &str) -> String {
     let mut answer = String::new();
     stream.read_to_string(&mut answer).expect("read");
     answer.lines().next().unwrap_or_default().to_owned()
-}
-
-fn wait_until_serving(port: u16) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "the server did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 #[actix_web::test]

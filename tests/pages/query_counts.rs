@@ -17,7 +17,7 @@ use roundtable::statements::rules::DecisionRule;
 use roundtable::statements::store::{self as statements, StatementInput};
 
 use crate::common::client::AppService;
-use crate::common::{Client, TestApp, fixtures};
+use crate::common::{Client, TestApp, demo_login, fixtures};
 use crate::membership::sector_id;
 use crate::on_each_backend;
 
@@ -41,16 +41,9 @@ async fn count(client: &mut Client<impl AppService>, path: &str) -> u64 {
     queries(page.header("server-timing"))
 }
 
-fn login<'a>(logins: &'a [DemoLogin], role: &str) -> &'a DemoLogin {
-    logins
-        .iter()
-        .find(|l| l.role.contains(role))
-        .unwrap_or_else(|| panic!("no {role} login"))
-}
-
 /// The secretariat of the day, acting through the services.
 fn secretariat(app: &TestApp, logins: &[DemoLogin]) -> Actor {
-    let email = &login(logins, "secretariat").email;
+    let email = &demo_login(logins, "secretariat").email;
     app.with_conn(|c| {
         let person = roundtable::auth::store::find_by_email(c, email)?.expect("person");
         actor_for(c, person)
@@ -214,7 +207,7 @@ async fn every_page_costs_the_same_few_queries_whatever_the_size() {
         let pages = tour(&app);
         let mut clients = Vec::new();
         for (role, _) in ROLES {
-            let who = login(&logins, role);
+            let who = demo_login(&logins, role);
             let mut client = app.client().await;
             client.sign_in(&who.email, &who.password).await;
             clients.push(client);
@@ -254,7 +247,7 @@ async fn knowing_who_asks_costs_two_queries() {
     on_each_backend!(|backend| async {
         let app = TestApp::new(&backend);
         let logins = app.with_conn(seed_demo).expect("demo");
-        let sec = login(&logins, "secretariat");
+        let sec = demo_login(&logins, "secretariat");
         let person = app
             .with_conn(|c| roundtable::auth::store::find_by_email(c, &sec.email))
             .expect("read")

@@ -9,7 +9,7 @@ use roundtable::statements::rules::{Decision, DecisionRule, Stance};
 use roundtable::statements::store;
 
 use super::{decide, draft, fixture, open, take};
-use crate::common::TestApp;
+use crate::common::{TestApp, demo_login};
 use crate::membership::MEMBER_PASSWORD;
 use crate::on_each_backend;
 
@@ -114,13 +114,7 @@ async fn the_audit_page_withholds_confidential_details_from_the_administrator() 
     on_each_backend!(|backend| async {
         let app = TestApp::new(&backend);
         let logins = app.with_conn(roundtable::cli::seed_demo).expect("demo");
-        let login = |role: &str| {
-            logins
-                .iter()
-                .find(|l| l.role.contains(role))
-                .expect("a login")
-                .clone()
-        };
+        let login = |role: &str| demo_login(&logins, role).clone();
         let admin = login("administrator");
         let holder = login("secretariat");
         let mut administrator = app.client().await;

@@ -64,22 +64,13 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
 }
 
 fn schema_of(conn: &mut DbConn) -> Result<String, Error> {
-    #[derive(diesel::QueryableByName)]
-    struct Version {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        version: String,
-    }
-    use diesel::RunQueryDsl;
-    let query = "SELECT MAX(version) AS version FROM __diesel_schema_migrations";
-    let found: Vec<Version> = match conn {
-        DbConn::Sqlite(c) => diesel::sql_query(query).load(c)?,
-        DbConn::Postgres(c) => diesel::sql_query(query).load(c)?,
-    };
-    found
-        .into_iter()
-        .next()
-        .map(|v| v.version)
-        .ok_or_else(|| Error::Internal("the database has no migrations".into()))
+    tables::lines(
+        conn,
+        "SELECT MAX(version) AS line FROM __diesel_schema_migrations",
+    )?
+    .into_iter()
+    .next()
+    .ok_or_else(|| Error::Internal("the database has no migrations".into()))
 }
 
 /// Runs `work` in a read transaction that sees one snapshot of the whole database while

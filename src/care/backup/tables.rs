@@ -93,7 +93,7 @@ struct Line {
     line: String,
 }
 
-fn lines(conn: &mut DbConn, query: &str) -> Result<Vec<String>, Error> {
+pub(super) fn lines(conn: &mut DbConn, query: &str) -> Result<Vec<String>, Error> {
     let rows: Vec<Line> = match conn {
         DbConn::Sqlite(c) => diesel::sql_query(query).load(c)?,
         DbConn::Postgres(c) => diesel::sql_query(query).load(c)?,
@@ -212,6 +212,36 @@ pub fn rows(conn: &mut DbConn, table: &Table) -> Result<Vec<Vec<Value>>, Error> 
     Ok(all)
 }
 
+/// `SELECT <every column as one JSON array> AS line FROM table`, for this backend.
+fn select_rows(conn: &DbConn, table: &Table) -> String {
+    let columns: Vec<String> = table.columns.iter().map(|c| quoted(c)).collect();
+    let array = match conn {
+        DbConn::Sqlite(_) => "json_array",
+        DbConn::Postgres(_) => "json_build_array",
+    };
+    format!(
+        "SELECT CAST({array}({}) AS TEXT) AS line FROM {}",
+        columns.join(", "),
+        quoted(&table.name)
+    )
+}
+
+/// The rows `query` (a `select_rows` with its clauses) finds, each in canonical form.
+fn read_rows(conn: &mut DbConn, table: &Table, query: &str) -> Result<Vec<Vec<Value>>, Error> {
+    lines(conn, query)?
+        .into_iter()
+        .map(|line| {
+            let values: Vec<Value> = serde_json::from_str(&line)
+                .map_err(|e| Error::Internal(format!("a row of {}: {e}", table.name)))?;
+            values
+                .into_iter()
+                .zip(&table.kinds)
+                .map(|(value, kind)| kind.canonical(value))
+                .collect()
+        })
+        .collect()
+}
+
 /// Hands `table`'s rows to `take` a chunk of at most `size` at a time, in the order of
 /// their columns' values. A table keyed by `id` is read a chunk per query (after the last
 /// id seen), so a table of a million mails never sits in memory whole.
@@ -221,34 +251,17 @@ pub fn each_chunk(
     size: usize,
     mut take: impl FnMut(Vec<Vec<Value>>) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    let columns: Vec<String> = table.columns.iter().map(|c| quoted(c)).collect();
-    let array = match conn {
-        DbConn::Sqlite(_) => "json_array",
-        DbConn::Postgres(_) => "json_build_array",
-    };
-    let select = format!(
-        "SELECT CAST({array}({}) AS TEXT) AS line FROM {}",
-        columns.join(", "),
-        quoted(&table.name)
-    );
-    let parse = |line: String| -> Result<Vec<Value>, Error> {
-        let values: Vec<Value> = serde_json::from_str(&line)
-            .map_err(|e| Error::Internal(format!("a row of {}: {e}", table.name)))?;
-        values
-            .into_iter()
-            .zip(&table.kinds)
-            .map(|(value, kind)| kind.canonical(value))
-            .collect()
-    };
+    let select = select_rows(conn, table);
     let keyed = table.columns.first().is_some_and(|c| c == "id")
         && table.kinds.first() == Some(&Kind::Integer);
     if !keyed || size == usize::MAX {
         // Every column, in order: rows come out in one order whatever the backend.
-        let query = format!("{select} ORDER BY {}", columns.join(", "));
-        let rows = lines(conn, &query)?
-            .into_iter()
-            .map(parse)
-            .collect::<Result<Vec<_>, _>>()?;
+        let order: Vec<String> = table.columns.iter().map(|c| quoted(c)).collect();
+        let rows = read_rows(
+            conn,
+            table,
+            &format!("{select} ORDER BY {}", order.join(", ")),
+        )?;
         for chunk in rows.chunks(size.max(1)) {
             take(chunk.to_vec())?;
         }
@@ -257,11 +270,11 @@ pub fn each_chunk(
     let mut after: Option<i64> = None;
     loop {
         let from = after.map_or_else(String::new, |id| format!(" WHERE \"id\" > {id}"));
-        let query = format!("{select}{from} ORDER BY \"id\" LIMIT {size}");
-        let rows = lines(conn, &query)?
-            .into_iter()
-            .map(parse)
-            .collect::<Result<Vec<_>, _>>()?;
+        let rows = read_rows(
+            conn,
+            table,
+            &format!("{select}{from} ORDER BY \"id\" LIMIT {size}"),
+        )?;
         let Some(last) = rows.last().and_then(|r| r.first()).and_then(Value::as_i64) else {
             return Ok(());
         };
@@ -277,6 +290,8 @@ pub fn each_chunk(
 /// A value to select rows by.
 pub enum Key<'a> {
     Id(i64),
+    /// Any of these ids.
+    Ids(&'a [i64]),
     Text(&'a str),
 }
 
@@ -288,36 +303,28 @@ pub fn rows_where(
     column: &str,
     key: Key<'_>,
 ) -> Result<Vec<serde_json::Map<String, Value>>, Error> {
-    let value = match key {
-        Key::Id(id) => id.to_string(),
-        Key::Text(text) => literal(text),
-    };
-    let columns: Vec<String> = table.columns.iter().map(|c| quoted(c)).collect();
-    let array = match conn {
-        DbConn::Sqlite(_) => "json_array",
-        DbConn::Postgres(_) => "json_build_array",
+    let condition = match key {
+        Key::Id(id) => format!("= {id}"),
+        Key::Ids([]) => return Ok(Vec::new()),
+        Key::Ids(ids) => format!(
+            "IN ({})",
+            ids.iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Key::Text(text) => format!("= {}", literal(text)),
     };
     let query = format!(
-        "SELECT CAST({array}({}) AS TEXT) AS line FROM {} WHERE {} = {value} ORDER BY {}",
-        columns.join(", "),
-        quoted(&table.name),
+        "{} WHERE {} {condition} ORDER BY {}",
+        select_rows(conn, table),
         quoted(column),
-        columns[0]
+        quoted(&table.columns[0])
     );
-    lines(conn, &query)?
+    Ok(read_rows(conn, table, &query)?
         .into_iter()
-        .map(|line| {
-            let values: Vec<Value> = serde_json::from_str(&line)
-                .map_err(|e| Error::Internal(format!("a row of {}: {e}", table.name)))?;
-            table
-                .columns
-                .iter()
-                .zip(&table.kinds)
-                .zip(values)
-                .map(|((column, kind), value)| Ok((column.clone(), kind.canonical(value)?)))
-                .collect()
-        })
-        .collect()
+        .map(|row| table.columns.iter().cloned().zip(row).collect())
+        .collect())
 }
 
 /// Inserts canonical rows into `table`, many per statement.
