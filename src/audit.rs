@@ -479,8 +479,15 @@ pub struct Filter {
     pub until: Option<NaiveDateTime>,
 }
 
+/// The kind of subject whose events the audit page never lists: a complaint's events (who
+/// filed, who answered) are need-to-know, shown on the complaint's own page to those who
+/// read it. The chain still covers them, and verifying walks them.
+pub const NEED_TO_KNOW_SUBJECT: &str = "complaint";
+
 fn filtered(filter: &Filter) -> audit_events::BoxedQuery<'_, crate::db::MultiBackend> {
-    let mut query = audit_events::table.into_boxed();
+    let mut query = audit_events::table
+        .filter(audit_events::subject_type.ne(NEED_TO_KNOW_SUBJECT))
+        .into_boxed();
     match filter.actor {
         Some(Some(id)) => query = query.filter(audit_events::actor_id.eq(id)),
         Some(None) => query = query.filter(audit_events::actor_id.is_null()),
@@ -524,6 +531,7 @@ pub fn page(
 /// The action names in the record, in order: what a reader can filter by.
 pub fn actions(conn: &mut DbConn) -> Result<Vec<String>, Error> {
     Ok(audit_events::table
+        .filter(audit_events::subject_type.ne(NEED_TO_KNOW_SUBJECT))
         .select(audit_events::action)
         .distinct()
         .order(audit_events::action)
@@ -533,6 +541,7 @@ pub fn actions(conn: &mut DbConn) -> Result<Vec<String>, Error> {
 /// The people who acted in the record.
 pub fn actors(conn: &mut DbConn) -> Result<Vec<i64>, Error> {
     Ok(audit_events::table
+        .filter(audit_events::subject_type.ne(NEED_TO_KNOW_SUBJECT))
         .filter(audit_events::actor_id.is_not_null())
         .select(audit_events::actor_id.assume_not_null())
         .distinct()

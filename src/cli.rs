@@ -131,6 +131,23 @@ pub fn backup(state: &AppState, to: &std::path::Path) -> Result<(), Error> {
     Ok(())
 }
 
+/// `roundtable complaints purge [--dry-run]`.
+pub fn complaints_purge(state: &AppState, dry_run: bool) -> Result<(), Error> {
+    let mut conn = state.pool.get()?;
+    let references = crate::complaints::retention::purge(&mut conn, crate::db::now(), dry_run)?;
+    let verb = if dry_run { "Would erase" } else { "Erased" };
+    if references.is_empty() {
+        println!("No closed complaint is past its retention period.");
+    } else {
+        println!(
+            "{verb} the content of {} complaint(s) past the retention period: {}",
+            references.len(),
+            references.join(", ")
+        );
+    }
+    Ok(())
+}
+
 /// `roundtable restore --from FILE`.
 pub fn restore(state: &AppState, from: &std::path::Path) -> Result<(), Error> {
     let mut conn = state.pool.get()?;

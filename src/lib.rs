@@ -13,6 +13,7 @@ pub mod clean;
 pub mod cli;
 pub mod clock;
 pub mod coalition;
+pub mod complaints;
 pub mod config;
 pub mod db;
 pub mod error;

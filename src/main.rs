@@ -55,6 +55,20 @@ enum Command {
         #[arg(long)]
         from: std::path::PathBuf,
     },
+    /// The complaints procedure.
+    #[command(subcommand)]
+    Complaints(ComplaintsCommand),
+}
+
+#[derive(Subcommand)]
+enum ComplaintsCommand {
+    /// Erase the content of closed complaints past their retention period (the scheduler
+    /// does this daily), keeping the reference, dates, stages, outcome and lesson learned.
+    Purge {
+        /// Only list what would be erased.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -189,6 +203,9 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Mail(MailCommand::Send) => mail_send(state),
         Command::Backup { to } => cli::backup(&state, &to),
         Command::Restore { from } => cli::restore(&state, &from),
+        Command::Complaints(ComplaintsCommand::Purge { dry_run }) => {
+            cli::complaints_purge(&state, dry_run)
+        }
         Command::Mail(MailCommand::Sink { .. }) => Ok(()),
     }
 }

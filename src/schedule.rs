@@ -52,6 +52,14 @@ pub fn tick(conn: &mut DbConn, today: NaiveDate) -> Result<Ticked, Error> {
         crate::care::retention::apply(conn, crate::db::now()).map(drop),
     );
     keep(
+        "complaint time limits",
+        crate::complaints::notices::tick(conn, today).map(|n| ticked.mailed += n),
+    );
+    keep(
+        "complaint retention",
+        crate::complaints::retention::purge(conn, crate::db::now(), false).map(drop),
+    );
+    keep(
         "statement deadlines",
         statements::notices::tick(conn, today).map(|(reminded, lapsed)| {
             ticked.mailed += reminded;

@@ -96,6 +96,13 @@ pub enum Action {
     /// Download everything held about a person (GDPR articles 15 and 20): the person, or the
     /// administrator on their request.
     ExportPersonalData { person_id: i64 },
+    /// File a complaint on the organisation's behalf (its people), or as the secretariat
+    /// (`None`).
+    FileComplaint { organisation_id: Option<i64> },
+    /// Keep the complaints register: acknowledge receipt, appoint panels, set the
+    /// procedure's time limits. Never reading a complaint's content: that is decided per
+    /// complaint (`visibility::complaint_sight`).
+    KeepComplaintsRegister,
 }
 
 pub fn may(actor: &Actor, action: Action) -> bool {
@@ -142,6 +149,13 @@ pub fn may(actor: &Actor, action: Action) -> bool {
         Action::ExportPersonalData { person_id } => {
             actor.id() == person_id || actor.has(&Role::Administrator)
         }
+        Action::FileComplaint {
+            organisation_id: Some(organisation_id),
+        } => actor.has(&Role::Member { organisation_id }),
+        Action::FileComplaint {
+            organisation_id: None,
+        }
+        | Action::KeepComplaintsRegister => actor.has(&Role::Secretariat),
     }
 }
 
@@ -178,6 +192,13 @@ impl Action {
             Action::TakePosition { .. } => "the organisation's representative and alternates",
             Action::AuthoriseStatement { .. } => "the organisation's authorisers",
             Action::ExportPersonalData { .. } => "the person and the administrator",
+            Action::FileComplaint {
+                organisation_id: Some(_),
+            } => "the people of the organisation",
+            Action::FileComplaint {
+                organisation_id: None,
+            }
+            | Action::KeepComplaintsRegister => "the secretariat",
         }
     }
 }
@@ -331,6 +352,35 @@ mod tests {
             &admin,
             Action::ExportPersonalData { person_id: own + 1 }
         ));
+    }
+
+    #[test]
+    fn complaints_are_filed_by_an_organisation_s_people_or_the_secretariat() {
+        let member = actor(true, vec![Role::Member { organisation_id: 3 }]);
+        let own = Action::FileComplaint {
+            organisation_id: Some(3),
+        };
+        let other = Action::FileComplaint {
+            organisation_id: Some(4),
+        };
+        let as_secretariat = Action::FileComplaint {
+            organisation_id: None,
+        };
+        assert!(may(&member, own));
+        assert!(!may(&member, other));
+        assert!(!may(&member, as_secretariat));
+        assert!(!may(&member, Action::KeepComplaintsRegister));
+        let secretariat = actor(true, vec![Role::Secretariat]);
+        assert!(may(&secretariat, as_secretariat));
+        assert!(may(&secretariat, Action::KeepComplaintsRegister));
+        assert!(
+            !may(&secretariat, own),
+            "the secretariat does not speak for a member"
+        );
+        let admin = actor(true, vec![Role::Administrator]);
+        for action in [own, as_secretariat, Action::KeepComplaintsRegister] {
+            assert!(!may(&admin, action), "{action:?}");
+        }
     }
 
     #[test]

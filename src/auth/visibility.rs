@@ -3,6 +3,7 @@
 //! (`permissions`) say what a person may do; this says what they may read.
 
 use super::permissions::{Actor, Role};
+use crate::complaints::rules::{About, Seat, Standing};
 use crate::statements::rules::Status as StatementStage;
 
 /// Confidential matters (confidential agenda items, the confidential part of minutes,
@@ -97,6 +98,99 @@ pub fn statement_sight(
     } else {
         StatementSight::Nothing
     }
+}
+
+/// How much of a complaint someone reads. Ordered: each level includes the one before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ComplaintSight {
+    /// Not even that it exists.
+    Nothing,
+    /// The register: that it exists, its reference, stage, due dates and panel, to
+    /// schedule the work (the secretariat). Never the parties or a word of the content.
+    Register,
+    /// Also who the parties are: what an appointed panel member needs to declare whether
+    /// they have a conflict of interest, before anything else opens to them.
+    Parties,
+    /// The text, the messages meant for them, the files, the proposal, the outcome's
+    /// details and the access record: the parties and the serving panel.
+    Content,
+}
+
+/// The facts of a complaint that decide who stands where in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ComplaintParties {
+    /// The complainant organisation (None: the secretariat filed it).
+    pub complainant_org: Option<i64>,
+    /// None once the retention period has pseudonymised the case.
+    pub filed_by: Option<i64>,
+    pub about: About,
+    pub respondent_org: Option<i64>,
+    /// The respondent has been told (after the assessment); until then it reads nothing.
+    pub respondent_notified: bool,
+}
+
+/// Who `actor` is to the complaint, given their seat on its panel: the filer and the
+/// complainant organisation's representatives; the respondent organisation's
+/// representatives (or the secretariat, when it is the respondent) once notified.
+pub fn complaint_standing(actor: &Actor, parties: &ComplaintParties, seat: Seat) -> Standing {
+    let speaks_for = |organisation_id: i64| {
+        actor.has(&Role::Representative { organisation_id })
+            || actor.has(&Role::Alternate { organisation_id })
+    };
+    let secretariat = actor.has(&Role::Secretariat);
+    let complainant = parties.filed_by == Some(actor.id())
+        || match parties.complainant_org {
+            Some(o) => speaks_for(o),
+            None => secretariat,
+        };
+    let respondent = parties.respondent_notified
+        && match (parties.about, parties.respondent_org) {
+            (About::Organisation, Some(o)) => speaks_for(o),
+            (About::Secretariat, _) => secretariat,
+            _ => false,
+        };
+    Standing {
+        complainant,
+        respondent,
+        seat,
+        secretariat,
+    }
+}
+
+/// The one rule of who reads a complaint: the parties and the serving panel read its
+/// content; an appointed panel member who has not yet declared sees who the parties are;
+/// the secretariat keeps the register; the administrator, other members, evaluators (who
+/// get counts only) and the public see nothing.
+pub fn complaint_sight(actor: Option<&Actor>, standing: &Standing) -> ComplaintSight {
+    let Some(actor) = actor.filter(|a| a.person.active) else {
+        return ComplaintSight::Nothing;
+    };
+    if standing.complainant || standing.respondent || standing.seat == Seat::Serving {
+        ComplaintSight::Content
+    } else if standing.seat == Seat::Appointed {
+        ComplaintSight::Parties
+    } else if actor.has(&Role::Secretariat) {
+        ComplaintSight::Register
+    } else {
+        ComplaintSight::Nothing
+    }
+}
+
+/// Whether a message of a complaint's thread is the reader's: the serving panel reads
+/// every message; a party reads what was meant for both parties, and what its own side
+/// wrote to the panel alone. `party` and `audience` are the message's.
+pub fn sees_complaint_message(standing: &Standing, party: &str, audience: &str) -> bool {
+    if standing.seat == Seat::Serving {
+        return true;
+    }
+    let own = standing.party().is_some_and(|p| p.as_str() == party);
+    (standing.complainant || standing.respondent) && (audience == "parties" || own)
+}
+
+/// Whether the filer's name is kept from this reader: they asked so, and the reader is the
+/// respondent's (not the complainant's side, not the panel).
+pub fn hides_complaint_filer(standing: &Standing, filer_unnamed: bool) -> bool {
+    filer_unnamed && standing.respondent && !standing.complainant && standing.seat != Seat::Serving
 }
 
 #[cfg(test)]
@@ -229,6 +323,145 @@ mod tests {
             false,
             false
         ));
+    }
+
+    #[test]
+    fn a_complaint_is_read_by_its_parties_and_serving_panel_only() {
+        use ComplaintSight::{Content, Nothing, Parties as Names, Register};
+        // Filed by person 1 of organisation 1 against organisation 2.
+        let against_org = ComplaintParties {
+            complainant_org: Some(1),
+            filed_by: Some(1),
+            about: About::Organisation,
+            respondent_org: Some(2),
+            respondent_notified: true,
+        };
+        let person = |id: i64, roles: Vec<Role>| {
+            let mut a = actor(true, roles);
+            a.person.id = id;
+            a
+        };
+        let rep = |o: i64| {
+            vec![
+                Role::Member { organisation_id: o },
+                Role::FullMember { organisation_id: o },
+                Role::Representative { organisation_id: o },
+            ]
+        };
+        let sight = |a: &Actor, parties: &ComplaintParties, seat: Seat| {
+            complaint_sight(Some(a), &complaint_standing(a, parties, seat))
+        };
+        let filer = person(1, vec![Role::Member { organisation_id: 1 }]);
+        let colleague = person(5, vec![Role::Member { organisation_id: 1 }]);
+        let complainant_rep = person(6, rep(1));
+        let respondent_rep = person(7, rep(2));
+        let bystander = person(8, rep(3));
+        let secretariat = person(9, vec![Role::Secretariat]);
+        let admin = person(10, vec![Role::Administrator]);
+        let table = [
+            (&filer, Seat::None, Content),
+            (&colleague, Seat::None, Nothing),
+            (&complainant_rep, Seat::None, Content),
+            (&respondent_rep, Seat::None, Content),
+            (&bystander, Seat::None, Nothing),
+            (&bystander, Seat::Appointed, Names),
+            (&bystander, Seat::Serving, Content),
+            (&secretariat, Seat::None, Register),
+            (&secretariat, Seat::Serving, Content),
+            (&admin, Seat::None, Nothing),
+        ];
+        for (who, seat, expected) in table {
+            assert_eq!(sight(who, &against_org, seat), expected, "{who:?} {seat:?}");
+            let mut gone = who.clone();
+            gone.person.active = false;
+            assert_eq!(sight(&gone, &against_org, seat), Nothing, "deactivated");
+        }
+        assert_eq!(
+            complaint_sight(None, &Standing::default()),
+            Nothing,
+            "the public"
+        );
+        // Before the assessment, the respondent reads nothing.
+        let unnotified = ComplaintParties {
+            respondent_notified: false,
+            ..against_org
+        };
+        assert_eq!(sight(&respondent_rep, &unnotified, Seat::None), Nothing);
+        // Against the secretariat: its holders answer, once notified.
+        let against_secretariat = ComplaintParties {
+            about: About::Secretariat,
+            respondent_org: None,
+            ..against_org
+        };
+        assert_eq!(
+            sight(&secretariat, &against_secretariat, Seat::None),
+            Content
+        );
+        assert_eq!(
+            sight(&respondent_rep, &against_secretariat, Seat::None),
+            Nothing
+        );
+        // Filed by the secretariat: it is the complainant.
+        let by_secretariat = ComplaintParties {
+            complainant_org: None,
+            filed_by: Some(99),
+            ..against_org
+        };
+        assert_eq!(sight(&secretariat, &by_secretariat, Seat::None), Content);
+        assert_eq!(sight(&filer, &by_secretariat, Seat::None), Nothing);
+        // An issue has no respondent.
+        let issue = ComplaintParties {
+            about: About::Issue,
+            respondent_org: None,
+            ..against_org
+        };
+        assert_eq!(sight(&respondent_rep, &issue, Seat::None), Nothing);
+    }
+
+    #[test]
+    fn a_complaint_s_messages_reach_their_audience_only() {
+        let complainant = Standing {
+            complainant: true,
+            ..Standing::default()
+        };
+        let respondent = Standing {
+            respondent: true,
+            ..Standing::default()
+        };
+        let serving = Standing {
+            seat: Seat::Serving,
+            ..Standing::default()
+        };
+        let appointed = Standing {
+            seat: Seat::Appointed,
+            ..Standing::default()
+        };
+        let secretariat = Standing {
+            secretariat: true,
+            ..Standing::default()
+        };
+        let table = [
+            // (party, audience): complainant, respondent, serving, appointed, secretariat
+            (("complainant", "parties"), [true, true, true, false, false]),
+            (("complainant", "panel"), [true, false, true, false, false]),
+            (("respondent", "panel"), [false, true, true, false, false]),
+            (("panel", "parties"), [true, true, true, false, false]),
+            (("panel", "panel"), [false, false, true, false, false]),
+        ];
+        let readers = [complainant, respondent, serving, appointed, secretariat];
+        for ((party, audience), expected) in table {
+            for (reader, sees) in readers.iter().zip(expected) {
+                assert_eq!(
+                    sees_complaint_message(reader, party, audience),
+                    sees,
+                    "{party}/{audience} to {reader:?}"
+                );
+            }
+        }
+        assert!(hides_complaint_filer(&respondent, true));
+        assert!(!hides_complaint_filer(&respondent, false));
+        assert!(!hides_complaint_filer(&complainant, true));
+        assert!(!hides_complaint_filer(&serving, true));
     }
 
     #[test]

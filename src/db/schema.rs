@@ -672,11 +672,145 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    complaint_settings (id) {
+        id -> BigInt,
+        panel_size -> Integer,
+        acknowledge_days -> Integer,
+        assess_days -> Integer,
+        dialogue_days -> Integer,
+        answer_days -> Integer,
+        close_days -> Integer,
+        reminder_days -> Integer,
+        retention_years -> Integer,
+        standing_committee -> Bool,
+    }
+}
+
+diesel::table! {
+    complaint_committee (person_id) {
+        person_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    complaints (id) {
+        id -> BigInt,
+        reference -> Text,
+        year -> Integer,
+        number -> Integer,
+        complainant_org -> Nullable<BigInt>,
+        filed_by -> Nullable<BigInt>,
+        filer_unnamed -> Bool,
+        about -> Text,
+        respondent_org -> Nullable<BigInt>,
+        record_kind -> Text,
+        record_id -> Nullable<BigInt>,
+        title -> Text,
+        body -> Text,
+        stage -> Text,
+        stage_since -> Timestamp,
+        due_on -> Nullable<Date>,
+        respondent_notified_at -> Nullable<Timestamp>,
+        admissible -> Nullable<Bool>,
+        assessment -> Text,
+        proposal -> Text,
+        panel_summary -> Text,
+        outcome -> Text,
+        lesson -> Text,
+        plenary_meeting_id -> Nullable<BigInt>,
+        hearing_meeting_id -> Nullable<BigInt>,
+        filed_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+        reminded_due -> Nullable<Date>,
+        overdue_notified_due -> Nullable<Date>,
+        erased_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    complaint_stages (id) {
+        id -> BigInt,
+        complaint_id -> BigInt,
+        stage -> Text,
+        entered_at -> Timestamp,
+        due_on -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    complaint_panel (id) {
+        id -> BigInt,
+        complaint_id -> BigInt,
+        person_id -> BigInt,
+        organisation_id -> BigInt,
+        side -> Text,
+        status -> Text,
+        appointed_at -> Timestamp,
+        answered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    complaint_messages (id) {
+        id -> BigInt,
+        complaint_id -> BigInt,
+        person_id -> BigInt,
+        party -> Text,
+        audience -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    complaint_files (id) {
+        id -> BigInt,
+        complaint_id -> BigInt,
+        message_id -> BigInt,
+        name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        content -> Text,
+    }
+}
+
+diesel::table! {
+    complaint_access (id) {
+        id -> BigInt,
+        complaint_id -> BigInt,
+        person_id -> BigInt,
+        opened_at -> Timestamp,
+        channel -> Text,
+    }
+}
+
+diesel::table! {
+    complaint_answers (id) {
+        id -> BigInt,
+        complaint_id -> BigInt,
+        party -> Text,
+        person_id -> Nullable<BigInt>,
+        accepts -> Nullable<Bool>,
+        satisfaction -> Nullable<Integer>,
+        answered_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_tokens -> people (person_id));
 diesel::joinable!(sessions -> people (person_id));
 diesel::joinable!(link_tokens -> people (person_id));
 diesel::joinable!(audit_events -> people (actor_id));
 diesel::joinable!(organisations -> sectors (sector_id));
+diesel::joinable!(complaint_stages -> complaints (complaint_id));
+diesel::joinable!(complaint_panel -> complaints (complaint_id));
+diesel::joinable!(complaint_panel -> people (person_id));
+diesel::joinable!(complaint_messages -> complaints (complaint_id));
+diesel::joinable!(complaint_messages -> people (person_id));
+diesel::joinable!(complaint_files -> complaint_messages (message_id));
+diesel::joinable!(complaint_access -> complaints (complaint_id));
+diesel::joinable!(complaint_access -> people (person_id));
+diesel::joinable!(complaint_answers -> complaints (complaint_id));
 diesel::joinable!(membership_events -> organisations (organisation_id));
 diesel::joinable!(affiliations -> organisations (organisation_id));
 diesel::joinable!(affiliations -> people (person_id));
@@ -787,4 +921,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     statement_positions,
     statement_authorisations,
     statement_signatories,
+    complaint_settings,
+    complaint_committee,
+    complaints,
+    complaint_stages,
+    complaint_panel,
+    complaint_messages,
+    complaint_files,
+    complaint_access,
+    complaint_answers,
 );

@@ -79,6 +79,56 @@ pub fn add_item(
     check(input)?;
     db::write_tx(conn, |conn| {
         editable(conn, actor, meeting_id)?;
+        let id = insert_item(conn, meeting_id, input)?;
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "agenda.item_added",
+            Subject::new("meeting", meeting_id),
+            json!({ "item_id": id, "title": input.title.trim(), "confidential": input.confidential }),
+        )
+    })
+}
+
+/// Adds a confidential item that a procedure puts on a meeting's agenda (a complaint's
+/// hearing, or its referral to the plenary), inside the caller's transaction: the
+/// procedure decided who may, and the meeting must still be planned.
+pub fn add_item_for_procedure(
+    conn: &mut DbConn,
+    meeting_id: i64,
+    title: &str,
+    description: &str,
+) -> Result<i64, Error> {
+    let m = get(conn, meeting_id)?;
+    if !matches!(
+        store::status_of(&m),
+        Status::Planned | Status::AgendaPublished
+    ) {
+        return Err(Error::field(
+            "meeting_id",
+            "choose a meeting that is still planned",
+        ));
+    }
+    let input = ItemInput {
+        title: title.to_owned(),
+        description: description.to_owned(),
+        presenter: "The complaint's panel".to_owned(),
+        duration_minutes: 15,
+        confidential: true,
+    };
+    let id = insert_item(conn, meeting_id, &input)?;
+    audit::record(
+        conn,
+        None,
+        "agenda.item_added",
+        Subject::new("meeting", meeting_id),
+        json!({ "item_id": id, "title": title, "confidential": true }),
+    )?;
+    Ok(id)
+}
+
+fn insert_item(conn: &mut DbConn, meeting_id: i64, input: &ItemInput) -> Result<i64, Error> {
+    {
         let last: Option<i32> = agenda_items::table
             .filter(agenda_items::meeting_id.eq(meeting_id))
             .select(diesel::dsl::max(agenda_items::position))
@@ -95,14 +145,8 @@ pub fn add_item(
             ))
             .returning(agenda_items::id)
             .get_result(conn)?;
-        audit::record(
-            conn,
-            Some(actor.id()),
-            "agenda.item_added",
-            Subject::new("meeting", meeting_id),
-            json!({ "item_id": id, "title": input.title.trim(), "confidential": input.confidential }),
-        )
-    })
+        Ok(id)
+    }
 }
 
 /// Changes an item of the agenda in preparation; returns its meeting. The published version

@@ -31,6 +31,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     crate::statements::web::routes(cfg);
     crate::personal::web::routes(cfg);
     crate::care::web::routes(cfg);
+    crate::complaints::web::routes(cfg);
     cfg.service(
         web::scope("/api/v1")
             // A body, query or path the API cannot read is answered in its JSON shape too.
@@ -50,7 +51,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(crate::membership::api::routes)
             .configure(crate::meetings::api::routes)
             .configure(crate::secretariat::api::routes)
-            .configure(crate::statements::api::routes),
+            .configure(crate::statements::api::routes)
+            .configure(crate::complaints::api::routes),
     );
     cfg.default_service(web::to(shell::not_found));
 }

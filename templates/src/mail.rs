@@ -351,3 +351,59 @@ pub fn statement_notice(
         html,
     }
 }
+
+/// A complaint changed: the reference and a link, never a word of its content (a mail may
+/// be read by anyone with access to the mailbox, and may be forwarded).
+pub fn complaint_update(coalition: &str, reference: &str, url: &str) -> MailBody {
+    let subject = format!("There is an update on complaint {reference}");
+    let text = format!(
+        "There is an update on complaint {reference}.\n\nSign in to read it: {url}\n\nFor confidentiality, mail about complaints never carries their content.\n"
+    );
+    let html = page(
+        &subject,
+        coalition,
+        html! {
+            p { "There is an update on complaint " strong { (reference) } "." }
+            p { a href=(url) { "Sign in to read it" } }
+            p style="color: #5b6472;" { "For confidentiality, mail about complaints never carries their content." }
+        },
+    );
+    MailBody {
+        subject,
+        text,
+        html,
+    }
+}
+
+/// A step of a complaint is overdue (or due soon): its reference, the step and the date.
+pub fn complaint_due(
+    coalition: &str,
+    reference: &str,
+    waits_for: &str,
+    due: &str,
+    overdue: bool,
+    url: &str,
+) -> MailBody {
+    let subject = if overdue {
+        format!("Complaint {reference}: a step is overdue")
+    } else {
+        format!("Complaint {reference}: a step is due on {due}")
+    };
+    let when = if overdue { "was due on" } else { "is due on" };
+    let text = format!(
+        "Complaint {reference} waits for {waits_for}, which {when} {due}.\n\nThe register: {url}\n"
+    );
+    let html = page(
+        &subject,
+        coalition,
+        html! {
+            p { "Complaint " strong { (reference) } " waits for " (waits_for) ", which " (when) " " (due) "." }
+            p { a href=(url) { "The complaints register" } }
+        },
+    );
+    MailBody {
+        subject,
+        text,
+        html,
+    }
+}

@@ -1,0 +1,9 @@
+DROP TABLE complaint_answers;
+DROP TABLE complaint_access;
+DROP TABLE complaint_files;
+DROP TABLE complaint_messages;
+DROP TABLE complaint_panel;
+DROP TABLE complaint_stages;
+DROP TABLE complaints;
+DROP TABLE complaint_committee;
+DROP TABLE complaint_settings;

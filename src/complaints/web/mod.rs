@@ -1,0 +1,3 @@
+//! The pages of complaints.
+use actix_web::web;
+pub fn routes(_cfg: &mut web::ServiceConfig) {}
