@@ -164,6 +164,25 @@ pub fn restore(state: &AppState, from: &std::path::Path) -> Result<(), Error> {
     Ok(())
 }
 
+/// Someone who holds the secretariat on `today` (its first holder's primary representative).
+fn secretariat_actor(
+    conn: &mut crate::db::DbConn,
+    today: chrono::NaiveDate,
+) -> Result<crate::auth::permissions::Actor, Error> {
+    let (_, holders) =
+        crate::secretariat::store::holders_on(conn, today)?.ok_or(Error::NotFound)?;
+    let person_id = holders
+        .iter()
+        .find_map(|o| {
+            crate::membership::organisations::primary_representative(conn, *o)
+                .ok()
+                .flatten()
+        })
+        .ok_or(Error::NotFound)?;
+    let person = store::find(conn, person_id)?;
+    crate::actor::actor_for(conn, person)
+}
+
 /// The example coalition, on an empty database.
 /// The logins the demo prints: (role line, email, password).
 #[derive(Debug, Clone)]
@@ -208,6 +227,8 @@ pub fn seed_demo(conn: &mut crate::db::DbConn) -> Result<Vec<DemoLogin>, Error> 
     crate::secretariat::store::start_rotation(conn, &actor, first_term, today)?;
     // What the demo's history queued (invitations of 2024, agendas long past) was "sent" back
     // then; a first `serve` with SMTP must not mail it to the made-up addresses now.
+    let secretariat = secretariat_actor(conn, today)?;
+    let panel_member = crate::complaints::demo::seed(conn, &secretariat, today)?;
     crate::mail::outbox::mark_all_sent(conn, "demo history")?;
     let mut logins = Vec::new();
     if let Some((_, holders)) = crate::secretariat::store::holders_on(conn, today)? {
@@ -254,6 +275,17 @@ pub fn seed_demo(conn: &mut crate::db::DbConn) -> Result<Vec<DemoLogin>, Error> 
                 password,
             });
         }
+    }
+    {
+        let password = tokens::random_token(12);
+        let person = store::find_by_email(conn, &panel_member)?.ok_or(Error::NotFound)?;
+        crate::db::write_tx(conn, |c| store::set_password(c, person.id, &password))?;
+        logins.push(DemoLogin {
+            role: "as a member of a complaints panel (complaints C-... on the Complaints page)"
+                .into(),
+            email: person.email,
+            password,
+        });
     }
     logins.push(DemoLogin {
         role: "as the administrator (install and configuration)".into(),

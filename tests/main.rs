@@ -5,6 +5,7 @@ mod architecture;
 mod authorization;
 mod browser;
 mod common;
+mod complaints;
 mod data_care;
 mod foundation;
 mod mail;

@@ -153,7 +153,8 @@ async fn message(
 
 #[derive(Deserialize)]
 struct AnswerBody {
-    accepts: bool,
+    /// true or false ("yes" and "no" are read too, as the page sends them).
+    accepts: Value,
 }
 
 async fn answer(
@@ -163,7 +164,16 @@ async fn answer(
     body: web::Json<AnswerBody>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let accepts = body.accepts;
+    let accepts = match &body.accepts {
+        Value::Bool(b) => *b,
+        Value::String(s) if s == "yes" => true,
+        Value::String(s) if s == "no" => false,
+        _ => {
+            return Err(
+                Error::field("accepts", "answer true (accept) or false (do not accept)").into(),
+            );
+        }
+    };
     let clock = state.clock.clone();
     let c = state
         .db(move |conn| {

@@ -164,6 +164,29 @@ pub fn choices(
     Ok(people)
 }
 
+/// What the secretariat's appointing form needs, from one reading of who is eligible: the
+/// open seats, everyone who could take one (least recently served first) and the system's
+/// proposal for them.
+pub fn for_appointing(
+    conn: &mut DbConn,
+    case: &Case,
+    today: NaiveDate,
+) -> Result<(usize, Vec<Proposed>, Vec<i64>), Error> {
+    let seats = open_seats(conn, case)?;
+    if seats == 0 {
+        return Ok((0, Vec::new(), Vec::new()));
+    }
+    let (mut people, excluded) = eligible(conn, case, today)?;
+    let candidates: Vec<Candidate> = people.iter().map(|p| p.candidate.clone()).collect();
+    let proposed = rules::propose_panel(&candidates, &excluded, seats)
+        .into_iter()
+        .map(|c| c.person_id)
+        .collect();
+    people.retain(|p| !excluded.contains(&p.candidate.organisation_id));
+    people.sort_by_key(|p| (p.candidate.last_served, p.name.clone()));
+    Ok((seats, people, proposed))
+}
+
 /// The secretariat appoints people to the open seats; each is asked to declare.
 pub fn appoint(
     conn: &mut DbConn,

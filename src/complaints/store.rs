@@ -142,24 +142,17 @@ pub fn access_record(conn: &mut DbConn, complaint_id: i64) -> Result<Vec<Access>
         .load(conn)?)
 }
 
-/// The complaints `actor` sees anything of, newest first, each with its case. Reads every
-/// complaint and every seat in two queries; the decision per complaint is the pure rule.
+/// The complaints `actor` sees anything of, newest first, each with its case: every
+/// complaint with its seats in one query; the decision per complaint is the pure rule.
 pub fn visible(conn: &mut DbConn, actor: &Actor) -> Result<Vec<Case>, Error> {
-    let all: Vec<Complaint> = complaints::table
-        .order(complaints::id.desc())
-        .select(Complaint::as_select())
+    let rows: Vec<(Complaint, Option<PanelSeat>)> = complaints::table
+        .left_join(complaint_panel::table)
+        .order((complaints::id.desc(), complaint_panel::id.asc()))
+        .select((Complaint::as_select(), Option::<PanelSeat>::as_select()))
         .load(conn)?;
-    let seats: Vec<PanelSeat> = complaint_panel::table
-        .order(complaint_panel::id)
-        .select(PanelSeat::as_select())
-        .load(conn)?;
-    let mut cases = Vec::new();
-    for complaint in all {
-        let panel: Vec<PanelSeat> = seats
-            .iter()
-            .filter(|s| s.complaint_id == complaint.id)
-            .cloned()
-            .collect();
+    let mut cases: Vec<Case> = Vec::new();
+    let mut current: Option<(Complaint, Vec<PanelSeat>)> = None;
+    let finish = |complaint: Complaint, panel: Vec<PanelSeat>, cases: &mut Vec<Case>| {
         let standing = visibility::complaint_standing(
             actor,
             &parties_of(&complaint),
@@ -174,6 +167,20 @@ pub fn visible(conn: &mut DbConn, actor: &Actor) -> Result<Vec<Case>, Error> {
                 sight,
             });
         }
+    };
+    for (complaint, seat) in rows {
+        match &mut current {
+            Some((c, seats)) if c.id == complaint.id => seats.extend(seat),
+            _ => {
+                if let Some((c, seats)) = current.take() {
+                    finish(c, seats, &mut cases);
+                }
+                current = Some((complaint, seat.into_iter().collect()));
+            }
+        }
+    }
+    if let Some((c, seats)) = current.take() {
+        finish(c, seats, &mut cases);
     }
     Ok(cases)
 }
@@ -260,8 +267,8 @@ fn check(conn: &mut DbConn, input: &ComplaintInput) -> Result<(About, String, St
         "body",
         checked_text(&input.body, "what the complaint is about"),
     );
-    match about {
-        Some(About::Organisation) => match input.respondent_org {
+    if about == Some(About::Organisation) {
+        match input.respondent_org {
             None => problems.add("respondent_org", "choose the organisation it is about"),
             Some(o) if Some(o) == input.organisation_id => problems.add(
                 "respondent_org",
@@ -284,32 +291,30 @@ fn check(conn: &mut DbConn, input: &ComplaintInput) -> Result<(About, String, St
                     );
                 }
             }
-        },
-        Some(About::Decision) => {
-            let exists = match (input.record_kind.as_str(), input.record_id) {
-                ("meeting", Some(id)) => {
-                    meetings::table.find(id).count().get_result::<i64>(conn)? > 0
-                }
-                ("statement", Some(id)) => {
-                    statements::table.find(id).count().get_result::<i64>(conn)? > 0
-                }
-                ("application", Some(id)) => {
-                    crate::db::schema::applications::table
-                        .find(id)
-                        .count()
-                        .get_result::<i64>(conn)?
-                        > 0
-                }
-                _ => false,
-            };
-            if !exists {
-                problems.add(
-                    "record_id",
-                    "name the decision: a meeting, statement round or admission decision by its number",
-                );
-            }
         }
-        _ => {}
+    }
+    let named = !input.record_kind.is_empty() || input.record_id.is_some();
+    if about == Some(About::Decision) || named {
+        let exists = match (input.record_kind.as_str(), input.record_id) {
+            ("meeting", Some(id)) => meetings::table.find(id).count().get_result::<i64>(conn)? > 0,
+            ("statement", Some(id)) => {
+                statements::table.find(id).count().get_result::<i64>(conn)? > 0
+            }
+            ("application", Some(id)) => {
+                crate::db::schema::applications::table
+                    .find(id)
+                    .count()
+                    .get_result::<i64>(conn)?
+                    > 0
+            }
+            _ => false,
+        };
+        if !exists {
+            problems.add(
+                "record_id",
+                "name the decision: a meeting, statement round or admission decision by its number",
+            );
+        }
     }
     let checked = match (about, title, body) {
         (Some(about), Some(title), Some(body)) => Some((about, title, body)),
@@ -338,7 +343,9 @@ pub fn file(
     } else {
         None
     };
-    let (record_kind, record_id) = if about == About::Decision {
+    // A decision must name its record; a complaint about a member or the secretariat may
+    // (their conduct in a statement round, say).
+    let (record_kind, record_id) = if input.record_id.is_some() && !input.record_kind.is_empty() {
         (input.record_kind.clone(), input.record_id)
     } else {
         (String::new(), None)
@@ -385,5 +392,98 @@ pub fn file(
         let complaint = get(conn, id)?;
         super::notices::to_secretariat(conn, &complaint, today)?;
         Ok(complaint)
+    })
+}
+
+/// The procedure's settings as the secretariat sets them.
+#[derive(Debug, Clone)]
+pub struct SettingsInput {
+    pub panel_size: i32,
+    pub acknowledge_days: i32,
+    pub assess_days: i32,
+    pub dialogue_days: i32,
+    pub answer_days: i32,
+    pub close_days: i32,
+    pub reminder_days: i32,
+    pub retention_years: i32,
+    pub standing_committee: bool,
+    /// The committee's members, by e-mail address.
+    pub committee: Vec<String>,
+}
+
+/// The standing committee's members' addresses, in order.
+pub fn committee_emails(conn: &mut DbConn) -> Result<Vec<String>, Error> {
+    use crate::db::schema::{complaint_committee, people};
+    Ok(people::table
+        .inner_join(complaint_committee::table.on(complaint_committee::person_id.eq(people::id)))
+        .order(people::email)
+        .select(people::email)
+        .load(conn)?)
+}
+
+pub fn save_settings(conn: &mut DbConn, actor: &Actor, input: &SettingsInput) -> Result<(), Error> {
+    use crate::db::schema::{complaint_committee, people};
+    permissions::require(actor, Action::KeepComplaintsRegister)?;
+    db::write_tx(conn, |conn| {
+        let mut members = Vec::new();
+        let mut unknown = Vec::new();
+        for email in &input.committee {
+            let found: Option<i64> = people::table
+                .filter(people::email.eq(email.to_lowercase()))
+                .filter(people::active.eq(true))
+                .select(people::id)
+                .first(conn)
+                .optional()?;
+            match found {
+                Some(id) => members.push(id),
+                None => unknown.push(email.clone()),
+            }
+        }
+        if !unknown.is_empty() {
+            return Err(Error::field(
+                "committee",
+                format!("no active person has the address {}", unknown.join(", ")),
+            ));
+        }
+        if input.standing_committee && members.is_empty() {
+            return Err(Error::field(
+                "committee",
+                "name the committee's members, or keep a panel per case",
+            ));
+        }
+        diesel::update(complaint_settings::table)
+            .set((
+                complaint_settings::panel_size.eq(input.panel_size),
+                complaint_settings::acknowledge_days.eq(input.acknowledge_days),
+                complaint_settings::assess_days.eq(input.assess_days),
+                complaint_settings::dialogue_days.eq(input.dialogue_days),
+                complaint_settings::answer_days.eq(input.answer_days),
+                complaint_settings::close_days.eq(input.close_days),
+                complaint_settings::reminder_days.eq(input.reminder_days),
+                complaint_settings::retention_years.eq(input.retention_years),
+                complaint_settings::standing_committee.eq(input.standing_committee),
+            ))
+            .execute(conn)?;
+        diesel::delete(complaint_committee::table).execute(conn)?;
+        for id in &members {
+            diesel::insert_into(complaint_committee::table)
+                .values(complaint_committee::person_id.eq(id))
+                .execute(conn)?;
+        }
+        audit::record(
+            conn,
+            Some(actor.id()),
+            "complaints.settings_changed",
+            Subject {
+                kind: "complaint_settings",
+                id: None,
+            },
+            json!({
+                "panel_size": input.panel_size,
+                "standing_committee": input.standing_committee,
+                "committee_size": members.len(),
+                "retention_years": input.retention_years,
+            }),
+        )
     })
 }

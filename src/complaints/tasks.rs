@@ -2,7 +2,8 @@
 //! acknowledges and appoints panels, and sees overdue steps (existence only); a panel member
 //! declares and takes the panel's steps; a party answers a proposal and says how satisfied
 //! it is. References and dates only: the dashboard shows no content. Two queries, however
-//! many complaints there are (`store::visible`) plus the answers.
+//! many complaints there are: `store::visible` (one), the panel's size for the secretariat and
+//! the answers for a party.
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -31,17 +32,31 @@ pub fn for_actor(conn: &mut DbConn, actor: &Actor, today: NaiveDate) -> Result<V
     if cases.is_empty() {
         return Ok(Vec::new());
     }
-    let size = usize::try_from(store::settings(conn)?.panel_size).unwrap_or(3);
-    let ids: Vec<i64> = cases.iter().map(|c| c.complaint.id).collect();
-    let answered: Vec<(i64, String, Option<bool>, Option<i32>)> = complaint_answers::table
-        .filter(complaint_answers::complaint_id.eq_any(&ids))
-        .select((
-            complaint_answers::complaint_id,
-            complaint_answers::party,
-            complaint_answers::accepts,
-            complaint_answers::satisfaction,
-        ))
-        .load(conn)?;
+    // Each read only by those it concerns: the panel's size by the secretariat, the answers
+    // by the parties.
+    let size = if cases.iter().any(|c| c.standing.secretariat) {
+        usize::try_from(store::settings(conn)?.panel_size).unwrap_or(3)
+    } else {
+        0
+    };
+    let ids: Vec<i64> = cases
+        .iter()
+        .filter(|c| c.standing.party().is_some())
+        .map(|c| c.complaint.id)
+        .collect();
+    let answered: Vec<(i64, String, Option<bool>, Option<i32>)> = if ids.is_empty() {
+        Vec::new()
+    } else {
+        complaint_answers::table
+            .filter(complaint_answers::complaint_id.eq_any(&ids))
+            .select((
+                complaint_answers::complaint_id,
+                complaint_answers::party,
+                complaint_answers::accepts,
+                complaint_answers::satisfaction,
+            ))
+            .load(conn)?
+    };
     let mut tasks = Vec::new();
     for case in &cases {
         let c = &case.complaint;

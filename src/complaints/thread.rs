@@ -67,6 +67,21 @@ fn clean_name(name: &str) -> String {
     }
 }
 
+/// Who writes as what: the serving panel as "panel", a party as itself; refused for the
+/// rest ("not found" for those who do not know the case exists).
+pub fn writer(case: &Case) -> Result<&'static str, Error> {
+    if case.sight == ComplaintSight::Nothing {
+        return Err(Error::NotFound);
+    }
+    if case.standing.seat == Seat::Serving {
+        return Ok("panel");
+    }
+    match case.standing.party() {
+        Some(party) if case.sight == ComplaintSight::Content => Ok(party.as_str()),
+        _ => Err(Error::NotFor("the parties to the complaint and its panel")),
+    }
+}
+
 /// Posts a message (and its files) to the case: a party or the serving panel, while the
 /// case is open. `audience` is "parties" (both parties and the panel) or "panel" (the panel
 /// and the author's own side).
@@ -103,17 +118,7 @@ pub fn post(
     let (body, audience) = problems.finish(body.zip(audience))?;
     db::write_tx(conn, |conn| {
         let case = store::case(conn, actor, id)?;
-        if case.sight < ComplaintSight::Content {
-            return Err(Error::NotFound);
-        }
-        let party = if case.standing.seat == Seat::Serving {
-            "panel"
-        } else {
-            case.standing
-                .party()
-                .map(|p| p.as_str())
-                .ok_or(Error::NotFor("the parties to the complaint and its panel"))?
-        };
+        let party = writer(&case)?;
         if !case.stage().is_open() {
             return Err(Error::Invalid(format!(
                 "the case is {}: reopen it to write again",
@@ -231,7 +236,7 @@ pub fn to_meeting(
 ) -> Result<(), Error> {
     db::write_tx(conn, |conn| {
         let case = store::case(conn, actor, id)?;
-        if case.sight < ComplaintSight::Content {
+        if case.sight == ComplaintSight::Nothing {
             return Err(Error::NotFound);
         }
         if case.standing.seat != Seat::Serving {

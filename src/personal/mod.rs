@@ -190,6 +190,14 @@ pub fn export(conn: &mut DbConn, actor: &Actor, person_id: i64) -> Result<Value,
             add_messages(conn, table("outbox_messages")?, &mut rows)?;
         }
         if part.table == "audit_events" {
+            // What a person did in a complaint is need-to-know: it is theirs to download,
+            // not the administrator's to learn (`audit::NEED_TO_KNOW_SUBJECT`).
+            if actor.id() != person_id {
+                rows.retain(|e| {
+                    e.get("subject_type").and_then(Value::as_str)
+                        != Some(crate::audit::NEED_TO_KNOW_SUBJECT)
+                });
+            }
             with_personal_values(conn, &mut rows)?;
         }
         summary.push(format!("{}: {}", part.says, rows.len()));

@@ -63,6 +63,7 @@ impl Page {
                 is_admin: a.has(&Role::Administrator),
                 is_secretariat: a.has(&Role::Secretariat),
                 sees_directory: permissions::may(a, permissions::Action::ViewDirectory),
+                sees_complaints: crate::complaints::web::sees_page(a),
             }),
             csrf_token: session::csrf_token(&self.session),
             flashes: session::take_flashes(&self.session),

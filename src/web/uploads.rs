@@ -11,15 +11,33 @@ use crate::error::Error;
 /// Every field of the upload, by name. `what` names the upload in the refusal ("a calendar
 /// file may be at most 16 MB").
 pub async fn read(
-    mut payload: Multipart,
+    payload: Multipart,
     limit: usize,
     what: &str,
 ) -> Result<HashMap<String, Vec<u8>>, Error> {
+    Ok(read_with_names(payload, limit, what)
+        .await?
+        .into_iter()
+        .map(|(field, (_, data))| (field, data))
+        .collect())
+}
+
+/// Every field of the upload, by name, with the file name the browser gave (for file
+/// fields).
+pub async fn read_with_names(
+    mut payload: Multipart,
+    limit: usize,
+    what: &str,
+) -> Result<HashMap<String, (Option<String>, Vec<u8>)>, Error> {
     let mut fields = HashMap::new();
     let mut total = 0usize;
     while let Some(field) = payload.next().await {
         let mut field = field.map_err(unreadable)?;
         let name = field.name().unwrap_or("").to_owned();
+        let file_name = field
+            .content_disposition()
+            .and_then(|d| d.get_filename())
+            .map(str::to_owned);
         let mut data = Vec::new();
         while let Some(chunk) = field.next().await {
             let chunk = chunk.map_err(unreadable)?;
@@ -32,7 +50,7 @@ pub async fn read(
             }
             data.extend_from_slice(&chunk);
         }
-        fields.insert(name, data);
+        fields.insert(name, (file_name, data));
     }
     Ok(fields)
 }

@@ -94,6 +94,9 @@ fn navigation(chrome: &Chrome) -> Markup {
                         (entry(chrome, "/secretariat", "Secretariat"))
                         (entry(chrome, "/memorandum", "Memorandum"))
                     }
+                    @if person.sees_complaints {
+                        (entry(chrome, "/complaints", "Complaints"))
+                    }
                     @if person.is_secretariat {
                         (entry(chrome, "/admission", "Admission"))
                         (entry(chrome, "/fees", "Fees"))

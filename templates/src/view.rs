@@ -25,6 +25,8 @@ pub struct NavPerson {
     pub is_secretariat: bool,
     /// Belongs to a participating organisation (or is the secretariat): sees the directory.
     pub sees_directory: bool,
+    /// May file complaints or keeps their register: sees the complaints page.
+    pub sees_complaints: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

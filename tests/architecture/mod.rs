@@ -47,6 +47,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("who is acting", &["actor"]),
     ("meetings", &["meetings"]),
     ("statements", &["statements"]),
+    ("complaints", &["complaints"]),
     ("data care", &["care"]),
     ("personal data", &["personal"]),
     ("periodic work", &["schedule"]),

@@ -301,6 +301,27 @@ fn any_form(fixture: &BTreeMap<String, String>) -> Vec<(String, String)> {
         ("owner", "Matrix".into()),
         ("affiliation", "Matrix".into()),
         ("csv", "organisation,sector,status\n".into()),
+        ("about", "issue".into()),
+        ("audience", "parties".into()),
+        ("accepts", "yes".into()),
+        ("no_conflict", "yes".into()),
+        ("admissible", "yes".into()),
+        ("reasons", "matrix".into()),
+        ("proposal", "matrix".into()),
+        ("summary", "matrix".into()),
+        ("outcome", "resolved_by_dialogue".into()),
+        ("lesson", "matrix".into()),
+        ("meeting_id", id("meeting")),
+        ("satisfaction", "4".into()),
+        ("person_0", id("person")),
+        ("panel_size", "3".into()),
+        ("acknowledge_days", "5".into()),
+        ("assess_days", "15".into()),
+        ("dialogue_days", "40".into()),
+        ("answer_days", "10".into()),
+        ("close_days", "10".into()),
+        ("reminder_days", "2".into()),
+        ("retention_years", "5".into()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
@@ -501,6 +522,10 @@ async fn every_route_answers_each_kind_of_person_as_the_table_says() {
             ("up", "up".into()),
             ("token", "not-a-real-token".into()),
             ("month", "2026-11".into()),
+            // The demo's complaint filed by the representative (about a statement round),
+            // and the file its filer attached.
+            ("complaint", first_id(&app, "SELECT id FROM complaints WHERE record_kind = 'statement' ORDER BY id")),
+            ("complaint_file", first_id(&app, "SELECT f.id FROM complaint_files f JOIN complaints c ON c.id = f.complaint_id WHERE c.record_kind = 'statement' ORDER BY f.id")),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))

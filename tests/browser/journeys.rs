@@ -571,3 +571,87 @@ fn a_a_fresh_install_to_approved_minutes() {
         assert!(journey.main_text().contains("What needs you"));
     }
 }
+
+/// (d) The complaints procedure on the demo: a member files a complaint about a statement
+/// round through the form (refused once, nothing typed lost); the secretariat sees the
+/// register without a word of it and acknowledges; a panel member on a phone reads a case,
+/// its thread and the access record, and assesses the overdue one.
+#[test]
+fn d_a_complaint_from_filing_to_the_panel() {
+    for backend in backends() {
+        eprintln!("--- on {}", backend.name());
+        let Some(mut journey) = Journey::start(&backend, DESKTOP_WIDTH) else {
+            return;
+        };
+        let logins = journey.app.with_conn(seed_demo).expect("the demo");
+        let member = demo_login(&logins, "as a member").clone();
+        let secretariat = demo_login(&logins, "as the secretariat").clone();
+        let panelist = demo_login(&logins, "complaints panel").clone();
+
+        sign_in(&mut journey, &member);
+        follow(&mut journey, "header a", "Complaints");
+        journey
+            .browser
+            .choose("#field-about", "A decision of the coalition");
+        journey
+            .browser
+            .choose("#field-record_kind", "A statement round");
+        journey.browser.fill(
+            "#field-title",
+            "The round's deadline fell on our board week",
+        );
+        journey.submit("#file-complaint", "File the complaint");
+        // Refused: no number for the statement, no text; the title typed is still there.
+        let title = journey.browser.find("#field-title");
+        assert_eq!(
+            journey.browser.value(&title),
+            "The round's deadline fell on our board week"
+        );
+        assert!(
+            journey.main_text().contains("Name the decision"),
+            "{}",
+            journey.main_text()
+        );
+        journey.browser.fill("#field-record_id", "1");
+        journey
+            .browser
+            .fill("#field-body", "We could not authorise the text in time.");
+        journey.submit("#file-complaint", "File the complaint");
+        let filed = journey.main_text();
+        assert!(
+            filed.contains("is filed")
+                && filed.contains("We could not authorise the text in time."),
+            "{filed}"
+        );
+        let case = journey.browser.url();
+        sign_out(&mut journey);
+
+        // The secretariat's register: the reference and the stage, not a word of the case.
+        sign_in(&mut journey, &secretariat);
+        follow(&mut journey, "header a", "Complaints");
+        journey.browser.goto(&case);
+        journey.check_page();
+        let register = journey.main_text();
+        assert!(!register.contains("We could not authorise"), "{register}");
+        journey.submit("#acknowledge", "Acknowledge receipt");
+        assert!(journey.main_text().contains("Receipt is acknowledged"));
+        journey.screenshot("complaint-register");
+        sign_out(&mut journey);
+
+        // A panel member on a phone: the demo's cases, one read whole.
+        journey.resize(super::PHONE_WIDTH);
+        sign_in(&mut journey, &panelist);
+        journey.open("/complaints");
+        let cases = journey.browser.find_all("main a[href^='/complaints/']");
+        assert!(!cases.is_empty(), "the panel's cases are listed");
+        journey.browser.click_to_load(&cases[0]);
+        journey.check_page();
+        let page = journey.main_text();
+        assert!(
+            page.contains("The dialogue") && page.contains("Who opened this case"),
+            "{page}"
+        );
+        journey.screenshot("phone-complaint");
+        sign_out(&mut journey);
+    }
+}

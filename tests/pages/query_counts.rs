@@ -21,8 +21,9 @@ use crate::common::{Client, TestApp, demo_login, fixtures};
 use crate::membership::sector_id;
 use crate::on_each_backend;
 
-/// No page may cost more.
-const MOST_QUERIES: u64 = 12;
+/// No page may cost more. The secretariat's dashboard is the dearest: it gathers what every
+/// capability asks of it (14 since complaints joined: their register and panel size).
+const MOST_QUERIES: u64 = 14;
 
 /// The number of queries a response's Server-Timing header reports.
 fn queries(header: Option<&str>) -> u64 {
@@ -70,6 +71,33 @@ fn grow(app: &TestApp, actor: &Actor) {
             };
             let (o, invited) =
                 organisations::create(c, actor, &input, Status::Full, today, "", Some(&primary))?;
+            // Twenty more complaints, each with a statement in its thread.
+            if n < 20
+                && let Some(rep) = invited.clone()
+            {
+                let rep = actor_for(c, rep)?;
+                let complaint = roundtable::complaints::store::file(
+                    c,
+                    &rep,
+                    &roundtable::complaints::store::ComplaintInput {
+                        organisation_id: Some(o.id),
+                        about: "issue".into(),
+                        title: format!("Grown complaint {n}"),
+                        body: "Grown.".into(),
+                        ..Default::default()
+                    },
+                    today,
+                )?;
+                roundtable::complaints::thread::post(
+                    c,
+                    &rep,
+                    complaint.id,
+                    "parties",
+                    "Grown statement.",
+                    Vec::new(),
+                    today,
+                )?;
+            }
             if n < 10 {
                 let convenor = invited.map(|p| p.id);
                 let group = roundtable::membership::groups::create(
@@ -135,6 +163,17 @@ fn tour(app: &TestApp) -> Vec<(&'static str, String)> {
             minutes::table.select(minutes::meeting_id).first::<i64>(c)
         })
         .expect("a meeting with minutes");
+    // The demo's complaint about a statement round: the member's, with a panel and a file.
+    let complaint = app
+        .with_conn(|c| {
+            use diesel::prelude::*;
+            use roundtable::db::schema::complaints;
+            complaints::table
+                .filter(complaints::record_kind.eq("statement"))
+                .select(complaints::id)
+                .first::<i64>(c)
+        })
+        .expect("a complaint");
     let organisation = app
         .with_conn(|c| {
             let member = roundtable::auth::store::find_by_email(
@@ -160,6 +199,8 @@ fn tour(app: &TestApp) -> Vec<(&'static str, String)> {
         ("groups", "/groups".into()),
         ("export", "/organisations/export.csv".into()),
         ("audit", "/admin/audit".into()),
+        ("complaints", "/complaints".into()),
+        ("complaint", format!("/complaints/{complaint}")),
     ]
 }
 
@@ -179,6 +220,8 @@ const ROLES: &[(&str, &[&str])] = &[
             "groups",
             "export",
             "audit",
+            "complaints",
+            "complaint",
         ],
     ),
     (
@@ -194,9 +237,12 @@ const ROLES: &[(&str, &[&str])] = &[
             "statement",
             "groups",
             "export",
+            "complaints",
+            "complaint",
         ],
     ),
     ("authoriser", &["dashboard", "statement"]),
+    ("complaints panel", &["dashboard", "complaints"]),
 ];
 
 #[actix_web::test]

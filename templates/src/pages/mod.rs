@@ -4,6 +4,7 @@ pub mod account;
 pub mod audit;
 pub mod auth;
 pub mod care;
+pub mod complaints;
 pub mod dashboard;
 pub mod errors;
 pub mod mail;
