@@ -3,7 +3,7 @@
 //! where it is still the one the step started from, so two panel members deciding at the
 //! same moment record one decision and the other is told.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde_json::json;
 
@@ -17,16 +17,29 @@ use crate::db::schema::{complaint_answers, complaints};
 use crate::db::{self, DbConn};
 use crate::error::Error;
 
-/// What a step writes besides the stage.
-#[derive(Default)]
+/// What a step writes besides the stage: the fields left `None` are not touched.
+#[derive(Default, AsChangeset)]
+#[diesel(table_name = complaints)]
 struct Changes {
-    admissible: Option<bool>,
+    admissible: Option<Option<bool>>,
     assessment: Option<String>,
     proposal: Option<String>,
     panel_summary: Option<String>,
     outcome: Option<String>,
     lesson: Option<String>,
-    notify_respondent: bool,
+    respondent_notified_at: Option<Option<NaiveDateTime>>,
+}
+
+impl Changes {
+    fn is_empty(&self) -> bool {
+        self.admissible.is_none()
+            && self.assessment.is_none()
+            && self.proposal.is_none()
+            && self.panel_summary.is_none()
+            && self.outcome.is_none()
+            && self.lesson.is_none()
+            && self.respondent_notified_at.is_none()
+    }
 }
 
 /// The case for a step: seen at least as the register, the step the actor's to take.
@@ -95,40 +108,9 @@ fn advance(
             c.reference
         )));
     }
-    let target = complaints::table.find(c.id);
-    if let Some(admissible) = changes.admissible {
-        diesel::update(target)
-            .set(complaints::admissible.eq(Some(admissible)))
-            .execute(conn)?;
-    }
-    if let Some(text) = changes.assessment {
-        diesel::update(target)
-            .set(complaints::assessment.eq(text))
-            .execute(conn)?;
-    }
-    if let Some(text) = changes.proposal {
-        diesel::update(target)
-            .set(complaints::proposal.eq(text))
-            .execute(conn)?;
-    }
-    if let Some(text) = changes.panel_summary {
-        diesel::update(target)
-            .set(complaints::panel_summary.eq(text))
-            .execute(conn)?;
-    }
-    if let Some(text) = changes.outcome {
-        diesel::update(target)
-            .set(complaints::outcome.eq(text))
-            .execute(conn)?;
-    }
-    if let Some(text) = changes.lesson {
-        diesel::update(target)
-            .set(complaints::lesson.eq(text))
-            .execute(conn)?;
-    }
-    if changes.notify_respondent && c.respondent_notified_at.is_none() {
-        diesel::update(target)
-            .set(complaints::respondent_notified_at.eq(Some(now)))
+    if !changes.is_empty() {
+        diesel::update(complaints::table.find(c.id))
+            .set(&changes)
             .execute(conn)?;
     }
     if to == Stage::Proposed {
@@ -193,10 +175,14 @@ pub fn assess(
             step,
             today,
             Changes {
-                admissible: Some(admissible),
+                admissible: Some(Some(admissible)),
                 assessment: Some(reasons),
                 outcome: (!admissible).then(|| Outcome::Inadmissible.as_str().to_owned()),
-                notify_respondent: admissible && has_respondent,
+                // Told once: a reopened case keeps the first notice's time.
+                respondent_notified_at: (admissible
+                    && has_respondent
+                    && case.complaint.respondent_notified_at.is_none())
+                .then_some(Some(db::now())),
                 ..Changes::default()
             },
         )

@@ -354,3 +354,160 @@ async fn a_refused_filing_keeps_what_was_typed() {
         assert_eq!(foreign.status, StatusCode::FORBIDDEN);
     })
 }
+
+/// A proposal one party does not accept goes to a plenary as a confidential agenda item that
+/// carries the panel's summary and nothing else; a hearing is a confidential item of a
+/// planned meeting; the case closes as decided by the plenary; the complainant may reopen
+/// it within 30 days and may withdraw it.
+#[actix_web::test]
+async fn a_refused_proposal_reaches_the_plenary_with_the_panel_s_summary_only() {
+    use roundtable::complaints::{steps, thread};
+    use roundtable::meetings::agenda;
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        let co = coalition(&app);
+        let day = today(&app);
+        let (alpha, delta) = (&co.fx.full[0], &co.fx.full[3]);
+        let c = super::file_against(&app, alpha, delta);
+        let panel = super::seated(&app, &co, &c);
+        let plenary = app
+            .with_conn(|conn| {
+                roundtable::meetings::store::create(
+                    conn,
+                    co.admin(),
+                    &crate::common::fixtures::meeting(
+                        "Winter plenary",
+                        day + chrono::Duration::days(20),
+                    ),
+                )
+            })
+            .expect("plenary");
+        app.with_conn(|conn| steps::assess(conn, &panel[0], c.id, true, "ok", day))
+            .expect("assessed");
+        // A hearing, at the plenary's date: a confidential item.
+        app.with_conn(|conn| thread::to_meeting(conn, &panel[0], c.id, plenary.id, true, day))
+            .expect("hearing");
+        // Only the panel schedules a hearing.
+        let by_party =
+            app.with_conn(|conn| thread::to_meeting(conn, &alpha.rep, c.id, plenary.id, true, day));
+        assert!(
+            matches!(by_party, Err(roundtable::error::Error::NotFor(_))),
+            "{by_party:?}"
+        );
+        app.with_conn(|conn| {
+            steps::propose(
+                conn,
+                &panel[1],
+                c.id,
+                "The tamarind proposal.",
+                "The parties differ on the facts.",
+                day,
+            )
+        })
+        .expect("proposed");
+        app.with_conn(|conn| steps::answer(conn, &alpha.rep, c.id, true, day))
+            .expect("answer");
+        let after = app
+            .with_conn(|conn| steps::answer(conn, &delta.rep, c.id, false, day))
+            .expect("answer");
+        assert_eq!(after.stage, "referred");
+        // Referring before the stage allows it is refused; now it goes to the plenary.
+        app.with_conn(|conn| thread::to_meeting(conn, &panel[0], c.id, plenary.id, false, day))
+            .expect("referred");
+        let items = app
+            .with_conn(|conn| agenda::items(conn, plenary.id))
+            .expect("items");
+        assert_eq!(items.len(), 2);
+        assert!(
+            items.iter().all(|i| i.confidential),
+            "complaint items are confidential"
+        );
+        let referral = items
+            .iter()
+            .find(|i| i.title.contains("referred"))
+            .expect("the referral");
+        assert!(
+            referral
+                .description
+                .contains("The parties differ on the facts.")
+        );
+        for item in &items {
+            for secret in [super::SECRET_TITLE, super::SECRET_BODY, "tamarind"] {
+                assert!(
+                    !item.title.contains(secret) && !item.description.contains(secret),
+                    "{secret} on the agenda"
+                );
+            }
+        }
+        // Closed as the plenary decided; reopened by the complainant; withdrawn.
+        let refused = app.with_conn(|conn| {
+            steps::close(
+                conn,
+                &panel[0],
+                c.id,
+                "resolved_by_dialogue",
+                "A lesson.",
+                day,
+            )
+        });
+        assert!(
+            refused.is_err(),
+            "a referred case is not resolved by dialogue"
+        );
+        app.with_conn(|conn| {
+            steps::close(
+                conn,
+                &panel[0],
+                c.id,
+                "decided_by_plenary",
+                "A lesson.",
+                day,
+            )
+        })
+        .expect("closed");
+        let reopened = app
+            .with_conn(|conn| steps::reopen(conn, &alpha.rep, c.id, day))
+            .expect("reopened");
+        assert_eq!(
+            (reopened.stage.as_str(), reopened.outcome.as_str()),
+            ("dialogue", "")
+        );
+        assert!(
+            app.with_conn(|conn| steps::withdraw(conn, &delta.rep, c.id, day))
+                .is_err(),
+            "only the complainant withdraws"
+        );
+        let withdrawn = app
+            .with_conn(|conn| steps::withdraw(conn, &alpha.rep, c.id, day))
+            .expect("withdrawn");
+        assert_eq!(
+            (withdrawn.stage.as_str(), withdrawn.outcome.as_str()),
+            ("withdrawn", "withdrawn")
+        );
+        // Every stage it passed through is on record, in order.
+        let stages: Vec<String> = app
+            .with_conn(|conn| {
+                use diesel::prelude::*;
+                use roundtable::db::schema::complaint_stages as s;
+                s::table
+                    .filter(s::complaint_id.eq(c.id))
+                    .order(s::id)
+                    .select(s::stage)
+                    .load(conn)
+            })
+            .expect("stages");
+        assert_eq!(
+            stages,
+            [
+                "received",
+                "acknowledged",
+                "dialogue",
+                "proposed",
+                "referred",
+                "closed",
+                "dialogue",
+                "withdrawn"
+            ]
+        );
+    })
+}

@@ -147,6 +147,8 @@ async fn outsiders_cannot_read_a_word_of_any_complaint_anywhere() {
                 .expect("token");
             let mut paths = vec![
                 "/".to_owned(),
+                "/calendar/public.ics".to_owned(),
+                "/meetings".to_owned(),
                 "/complaints".to_owned(),
                 "/account/data.json".to_owned(),
                 "/admin/audit".to_owned(),

@@ -144,6 +144,13 @@ fn a_running_demo_backed_up_wiped_and_restored_is_all_there() {
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("already holds a coalition"));
 
+    // The complaints came back whole, and none is past its retention period yet.
+    let purge = run(data.path(), &["complaints", "purge", "--dry-run"]);
+    assert!(
+        purge.contains("No closed complaint is past its retention period"),
+        "{purge}"
+    );
+
     let server = serve(data.path(), port);
     let session = sign_in(port, &email, &password);
     let (head, page) = request(
@@ -151,7 +158,40 @@ fn a_running_demo_backed_up_wiped_and_restored_is_all_there() {
         &format!("GET /statements HTTP/1.1\r\nCookie: {session}"),
         "",
     );
+    // The member's complaint, with the file its filer attached, restored byte for byte.
+    let (_, complaints) = request(
+        port,
+        &format!("GET /complaints HTTP/1.1\r\nCookie: {session}"),
+        "",
+    );
+    let case = complaints
+        .split("href=\"/complaints/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the member's complaint")
+        .to_owned();
+    let (_, case_page) = request(
+        port,
+        &format!("GET /complaints/{case} HTTP/1.1\r\nCookie: {session}"),
+        "",
+    );
+    let file = case_page
+        .split("href=\"/complaints/")
+        .find(|part| part.contains("/files/"))
+        .and_then(|rest| rest.split('"').next())
+        .expect("the attached file")
+        .to_owned();
+    let (file_head, pdf) = request(
+        port,
+        &format!("GET /complaints/{file} HTTP/1.1\r\nCookie: {session}"),
+        "",
+    );
     stop(server);
     assert!(head.starts_with("HTTP/1.1 200"), "{head}");
     assert!(page.contains("World Day against Trafficking in Persons"));
+    assert!(file_head.starts_with("HTTP/1.1 200"), "{file_head}");
+    assert!(
+        pdf.starts_with("%PDF-1.4") && pdf.trim_end().ends_with("%%EOF"),
+        "{pdf}"
+    );
 }
