@@ -53,7 +53,9 @@ UNION ALL SELECT 'cover', c.side, o.id, o.status = 'full' FROM secretariat_cover
  JOIN secretariat_terms t ON t.id = c.term_id JOIN organisations o ON o.id = c.organisation_id \
  WHERE t.starts_on <= $1 AND t.ends_on > $1 AND c.starts_on <= $1 AND c.ends_on > $1 \
 UNION ALL SELECT 'convenor', '', g.id, TRUE FROM working_groups g \
- WHERE g.convenor_id = $2 AND g.status = 'active'";
+ WHERE g.convenor_id = $2 AND g.status = 'active' \
+UNION ALL SELECT 'evaluator', '', e.evaluation_id, TRUE FROM evaluation_evaluators e \
+ WHERE e.person_id = $2";
 
 /// The organisations holding the secretariat according to `facts` (a cover replaces its
 /// side's holder; an organisation no longer a full member holds nothing), and whether a term
@@ -119,6 +121,14 @@ pub fn roles_from(person: &Person, affiliation: Option<&Affiliation>, facts: &[F
             .iter()
             .filter(|f| f.kind == "convenor")
             .map(|f| Role::Convenor { group_id: f.id }),
+    );
+    roles.extend(
+        facts
+            .iter()
+            .filter(|f| f.kind == "evaluator")
+            .map(|f| Role::Evaluator {
+                evaluation_id: f.id,
+            }),
     );
     roles
 }

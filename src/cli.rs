@@ -229,6 +229,7 @@ pub fn seed_demo(conn: &mut crate::db::DbConn) -> Result<Vec<DemoLogin>, Error> 
     // then; a first `serve` with SMTP must not mail it to the made-up addresses now.
     let secretariat = secretariat_actor(conn, today)?;
     let panel_member = crate::complaints::demo::seed(conn, &secretariat, today)?;
+    let evaluator = crate::evaluations::demo::seed(conn, &secretariat, today)?;
     crate::mail::outbox::mark_all_sent(conn, "demo history")?;
     let mut logins = Vec::new();
     if let Some((_, holders)) = crate::secretariat::store::holders_on(conn, today)? {
@@ -283,6 +284,16 @@ pub fn seed_demo(conn: &mut crate::db::DbConn) -> Result<Vec<DemoLogin>, Error> 
         logins.push(DemoLogin {
             role: "as a member of a complaints panel (complaints C-... on the Complaints page)"
                 .into(),
+            email: person.email,
+            password,
+        });
+    }
+    {
+        let password = tokens::random_token(12);
+        let person = store::find_by_email(conn, evaluator)?.ok_or(Error::NotFound)?;
+        crate::db::write_tx(conn, |c| store::set_password(c, person.id, &password))?;
+        logins.push(DemoLogin {
+            role: "as the external evaluator of this year's review (Evaluations)".into(),
             email: person.email,
             password,
         });

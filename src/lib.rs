@@ -17,6 +17,7 @@ pub mod complaints;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod evaluations;
 pub mod fields;
 pub mod icalendar;
 pub mod mail;

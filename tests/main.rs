@@ -7,6 +7,7 @@ mod browser;
 mod common;
 mod complaints;
 mod data_care;
+mod evaluations;
 mod foundation;
 mod mail;
 mod meetings;

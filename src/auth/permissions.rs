@@ -34,6 +34,11 @@ pub enum Role {
     Convenor {
         group_id: i64,
     },
+    /// Evaluates one evaluation cycle (appointed by the secretariat; an external evaluator
+    /// holds this role alone).
+    Evaluator {
+        evaluation_id: i64,
+    },
 }
 
 /// Someone acting: the person and the roles they hold at this moment.
@@ -99,6 +104,10 @@ pub enum Action {
     /// File a complaint on the organisation's behalf (its people), or as the secretariat
     /// (`None`).
     FileComplaint { organisation_id: Option<i64> },
+    /// Open evaluation cycles, appoint their evaluators, move a report through its stages.
+    ManageEvaluations,
+    /// Write an evaluation's report: its evaluators.
+    WriteEvaluationReport { evaluation_id: i64 },
     /// Keep the complaints register: acknowledge receipt, appoint panels, set the
     /// procedure's time limits. Never reading a complaint's content: that is decided per
     /// complaint (`visibility::complaint_sight`).
@@ -152,6 +161,10 @@ pub fn may(actor: &Actor, action: Action) -> bool {
         Action::FileComplaint {
             organisation_id: Some(organisation_id),
         } => actor.has(&Role::Member { organisation_id }),
+        Action::ManageEvaluations => actor.has(&Role::Secretariat),
+        Action::WriteEvaluationReport { evaluation_id } => {
+            actor.has(&Role::Evaluator { evaluation_id })
+        }
         Action::FileComplaint {
             organisation_id: None,
         }
@@ -195,6 +208,8 @@ impl Action {
             Action::FileComplaint {
                 organisation_id: Some(_),
             } => "the people of the organisation",
+            Action::ManageEvaluations => "the secretariat",
+            Action::WriteEvaluationReport { .. } => "the evaluation's evaluators",
             Action::FileComplaint {
                 organisation_id: None,
             }

@@ -193,6 +193,41 @@ pub fn hides_complaint_filer(standing: &Standing, filer_unnamed: bool) -> bool {
     filer_unnamed && standing.respondent && !standing.complainant && standing.seat != Seat::Serving
 }
 
+/// How much of an evaluation someone reads. Ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EvaluationSight {
+    Nothing,
+    /// The indicators and the report, once shared with the members.
+    Report,
+    /// Everything of the cycle as it is being made: the draft, the evaluators, the record
+    /// of their reads.
+    Work,
+}
+
+/// The secretariat and the cycle's evaluators work on it; the people of member
+/// organisations read it once shared for comment; the administrator reads it once adopted
+/// (what the coalition adopted is no secret from the one who runs its server); nobody else.
+pub fn evaluation_sight(
+    actor: Option<&Actor>,
+    evaluation_id: i64,
+    status: crate::evaluations::rules::Status,
+) -> EvaluationSight {
+    use crate::evaluations::rules::Status;
+    let Some(actor) = actor.filter(|a| a.person.active) else {
+        return EvaluationSight::Nothing;
+    };
+    if actor.has(&Role::Secretariat) || actor.has(&Role::Evaluator { evaluation_id }) {
+        EvaluationSight::Work
+    } else if (status >= Status::Shared
+        && actor.roles.iter().any(|r| matches!(r, Role::Member { .. })))
+        || (status == Status::Adopted && actor.has(&Role::Administrator))
+    {
+        EvaluationSight::Report
+    } else {
+        EvaluationSight::Nothing
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -462,6 +497,43 @@ mod tests {
         assert!(!hides_complaint_filer(&respondent, false));
         assert!(!hides_complaint_filer(&complainant, true));
         assert!(!hides_complaint_filer(&serving, true));
+    }
+
+    #[test]
+    fn an_evaluation_is_worked_on_by_its_evaluators_and_read_once_shared() {
+        use crate::evaluations::rules::Status;
+        use EvaluationSight::{Nothing, Report, Work};
+        let member = actor(true, vec![Role::Member { organisation_id: 1 }]);
+        let evaluator = actor(true, vec![Role::Evaluator { evaluation_id: 7 }]);
+        let other_evaluator = actor(true, vec![Role::Evaluator { evaluation_id: 8 }]);
+        let secretariat = actor(true, vec![Role::Secretariat]);
+        let admin = actor(true, vec![Role::Administrator]);
+        for status in Status::ALL {
+            let shared = status >= Status::Shared;
+            assert_eq!(evaluation_sight(Some(&secretariat), 7, status), Work);
+            assert_eq!(evaluation_sight(Some(&evaluator), 7, status), Work);
+            assert_eq!(
+                evaluation_sight(Some(&other_evaluator), 7, status),
+                Nothing,
+                "another cycle's evaluator"
+            );
+            assert_eq!(
+                evaluation_sight(Some(&member), 7, status),
+                if shared { Report } else { Nothing }
+            );
+            assert_eq!(
+                evaluation_sight(Some(&admin), 7, status),
+                if status == Status::Adopted {
+                    Report
+                } else {
+                    Nothing
+                }
+            );
+            assert_eq!(evaluation_sight(None, 7, status), Nothing);
+            let mut gone = evaluator.clone();
+            gone.person.active = false;
+            assert_eq!(evaluation_sight(Some(&gone), 7, status), Nothing);
+        }
     }
 
     #[test]

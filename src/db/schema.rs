@@ -797,6 +797,47 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    evaluations (id) {
+        id -> BigInt,
+        title -> Text,
+        kind -> Text,
+        period_from -> Date,
+        period_until -> Date,
+        questionnaire_opens -> Nullable<Date>,
+        questionnaire_closes -> Nullable<Date>,
+        report_due -> Nullable<Date>,
+        plenary_meeting_id -> Nullable<BigInt>,
+        status -> Text,
+        findings -> Text,
+        recommendations -> Text,
+        frozen_indicators -> Nullable<Text>,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        adopted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    evaluation_evaluators (id) {
+        id -> BigInt,
+        evaluation_id -> BigInt,
+        person_id -> BigInt,
+        external -> Bool,
+        appointed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    evaluation_reads (id) {
+        id -> BigInt,
+        evaluation_id -> BigInt,
+        person_id -> BigInt,
+        what -> Text,
+        read_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_tokens -> people (person_id));
 diesel::joinable!(sessions -> people (person_id));
 diesel::joinable!(link_tokens -> people (person_id));
@@ -811,6 +852,9 @@ diesel::joinable!(complaint_files -> complaint_messages (message_id));
 diesel::joinable!(complaint_access -> complaints (complaint_id));
 diesel::joinable!(complaint_access -> people (person_id));
 diesel::joinable!(complaint_answers -> complaints (complaint_id));
+diesel::joinable!(evaluation_evaluators -> evaluations (evaluation_id));
+diesel::joinable!(evaluation_evaluators -> people (person_id));
+diesel::joinable!(evaluation_reads -> evaluations (evaluation_id));
 diesel::joinable!(membership_events -> organisations (organisation_id));
 diesel::joinable!(affiliations -> organisations (organisation_id));
 diesel::joinable!(affiliations -> people (person_id));
@@ -930,4 +974,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     complaint_files,
     complaint_access,
     complaint_answers,
+    evaluations,
+    evaluation_evaluators,
+    evaluation_reads,
 );

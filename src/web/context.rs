@@ -64,6 +64,7 @@ impl Page {
                 is_secretariat: a.has(&Role::Secretariat),
                 sees_directory: permissions::may(a, permissions::Action::ViewDirectory),
                 sees_complaints: crate::complaints::web::sees_page(a),
+                sees_evaluations: crate::evaluations::web::sees_page(a),
             }),
             csrf_token: session::csrf_token(&self.session),
             flashes: session::take_flashes(&self.session),

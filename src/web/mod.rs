@@ -32,6 +32,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     crate::personal::web::routes(cfg);
     crate::care::web::routes(cfg);
     crate::complaints::web::routes(cfg);
+    crate::evaluations::web::routes(cfg);
     cfg.service(
         web::scope("/api/v1")
             // A body, query or path the API cannot read is answered in its JSON shape too.
@@ -52,7 +53,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(crate::meetings::api::routes)
             .configure(crate::secretariat::api::routes)
             .configure(crate::statements::api::routes)
-            .configure(crate::complaints::api::routes),
+            .configure(crate::complaints::api::routes)
+            .configure(crate::evaluations::api::routes),
     );
     cfg.default_service(web::to(shell::not_found));
 }

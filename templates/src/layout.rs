@@ -97,6 +97,9 @@ fn navigation(chrome: &Chrome) -> Markup {
                     @if person.sees_complaints {
                         (entry(chrome, "/complaints", "Complaints"))
                     }
+                    @if person.sees_evaluations {
+                        (entry(chrome, "/evaluations", "Evaluations"))
+                    }
                     @if person.is_secretariat {
                         (entry(chrome, "/admission", "Admission"))
                         (entry(chrome, "/fees", "Fees"))

@@ -27,6 +27,8 @@ pub struct NavPerson {
     pub sees_directory: bool,
     /// May file complaints or keeps their register: sees the complaints page.
     pub sees_complaints: bool,
+    /// Sees the evaluations page (an external evaluator sees nothing else).
+    pub sees_evaluations: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -48,6 +48,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("meetings", &["meetings"]),
     ("statements", &["statements"]),
     ("complaints", &["complaints"]),
+    ("evaluations", &["evaluations"]),
     ("data care", &["care"]),
     ("personal data", &["personal"]),
     ("periodic work", &["schedule"]),

@@ -7,6 +7,7 @@ pub mod care;
 pub mod complaints;
 pub mod dashboard;
 pub mod errors;
+pub mod evaluations;
 pub mod mail;
 pub mod meetings;
 pub mod membership;

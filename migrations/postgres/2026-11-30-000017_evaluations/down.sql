@@ -1,0 +1,3 @@
+DROP TABLE evaluation_reads;
+DROP TABLE evaluation_evaluators;
+DROP TABLE evaluations;

@@ -1,0 +1,12 @@
+//! Periodic evaluations: cycles over a period with their evaluators (people of members or
+//! external), indicators drawn from the coalition's own records and compared with the
+//! previous period, and the evaluators' report from draft to adoption, which freezes the
+//! indicators as they were.
+
+pub mod api;
+pub mod demo;
+pub mod indicators;
+pub mod model;
+pub mod rules;
+pub mod store;
+pub mod web;

@@ -1,0 +1,321 @@
+//! A cycle's page: the indicators beside the previous period's, the report, the evaluators
+//! and what they read; appointing, writing and moving the report; the indicators as CSV.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, web};
+use roundtable_templates::pages::evaluations::{
+    self as pages, EVALUATOR_FORM, IndicatorRow, PageView, REPORT_FORM, STATUS_FORM,
+};
+use roundtable_templates::{FormState, Refusal};
+use serde::{Deserialize, Serialize};
+
+use super::shown;
+use crate::AppState;
+use crate::auth::permissions::{self, Action, Actor};
+use crate::auth::visibility::EvaluationSight;
+use crate::db::DbConn;
+use crate::error::Error;
+use crate::evaluations::rules::{self, Kind, Status};
+use crate::evaluations::store;
+use crate::web::context::Page;
+use crate::web::forms::{self, Sent};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/evaluations/{id}", web::get().to(show))
+        .route("/evaluations/{id}/indicators.csv", web::get().to(csv))
+        .route("/evaluations/{id}/evaluators", web::post().to(appoint))
+        .route("/evaluations/{id}/report", web::post().to(report))
+        .route("/evaluations/{id}/status", web::post().to(move_report));
+}
+
+fn build(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<PageView, Error> {
+    let e = store::readable(
+        conn,
+        actor,
+        id,
+        EvaluationSight::Report,
+        "the evaluation's page",
+    )?;
+    let sight = store::sight(actor, &e);
+    let status = store::status_of(&e);
+    let pairs = store::indicators_of(conn, &e)?;
+    let (pf, pu) = rules::previous_period(e.period_from, e.period_until);
+    let works = sight == EvaluationSight::Work;
+    let (evaluators, reads) = if works {
+        let evaluators = store::evaluators(conn, id)?
+            .into_iter()
+            .map(|(ev, name, _)| (name, ev.external))
+            .collect();
+        let reads = store::reads(conn, id)?
+            .into_iter()
+            .map(|(who, what, when)| (who, what, when.format("%Y-%m-%d %H:%M UTC").to_string()))
+            .collect();
+        (Some(evaluators), Some(reads))
+    } else {
+        (None, None)
+    };
+    let writes = permissions::may(actor, Action::WriteEvaluationReport { evaluation_id: id })
+        && status.report_open();
+    let report_form = writes.then(|| {
+        FormState::default().or_values(&[
+            ("findings", &e.findings),
+            ("recommendations", &e.recommendations),
+        ])
+    });
+    let next_stages = if permissions::may(actor, Action::ManageEvaluations) {
+        Status::ALL
+            .into_iter()
+            .filter(|to| rules::check_transition(status, *to).is_ok())
+            .map(|to| (to.as_str().to_owned(), to.label().to_owned()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut schedule = Vec::new();
+    for (what, when) in [
+        ("Questionnaire opens", e.questionnaire_opens),
+        ("Questionnaire closes", e.questionnaire_closes),
+        ("Report due", e.report_due),
+    ] {
+        if let Some(day) = when {
+            schedule.push((what.to_owned(), day.to_string()));
+        }
+    }
+    if let Some(m) = e.plenary_meeting_id {
+        schedule.push(("Discussed at".to_owned(), format!("meeting #{m}")));
+    }
+    Ok(PageView {
+        id,
+        title: e.title.clone(),
+        kind: Kind::parse(&e.kind)
+            .map(Kind::label)
+            .unwrap_or("Review")
+            .into(),
+        period: format!("{} to {}", e.period_from, e.period_until),
+        previous_period: format!("{pf} to {pu}"),
+        status: status.label().into(),
+        status_key: status.as_str().into(),
+        schedule,
+        frozen: e.frozen_indicators.is_some(),
+        indicators: pairs
+            .iter()
+            .map(|(i, p)| IndicatorRow {
+                area: i.area.clone(),
+                label: i.label.clone(),
+                definition: i.definition.clone(),
+                value: shown(i.value, &i.unit),
+                previous: shown(p.as_ref().and_then(|p| p.value), &i.unit),
+                link: i.link.clone(),
+            })
+            .collect(),
+        findings_html: if e.findings.is_empty() {
+            String::new()
+        } else {
+            crate::markdown::render(&e.findings)
+        },
+        recommendations_html: if e.recommendations.is_empty() {
+            String::new()
+        } else {
+            crate::markdown::render(&e.recommendations)
+        },
+        evaluators,
+        reads,
+        may_appoint: permissions::may(actor, Action::ManageEvaluations)
+            && status != Status::Adopted,
+        report_form,
+        next_stages,
+        refusal: None,
+    })
+}
+
+async fn show(
+    page: Page,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<maud::Markup, Error> {
+    let actor = page.actor()?.clone();
+    let id = path.into_inner();
+    let view = state.db(move |conn| build(conn, &actor, id)).await?;
+    Ok(pages::page(&page.chrome(), &view))
+}
+
+async fn refused(
+    page: &Page,
+    state: &AppState,
+    id: i64,
+    refusal: Refusal,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let mut view = state.db(move |conn| build(conn, &actor, id)).await?;
+    view.refusal = Some(refusal);
+    Ok(crate::web::html(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        pages::page(&page.chrome(), &view),
+    ))
+}
+
+/// A cell of CSV: quoted when it holds a separator, a quote or a line break; a leading
+/// character a spreadsheet would run as a formula is neutralised.
+fn cell(value: &str) -> String {
+    let value = if value.starts_with(['=', '+', '-', '@']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
+    }
+}
+
+async fn csv(
+    page: Page,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let id = path.into_inner();
+    let (title, pairs) = state
+        .db(move |conn| {
+            let e = store::readable(
+                conn,
+                &actor,
+                id,
+                EvaluationSight::Report,
+                "the indicators (CSV)",
+            )?;
+            Ok((e.title.clone(), store::indicators_of(conn, &e)?))
+        })
+        .await?;
+    let mut out = String::from("area,key,indicator,value,previous,unit,definition\r\n");
+    for (i, p) in &pairs {
+        let number = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+        out.push_str(
+            &[
+                cell(&i.area),
+                cell(&i.key),
+                cell(&i.label),
+                number(i.value),
+                number(p.as_ref().and_then(|p| p.value)),
+                cell(&i.unit),
+                cell(&i.definition),
+            ]
+            .join(","),
+        );
+        out.push_str("\r\n");
+    }
+    let name: String = title
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}-indicators.csv\""),
+        ))
+        .body(out))
+}
+
+#[derive(Clone, Deserialize, Serialize)]
+struct EvaluatorForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    name: String,
+}
+
+async fn appoint(
+    page: Page,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    form: web::Form<EvaluatorForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let id = path.into_inner();
+    let form = form.into_inner();
+    let sent = form.clone();
+    let result = state
+        .db(move |conn| store::appoint(conn, &actor, id, &sent.name, &sent.email))
+        .await;
+    let sent = Sent {
+        form_key: EVALUATOR_FORM,
+        form: &form,
+        back: format!("/evaluations/{id}#evaluators"),
+        success: "The evaluator is appointed.",
+    };
+    forms::answer(&page, sent, result, |r| refused(&page, &state, id, r)).await
+}
+
+#[derive(Clone, Deserialize, Serialize)]
+struct ReportForm {
+    #[serde(default)]
+    findings: String,
+    #[serde(default)]
+    recommendations: String,
+}
+
+async fn report(
+    page: Page,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    form: web::Form<ReportForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let id = path.into_inner();
+    let form = form.into_inner();
+    let sent = form.clone();
+    let result = state
+        .db(move |conn| {
+            store::write_report(conn, &actor, id, &sent.findings, &sent.recommendations)
+        })
+        .await;
+    let sent = Sent {
+        form_key: REPORT_FORM,
+        form: &form,
+        back: format!("/evaluations/{id}#report"),
+        success: "The report is saved.",
+    };
+    forms::answer(&page, sent, result, |r| refused(&page, &state, id, r)).await
+}
+
+#[derive(Clone, Deserialize, Serialize)]
+struct StatusForm {
+    #[serde(default)]
+    status: String,
+}
+
+async fn move_report(
+    page: Page,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    form: web::Form<StatusForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    let id = path.into_inner();
+    // Refused before the form is read: moving the report is the secretariat's.
+    permissions::require(&actor, Action::ManageEvaluations)?;
+    let form = form.into_inner();
+    let result = match Status::parse(&form.status) {
+        Some(to) => {
+            state
+                .db(move |conn| store::move_to(conn, &actor, id, to))
+                .await
+        }
+        None => Err(Error::field("status", "choose the report's next stage")),
+    };
+    let sent = Sent {
+        form_key: STATUS_FORM,
+        form: &form,
+        back: format!("/evaluations/{id}"),
+        success: "The report has moved on.",
+    };
+    forms::answer(&page, sent, result, |r| refused(&page, &state, id, r)).await
+}

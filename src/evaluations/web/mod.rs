@@ -1,0 +1,49 @@
+//! The pages of evaluations: the list with the form that opens a cycle, and a cycle's page
+//! with its indicators, report, evaluators and the actions on them.
+
+pub mod cycle;
+pub mod list;
+
+use actix_web::web;
+
+use crate::auth::permissions::{Actor, Role};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    list::routes(cfg);
+    cycle::routes(cfg);
+}
+
+/// Who the evaluations page is for: the secretariat, the people of members, evaluators
+/// (an external evaluator has no other page) and the administrator (adopted reports).
+pub fn sees_page(actor: &Actor) -> bool {
+    actor.person.active
+        && actor.roles.iter().any(|r| {
+            matches!(
+                r,
+                Role::Secretariat
+                    | Role::Member { .. }
+                    | Role::Evaluator { .. }
+                    | Role::Administrator
+            )
+        })
+}
+
+/// A value as the page shows it.
+pub fn shown(value: Option<f64>, unit: &str) -> String {
+    match value {
+        None => "–".into(),
+        Some(v) => {
+            let number = if v.fract() == 0.0 {
+                format!("{v:.0}")
+            } else {
+                format!("{v:.1}")
+            };
+            match unit {
+                "percent" => format!("{number} %"),
+                "days" => format!("{number} days"),
+                "money" => format!("{v:.2}"),
+                _ => number,
+            }
+        }
+    }
+}

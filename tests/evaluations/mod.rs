@@ -1,0 +1,421 @@
+//! Evaluations on both backends: indicators that match the records, the previous period
+//! beside them, adoption that freezes them, an external evaluator who reads the
+//! evaluation and nothing else, and the report from draft to adoption through the pages.
+
+use actix_web::http::StatusCode;
+use chrono::{Datelike, NaiveDate};
+use diesel::prelude::*;
+use roundtable::cli::seed_demo;
+use roundtable::db::schema::{evaluation_reads, evaluations, meetings, statements};
+use roundtable::evaluations::rules::Status;
+use roundtable::evaluations::{indicators, store};
+
+use crate::common::{TestApp, demo_login};
+use crate::on_each_backend;
+
+fn value(list: &[indicators::Indicator], key: &str) -> Option<f64> {
+    list.iter()
+        .find(|i| i.key == key)
+        .unwrap_or_else(|| panic!("no indicator {key}"))
+        .value
+}
+
+fn year(y: i32) -> (NaiveDate, NaiveDate) {
+    (
+        NaiveDate::from_ymd_opt(y, 1, 1).expect("date"),
+        NaiveDate::from_ymd_opt(y, 12, 31).expect("date"),
+    )
+}
+
+/// The indicators count what the records hold, counted here another way.
+#[actix_web::test]
+async fn the_indicators_count_what_the_records_hold() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        app.with_conn(seed_demo).expect("demo");
+        let today = app.with_conn(roundtable::coalition::today).expect("today");
+        for y in [today.year() - 1, today.year()] {
+            let (from, until) = year(y);
+            let list = app
+                .with_conn(|c| indicators::compute(c, from, until))
+                .expect("indicators");
+            let start = from.and_hms_opt(0, 0, 0).expect("t");
+            let end = until
+                .succ_opt()
+                .expect("d")
+                .and_hms_opt(0, 0, 0)
+                .expect("t");
+            let (plenaries, held, published): (i64, i64, i64) = app
+                .with_conn(|c| {
+                    let in_year = || {
+                        meetings::table
+                            .filter(meetings::kind.eq("plenary"))
+                            .filter(meetings::starts_at.ge(start))
+                            .filter(meetings::starts_at.lt(end))
+                    };
+                    Ok::<_, diesel::result::Error>((
+                        in_year().count().get_result(c)?,
+                        in_year()
+                            .filter(meetings::status.eq_any(["held", "minutes_approved"]))
+                            .count()
+                            .get_result(c)?,
+                        statements::table
+                            .filter(statements::published_at.ge(start))
+                            .filter(statements::published_at.lt(end))
+                            .count()
+                            .get_result(c)?,
+                    ))
+                })
+                .expect("counts");
+            assert_eq!(
+                value(&list, "meetings.plenaries"),
+                Some(plenaries as f64),
+                "{y}"
+            );
+            assert_eq!(value(&list, "meetings.held"), Some(held as f64), "{y}");
+            assert_eq!(
+                value(&list, "statements.published"),
+                Some(published as f64),
+                "{y}"
+            );
+            for percent in [
+                "attendance.rate",
+                "meetings.agenda_on_time",
+                "members.memorandum_signed",
+            ] {
+                if let Some(v) = value(&list, percent) {
+                    assert!((0.0..=100.0).contains(&v), "{percent} = {v}");
+                }
+            }
+            // Every indicator says what it counts.
+            assert!(
+                list.iter()
+                    .all(|i| !i.definition.is_empty() && !i.label.is_empty())
+            );
+        }
+        // The demo holds plenaries last year and a published statement.
+        let (from, until) = year(today.year() - 1);
+        let last = app
+            .with_conn(|c| indicators::compute(c, from, until))
+            .expect("indicators");
+        assert!(value(&last, "meetings.plenaries").is_some_and(|v| v >= 1.0));
+    })
+}
+
+/// Adoption freezes the indicators: a record changed afterwards changes the live figures,
+/// not the adopted report's.
+#[actix_web::test]
+async fn an_adopted_report_keeps_its_indicators_as_they_were() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        let logins = app.with_conn(seed_demo).expect("demo");
+        let adopted = app
+            .with_conn(|c| {
+                evaluations::table
+                    .filter(evaluations::status.eq("adopted"))
+                    .select(evaluations::id)
+                    .first::<i64>(c)
+            })
+            .expect("the demo's adopted review");
+        let e = app.with_conn(|c| store::get(c, adopted)).expect("read");
+        let frozen = app
+            .with_conn(|c| store::indicators_of(c, &e))
+            .expect("frozen");
+        // A plenary of that year is cancelled afterwards (as if the record were corrected).
+        let start = e.period_from.and_hms_opt(0, 0, 0).expect("t");
+        let end = e.period_until.and_hms_opt(23, 59, 59).expect("t");
+        let changed = app
+            .with_conn(|c| {
+                diesel::update(
+                    meetings::table
+                        .filter(meetings::kind.eq("plenary"))
+                        .filter(meetings::starts_at.between(start, end)),
+                )
+                .set(meetings::status.eq("cancelled"))
+                .execute(c)
+            })
+            .expect("changed");
+        assert!(changed > 0);
+        let live = app
+            .with_conn(|c| store::compare(c, e.period_from, e.period_until))
+            .expect("live");
+        let key = |pairs: &[(indicators::Indicator, Option<indicators::Indicator>)], k: &str| {
+            pairs
+                .iter()
+                .find(|(i, _)| i.key == k)
+                .and_then(|(i, _)| i.value)
+        };
+        assert_eq!(key(&live, "meetings.cancelled"), Some(changed as f64));
+        let again = app
+            .with_conn(|c| store::indicators_of(c, &e))
+            .expect("frozen");
+        assert_eq!(again, frozen, "the adopted report does not change");
+        assert_ne!(
+            key(&again, "meetings.cancelled"),
+            key(&live, "meetings.cancelled")
+        );
+        // The API gives the adopted figures too.
+        let member = demo_login(&logins, "as a member");
+        let person = app
+            .with_conn(|c| roundtable::auth::store::find_by_email(c, &member.email))
+            .expect("read")
+            .expect("person");
+        let token = app
+            .with_conn(|c| roundtable::auth::tokens::create_api_token(c, &person, "t"))
+            .expect("token");
+        let mut client = app.client().await;
+        let answer = client
+            .api_get(&format!("/api/v1/evaluations/{adopted}"), &token)
+            .await;
+        assert_eq!(answer.status, StatusCode::OK);
+        assert_eq!(answer.json()["frozen"], serde_json::Value::Bool(true));
+        let live_api = client.api_get("/api/v1/indicators", &token).await;
+        assert_eq!(live_api.status, StatusCode::OK);
+        assert!(
+            live_api.json()["indicators"]
+                .as_array()
+                .is_some_and(|a| a.len() > 20)
+        );
+    })
+}
+
+/// The external evaluator of the demo's open review: invited, reads the evaluation (each
+/// read recorded) and writes the report, and reads nothing else of the coalition; the
+/// members read the report once shared; the secretariat moves it to adoption.
+#[actix_web::test]
+async fn an_external_evaluator_reads_the_evaluation_and_nothing_else() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        let logins = app.with_conn(seed_demo).expect("demo");
+        let evaluator = demo_login(&logins, "external evaluator").clone();
+        let open = app
+            .with_conn(|c| {
+                evaluations::table
+                    .filter(evaluations::status.eq("draft"))
+                    .select(evaluations::id)
+                    .first::<i64>(c)
+            })
+            .expect("the demo's open review");
+        let mut client = app.client().await;
+        client.sign_in(&evaluator.email, &evaluator.password).await;
+        let home = client.get("/").await;
+        assert!(home.body.contains("href=\"/evaluations\""));
+        assert!(
+            !home.body.contains("href=\"/organisations\""),
+            "no directory in the menu"
+        );
+        // The public member list (the demo publishes it) is everyone's; the rest is not theirs.
+        for path in [
+            "/organisations/export.csv",
+            "/groups",
+            "/meetings",
+            "/statements",
+            "/complaints",
+            "/admin/audit",
+        ] {
+            let page = client.get(path).await;
+            assert!(
+                matches!(page.status.as_u16(), 403 | 404),
+                "{path}: {}",
+                page.status
+            );
+        }
+        let page = client.get(&format!("/evaluations/{open}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("Indicators") && page.body.contains("Attendance rate"));
+        let reads: i64 = app
+            .with_conn(|c| {
+                evaluation_reads::table
+                    .filter(evaluation_reads::evaluation_id.eq(open))
+                    .count()
+                    .get_result(c)
+            })
+            .expect("reads");
+        assert_eq!(reads, 1, "the read is recorded");
+        // Last year's review is not theirs: nothing.
+        let other = app
+            .with_conn(|c| {
+                evaluations::table
+                    .filter(evaluations::id.ne(open))
+                    .select(evaluations::id)
+                    .first::<i64>(c)
+            })
+            .expect("other");
+        assert_eq!(
+            client.get(&format!("/evaluations/{other}")).await.status,
+            StatusCode::NOT_FOUND
+        );
+        // The report, written; a member does not read the draft.
+        let saved = client
+            .post_form(
+                &format!("/evaluations/{open}/report"),
+                &[
+                    ("findings", "Meetings *worked* well."),
+                    ("recommendations", "Keep going."),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        let member = demo_login(&logins, "as a member");
+        let mut reader = app.client().await;
+        reader.sign_in(&member.email, &member.password).await;
+        assert_eq!(
+            reader.get(&format!("/evaluations/{open}")).await.status,
+            StatusCode::NOT_FOUND
+        );
+        // The secretariat shares it: members read it, rendered.
+        let secretariat = demo_login(&logins, "as the secretariat");
+        let mut sec = app.client().await;
+        sec.sign_in(&secretariat.email, &secretariat.password).await;
+        sec.get(&format!("/evaluations/{open}")).await;
+        let shared = sec
+            .post_form(
+                &format!("/evaluations/{open}/status"),
+                &[("status", "shared")],
+            )
+            .await;
+        assert_eq!(shared.status, StatusCode::SEE_OTHER, "{}", shared.body);
+        let read = reader.get(&format!("/evaluations/{open}")).await;
+        assert_eq!(read.status, StatusCode::OK);
+        assert!(read.body.contains("<em>worked</em>"));
+        assert!(
+            !read.body.contains("What the evaluators read"),
+            "members read the report, not the work"
+        );
+        // Discussed needs its plenary; refused beside the form.
+        let refused = sec
+            .post_form(
+                &format!("/evaluations/{open}/status"),
+                &[("status", "discussed")],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.body.contains("plenary"));
+        // Only the secretariat moves the report; only evaluators write it.
+        assert_eq!(
+            reader
+                .post_form(
+                    &format!("/evaluations/{open}/status"),
+                    &[("status", "draft")]
+                )
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            reader
+                .post_form(
+                    &format!("/evaluations/{open}/report"),
+                    &[("findings", "x"), ("recommendations", "y")]
+                )
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        // The indicators as CSV.
+        let csv = client
+            .get(&format!("/evaluations/{open}/indicators.csv"))
+            .await;
+        assert_eq!(csv.status, StatusCode::OK);
+        assert!(
+            csv.body
+                .starts_with("area,key,indicator,value,previous,unit,definition\r\n")
+        );
+        assert!(csv.body.lines().count() > 20);
+        let status: String = app
+            .with_conn(|c| {
+                evaluations::table
+                    .find(open)
+                    .select(evaluations::status)
+                    .first(c)
+            })
+            .expect("status");
+        assert_eq!(Status::parse(&status), Some(Status::Shared));
+    })
+}
+
+/// Opening a cycle: refused forms keep what was typed; an external evaluator is created
+/// without an organisation and invited by mail.
+#[actix_web::test]
+async fn the_secretariat_opens_a_cycle_and_appoints_an_external_evaluator() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        let logins = app.with_conn(seed_demo).expect("demo");
+        let secretariat = demo_login(&logins, "as the secretariat");
+        let mut sec = app.client().await;
+        sec.sign_in(&secretariat.email, &secretariat.password).await;
+        let page = sec.get("/evaluations").await;
+        assert!(page.body.contains("Open an evaluation"));
+        let refused = sec
+            .post_form(
+                "/evaluations",
+                &[
+                    ("title", "Mid-term 2027"),
+                    ("kind", "mid_term"),
+                    ("period_from", "2027-06-30"),
+                    ("period_until", "2027-01-01"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            refused.attr("#field-title", "value").as_deref(),
+            Some("Mid-term 2027")
+        );
+        assert!(refused.body.contains("The period ends before it starts"));
+        let opened = sec
+            .post_form(
+                "/evaluations",
+                &[
+                    ("title", "Mid-term 2027"),
+                    ("kind", "mid_term"),
+                    ("period_from", "2027-01-01"),
+                    ("period_until", "2027-06-30"),
+                ],
+            )
+            .await;
+        assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+        let path = opened.location().expect("the cycle").to_owned();
+        sec.get(&path).await;
+        let appointed = sec
+            .post_form(
+                &format!("{path}/evaluators"),
+                &[
+                    ("email", "new.evaluator@example.net"),
+                    ("name", "Nia Evaluator"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            appointed.status,
+            StatusCode::SEE_OTHER,
+            "{}",
+            appointed.body
+        );
+        let person = app
+            .with_conn(|c| roundtable::auth::store::find_by_email(c, "new.evaluator@example.net"))
+            .expect("read")
+            .expect("created");
+        let affiliation = app
+            .with_conn(|c| roundtable::membership::people::affiliation_of(c, person.id))
+            .expect("read");
+        assert!(
+            affiliation.is_none(),
+            "an external evaluator belongs to no organisation"
+        );
+        assert!(
+            app.mailed_link("new.evaluator@example.net", "/invitation/")
+                .is_some(),
+            "invited by mail"
+        );
+        // Twice is refused beside the field.
+        let twice = sec
+            .post_form(
+                &format!("{path}/evaluators"),
+                &[("email", "new.evaluator@example.net"), ("name", "")],
+            )
+            .await;
+        assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(twice.body.contains("already evaluates"));
+    })
+}
