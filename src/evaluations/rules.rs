@@ -2,7 +2,7 @@
 //! and the steps between them, the period compared with, and how an indicator's change is
 //! read.
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, Months, NaiveDate};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -92,11 +92,21 @@ pub fn check_transition(from: Status, to: Status) -> Result<(), String> {
     }
 }
 
-/// The period compared with: the same length, ending the day before this one starts.
+/// The period compared with, ending the day before this one starts: as many whole months
+/// when the period is whole months (a quarter before a quarter, a year before a year),
+/// otherwise as many days.
 pub fn previous_period(from: NaiveDate, until: NaiveDate) -> (NaiveDate, NaiveDate) {
-    let length = until - from;
     let previous_until = from - Duration::days(1);
-    (previous_until - length, previous_until)
+    let whole_months = from.day() == 1 && until.succ_opt().is_some_and(|d| d.day() == 1);
+    if whole_months {
+        let months = (until.year() * 12 + until.month0() as i32)
+            - (from.year() * 12 + from.month0() as i32)
+            + 1;
+        if let Some(start) = from.checked_sub_months(Months::new(months.unsigned_abs())) {
+            return (start, previous_until);
+        }
+    }
+    (previous_until - (until - from), previous_until)
 }
 
 /// A period is a few days to a few years, its start not after its end.
@@ -148,6 +158,16 @@ mod tests {
         assert_eq!(
             previous_period(day(2026, 7, 1), day(2026, 9, 30)),
             (day(2026, 4, 1), day(2026, 6, 30))
+        );
+        assert_eq!(
+            previous_period(day(2026, 3, 1), day(2026, 3, 31)),
+            (day(2026, 2, 1), day(2026, 2, 28)),
+            "a month before a month"
+        );
+        assert_eq!(
+            previous_period(day(2026, 3, 10), day(2026, 3, 19)),
+            (day(2026, 2, 28), day(2026, 3, 9)),
+            "ten days before ten days"
         );
         assert!(check_period(day(2026, 2, 1), day(2026, 1, 1)).is_err());
         assert!(check_period(day(2016, 1, 1), day(2025, 12, 31)).is_ok());
