@@ -56,6 +56,10 @@ pub fn tick(conn: &mut DbConn, today: NaiveDate) -> Result<Ticked, Error> {
         crate::complaints::notices::tick(conn, today).map(|n| ticked.mailed += n),
     );
     keep(
+        "evaluation questionnaires",
+        crate::evaluations::notices::tick(conn, today).map(|n| ticked.mailed += n),
+    );
+    keep(
         "complaint retention",
         crate::complaints::retention::purge(conn, crate::db::now(), false).map(drop),
     );

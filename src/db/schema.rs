@@ -838,6 +838,45 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    evaluation_items (id) {
+        id -> BigInt,
+        evaluation_id -> BigInt,
+        position -> Integer,
+        theme -> Text,
+        kind -> Text,
+        text -> Text,
+        choices -> Text,
+    }
+}
+
+diesel::table! {
+    evaluation_participation (id) {
+        id -> BigInt,
+        evaluation_id -> BigInt,
+        organisation_id -> BigInt,
+        answered_on -> Date,
+    }
+}
+
+diesel::table! {
+    evaluation_responses (id) {
+        id -> Text,
+        evaluation_id -> BigInt,
+        side -> Text,
+        sector -> Text,
+    }
+}
+
+diesel::table! {
+    evaluation_answers (response_id, item_id) {
+        response_id -> Text,
+        item_id -> BigInt,
+        rating -> Nullable<Integer>,
+        answer -> Text,
+    }
+}
+
 diesel::joinable!(api_tokens -> people (person_id));
 diesel::joinable!(sessions -> people (person_id));
 diesel::joinable!(link_tokens -> people (person_id));
@@ -855,6 +894,11 @@ diesel::joinable!(complaint_answers -> complaints (complaint_id));
 diesel::joinable!(evaluation_evaluators -> evaluations (evaluation_id));
 diesel::joinable!(evaluation_evaluators -> people (person_id));
 diesel::joinable!(evaluation_reads -> evaluations (evaluation_id));
+diesel::joinable!(evaluation_items -> evaluations (evaluation_id));
+diesel::joinable!(evaluation_participation -> evaluations (evaluation_id));
+diesel::joinable!(evaluation_responses -> evaluations (evaluation_id));
+diesel::joinable!(evaluation_answers -> evaluation_responses (response_id));
+diesel::joinable!(evaluation_answers -> evaluation_items (item_id));
 diesel::joinable!(membership_events -> organisations (organisation_id));
 diesel::joinable!(affiliations -> organisations (organisation_id));
 diesel::joinable!(affiliations -> people (person_id));
@@ -977,4 +1021,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     evaluations,
     evaluation_evaluators,
     evaluation_reads,
+    evaluation_items,
+    evaluation_participation,
+    evaluation_responses,
+    evaluation_answers,
 );

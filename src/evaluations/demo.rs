@@ -71,7 +71,79 @@ pub fn seed(
         "Dr. Ruth Keller",
         EXTERNAL_EVALUATOR,
     )?;
+    super::questionnaire::use_default(conn, secretariat, open.id, today)?;
+    open_questionnaire(conn, open.id, today)?;
+    answer_half(conn, open.id, today)?;
     Ok(EXTERNAL_EVALUATOR)
+}
+
+/// The open cycle's questionnaire opened ten days ago and closes in twenty.
+fn open_questionnaire(conn: &mut DbConn, id: i64, today: NaiveDate) -> Result<(), Error> {
+    use crate::db::schema::evaluations;
+    use diesel::prelude::*;
+    diesel::update(evaluations::table.find(id))
+        .set((
+            evaluations::questionnaire_opens.eq(Some(today - chrono::Duration::days(10))),
+            evaluations::questionnaire_closes.eq(Some(today + chrono::Duration::days(20))),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+const OPEN_ANSWERS: &[&str] = &[
+    "Hold one plenary a year outside the capital, near where the workers are.",
+    "Start a shared list of cases referred between members, with consent.",
+    "Keep the joint statements short; they were read.",
+    "Give governmental members more time for internal authorisation.",
+];
+
+/// Every second member organisation answers, through the person who speaks for it.
+fn answer_half(conn: &mut DbConn, id: i64, today: NaiveDate) -> Result<(), Error> {
+    use crate::db::schema::{affiliations, organisations};
+    use diesel::prelude::*;
+    let speakers: Vec<(i64, i64)> = affiliations::table
+        .inner_join(organisations::table)
+        .filter(
+            organisations::status
+                .eq("full")
+                .and(affiliations::representation.eq("primary"))
+                .or(organisations::status.eq("associate")),
+        )
+        .order((organisations::id, affiliations::id))
+        .select((organisations::id, affiliations::person_id))
+        .load(conn)?;
+    let mut organisations_seen: Vec<i64> = Vec::new();
+    let items = super::questionnaire::items(conn, id)?;
+    for (organisation, person) in speakers {
+        if organisations_seen.contains(&organisation) {
+            continue;
+        }
+        organisations_seen.push(organisation);
+        if organisations_seen.len().is_multiple_of(2) {
+            continue;
+        }
+        let person = crate::auth::store::find(conn, person)?;
+        let actor = crate::actor::actor_for(conn, person)?;
+        let given: Vec<super::questionnaire::Given> = items
+            .iter()
+            .map(|item| {
+                let k = usize::try_from(organisation + item.id).unwrap_or(0);
+                let choices = item.choice_list();
+                let value = match item.kind.as_str() {
+                    "rating" => (2 + k % 4).to_string(),
+                    "single" => choices[k % choices.len()].to_owned(),
+                    "multiple" => choices[k % 2].to_owned(),
+                    _ => OPEN_ANSWERS[k % OPEN_ANSWERS.len()].to_owned(),
+                };
+                super::questionnaire::Given {
+                    item_id: item.id,
+                    values: vec![value],
+                }
+            })
+            .collect();
+        super::questionnaire::answer(conn, &actor, id, &given, today)?;
+    }
+    Ok(())
 }
 
 /// The last plenary held discusses last year's report.

@@ -323,6 +323,7 @@ fn any_form(fixture: &BTreeMap<String, String>) -> Vec<(String, String)> {
         ("reminder_days", "2".into()),
         ("retention_years", "5".into()),
         ("findings", "matrix".into()),
+        ("theme", "matrix".into()),
         ("recommendations", "matrix".into()),
         ("period_from", "2027-01-01".into()),
         ("period_until", "2027-06-30".into()),
@@ -529,6 +530,7 @@ async fn every_route_answers_each_kind_of_person_as_the_table_says() {
             // The demo's complaint filed by the representative (about a statement round),
             // and the file its filer attached.
             ("evaluation", first_id(&app, "SELECT id FROM evaluations WHERE status = 'draft' ORDER BY id")),
+            ("evaluation_item", first_id(&app, "SELECT i.id FROM evaluation_items i JOIN evaluations e ON e.id = i.evaluation_id WHERE e.status = 'draft' ORDER BY i.id")),
             ("complaint", first_id(&app, "SELECT id FROM complaints WHERE record_kind = 'statement' ORDER BY id")),
             ("complaint_file", first_id(&app, "SELECT f.id FROM complaint_files f JOIN complaints c ON c.id = f.complaint_id WHERE c.record_kind = 'statement' ORDER BY f.id")),
         ]

@@ -16,11 +16,12 @@ use crate::auth::visibility::EvaluationSight;
 use crate::db::DbConn;
 use crate::error::Error;
 use crate::evaluations::rules::{self, Kind, Status};
-use crate::evaluations::store;
+use crate::evaluations::{questionnaire, results, store};
 use crate::web::context::Page;
 use crate::web::forms::{self, Sent};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    super::questionnaire::routes(cfg);
     cfg.route("/evaluations/{id}", web::get().to(show))
         .route("/evaluations/{id}/indicators.csv", web::get().to(csv))
         .route("/evaluations/{id}/evaluators", web::post().to(appoint))
@@ -28,7 +29,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/evaluations/{id}/status", web::post().to(move_report));
 }
 
-fn build(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<PageView, Error> {
+fn build(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    today: chrono::NaiveDate,
+) -> Result<PageView, Error> {
     let e = store::readable(
         conn,
         actor,
@@ -84,6 +90,86 @@ fn build(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<PageView, Error> {
     if let Some(m) = e.plenary_meeting_id {
         schedule.push(("Discussed at".to_owned(), format!("meeting #{m}")));
     }
+    let items = questionnaire::items(conn, id)?;
+    let answers = questionnaire::all_answers(conn, id)?;
+    let results = (!answers.is_empty()).then(|| {
+        let r = results::compute(&items, &answers);
+        pages::ResultsView {
+            responses: r.responses,
+            themes: r
+                .themes
+                .into_iter()
+                .map(|t| pages::ThemeScore {
+                    theme: t.theme,
+                    mean: t.mean,
+                    governmental: t.governmental,
+                    civil_society: t.civil_society,
+                    flag: t.flag,
+                })
+                .collect(),
+            items: r
+                .items
+                .into_iter()
+                .map(|i| pages::ItemScore {
+                    theme: i.theme,
+                    text: i.text,
+                    answers: i.answers,
+                    mean: i.mean,
+                    governmental: i.governmental,
+                    civil_society: i.civil_society,
+                    distribution: i.distribution,
+                    open: i.open,
+                })
+                .collect(),
+        }
+    });
+    let builder = if works {
+        let answered = questionnaire::participation(conn, id)?;
+        let names = crate::membership::organisations::names(conn, &answered)?;
+        let asked: i64 = {
+            use crate::db::schema::organisations;
+            use diesel::prelude::*;
+            organisations::table
+                .filter(organisations::status.eq_any(["full", "associate"]))
+                .count()
+                .get_result(conn)?
+        };
+        let mut answered_names: Vec<String> = names.into_values().collect();
+        answered_names.sort();
+        let editable = answered.is_empty() && e.questionnaire_opens.is_none_or(|o| o > today);
+        Some(pages::Builder {
+            items: items
+                .iter()
+                .map(super::questionnaire::row)
+                .collect::<Vec<_>>(),
+            editable: editable
+                && (permissions::may(actor, Action::ManageEvaluations)
+                    || permissions::may(
+                        actor,
+                        Action::WriteEvaluationReport { evaluation_id: id },
+                    )),
+            participation: (
+                answered.len(),
+                usize::try_from(asked).unwrap_or(0),
+                answered_names,
+            ),
+            opens: match (e.questionnaire_opens, e.questionnaire_closes) {
+                (Some(o), Some(c)) => format!("Open from {o} to {c}."),
+                (Some(o), None) => format!("Opens on {o}."),
+                _ => "No opening date is set: the questionnaire takes no answers.".into(),
+            },
+        })
+    } else {
+        None
+    };
+    let answer_link = match questionnaire::answers_for(actor) {
+        Some(o)
+            if questionnaire::is_open(&e, today) && !questionnaire::has_answered(conn, id, o)? =>
+        {
+            Some(format!("/evaluations/{id}/questionnaire"))
+        }
+        _ => None,
+    };
     Ok(PageView {
         id,
         title: e.title.clone(),
@@ -124,6 +210,9 @@ fn build(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<PageView, Error> {
             && status != Status::Adopted,
         report_form,
         next_stages,
+        builder,
+        results,
+        answer_link,
         refusal: None,
     })
 }
@@ -135,18 +224,21 @@ async fn show(
 ) -> Result<maud::Markup, Error> {
     let actor = page.actor()?.clone();
     let id = path.into_inner();
-    let view = state.db(move |conn| build(conn, &actor, id)).await?;
+    let today = page.today();
+    let view = state.db(move |conn| build(conn, &actor, id, today)).await?;
     Ok(pages::page(&page.chrome(), &view))
 }
 
-async fn refused(
+/// The cycle's page again with a refused form as typed and the reason beside its field.
+pub(super) async fn refused(
     page: &Page,
     state: &AppState,
     id: i64,
     refusal: Refusal,
 ) -> Result<HttpResponse, Error> {
     let actor = page.actor()?.clone();
-    let mut view = state.db(move |conn| build(conn, &actor, id)).await?;
+    let today = page.today();
+    let mut view = state.db(move |conn| build(conn, &actor, id, today)).await?;
     view.refusal = Some(refusal);
     Ok(crate::web::html(
         StatusCode::UNPROCESSABLE_ENTITY,

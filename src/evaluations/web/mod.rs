@@ -3,6 +3,7 @@
 
 pub mod cycle;
 pub mod list;
+pub mod questionnaire;
 
 use actix_web::web;
 

@@ -12,6 +12,239 @@ pub const NEW_FORM: &str = "new-evaluation";
 pub const EVALUATOR_FORM: &str = "evaluator";
 pub const REPORT_FORM: &str = "report";
 pub const STATUS_FORM: &str = "stage";
+pub const ITEM_FORM: &str = "item";
+pub const DEFAULT_FORM: &str = "default-questionnaire";
+pub const ANSWER_FORM: &str = "answers";
+
+/// An item of the questionnaire as the builders see it.
+#[derive(Debug, Clone)]
+pub struct ItemRow {
+    pub id: i64,
+    pub theme: String,
+    pub kind: String,
+    pub text: String,
+    pub choices: Vec<String>,
+}
+
+/// The questionnaire as its builders see it.
+pub struct Builder {
+    pub items: Vec<ItemRow>,
+    /// Items may still be added and removed.
+    pub editable: bool,
+    /// (answered, asked) and the names of the organisations that answered.
+    pub participation: (usize, usize, Vec<String>),
+    pub opens: String,
+}
+
+/// One theme's scores (1 to 5) for the chart and its table.
+#[derive(Debug, Clone)]
+pub struct ThemeScore {
+    pub theme: String,
+    pub mean: Option<f64>,
+    pub governmental: Option<f64>,
+    pub civil_society: Option<f64>,
+    pub flag: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ItemScore {
+    pub theme: String,
+    pub text: String,
+    pub answers: usize,
+    pub mean: Option<f64>,
+    pub governmental: Option<f64>,
+    pub civil_society: Option<f64>,
+    pub distribution: Vec<(String, usize)>,
+    pub open: Vec<String>,
+}
+
+pub struct ResultsView {
+    pub responses: usize,
+    pub themes: Vec<ThemeScore>,
+    pub items: Vec<ItemScore>,
+}
+
+fn score(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.1}")).unwrap_or_else(|| "–".into())
+}
+
+/// Theme scores by side as a bar chart drawn on the server, with its data table for screen
+/// readers (and for print).
+pub fn theme_chart(themes: &[ThemeScore]) -> Markup {
+    let row_height = 34;
+    let label_width = 260.0;
+    let bar_space = 300.0;
+    let height = themes.len() * row_height + 30;
+    let x = |v: f64| label_width + (v - 1.0).max(0.0) / 4.0 * bar_space;
+    html! {
+        figure.chart {
+            svg viewBox=(format!("0 0 {} {height}", label_width + bar_space + 40.0)) role="img" aria-labelledby="theme-chart-title" preserveAspectRatio="xMinYMin meet" {
+                title #theme-chart-title { "Theme scores from 1 to 5, governmental and civil-society members side by side" }
+                @for tick in 1..=5 {
+                    line x1=(x(f64::from(tick))) x2=(x(f64::from(tick))) y1="0" y2=(height - 20) stroke="#c7ccd4" stroke-width="1" {}
+                    text x=(x(f64::from(tick))) y=(height - 5) text-anchor="middle" font-size="12" fill="#1d2430" { (tick) }
+                }
+                @for (i, t) in themes.iter().enumerate() {
+                    @let y = i * row_height;
+                    text x="0" y=(y + 20) font-size="13" fill="#1d2430" { (t.theme) }
+                    @if let Some(g) = t.governmental {
+                        rect x=(label_width) y=(y + 6) width=(x(g) - label_width) height="10" fill="#1f5fa8" {}
+                    }
+                    @if let Some(c) = t.civil_society {
+                        rect x=(label_width) y=(y + 18) width=(x(c) - label_width) height="10" fill="#b3541e" {}
+                    }
+                }
+            }
+            figcaption { span style="color:#1f5fa8" { "■" } " governmental  " span style="color:#b3541e" { "■" } " civil society. A side with fewer than three answers has no bar." }
+            table.visually-hidden.print-table {
+                caption { "Theme scores by side" }
+                thead { tr { th scope="col" { "Theme" } th scope="col" { "All" } th scope="col" { "Governmental" } th scope="col" { "Civil society" } } }
+                tbody { @for t in themes { tr { th scope="row" { (t.theme) } td { (score(t.mean)) } td { (score(t.governmental)) } td { (score(t.civil_society)) } } } }
+            }
+        }
+    }
+}
+
+fn results_section(r: &ResultsView) -> Markup {
+    html! {
+        section aria-labelledby="results" {
+            h2 #results { "The questionnaire's results" }
+            p { (r.responses) " organisations answered. No figure rests on fewer than three answers." }
+            @if !r.themes.is_empty() {
+                (theme_chart(&r.themes))
+                table.stack {
+                    caption { "Themes" }
+                    thead { tr { th scope="col" { "Theme" } th scope="col" { "All" } th scope="col" { "Governmental" } th scope="col" { "Civil society" } th scope="col" { "Reading" } } }
+                    tbody { @for t in &r.themes { tr {
+                        td data-label="Theme" { (t.theme) }
+                        td data-label="All" { (score(t.mean)) }
+                        td data-label="Governmental" { (score(t.governmental)) }
+                        td data-label="Civil society" { (score(t.civil_society)) }
+                        td data-label="Reading" { @if t.flag == "concern" { (badge("a concern", "due")) } @else if t.flag == "strength" { (badge("a strength", "active")) } }
+                    } } }
+                }
+            }
+            @for i in &r.items {
+                article.item-result {
+                    h3 { (i.text) }
+                    p.hint { (i.theme) ", " (i.answers) " answers" @if i.mean.is_some() { ": mean " (score(i.mean)) " (governmental " (score(i.governmental)) ", civil society " (score(i.civil_society)) ")" } }
+                    @if !i.distribution.is_empty() { ul.distribution { @for (label, n) in &i.distribution { li { (label) ": " (n) } } } }
+                    @if !i.open.is_empty() { ul.open-answers { @for text in &i.open { li { (text) } } } }
+                }
+            }
+        }
+    }
+}
+
+fn builder_section(csrf: &str, id: i64, b: &Builder, form: &FormState) -> Markup {
+    html! {
+        section.no-print aria-labelledby="questionnaire" {
+            h2 #questionnaire { "The questionnaire" }
+            p { (b.participation.0) " of " (b.participation.1) " member organisations have answered. " (b.opens) }
+            @if !b.participation.2.is_empty() { p.hint { "Answered: " (b.participation.2.join(", ")) ". What each answered is not kept with its name." } }
+            @if b.items.is_empty() { p.empty { "No items yet." } }
+            ol { @for item in &b.items { li {
+                strong { (item.theme) } " (" (item.kind) "): " (item.text)
+                @if !item.choices.is_empty() { " [" (item.choices.join(" / ")) "]" }
+                @if b.editable {
+                    form.inline method="post" action=(format!("/evaluations/{id}/items/{}/remove#questionnaire", item.id)) {
+                        (crate::components::csrf_field(csrf))
+                        " " button.link-dark type="submit" aria-label=(format!("Remove the item {}", item.text)) { "Remove" }
+                    }
+                }
+            } } }
+            @if b.editable {
+                @if b.items.is_empty() {
+                    (anchored_form(csrf, DEFAULT_FORM, &format!("/evaluations/{id}/items/default"), "Use the default questionnaire", &FormState::default(), html! {
+                        p { "Fourteen items on trust between sides, communication, meetings, the secretariat, statements, confidentiality, grievances, the value of taking part and ways forward." }
+                    }))
+                }
+                (anchored_form(csrf, ITEM_FORM, &format!("/evaluations/{id}/items"), "Add the item", form, html! {
+                    (field(form, "theme", "Theme", "text", None))
+                    (select(form, "kind", "Kind", &[
+                        ("rating".to_owned(), "A statement rated from 1 (disagree) to 5 (agree)".to_owned()),
+                        ("single".to_owned(), "A single choice".to_owned()),
+                        ("multiple".to_owned(), "Several choices".to_owned()),
+                        ("open".to_owned(), "An open question".to_owned()),
+                    ], None))
+                    (textarea(form, "text", "The statement or question", 3, None))
+                    (textarea(form, "choices", "The choices, one per line (for a choice)", 4, None))
+                }))
+            }
+        }
+    }
+}
+
+/// The answer form of a member organisation.
+pub struct AnswerView {
+    pub id: i64,
+    pub title: String,
+    pub organisation: String,
+    pub items: Vec<ItemRow>,
+    /// Why no answer is taken now, if so.
+    pub closed: Option<String>,
+    pub form: FormState,
+}
+
+pub fn answer_page(chrome: &Chrome, v: &AnswerView) -> Markup {
+    let form = &v.form;
+    let mut themes: Vec<&str> = Vec::new();
+    for i in &v.items {
+        if !themes.contains(&i.theme.as_str()) {
+            themes.push(&i.theme);
+        }
+    }
+    layout(
+        Some(chrome),
+        &format!("Questionnaire: {}", v.title),
+        html! {
+            h1 { "Questionnaire: " (v.title) }
+            p { "You answer for " strong { (v.organisation) } ", once. The answers are kept apart from who gave them: the coalition knows that your organisation answered, not what it answered. Only your side and sector stay with the answers, and no figure is shown for fewer than three answers." }
+            @match &v.closed {
+                Some(why) => p.notice { (why) },
+                None => form.action id=(ANSWER_FORM) method="post" action=(format!("/evaluations/{}/questionnaire#{ANSWER_FORM}", v.id)) {
+                    (crate::components::csrf_field(&chrome.csrf_token))
+                    (crate::components::form_problems(form))
+                    @for theme in &themes {
+                        fieldset {
+                            legend { (theme) }
+                            @for item in v.items.iter().filter(|i| i.theme == *theme) {
+                                @let name = format!("item-{}", item.id);
+                                div.field {
+                                    @match item.kind.as_str() {
+                                        "rating" => {
+                                            fieldset.rating {
+                                                legend { (item.text) }
+                                                @for r in 1..=5 {
+                                                    label { input type="radio" name=(name) value=(r) checked[form.value(&name) == r.to_string()]; " " (r) @if r == 1 { " (disagree)" } @if r == 5 { " (agree)" } }
+                                                }
+                                            }
+                                        }
+                                        "single" | "multiple" => {
+                                            fieldset {
+                                                legend { (item.text) }
+                                                @for c in &item.choices {
+                                                    label { input type=(if item.kind == "single" { "radio" } else { "checkbox" }) name=(name) value=(c) checked[form.value(&name).lines().any(|l| l == c)]; " " (c) }
+                                                    br;
+                                                }
+                                            }
+                                        }
+                                        _ => {
+                                            label for=(name) { (item.text) }
+                                            textarea id=(name) name=(name) rows="4" maxlength="5000" { (form.value(&name)) }
+                                        }
+                                    }
+                                    @for e in form.errors(&name) { p.field-error role="alert" { (e) } }
+                                }
+                            }
+                        }
+                    }
+                    button type="submit" { "Send our answers" }
+                },
+            }
+        },
+    )
+}
 
 #[derive(Debug, Clone)]
 pub struct Row {
@@ -97,6 +330,10 @@ pub struct PageView {
     pub report_form: Option<FormState>,
     /// The stages the secretariat may move the report to.
     pub next_stages: Options,
+    pub builder: Option<Builder>,
+    pub results: Option<ResultsView>,
+    /// The link to the answer form, for those who answer for an organisation.
+    pub answer_link: Option<String>,
     pub refusal: Option<Refusal>,
 }
 
@@ -123,7 +360,11 @@ pub fn page(chrome: &Chrome, v: &PageView) -> Markup {
                 dt { "Report" } dd { (badge(&v.status, &v.status_key)) }
                 @for (what, when) in &v.schedule { dt { (what) } dd { (when) } }
             }
-            p.no-print { a href=(format!("/evaluations/{}/indicators.csv", v.id)) { "Download the indicators (CSV)" } }
+            p.no-print {
+                a href=(format!("/evaluations/{}/indicators.csv", v.id)) { "Download the indicators (CSV)" }
+                @if v.builder.is_some() { " · " a href=(format!("/evaluations/{}/answers.csv", v.id)) { "Download the anonymous answers (CSV)" } }
+            }
+            @if let Some(link) = &v.answer_link { p.notice.no-print { a href=(link) { "Answer the questionnaire for your organisation" } } }
             section aria-labelledby="indicators" {
                 h2 #indicators { "Indicators" }
                 p.hint {
@@ -145,6 +386,8 @@ pub fn page(chrome: &Chrome, v: &PageView) -> Markup {
                     }
                 }
             }
+            @if let Some(r) = &v.results { (results_section(r)) }
+            @if let Some(b) = &v.builder { (builder_section(csrf, v.id, b, &state_of(v, ITEM_FORM))) }
             section aria-labelledby="report" {
                 h2 #report { "The report" }
                 h3 { "Findings" }

@@ -1,0 +1,343 @@
+//! The questionnaire on the demo's open review: answered once per organisation, through its
+//! representatives, all or nothing; kept apart from who answered; results that rest on three
+//! answers or more, with the sides side by side and a chart with its table; the anonymous
+//! answers as CSV; the invitation and the reminder mailed once.
+
+use actix_web::http::StatusCode;
+use diesel::prelude::*;
+use roundtable::cli::seed_demo;
+use roundtable::db::schema::{
+    affiliations, audit_events, evaluation_answers, evaluation_items, evaluation_participation,
+    evaluation_responses, evaluations, organisations, outbox_messages,
+};
+use roundtable::evaluations::{notices, questionnaire, store};
+
+use crate::common::{TestApp, demo_login};
+use crate::on_each_backend;
+
+const PASSWORD: &str = "a questionnaire password";
+
+fn open_cycle(app: &TestApp) -> i64 {
+    app.with_conn(|c| {
+        evaluations::table
+            .filter(evaluations::status.eq("draft"))
+            .select(evaluations::id)
+            .first::<i64>(c)
+    })
+    .expect("the demo's open review")
+}
+
+fn counts(app: &TestApp, id: i64) -> (i64, i64, i64) {
+    app.with_conn(|c| {
+        Ok::<_, diesel::result::Error>((
+            evaluation_participation::table
+                .filter(evaluation_participation::evaluation_id.eq(id))
+                .count()
+                .get_result(c)?,
+            evaluation_responses::table
+                .filter(evaluation_responses::evaluation_id.eq(id))
+                .count()
+                .get_result(c)?,
+            evaluation_answers::table.count().get_result(c)?,
+        ))
+    })
+    .expect("counts")
+}
+
+#[actix_web::test]
+async fn each_organisation_answers_once_and_its_answers_are_kept_apart() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        let logins = app.with_conn(seed_demo).expect("demo");
+        let id = open_cycle(&app);
+        // A full member that has not answered, through its primary representative.
+        let (organisation, email): (i64, String) = app
+            .with_conn(|c| {
+                let answered: Vec<i64> = evaluation_participation::table
+                    .select(evaluation_participation::organisation_id)
+                    .load(c)?;
+                affiliations::table
+                    .inner_join(organisations::table)
+                    .inner_join(roundtable::db::schema::people::table)
+                    .filter(organisations::status.eq("full"))
+                    .filter(affiliations::representation.eq("primary"))
+                    .filter(diesel::dsl::not(organisations::id.eq_any(answered)))
+                    .order(organisations::id)
+                    .select((organisations::id, roundtable::db::schema::people::email))
+                    .first(c)
+            })
+            .expect("a member yet to answer");
+        app.with_conn(|c| {
+            let (_, token) = roundtable::auth::store::issue_reset_link(c, &email)?;
+            roundtable::auth::store::reset_password(c, &token, PASSWORD)
+        })
+        .expect("password");
+        let items = app
+            .with_conn(|c| questionnaire::items(c, id))
+            .expect("items");
+        let rating = items.iter().find(|i| i.kind == "rating").expect("a rating");
+        let open = items
+            .iter()
+            .find(|i| i.kind == "open")
+            .expect("an open question");
+        let mut client = app.client().await;
+        client.sign_in(&email, PASSWORD).await;
+        let form = client
+            .get(&format!("/evaluations/{id}/questionnaire"))
+            .await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert!(form.body.contains(&rating.text) && form.body.contains("not what it answered"));
+        let before = counts(&app, id);
+        let (rating_field, open_field) =
+            (format!("item-{}", rating.id), format!("item-{}", open.id));
+        let refused = client
+            .post_form(
+                &format!("/evaluations/{id}/questionnaire"),
+                &[
+                    (rating_field.as_str(), "7"),
+                    (open_field.as_str(), "Our thoughtful answer."),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            refused.body.contains("Choose from 1 to 5"),
+            "{}",
+            refused.body
+        );
+        assert!(
+            refused.body.contains("Our thoughtful answer."),
+            "what was typed is kept"
+        );
+        assert_eq!(counts(&app, id), before, "nothing is stored");
+        let sent = client
+            .post_form(
+                &format!("/evaluations/{id}/questionnaire"),
+                &[
+                    (rating_field.as_str(), "2"),
+                    (open_field.as_str(), "Our thoughtful answer."),
+                ],
+            )
+            .await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+        let after = counts(&app, id);
+        assert_eq!(
+            (after.0, after.1, after.2),
+            (before.0 + 1, before.1 + 1, before.2 + 2)
+        );
+        let answered = app
+            .with_conn(|c| questionnaire::participation(c, id))
+            .expect("participation");
+        assert!(
+            answered.contains(&organisation),
+            "the participation names the organisation"
+        );
+        let again = client
+            .post_form(
+                &format!("/evaluations/{id}/questionnaire"),
+                &[(rating_field.as_str(), "5")],
+            )
+            .await;
+        assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(again.body.contains("has answered"), "{}", again.body);
+        assert_eq!(counts(&app, id), after);
+        // Nothing ties the answers to the organisation: the participation names it, the
+        // response holds only a random key, the side and the sector; the record says that
+        // it answered, not what.
+        let keys: Vec<String> = app
+            .with_conn(|c| {
+                evaluation_responses::table
+                    .filter(evaluation_responses::evaluation_id.eq(id))
+                    .select(evaluation_responses::id)
+                    .load(c)
+            })
+            .expect("keys");
+        assert!(keys.iter().all(|k| k.len() >= 16), "{keys:?}");
+        let details: Vec<String> = app
+            .with_conn(|c| {
+                audit_events::table
+                    .filter(audit_events::action.eq("evaluation.answered"))
+                    .select(audit_events::details)
+                    .load(c)
+            })
+            .expect("events");
+        assert!(
+            details
+                .iter()
+                .all(|d| !d.contains("thoughtful") && !d.contains("rating"))
+        );
+        // The results: the sides side by side, a chart with its table, open answers unnamed.
+        let evaluator = demo_login(&logins, "external evaluator");
+        let mut reader = app.client().await;
+        reader.sign_in(&evaluator.email, &evaluator.password).await;
+        let page = reader.get(&format!("/evaluations/{id}")).await;
+        assert!(
+            page.body.contains("The questionnaire&#39;s results")
+                || page.body.contains("The questionnaire's results")
+        );
+        assert!(page.body.contains("<svg") && page.body.contains("Theme scores by side"));
+        assert!(
+            page.body.contains("Our thoughtful answer."),
+            "open answers are listed"
+        );
+        assert!(!page.body.contains(&email), "without names");
+        let csv = reader.get(&format!("/evaluations/{id}/answers.csv")).await;
+        assert_eq!(csv.status, StatusCode::OK);
+        assert!(
+            csv.body
+                .starts_with("response,side,theme,item,rating,answer\r\n")
+        );
+        assert_eq!(
+            csv.body.lines().count() as i64,
+            after.2 + 1,
+            "one line per answer"
+        );
+        // A member reads no results of a draft, and no anonymous answers ever.
+        let member = demo_login(&logins, "as a member");
+        let mut m = app.client().await;
+        m.sign_in(&member.email, &member.password).await;
+        assert_eq!(
+            m.get(&format!("/evaluations/{id}/answers.csv"))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+    })
+}
+
+#[actix_web::test]
+async fn the_questionnaire_is_built_until_it_opens_and_members_are_invited_once() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        let logins = app.with_conn(seed_demo).expect("demo");
+        let today = app.with_conn(roundtable::coalition::today).expect("today");
+        let secretariat = demo_login(&logins, "as the secretariat");
+        let actor = app
+            .with_conn(|c| {
+                let p =
+                    roundtable::auth::store::find_by_email(c, &secretariat.email)?.expect("person");
+                roundtable::actor::actor_for(c, p)
+            })
+            .expect("actor");
+        let cycle = app
+            .with_conn(|c| {
+                store::create(
+                    c,
+                    &actor,
+                    &store::EvaluationInput {
+                        title: "Mid-term".into(),
+                        kind: "mid_term".into(),
+                        period_from: Some(today - chrono::Duration::days(180)),
+                        period_until: Some(today),
+                        questionnaire_opens: Some(today + chrono::Duration::days(1)),
+                        questionnaire_closes: Some(today + chrono::Duration::days(10)),
+                        report_due: None,
+                        plenary_meeting_id: None,
+                    },
+                )
+            })
+            .expect("cycle");
+        let mut sec = app.client().await;
+        sec.sign_in(&secretariat.email, &secretariat.password).await;
+        sec.get(&format!("/evaluations/{}", cycle.id)).await;
+        let default = sec
+            .post_form(&format!("/evaluations/{}/items/default", cycle.id), &[])
+            .await;
+        assert_eq!(default.status, StatusCode::SEE_OTHER, "{}", default.body);
+        let items = app
+            .with_conn(|c| questionnaire::items(c, cycle.id))
+            .expect("items");
+        assert_eq!(items.len(), questionnaire::DEFAULT.len());
+        let refused = sec
+            .post_form(
+                &format!("/evaluations/{}/items", cycle.id),
+                &[
+                    ("theme", "Extra"),
+                    ("kind", "single"),
+                    ("text", "Pick one"),
+                    ("choices", "Only one"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.body.contains("at least two choices") && refused.body.contains("Pick one"));
+        let removed = sec
+            .post_form(
+                &format!("/evaluations/{}/items/{}/remove", cycle.id, items[0].id),
+                &[],
+            )
+            .await;
+        assert_eq!(removed.status, StatusCode::SEE_OTHER);
+        let left: i64 = app
+            .with_conn(|c| {
+                evaluation_items::table
+                    .filter(evaluation_items::evaluation_id.eq(cycle.id))
+                    .count()
+                    .get_result(c)
+            })
+            .expect("count");
+        assert_eq!(left as usize, questionnaire::DEFAULT.len() - 1);
+        // Not open yet: nobody answers, nobody is invited.
+        let before: i64 = app
+            .with_conn(|c| {
+                outbox_messages::table
+                    .filter(outbox_messages::kind.like("evaluation_%"))
+                    .count()
+                    .get_result(c)
+            })
+            .expect("mail");
+        let open_demo_cycle_invitations = app.with_conn(|c| notices::tick(c, today)).expect("tick");
+        assert!(
+            open_demo_cycle_invitations > 0,
+            "the demo's open cycle invites those yet to answer"
+        );
+        assert_eq!(
+            app.with_conn(|c| notices::tick(c, today)).expect("tick"),
+            0,
+            "once"
+        );
+        // The day it opens: invited; items no longer change; the reminder near the close.
+        let tomorrow = today + chrono::Duration::days(1);
+        assert!(app.with_conn(|c| notices::tick(c, tomorrow)).expect("tick") > 0);
+        let late = app.with_conn(|c| {
+            questionnaire::add_item(
+                c,
+                &actor,
+                cycle.id,
+                &questionnaire::ItemInput {
+                    theme: "Late".into(),
+                    kind: "open".into(),
+                    text: "Late?".into(),
+                    choices: String::new(),
+                },
+                tomorrow,
+            )
+        });
+        assert!(late.is_err(), "the questionnaire is open");
+        let near_close = today + chrono::Duration::days(8);
+        assert!(
+            app.with_conn(|c| notices::tick(c, near_close))
+                .expect("tick")
+                > 0,
+            "the reminder"
+        );
+        assert_eq!(
+            app.with_conn(|c| notices::tick(c, near_close))
+                .expect("tick"),
+            0
+        );
+        let after: i64 = app
+            .with_conn(|c| {
+                outbox_messages::table
+                    .filter(outbox_messages::kind.like("evaluation_%"))
+                    .count()
+                    .get_result(c)
+            })
+            .expect("mail");
+        assert_eq!(
+            after - before,
+            3,
+            "the invitations of both cycles, and this one's reminder (the demo's closes later)"
+        );
+    })
+}
