@@ -877,6 +877,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    evaluation_followups (id) {
+        id -> BigInt,
+        evaluation_id -> BigInt,
+        action -> Text,
+        owner_organisation_id -> Nullable<BigInt>,
+        due_on -> Date,
+        status -> Text,
+        outcome -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_tokens -> people (person_id));
 diesel::joinable!(sessions -> people (person_id));
 diesel::joinable!(link_tokens -> people (person_id));
@@ -895,6 +908,7 @@ diesel::joinable!(evaluation_evaluators -> evaluations (evaluation_id));
 diesel::joinable!(evaluation_evaluators -> people (person_id));
 diesel::joinable!(evaluation_reads -> evaluations (evaluation_id));
 diesel::joinable!(evaluation_items -> evaluations (evaluation_id));
+diesel::joinable!(evaluation_followups -> evaluations (evaluation_id));
 diesel::joinable!(evaluation_participation -> evaluations (evaluation_id));
 diesel::joinable!(evaluation_responses -> evaluations (evaluation_id));
 diesel::joinable!(evaluation_answers -> evaluation_responses (response_id));
@@ -1025,4 +1039,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     evaluation_participation,
     evaluation_responses,
     evaluation_answers,
+    evaluation_followups,
 );

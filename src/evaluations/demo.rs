@@ -58,6 +58,35 @@ pub fn seed(
     store::move_to(conn, secretariat, adopted.id, Status::Shared)?;
     store::move_to(conn, secretariat, adopted.id, Status::Discussed)?;
     store::move_to(conn, secretariat, adopted.id, Status::Adopted)?;
+    let this_year_day = |m: u32, d: u32| NaiveDate::from_ymd_opt(today.year(), m, d);
+    super::followups::add(
+        conn,
+        secretariat,
+        adopted.id,
+        "Agree approval deadlines that leave two weeks for internal authorisation.",
+        None,
+        this_year_day(3, 31),
+    )?;
+    super::followups::add(
+        conn,
+        secretariat,
+        adopted.id,
+        "Ask each governmental member to name an alternate.",
+        None,
+        this_year_day(6, 30),
+    )?;
+    let first = super::followups::of(conn, adopted.id)?
+        .first()
+        .map(|f| f.id)
+        .ok_or(Error::NotFound)?;
+    super::followups::update(
+        conn,
+        secretariat,
+        adopted.id,
+        first,
+        "done",
+        "The rules of procedure now set at least 14 days for every round.",
+    )?;
     let this_year = today.year();
     let open = store::create(
         conn,

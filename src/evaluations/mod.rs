@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod demo;
+pub mod followups;
 pub mod indicators;
 pub mod model;
 pub mod notices;

@@ -421,3 +421,118 @@ async fn the_secretariat_opens_a_cycle_and_appoints_an_external_evaluator() {
         assert!(twice.body.contains("already evaluates"));
     })
 }
+
+/// Recommendations become follow-up actions once adopted; the next cycle shows what became
+/// of each; an action done needs its outcome.
+#[actix_web::test]
+async fn the_next_review_shows_what_became_of_the_last_one_s_recommendations() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        let logins = app.with_conn(seed_demo).expect("demo");
+        let (adopted, open): (i64, i64) = app
+            .with_conn(|c| {
+                Ok::<_, diesel::result::Error>((
+                    evaluations::table
+                        .filter(evaluations::status.eq("adopted"))
+                        .select(evaluations::id)
+                        .first(c)?,
+                    evaluations::table
+                        .filter(evaluations::status.eq("draft"))
+                        .select(evaluations::id)
+                        .first(c)?,
+                ))
+            })
+            .expect("the demo's cycles");
+        let secretariat = demo_login(&logins, "as the secretariat");
+        let mut sec = app.client().await;
+        sec.sign_in(&secretariat.email, &secretariat.password).await;
+        let page = sec.get(&format!("/evaluations/{open}")).await;
+        assert!(
+            page.body
+                .contains("What became of the recommendations of Annual review")
+        );
+        assert!(
+            page.body.contains("name an alternate")
+                && page.body.contains("14 days for every round")
+        );
+        // A draft has no follow-up yet.
+        let early = sec
+            .post_form(
+                &format!("/evaluations/{open}/followups"),
+                &[
+                    ("action", "Too early"),
+                    ("owner_organisation_id", ""),
+                    ("due_on", "2027-01-31"),
+                ],
+            )
+            .await;
+        assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(early.body.contains("once the report is adopted"));
+        // Done needs an outcome; the typed status stays.
+        sec.get(&format!("/evaluations/{adopted}")).await;
+        let open_action: i64 = app
+            .with_conn(|c| {
+                use roundtable::db::schema::evaluation_followups as f;
+                f::table
+                    .filter(f::evaluation_id.eq(adopted))
+                    .filter(f::status.eq("open"))
+                    .select(f::id)
+                    .first(c)
+            })
+            .expect("an open action");
+        let refused = sec
+            .post_form(
+                &format!("/evaluations/{adopted}/followups/update"),
+                &[
+                    ("followup_id", &open_action.to_string()),
+                    ("status", "done"),
+                    ("outcome", ""),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.body.contains("Say what became of it"));
+        let done = sec
+            .post_form(
+                &format!("/evaluations/{adopted}/followups/update"),
+                &[
+                    ("followup_id", &open_action.to_string()),
+                    ("status", "done"),
+                    ("outcome", "Every member named one."),
+                ],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+        assert!(
+            sec.get(&format!("/evaluations/{open}"))
+                .await
+                .body
+                .contains("Every member named one.")
+        );
+        let added = sec
+            .post_form(
+                &format!("/evaluations/{adopted}/followups"),
+                &[
+                    ("action", "Meet outside the capital once a year."),
+                    ("owner_organisation_id", ""),
+                    ("due_on", "2027-06-30"),
+                ],
+            )
+            .await;
+        assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+        // Members do not change follow-ups.
+        let member = demo_login(&logins, "as a member");
+        let mut m = app.client().await;
+        m.sign_in(&member.email, &member.password).await;
+        m.get("/").await;
+        assert_eq!(
+            m.post_form(
+                &format!("/evaluations/{adopted}/followups"),
+                &[("action", "x"), ("due_on", "2027-01-01")]
+            )
+            .await
+            .status,
+            StatusCode::FORBIDDEN
+        );
+    })
+}

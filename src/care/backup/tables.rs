@@ -393,10 +393,12 @@ pub fn clear(conn: &mut DbConn, table: &str) -> Result<(), Error> {
 }
 
 /// After rows were written with their ids, PostgreSQL's id sequences continue after the
-/// largest (SQLite's do by themselves).
+/// largest (SQLite's do by themselves). A table keyed by a random text (the anonymous
+/// answers) has no sequence.
 pub fn continue_ids(conn: &mut DbConn, table: &Table) -> Result<(), Error> {
     if let DbConn::Postgres(c) = conn
         && table.columns.first().is_some_and(|c| c == "id")
+        && table.kinds.first() == Some(&Kind::Integer)
     {
         let query = format!(
             "SELECT setval(pg_get_serial_sequence({}, 'id'), COALESCE(MAX(id), 0) + 1, false) \

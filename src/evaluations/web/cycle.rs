@@ -16,7 +16,7 @@ use crate::auth::visibility::EvaluationSight;
 use crate::db::DbConn;
 use crate::error::Error;
 use crate::evaluations::rules::{self, Kind, Status};
-use crate::evaluations::{questionnaire, results, store};
+use crate::evaluations::{followups, questionnaire, results, store};
 use crate::web::context::Page;
 use crate::web::forms::{self, Sent};
 
@@ -26,7 +26,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/evaluations/{id}/indicators.csv", web::get().to(csv))
         .route("/evaluations/{id}/evaluators", web::post().to(appoint))
         .route("/evaluations/{id}/report", web::post().to(report))
-        .route("/evaluations/{id}/status", web::post().to(move_report));
+        .route("/evaluations/{id}/status", web::post().to(move_report))
+        .route("/evaluations/{id}/followups", web::post().to(add_followup))
+        .route(
+            "/evaluations/{id}/followups/update",
+            web::post().to(update_followup),
+        );
 }
 
 fn build(
@@ -170,6 +175,51 @@ fn build(
         }
         _ => None,
     };
+    // Follow-up: this cycle's actions, and what became of the previous cycle's.
+    let mut follow = followups::of(conn, id)?;
+    let previous = followups::previous_cycle(conn, &e)?;
+    let previous_rows = match &previous {
+        Some(p) => Some((p.title.clone(), followups::of(conn, p.id)?)),
+        None => None,
+    };
+    let mut owner_ids: Vec<i64> = follow
+        .iter()
+        .filter_map(|f| f.owner_organisation_id)
+        .collect();
+    if let Some((_, rows)) = &previous_rows {
+        owner_ids.extend(rows.iter().filter_map(|f| f.owner_organisation_id));
+    }
+    let owner_names = crate::membership::organisations::names(conn, &owner_ids)?;
+    let row = |f: followups::FollowUp| pages::FollowUpRow {
+        id: f.id,
+        owner: f
+            .owner_organisation_id
+            .and_then(|o| owner_names.get(&o).cloned())
+            .unwrap_or_else(|| "the secretariat".into()),
+        due: f.due_on.to_string(),
+        overdue: f.status == "open" && f.due_on < today,
+        action: f.action,
+        status: f.status,
+        outcome: f.outcome,
+    };
+    let followup_rows: Vec<pages::FollowUpRow> = follow.drain(..).map(row).collect();
+    let previous_followups =
+        previous_rows.map(|(title, rows)| (title, rows.into_iter().map(row).collect()));
+    let followup_owners =
+        if permissions::may(actor, Action::ManageEvaluations) && status == Status::Adopted {
+            use crate::db::schema::organisations;
+            use diesel::prelude::*;
+            let members: Vec<(i64, String)> = organisations::table
+                .filter(organisations::status.eq_any(["full", "associate"]))
+                .order(organisations::name)
+                .select((organisations::id, organisations::name))
+                .load(conn)?;
+            let mut options = vec![(String::new(), "The secretariat".to_owned())];
+            options.extend(members.into_iter().map(|(id, name)| (id.to_string(), name)));
+            Some(options)
+        } else {
+            None
+        };
     Ok(PageView {
         id,
         title: e.title.clone(),
@@ -188,6 +238,9 @@ fn build(
             .map(|(i, p)| IndicatorRow {
                 area: i.area.clone(),
                 label: i.label.clone(),
+                unit: i.unit.clone(),
+                number: i.value,
+                previous_number: p.as_ref().and_then(|p| p.value),
                 definition: i.definition.clone(),
                 value: shown(i.value, &i.unit),
                 previous: shown(p.as_ref().and_then(|p| p.value), &i.unit),
@@ -213,6 +266,9 @@ fn build(
         builder,
         results,
         answer_link,
+        followups: followup_rows,
+        previous_followups,
+        followup_owners,
         refusal: None,
     })
 }
@@ -408,6 +464,94 @@ async fn move_report(
         form: &form,
         back: format!("/evaluations/{id}"),
         success: "The report has moved on.",
+    };
+    forms::answer(&page, sent, result, |r| refused(&page, &state, id, r)).await
+}
+
+#[derive(Clone, Deserialize, Serialize)]
+struct FollowUpForm {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    owner_organisation_id: String,
+    #[serde(default)]
+    due_on: String,
+}
+
+async fn add_followup(
+    page: Page,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    form: web::Form<FollowUpForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    permissions::require(&actor, Action::ManageEvaluations)?;
+    let id = path.into_inner();
+    let form = form.into_inner();
+    let mut problems = crate::fields::Problems::default();
+    let owner = problems.optional_id(
+        "owner_organisation_id",
+        &form.owner_organisation_id,
+        "choose the owner",
+    );
+    let due = match form.due_on.trim() {
+        "" => None,
+        v => problems.date("due_on", v, "the due date"),
+    };
+    let sent_action = form.action.clone();
+    let result = match problems.finish(Some(())) {
+        Ok(()) => {
+            state
+                .db(move |conn| followups::add(conn, &actor, id, &sent_action, owner, due))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    let sent = Sent {
+        form_key: pages::FOLLOWUP_FORM,
+        form: &form,
+        back: format!("/evaluations/{id}#followups"),
+        success: "The follow-up action is added.",
+    };
+    forms::answer(&page, sent, result, |r| refused(&page, &state, id, r)).await
+}
+
+#[derive(Clone, Deserialize, Serialize)]
+struct FollowUpUpdateForm {
+    #[serde(default)]
+    followup_id: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    outcome: String,
+}
+
+async fn update_followup(
+    page: Page,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    form: web::Form<FollowUpUpdateForm>,
+) -> Result<HttpResponse, Error> {
+    let actor = page.actor()?.clone();
+    permissions::require(&actor, Action::ManageEvaluations)?;
+    let id = path.into_inner();
+    let form = form.into_inner();
+    let sent = form.clone();
+    let result = match sent.followup_id.trim().parse::<i64>() {
+        Ok(followup) => {
+            state
+                .db(move |conn| {
+                    followups::update(conn, &actor, id, followup, &sent.status, &sent.outcome)
+                })
+                .await
+        }
+        Err(_) => Err(Error::field("followup_id", "choose the action")),
+    };
+    let sent = Sent {
+        form_key: pages::FOLLOWUP_UPDATE_FORM,
+        form: &form,
+        back: format!("/evaluations/{id}#followups"),
+        success: "What became of the action is recorded.",
     };
     forms::answer(&page, sent, result, |r| refused(&page, &state, id, r)).await
 }

@@ -15,6 +15,34 @@ pub const STATUS_FORM: &str = "stage";
 pub const ITEM_FORM: &str = "item";
 pub const DEFAULT_FORM: &str = "default-questionnaire";
 pub const ANSWER_FORM: &str = "answers";
+pub const FOLLOWUP_FORM: &str = "followup";
+pub const FOLLOWUP_UPDATE_FORM: &str = "followup-update";
+
+#[derive(Debug, Clone)]
+pub struct FollowUpRow {
+    pub id: i64,
+    pub action: String,
+    pub owner: String,
+    pub due: String,
+    pub status: String,
+    pub outcome: String,
+    pub overdue: bool,
+}
+
+fn followup_table(caption: &str, rows: &[FollowUpRow]) -> Markup {
+    html! {
+        table.stack {
+            caption { (caption) }
+            thead { tr { th scope="col" { "Action" } th scope="col" { "Owner" } th scope="col" { "Due" } th scope="col" { "What became of it" } } }
+            tbody { @for f in rows { tr {
+                td data-label="Action" { (f.action) }
+                td data-label="Owner" { (f.owner) }
+                td data-label="Due" { (f.due) @if f.overdue { " " (badge("overdue", "due")) } }
+                td data-label="What became of it" { (badge(&f.status, &f.status)) " " (f.outcome) }
+            } } }
+        }
+    }
+}
 
 /// An item of the questionnaire as the builders see it.
 #[derive(Debug, Clone)]
@@ -100,6 +128,40 @@ pub fn theme_chart(themes: &[ThemeScore]) -> Markup {
                 caption { "Theme scores by side" }
                 thead { tr { th scope="col" { "Theme" } th scope="col" { "All" } th scope="col" { "Governmental" } th scope="col" { "Civil society" } } }
                 tbody { @for t in themes { tr { th scope="row" { (t.theme) } td { (score(t.mean)) } td { (score(t.governmental)) } td { (score(t.civil_society)) } } } }
+            }
+        }
+    }
+}
+
+/// The indicators given as shares, this period beside the previous one, as a bar chart
+/// drawn on the server with its data table.
+pub fn comparison_chart(rows: &[&IndicatorRow]) -> Markup {
+    let row_height = 34;
+    let label_width = 300.0;
+    let bar_space = 280.0;
+    let height = rows.len() * row_height + 30;
+    let x = |v: f64| label_width + v.clamp(0.0, 100.0) / 100.0 * bar_space;
+    let pct = |v: Option<f64>| v.map(|v| format!("{v:.1} %")).unwrap_or_else(|| "–".into());
+    html! {
+        figure.chart {
+            svg viewBox=(format!("0 0 {} {height}", label_width + bar_space + 40.0)) role="img" aria-labelledby="comparison-chart-title" preserveAspectRatio="xMinYMin meet" {
+                title #comparison-chart-title { "Shares in this period beside the previous period, from 0 to 100 %" }
+                @for tick in [0, 25, 50, 75, 100] {
+                    line x1=(x(f64::from(tick))) x2=(x(f64::from(tick))) y1="0" y2=(height - 20) stroke="#c7ccd4" stroke-width="1" {}
+                    text x=(x(f64::from(tick))) y=(height - 5) text-anchor="middle" font-size="12" fill="#1d2430" { (tick) }
+                }
+                @for (i, r) in rows.iter().enumerate() {
+                    @let y = i * row_height;
+                    text x="0" y=(y + 20) font-size="13" fill="#1d2430" { (r.label) }
+                    @if let Some(v) = r.number { rect x=(label_width) y=(y + 6) width=(x(v) - label_width) height="10" fill="#1f5fa8" {} }
+                    @if let Some(v) = r.previous_number { rect x=(label_width) y=(y + 18) width=(x(v) - label_width) height="10" fill="#8a93a3" {} }
+                }
+            }
+            figcaption { span style="color:#1f5fa8" { "■" } " this period  " span style="color:#8a93a3" { "■" } " the previous period" }
+            table.visually-hidden.print-table {
+                caption { "Shares, this period and the previous" }
+                thead { tr { th scope="col" { "Indicator" } th scope="col" { "This period" } th scope="col" { "Previous period" } } }
+                tbody { @for r in rows { tr { th scope="row" { (r.label) } td { (pct(r.number)) } td { (pct(r.previous_number)) } } } }
             }
         }
     }
@@ -303,6 +365,9 @@ pub fn list(chrome: &Chrome, v: &ListView) -> Markup {
 pub struct IndicatorRow {
     pub area: String,
     pub label: String,
+    pub unit: String,
+    pub number: Option<f64>,
+    pub previous_number: Option<f64>,
     pub definition: String,
     pub value: String,
     pub previous: String,
@@ -334,6 +399,12 @@ pub struct PageView {
     pub results: Option<ResultsView>,
     /// The link to the answer form, for those who answer for an organisation.
     pub answer_link: Option<String>,
+    /// This cycle's follow-up actions (once adopted).
+    pub followups: Vec<FollowUpRow>,
+    /// The previous cycle's title and what became of its actions.
+    pub previous_followups: Option<(String, Vec<FollowUpRow>)>,
+    /// The owners to choose from, for the secretariat adding or updating actions.
+    pub followup_owners: Option<Options>,
     pub refusal: Option<Refusal>,
 }
 
@@ -354,6 +425,16 @@ pub fn page(chrome: &Chrome, v: &PageView) -> Markup {
         &v.title,
         html! {
             h1 { (v.title) }
+            // A refused form the page does not show now says why at the top.
+            (crate::components::refused_elsewhere(v.refusal.as_ref(), |form| match form {
+                EVALUATOR_FORM => v.may_appoint,
+                REPORT_FORM => v.report_form.is_some(),
+                STATUS_FORM => !v.next_stages.is_empty(),
+                ITEM_FORM | DEFAULT_FORM => v.builder.as_ref().is_some_and(|b| b.editable),
+                FOLLOWUP_FORM => v.followup_owners.is_some(),
+                FOLLOWUP_UPDATE_FORM => v.followup_owners.is_some() && !v.followups.is_empty(),
+                _ => false,
+            }))
             dl.facts {
                 dt { "Kind" } dd { (v.kind) }
                 dt { "Period" } dd { (v.period) }
@@ -371,6 +452,8 @@ pub fn page(chrome: &Chrome, v: &PageView) -> Markup {
                     "Drawn from the coalition's records for the period, beside the previous period (" (v.previous_period) "). "
                     @if v.frozen { "Frozen as they were when the report was adopted." } @else { "Computed now: later changes to the records change them until the report is adopted." }
                 }
+                @let shares: Vec<&IndicatorRow> = v.indicators.iter().filter(|i| i.unit == "percent" && (i.number.is_some() || i.previous_number.is_some())).collect();
+                @if !shares.is_empty() { (comparison_chart(&shares)) }
                 @for area in &areas {
                     table.stack.indicators {
                         caption { (area) }
@@ -400,6 +483,35 @@ pub fn page(chrome: &Chrome, v: &PageView) -> Markup {
                         (textarea(&form, "findings", "Findings (Markdown)", 10, None))
                         (textarea(&form, "recommendations", "Recommendations (Markdown)", 8, None))
                     }))
+                }
+            }
+            @if let Some((title, rows)) = &v.previous_followups {
+                section aria-labelledby="previous-followups" {
+                    h2 #previous-followups { "What became of the recommendations of " (title) }
+                    @if rows.is_empty() { p.empty { "That review left no follow-up actions." } } @else { (followup_table("The previous review's actions", rows)) }
+                }
+            }
+            @if !v.followups.is_empty() || v.followup_owners.is_some() {
+                section aria-labelledby="followups" {
+                    h2 #followups { "Follow-up actions" }
+                    @if !v.followups.is_empty() { (followup_table("This review's actions", &v.followups)) }
+                    @if let Some(owners) = &v.followup_owners {
+                        @let form = state_of(v, FOLLOWUP_FORM);
+                        (anchored_form(csrf, FOLLOWUP_FORM, &format!("/evaluations/{}/followups", v.id), "Add the action", &form, html! {
+                            (textarea(&form, "action", "A recommendation, as an action", 3, None))
+                            (select(&form, "owner_organisation_id", "Owner", owners, None))
+                            (field(&form, "due_on", "Due", "date", None))
+                        }))
+                        @if !v.followups.is_empty() {
+                            @let form = state_of(v, FOLLOWUP_UPDATE_FORM);
+                            @let actions: Options = v.followups.iter().map(|f| (f.id.to_string(), f.action.clone())).collect();
+                            (anchored_form(csrf, FOLLOWUP_UPDATE_FORM, &format!("/evaluations/{}/followups/update", v.id), "Record it", &form, html! {
+                                (select(&form, "followup_id", "Which action", &actions, None))
+                                (select(&form, "status", "Status", &[("done".to_owned(), "done".to_owned()), ("dropped".to_owned(), "dropped".to_owned()), ("open".to_owned(), "open again".to_owned())], None))
+                                (field(&form, "outcome", "What became of it", "text", None))
+                            }))
+                        }
+                    }
                 }
             }
             @if !v.next_stages.is_empty() {
