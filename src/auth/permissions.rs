@@ -108,6 +108,9 @@ pub enum Action {
     ManageEvaluations,
     /// Write an evaluation's report: its evaluators.
     WriteEvaluationReport { evaluation_id: i64 },
+    /// Take the report through its stages (shared, discussed, adopted) and keep its
+    /// follow-up actions: the secretariat and the evaluation's evaluators.
+    SteerEvaluation { evaluation_id: i64 },
     /// Keep the complaints register: acknowledge receipt, appoint panels, set the
     /// procedure's time limits. Never reading a complaint's content: that is decided per
     /// complaint (`visibility::complaint_sight`).
@@ -165,6 +168,9 @@ pub fn may(actor: &Actor, action: Action) -> bool {
         Action::WriteEvaluationReport { evaluation_id } => {
             actor.has(&Role::Evaluator { evaluation_id })
         }
+        Action::SteerEvaluation { evaluation_id } => {
+            actor.has(&Role::Secretariat) || actor.has(&Role::Evaluator { evaluation_id })
+        }
         Action::FileComplaint {
             organisation_id: None,
         }
@@ -210,6 +216,7 @@ impl Action {
             } => "the people of the organisation",
             Action::ManageEvaluations => "the secretariat",
             Action::WriteEvaluationReport { .. } => "the evaluation's evaluators",
+            Action::SteerEvaluation { .. } => "the secretariat and the evaluation's evaluators",
             Action::FileComplaint {
                 organisation_id: None,
             }

@@ -262,7 +262,13 @@ pub fn to_meeting(
                 format!("The panel's summary:\n\n{}", c.panel_summary),
             )
         };
-        crate::meetings::agenda::add_item_for_procedure(conn, meeting_id, &title, &description)?;
+        crate::meetings::agenda::add_item_for_procedure(
+            conn,
+            meeting_id,
+            &title,
+            &description,
+            true,
+        )?;
         let target = complaints::table.find(id);
         if hearing {
             diesel::update(target)

@@ -106,14 +106,24 @@ pub fn seed(
     Ok(EXTERNAL_EVALUATOR)
 }
 
-/// The open cycle's questionnaire opened ten days ago and closes in twenty.
+/// The open cycle's questionnaire opened ten days ago and closes in twenty; the next
+/// planned plenary discusses its report.
 fn open_questionnaire(conn: &mut DbConn, id: i64, today: NaiveDate) -> Result<(), Error> {
-    use crate::db::schema::evaluations;
+    use crate::db::schema::{evaluations, meetings};
     use diesel::prelude::*;
+    let plenary: Option<i64> = meetings::table
+        .filter(meetings::kind.eq("plenary"))
+        .filter(meetings::status.eq_any(["planned", "agenda_published"]))
+        .filter(meetings::starts_at.ge(today.and_hms_opt(0, 0, 0).unwrap_or_default()))
+        .order(meetings::starts_at)
+        .select(meetings::id)
+        .first(conn)
+        .optional()?;
     diesel::update(evaluations::table.find(id))
         .set((
             evaluations::questionnaire_opens.eq(Some(today - chrono::Duration::days(10))),
             evaluations::questionnaire_closes.eq(Some(today + chrono::Duration::days(20))),
+            evaluations::plenary_meeting_id.eq(plenary),
         ))
         .execute(conn)?;
     Ok(())

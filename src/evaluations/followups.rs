@@ -57,7 +57,7 @@ pub fn add(
     owner_organisation_id: Option<i64>,
     due_on: Option<NaiveDate>,
 ) -> Result<(), Error> {
-    permissions::require(actor, Action::ManageEvaluations)?;
+    permissions::require(actor, Action::SteerEvaluation { evaluation_id: id })?;
     let mut problems = crate::fields::Problems::default();
     if action.trim().is_empty() {
         problems.add("action", "write what is to be done");
@@ -105,7 +105,7 @@ pub fn update(
     status: &str,
     outcome: &str,
 ) -> Result<(), Error> {
-    permissions::require(actor, Action::ManageEvaluations)?;
+    permissions::require(actor, Action::SteerEvaluation { evaluation_id: id })?;
     let Some(status) = ["open", "done", "dropped"]
         .into_iter()
         .find(|s| *s == status)

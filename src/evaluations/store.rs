@@ -362,9 +362,10 @@ pub fn compare(
         .collect())
 }
 
-/// Moves the report to its next stage (the secretariat); adoption freezes the indicators.
+/// Moves the report to its next stage (the secretariat or the evaluators); adoption freezes
+/// the indicators.
 pub fn move_to(conn: &mut DbConn, actor: &Actor, id: i64, to: Status) -> Result<Evaluation, Error> {
-    permissions::require(actor, Action::ManageEvaluations)?;
+    permissions::require(actor, Action::SteerEvaluation { evaluation_id: id })?;
     db::write_tx(conn, |conn| {
         let e = get(conn, id)?;
         rules::check_transition(status_of(&e), to).map_err(Error::Invalid)?;
@@ -377,6 +378,26 @@ pub fn move_to(conn: &mut DbConn, actor: &Actor, id: i64, to: Status) -> Result<
         diesel::update(target)
             .set(evaluations::status.eq(to.as_str()))
             .execute(conn)?;
+        // Shared with the members: the plenary that discusses it gets an agenda item that
+        // points to it (when that meeting is still planned).
+        if to == Status::Shared
+            && let Some(meeting) = e.plenary_meeting_id
+        {
+            let planned: Option<String> = meetings::table
+                .find(meeting)
+                .select(meetings::status)
+                .first(conn)
+                .optional()?;
+            if matches!(planned.as_deref(), Some("planned" | "agenda_published")) {
+                crate::meetings::agenda::add_item_for_procedure(
+                    conn,
+                    meeting,
+                    &format!("Evaluation: {}", e.title),
+                    &format!("The evaluators' report, shared for comment: /evaluations/{id}"),
+                    false,
+                )?;
+            }
+        }
         if to == Status::Adopted {
             let frozen = serde_json::to_string(&compare(conn, e.period_from, e.period_until)?)
                 .map_err(|err| Error::Internal(err.to_string()))?;

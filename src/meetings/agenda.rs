@@ -90,14 +90,15 @@ pub fn add_item(
     })
 }
 
-/// Adds a confidential item that a procedure puts on a meeting's agenda (a complaint's
-/// hearing, or its referral to the plenary), inside the caller's transaction: the
-/// procedure decided who may, and the meeting must still be planned.
+/// Adds an item that a procedure puts on a meeting's agenda (a complaint's hearing or its
+/// referral, confidential; an evaluation report to discuss), inside the caller's
+/// transaction: the procedure decided who may, and the meeting must still be planned.
 pub fn add_item_for_procedure(
     conn: &mut DbConn,
     meeting_id: i64,
     title: &str,
     description: &str,
+    confidential: bool,
 ) -> Result<i64, Error> {
     let m = get(conn, meeting_id)?;
     if !matches!(
@@ -112,9 +113,9 @@ pub fn add_item_for_procedure(
     let input = ItemInput {
         title: title.to_owned(),
         description: description.to_owned(),
-        presenter: "The complaint's panel".to_owned(),
+        presenter: String::new(),
         duration_minutes: 15,
-        confidential: true,
+        confidential,
     };
     let id = insert_item(conn, meeting_id, &input)?;
     audit::record(
@@ -122,7 +123,7 @@ pub fn add_item_for_procedure(
         None,
         "agenda.item_added",
         Subject::new("meeting", meeting_id),
-        json!({ "item_id": id, "title": title, "confidential": true }),
+        json!({ "item_id": id, "title": title, "confidential": confidential }),
     )?;
     Ok(id)
 }

@@ -183,7 +183,7 @@ async fn an_adopted_report_keeps_its_indicators_as_they_were() {
 
 /// The external evaluator of the demo's open review: invited, reads the evaluation (each
 /// read recorded) and writes the report, and reads nothing else of the coalition; the
-/// members read the report once shared; the secretariat moves it to adoption.
+/// members read the report once shared; the evaluator shares it and, after the plenary, adopts it with three follow-up actions.
 #[actix_web::test]
 async fn an_external_evaluator_reads_the_evaluation_and_nothing_else() {
     on_each_backend!(|backend| async {
@@ -265,12 +265,10 @@ async fn an_external_evaluator_reads_the_evaluation_and_nothing_else() {
             reader.get(&format!("/evaluations/{open}")).await.status,
             StatusCode::NOT_FOUND
         );
-        // The secretariat shares it: members read it, rendered.
-        let secretariat = demo_login(&logins, "as the secretariat");
-        let mut sec = app.client().await;
-        sec.sign_in(&secretariat.email, &secretariat.password).await;
-        sec.get(&format!("/evaluations/{open}")).await;
-        let shared = sec
+        // The evaluator shares it: members read it, rendered, and the plenary's agenda
+        // points to it.
+        client.get(&format!("/evaluations/{open}")).await;
+        let shared = client
             .post_form(
                 &format!("/evaluations/{open}/status"),
                 &[("status", "shared")],
@@ -281,19 +279,24 @@ async fn an_external_evaluator_reads_the_evaluation_and_nothing_else() {
         assert_eq!(read.status, StatusCode::OK);
         assert!(read.body.contains("<em>worked</em>"));
         assert!(
+            read.body.contains("Attendance rate") && read.body.contains("Previous period"),
+            "the indicators beside last year's"
+        );
+        assert!(
             !read.body.contains("What the evaluators read"),
             "members read the report, not the work"
         );
-        // Discussed needs its plenary; refused beside the form.
-        let refused = sec
-            .post_form(
-                &format!("/evaluations/{open}/status"),
-                &[("status", "discussed")],
-            )
-            .await;
-        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(refused.body.contains("plenary"));
-        // Only the secretariat moves the report; only evaluators write it.
+        let on_agenda: i64 = app
+            .with_conn(|c| {
+                use roundtable::db::schema::agenda_items;
+                agenda_items::table
+                    .filter(agenda_items::title.like("Evaluation: %"))
+                    .count()
+                    .get_result(c)
+            })
+            .expect("agenda");
+        assert_eq!(on_agenda, 1);
+        // Only the secretariat and the evaluators move the report; only evaluators write it.
         assert_eq!(
             reader
                 .post_form(
@@ -314,6 +317,43 @@ async fn an_external_evaluator_reads_the_evaluation_and_nothing_else() {
                 .status,
             StatusCode::FORBIDDEN
         );
+        // After the plenary, adopted, with three follow-up actions.
+        for stage in ["discussed", "adopted"] {
+            let moved = client
+                .post_form(&format!("/evaluations/{open}/status"), &[("status", stage)])
+                .await;
+            assert_eq!(
+                moved.status,
+                StatusCode::SEE_OTHER,
+                "{stage}: {}",
+                moved.body
+            );
+        }
+        for action in [
+            "Meet outside the capital.",
+            "Share referrals with consent.",
+            "Shorter statements.",
+        ] {
+            let added = client
+                .post_form(
+                    &format!("/evaluations/{open}/followups"),
+                    &[
+                        ("action", action),
+                        ("owner_organisation_id", ""),
+                        ("due_on", "2027-06-30"),
+                    ],
+                )
+                .await;
+            assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+        }
+        let adopted = client.get(&format!("/evaluations/{open}")).await;
+        assert!(
+            adopted.body.contains("Frozen as they were")
+                && adopted.body.contains("Shorter statements.")
+        );
+        // Printed, the page keeps the report and drops the forms (the print stylesheet).
+        let css = client.get("/static/style.css").await;
+        assert!(css.body.contains("@media print"));
         // The indicators as CSV.
         let csv = client
             .get(&format!("/evaluations/{open}/indicators.csv"))
@@ -332,7 +372,7 @@ async fn an_external_evaluator_reads_the_evaluation_and_nothing_else() {
                     .first(c)
             })
             .expect("status");
-        assert_eq!(Status::parse(&status), Some(Status::Shared));
+        assert_eq!(Status::parse(&status), Some(Status::Adopted));
     })
 }
 
@@ -520,8 +560,9 @@ async fn the_next_review_shows_what_became_of_the_last_one_s_recommendations() {
             )
             .await;
         assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
-        // Members do not change follow-ups.
-        let member = demo_login(&logins, "as a member");
+        // A member who did not evaluate that review changes no follow-up (the demo's member
+        // did evaluate it: the agency's representative did not).
+        let member = demo_login(&logins, "Agency's representative");
         let mut m = app.client().await;
         m.sign_in(&member.email, &member.password).await;
         m.get("/").await;

@@ -296,6 +296,38 @@ async fn the_questionnaire_is_built_until_it_opens_and_members_are_invited_once(
             0,
             "once"
         );
+        // Only to those whose organisation has not answered.
+        let demo_cycle: i64 = app
+            .with_conn(|c| {
+                evaluations::table
+                    .filter(evaluations::status.eq("draft"))
+                    .filter(evaluations::id.ne(cycle.id))
+                    .select(evaluations::id)
+                    .first(c)
+            })
+            .expect("the demo's cycle");
+        let answered = app
+            .with_conn(|c| questionnaire::participation(c, demo_cycle))
+            .expect("participation");
+        assert!(!answered.is_empty());
+        let invited_orgs: Vec<i64> = app
+            .with_conn(|c| {
+                use roundtable::db::schema::outbox_deliveries as d;
+                d::table
+                    .inner_join(outbox_messages::table)
+                    .inner_join(
+                        affiliations::table.on(affiliations::person_id.nullable().eq(d::person_id)),
+                    )
+                    .filter(outbox_messages::kind.eq("evaluation_invitation"))
+                    .select(affiliations::organisation_id)
+                    .load(c)
+            })
+            .expect("recipients");
+        assert!(!invited_orgs.is_empty(), "someone is invited");
+        assert!(
+            invited_orgs.iter().all(|o| !answered.contains(o)),
+            "an organisation that answered is not invited"
+        );
         // The day it opens: invited; items no longer change; the reminder near the close.
         let tomorrow = today + chrono::Duration::days(1);
         assert!(app.with_conn(|c| notices::tick(c, tomorrow)).expect("tick") > 0);

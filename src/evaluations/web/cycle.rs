@@ -73,7 +73,7 @@ fn build(
             ("recommendations", &e.recommendations),
         ])
     });
-    let next_stages = if permissions::may(actor, Action::ManageEvaluations) {
+    let next_stages = if permissions::may(actor, Action::SteerEvaluation { evaluation_id: id }) {
         Status::ALL
             .into_iter()
             .filter(|to| rules::check_transition(status, *to).is_ok())
@@ -205,21 +205,22 @@ fn build(
     let followup_rows: Vec<pages::FollowUpRow> = follow.drain(..).map(row).collect();
     let previous_followups =
         previous_rows.map(|(title, rows)| (title, rows.into_iter().map(row).collect()));
-    let followup_owners =
-        if permissions::may(actor, Action::ManageEvaluations) && status == Status::Adopted {
-            use crate::db::schema::organisations;
-            use diesel::prelude::*;
-            let members: Vec<(i64, String)> = organisations::table
-                .filter(organisations::status.eq_any(["full", "associate"]))
-                .order(organisations::name)
-                .select((organisations::id, organisations::name))
-                .load(conn)?;
-            let mut options = vec![(String::new(), "The secretariat".to_owned())];
-            options.extend(members.into_iter().map(|(id, name)| (id.to_string(), name)));
-            Some(options)
-        } else {
-            None
-        };
+    let followup_owners = if permissions::may(actor, Action::SteerEvaluation { evaluation_id: id })
+        && status == Status::Adopted
+    {
+        use crate::db::schema::organisations;
+        use diesel::prelude::*;
+        let members: Vec<(i64, String)> = organisations::table
+            .filter(organisations::status.eq_any(["full", "associate"]))
+            .order(organisations::name)
+            .select((organisations::id, organisations::name))
+            .load(conn)?;
+        let mut options = vec![(String::new(), "The secretariat".to_owned())];
+        options.extend(members.into_iter().map(|(id, name)| (id.to_string(), name)));
+        Some(options)
+    } else {
+        None
+    };
     Ok(PageView {
         id,
         title: e.title.clone(),
@@ -448,8 +449,8 @@ async fn move_report(
 ) -> Result<HttpResponse, Error> {
     let actor = page.actor()?.clone();
     let id = path.into_inner();
-    // Refused before the form is read: moving the report is the secretariat's.
-    permissions::require(&actor, Action::ManageEvaluations)?;
+    // Refused before the form is read.
+    permissions::require(&actor, Action::SteerEvaluation { evaluation_id: id })?;
     let form = form.into_inner();
     let result = match Status::parse(&form.status) {
         Some(to) => {
@@ -485,8 +486,8 @@ async fn add_followup(
     form: web::Form<FollowUpForm>,
 ) -> Result<HttpResponse, Error> {
     let actor = page.actor()?.clone();
-    permissions::require(&actor, Action::ManageEvaluations)?;
     let id = path.into_inner();
+    permissions::require(&actor, Action::SteerEvaluation { evaluation_id: id })?;
     let form = form.into_inner();
     let mut problems = crate::fields::Problems::default();
     let owner = problems.optional_id(
@@ -533,8 +534,8 @@ async fn update_followup(
     form: web::Form<FollowUpUpdateForm>,
 ) -> Result<HttpResponse, Error> {
     let actor = page.actor()?.clone();
-    permissions::require(&actor, Action::ManageEvaluations)?;
     let id = path.into_inner();
+    permissions::require(&actor, Action::SteerEvaluation { evaluation_id: id })?;
     let form = form.into_inner();
     let sent = form.clone();
     let result = match sent.followup_id.trim().parse::<i64>() {
