@@ -655,3 +655,38 @@ fn d_a_complaint_from_filing_to_the_panel() {
         sign_out(&mut journey);
     }
 }
+
+/// (e) The external evaluator of the demo's open review, at desktop then phone width: the
+/// evaluations page, the indicators beside last year's with the charts, the anonymous
+/// results by side, the report written and shared.
+#[test]
+fn e_an_external_evaluator_writes_and_shares_the_report() {
+    for backend in backends() {
+        eprintln!("--- on {}", backend.name());
+        let Some(mut journey) = Journey::start(&backend, DESKTOP_WIDTH) else {
+            return;
+        };
+        let logins = journey.app.with_conn(seed_demo).expect("the demo");
+        let evaluator = demo_login(&logins, "external evaluator").clone();
+        sign_in(&mut journey, &evaluator);
+        follow(&mut journey, "header a", "Evaluations");
+        follow(&mut journey, "main a", "Annual review");
+        let page = journey.main_text();
+        assert!(page.contains("Attendance rate") && page.contains("Previous period"), "{page}");
+        assert!(page.contains("The questionnaire's results"), "{page}");
+        assert!(!journey.browser.find_all("figure.chart svg").is_empty(), "the charts");
+        journey.screenshot("evaluation");
+        journey.browser.fill("#field-findings", "Meetings worked well; statements took long.");
+        journey.browser.fill("#field-recommendations", "1. Leave two weeks for authorisation.");
+        journey.submit("#report", "Save the report");
+        assert!(journey.main_text().contains("The report is saved"));
+        journey.browser.choose("#field-status", "shared with the members for comment");
+        journey.submit("#stage", "Move the report");
+        assert!(journey.main_text().contains("The report has moved on"));
+        journey.resize(super::PHONE_WIDTH);
+        journey.open("/evaluations");
+        follow(&mut journey, "main a", "Annual review");
+        journey.screenshot("phone-evaluation");
+        sign_out(&mut journey);
+    }
+}

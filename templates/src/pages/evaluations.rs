@@ -124,11 +124,11 @@ pub fn theme_chart(themes: &[ThemeScore]) -> Markup {
                 }
             }
             figcaption { span style="color:#1f5fa8" { "■" } " governmental  " span style="color:#b3541e" { "■" } " civil society. A side with fewer than three answers has no bar." }
-            table.visually-hidden.print-table {
+            div.visually-hidden.print-table { table {
                 caption { "Theme scores by side" }
                 thead { tr { th scope="col" { "Theme" } th scope="col" { "All" } th scope="col" { "Governmental" } th scope="col" { "Civil society" } } }
                 tbody { @for t in themes { tr { th scope="row" { (t.theme) } td { (score(t.mean)) } td { (score(t.governmental)) } td { (score(t.civil_society)) } } } }
-            }
+            } }
         }
     }
 }
@@ -158,11 +158,11 @@ pub fn comparison_chart(rows: &[&IndicatorRow]) -> Markup {
                 }
             }
             figcaption { span style="color:#1f5fa8" { "■" } " this period  " span style="color:#8a93a3" { "■" } " the previous period" }
-            table.visually-hidden.print-table {
+            div.visually-hidden.print-table { table {
                 caption { "Shares, this period and the previous" }
                 thead { tr { th scope="col" { "Indicator" } th scope="col" { "This period" } th scope="col" { "Previous period" } } }
                 tbody { @for r in rows { tr { th scope="row" { (r.label) } td { (pct(r.number)) } td { (pct(r.previous_number)) } } } }
-            }
+            } }
         }
     }
 }
