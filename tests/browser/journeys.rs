@@ -672,15 +672,29 @@ fn e_an_external_evaluator_writes_and_shares_the_report() {
         follow(&mut journey, "header a", "Evaluations");
         follow(&mut journey, "main a", "Annual review");
         let page = journey.main_text();
-        assert!(page.contains("Attendance rate") && page.contains("Previous period"), "{page}");
+        assert!(
+            page.contains("Attendance rate") && page.contains("Previous period"),
+            "{page}"
+        );
         assert!(page.contains("The questionnaire's results"), "{page}");
-        assert!(!journey.browser.find_all("figure.chart svg").is_empty(), "the charts");
+        assert!(
+            !journey.browser.find_all("figure.chart svg").is_empty(),
+            "the charts"
+        );
         journey.screenshot("evaluation");
-        journey.browser.fill("#field-findings", "Meetings worked well; statements took long.");
-        journey.browser.fill("#field-recommendations", "1. Leave two weeks for authorisation.");
+        journey.browser.fill(
+            "#field-findings",
+            "Meetings worked well; statements took long.",
+        );
+        journey.browser.fill(
+            "#field-recommendations",
+            "1. Leave two weeks for authorisation.",
+        );
         journey.submit("#report", "Save the report");
         assert!(journey.main_text().contains("The report is saved"));
-        journey.browser.choose("#field-status", "shared with the members for comment");
+        journey
+            .browser
+            .choose("#field-status", "shared with the members for comment");
         journey.submit("#stage", "Move the report");
         assert!(journey.main_text().contains("The report has moved on"));
         journey.resize(super::PHONE_WIDTH);
