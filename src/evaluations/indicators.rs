@@ -322,8 +322,14 @@ fn attendance_part(
         .into_iter()
         .collect();
     let rows: Vec<(String, String, i64)> = counted
-        .into_iter()
-        .map(|(o, status, n)| (sides.get(&o).cloned().unwrap_or_default(), status, n))
+        .iter()
+        .map(|(o, status, n)| {
+            (
+                sides.get(o).cloned().unwrap_or_default(),
+                status.clone(),
+                *n,
+            )
+        })
         .collect();
     let rate = |side: Option<&str>| {
         let of = |r: &&(String, String, i64)| side.is_none_or(|s| r.0 == s);
@@ -336,6 +342,76 @@ fn attendance_part(
         let all: i64 = rows.iter().filter(of).map(|r| r.2).sum();
         share(present, all)
     };
+    // Quorum at each plenary held, among the full members whose attendance was recorded.
+    let plenary_rows: Vec<(i64, String, String)> = attendance::table
+        .inner_join(meetings::table)
+        .inner_join(organisations::table)
+        .filter(meetings::starts_at.ge(start))
+        .filter(meetings::starts_at.lt(end))
+        .filter(meetings::kind.eq("plenary"))
+        .filter(meetings::status.eq_any(["held", "minutes_approved"]))
+        .select((meetings::id, organisations::status, attendance::status))
+        .load(conn)?;
+    let percent = crate::meetings::store::settings(conn)?.quorum_percent;
+    let mut by_meeting: HashMap<i64, (usize, usize)> = HashMap::new();
+    for (meeting, organisation_status, status) in &plenary_rows {
+        if organisation_status == "full" {
+            let entry = by_meeting.entry(*meeting).or_default();
+            entry.1 += 1;
+            entry.0 += usize::from(status == "present");
+        }
+    }
+    let reached = by_meeting
+        .values()
+        .filter(|(present, full)| crate::meetings::rules::quorum_reached(*present, *full, percent))
+        .count();
+    b.add(
+        [
+            "meetings.quorum",
+            "Meetings",
+            "Plenaries with a quorum",
+            "Of the plenaries held with attendance recorded, the share where the full members present reached the quorum of those recorded.",
+        ],
+        share(reached as i64, by_meeting.len() as i64),
+        "percent",
+        Some("/meetings/past"),
+    );
+    // Attendance per sector, from the same counts per organisation.
+    let sector_of: HashMap<i64, String> = organisations::table
+        .inner_join(sectors::table)
+        .select((organisations::id, sectors::name))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect();
+    let mut sector_names: Vec<&String> = sector_of.values().collect();
+    sector_names.sort();
+    sector_names.dedup();
+    for sector in sector_names {
+        let of_sector = |(o, _, _): &&(i64, String, i64)| sector_of.get(o) == Some(sector);
+        let present: i64 = counted
+            .iter()
+            .filter(of_sector)
+            .filter(|r| r.1 == "present")
+            .map(|r| r.2)
+            .sum();
+        let all: i64 = counted.iter().filter(of_sector).map(|r| r.2).sum();
+        if all > 0 {
+            b.add(
+                [
+                    &format!(
+                        "attendance.sector.{}",
+                        sector.to_lowercase().replace(' ', "_")
+                    ),
+                    "Attendance",
+                    &format!("Attendance rate, {sector}"),
+                    "The same, for the members of this sector.",
+                ],
+                share(present, all),
+                "percent",
+                Some("/meetings/past"),
+            );
+        }
+    }
     b.add(["attendance.rate", "Attendance", "Attendance rate", "Of the organisations expected at the meetings of the period (attendance recorded), the share present in person or represented."], rate(None), "percent", Some("/meetings/past"));
     b.add(
         [

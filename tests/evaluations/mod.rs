@@ -84,6 +84,7 @@ async fn the_indicators_count_what_the_records_hold() {
                 "attendance.rate",
                 "meetings.agenda_on_time",
                 "members.memorandum_signed",
+                "meetings.quorum",
             ] {
                 if let Some(v) = value(&list, percent) {
                     assert!((0.0..=100.0).contains(&v), "{percent} = {v}");
@@ -95,6 +96,26 @@ async fn the_indicators_count_what_the_records_hold() {
                     .all(|i| !i.definition.is_empty() && !i.label.is_empty())
             );
         }
+        // The demo's held plenaries have their attendance recorded: a quorum share, and
+        // an attendance rate per sector that the sides' rates enclose.
+        let (from, until) = year(today.year() - 1);
+        let list = app
+            .with_conn(|c| indicators::compute(c, from, until))
+            .expect("indicators");
+        assert!(value(&list, "meetings.quorum").is_some());
+        let sectors: Vec<f64> = list
+            .iter()
+            .filter(|i| i.key.starts_with("attendance.sector."))
+            .filter_map(|i| i.value)
+            .collect();
+        assert!(sectors.len() >= 3, "{sectors:?}");
+        let lowest = sectors.iter().copied().fold(f64::MAX, f64::min);
+        let highest = sectors.iter().copied().fold(f64::MIN, f64::max);
+        let overall = value(&list, "attendance.rate").expect("a rate");
+        assert!(
+            lowest <= overall && overall <= highest,
+            "{lowest} <= {overall} <= {highest}"
+        );
         // The demo holds plenaries last year and a published statement.
         let (from, until) = year(today.year() - 1);
         let last = app
