@@ -260,10 +260,10 @@ fn meetings_part(
         .select((action_items::status, action_items::due_on))
         .load(conn)?;
     let done = actions.iter().filter(|a| a.0 == "done").count() as i64;
-    let open = actions.len() as i64 - done;
+    let open = actions.iter().filter(|a| a.0 == "open").count() as i64;
     let overdue = actions
         .iter()
-        .filter(|a| a.0 != "done" && a.1.is_some_and(|d| d < end.date()))
+        .filter(|a| a.0 == "open" && a.1.is_some_and(|d| d < end.date()))
         .count() as i64;
     b.count(
         [
@@ -280,7 +280,7 @@ fn meetings_part(
             "actions.open",
             "Meetings",
             "Action items open",
-            "Action items agreed in the period and not yet done.",
+            "Action items agreed in the period and still open (dropped ones are not counted).",
         ],
         open,
         None,

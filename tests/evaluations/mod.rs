@@ -2,6 +2,7 @@
 //! beside them, adoption that freezes them, an external evaluator who reads the
 //! evaluation and nothing else, and the report from draft to adoption through the pages.
 
+mod fixed;
 mod questionnaire;
 
 use actix_web::http::StatusCode;
