@@ -12,5 +12,6 @@ pub mod notices;
 pub mod questionnaire;
 pub mod results;
 pub mod rules;
+pub mod series;
 pub mod store;
 pub mod web;

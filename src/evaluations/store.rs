@@ -388,11 +388,18 @@ pub fn move_to(conn: &mut DbConn, actor: &Actor, id: i64, to: Status) -> Result<
                 .select(meetings::status)
                 .first(conn)
                 .optional()?;
-            if matches!(planned.as_deref(), Some("planned" | "agenda_published")) {
+            let title = format!("Evaluation: {}", e.title);
+            let already: i64 = crate::db::schema::agenda_items::table
+                .filter(crate::db::schema::agenda_items::meeting_id.eq(meeting))
+                .filter(crate::db::schema::agenda_items::title.eq(&title))
+                .count()
+                .get_result(conn)?;
+            // Shared again after going back to the evaluators: the item is there already.
+            if already == 0 && matches!(planned.as_deref(), Some("planned" | "agenda_published")) {
                 crate::meetings::agenda::add_item_for_procedure(
                     conn,
                     meeting,
-                    &format!("Evaluation: {}", e.title),
+                    &title,
                     &format!("The evaluators' report, shared for comment: /evaluations/{id}"),
                     false,
                 )?;

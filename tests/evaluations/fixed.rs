@@ -366,6 +366,15 @@ async fn every_indicator_counts_a_fixed_year_as_worked_out_by_hand() {
             unchecked.is_empty(),
             "indicators without a hand-worked number: {unchecked:?}"
         );
+        // Over the year, by quarter: attendance by side and statement throughput.
+        let series = app
+            .with_conn(|c| roundtable::evaluations::series::compute(c, from, until))
+            .expect("series");
+        assert_eq!(series.steps, ["2025 Q1", "2025 Q2", "2025 Q3", "2025 Q4"]);
+        assert_eq!(series.governmental, [Some(50.0), Some(66.7), None, None]);
+        assert_eq!(series.civil_society, [Some(100.0), Some(66.7), None, None]);
+        assert_eq!(series.rounds_opened, [1, 0, 0, 0]);
+        assert_eq!(series.adopted, [1, 0, 0, 0]);
         // The previous year holds P0 alone.
         let (pf, pu) = roundtable::evaluations::rules::previous_period(from, until);
         let before = app

@@ -270,6 +270,17 @@ fn build(
         followups: followup_rows,
         previous_followups,
         followup_owners,
+        series: Some({
+            let s = crate::evaluations::series::compute(conn, e.period_from, e.period_until)?;
+            let as_f = |v: &[i64]| v.iter().map(|n| Some(*n as f64)).collect();
+            pages::SeriesView {
+                rounds_opened: as_f(&s.rounds_opened),
+                adopted: as_f(&s.adopted),
+                steps: s.steps,
+                governmental: s.governmental,
+                civil_society: s.civil_society,
+            }
+        }),
         refusal: None,
     })
 }

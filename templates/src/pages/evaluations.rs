@@ -167,6 +167,60 @@ pub fn comparison_chart(rows: &[&IndicatorRow]) -> Markup {
     }
 }
 
+/// Values over the period's steps, one bar per series in each step, drawn on the server with
+/// the data table. `max` is the scale's top (100 for shares).
+pub fn series_chart(
+    id: &str,
+    title: &str,
+    steps: &[String],
+    series: &[(&str, &str, Vec<Option<f64>>)],
+    max: f64,
+) -> Markup {
+    let left = 40.0;
+    let chart_height = 160.0;
+    let width_per_step = 16.0 * series.len() as f64 + 14.0;
+    let width = left + width_per_step * steps.len() as f64 + 10.0;
+    let y = |v: f64| 10.0 + chart_height - (v / max.max(1.0)).clamp(0.0, 1.0) * chart_height;
+    let label_every = (steps.len() / 10).max(1);
+    html! {
+        figure.chart {
+            svg viewBox=(format!("0 0 {width} {}", chart_height + 40.0)) role="img" aria-labelledby=(format!("{id}-title")) preserveAspectRatio="xMinYMin meet" {
+                title id=(format!("{id}-title")) { (title) }
+                @for tick in [0.0, max / 2.0, max] {
+                    line x1=(left) x2=(width) y1=(y(tick)) y2=(y(tick)) stroke="#c7ccd4" stroke-width="1" {}
+                    text x=(left - 4.0) y=(y(tick) + 4.0) text-anchor="end" font-size="11" fill="#1d2430" { (format!("{tick:.0}")) }
+                }
+                @for (i, step) in steps.iter().enumerate() {
+                    @let x0 = left + width_per_step * i as f64 + 7.0;
+                    @for (k, (_, color, values)) in series.iter().enumerate() {
+                        @if let Some(v) = values.get(i).copied().flatten() {
+                            rect x=(x0 + 16.0 * k as f64) y=(y(v)) width="13" height=(y(0.0) - y(v)) fill=(color) {}
+                        }
+                    }
+                    @if i % label_every == 0 {
+                        text x=(x0) y=(chart_height + 28.0) font-size="10" fill="#1d2430" { (step) }
+                    }
+                }
+            }
+            figcaption { @for (label, color, _) in series { span style=(format!("color:{color}")) { "■" } " " (label) "  " } }
+            div.visually-hidden.print-table { table {
+                caption { (title) }
+                thead { tr { th scope="col" { "Step" } @for (label, _, _) in series { th scope="col" { (label) } } } }
+                tbody { @for (i, step) in steps.iter().enumerate() { tr { th scope="row" { (step) } @for (_, _, values) in series { td { (values.get(i).copied().flatten().map(|v| format!("{v}")).unwrap_or_else(|| "–".into())) } } } } }
+            } }
+        }
+    }
+}
+
+/// The period over time: attendance by side, statement throughput.
+pub struct SeriesView {
+    pub steps: Vec<String>,
+    pub governmental: Vec<Option<f64>>,
+    pub civil_society: Vec<Option<f64>>,
+    pub rounds_opened: Vec<Option<f64>>,
+    pub adopted: Vec<Option<f64>>,
+}
+
 fn results_section(r: &ResultsView) -> Markup {
     html! {
         section aria-labelledby="results" {
@@ -405,6 +459,7 @@ pub struct PageView {
     pub previous_followups: Option<(String, Vec<FollowUpRow>)>,
     /// The owners to choose from, for the secretariat adding or updating actions.
     pub followup_owners: Option<Options>,
+    pub series: Option<SeriesView>,
     pub refusal: Option<Refusal>,
 }
 
@@ -454,6 +509,12 @@ pub fn page(chrome: &Chrome, v: &PageView) -> Markup {
                 }
                 @let shares: Vec<&IndicatorRow> = v.indicators.iter().filter(|i| i.unit == "percent" && (i.number.is_some() || i.previous_number.is_some())).collect();
                 @if !shares.is_empty() { (comparison_chart(&shares)) }
+                @if let Some(series) = &v.series {
+                    h3 { "Over the period" }
+                    (series_chart("attendance-chart", "Attendance rate by side, in %", &series.steps, &[("governmental", "#1f5fa8", series.governmental.clone()), ("civil society", "#b3541e", series.civil_society.clone())], 100.0))
+                    @let top = series.rounds_opened.iter().chain(&series.adopted).flatten().fold(1.0_f64, |a, b| a.max(*b));
+                    (series_chart("throughput-chart", "Statement throughput: rounds opened and statements adopted", &series.steps, &[("rounds opened", "#1f5fa8", series.rounds_opened.clone()), ("adopted", "#2e7d4f", series.adopted.clone())], top.ceil()))
+                }
                 @for area in &areas {
                     table.stack.indicators {
                         caption { (area) }
