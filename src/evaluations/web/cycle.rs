@@ -314,21 +314,6 @@ pub(super) async fn refused(
     ))
 }
 
-/// A cell of CSV: quoted when it holds a separator, a quote or a line break; a leading
-/// character a spreadsheet would run as a formula is neutralised.
-fn cell(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    };
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
-    }
-}
-
 async fn csv(
     page: Page,
     state: web::Data<AppState>,
@@ -348,23 +333,33 @@ async fn csv(
             Ok((e.title.clone(), store::indicators_of(conn, &e)?))
         })
         .await?;
-    let mut out = String::from("area,key,indicator,value,previous,unit,definition\r\n");
-    for (i, p) in &pairs {
-        let number = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
-        out.push_str(
-            &[
-                cell(&i.area),
-                cell(&i.key),
-                cell(&i.label),
+    let number = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    let rows: Vec<Vec<String>> = pairs
+        .iter()
+        .map(|(i, p)| {
+            vec![
+                i.area.clone(),
+                i.key.clone(),
+                i.label.clone(),
                 number(i.value),
                 number(p.as_ref().and_then(|p| p.value)),
-                cell(&i.unit),
-                cell(&i.definition),
+                i.unit.clone(),
+                i.definition.clone(),
             ]
-            .join(","),
-        );
-        out.push_str("\r\n");
-    }
+        })
+        .collect();
+    let out = super::csv_file(
+        &[
+            "area",
+            "key",
+            "indicator",
+            "value",
+            "previous",
+            "unit",
+            "definition",
+        ],
+        &rows,
+    )?;
     let name: String = title
         .chars()
         .map(|c| {

@@ -48,3 +48,23 @@ pub fn shown(value: Option<f64>, unit: &str) -> String {
         }
     }
 }
+
+/// A CSV file (RFC 4180, CRLF) of `header` and `rows`; every cell a spreadsheet could run as
+/// a formula is made inert, as in the coalition's other exports.
+pub fn csv_file(header: &[&str], rows: &[Vec<String>]) -> Result<String, crate::error::Error> {
+    use crate::membership::import::inert;
+    let failed = |e: csv::Error| crate::error::Error::Internal(format!("writing CSV: {e}"));
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    writer.write_record(header).map_err(failed)?;
+    for row in rows {
+        writer
+            .write_record(row.iter().map(|cell| inert(cell).into_owned()))
+            .map_err(failed)?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| crate::error::Error::Internal(format!("writing CSV: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| crate::error::Error::Internal(e.to_string()))
+}

@@ -259,34 +259,29 @@ async fn csv(
         keys.dedup();
         keys.len()
     };
-    let quote = |v: &str| {
-        let v = if v.starts_with(['=', '+', '-', '@']) {
-            format!("'{v}")
-        } else {
-            v.to_owned()
-        };
-        format!("\"{}\"", v.replace('"', "\"\""))
-    };
-    let mut out = String::from("response,side,theme,item,rating,answer\r\n");
+    let mut rows = Vec::new();
     for (key, side, item_id, rating, answer) in &answers {
         let Some(item) = items.iter().find(|i| i.id == *item_id) else {
             continue;
         };
         let side = if responses_of(side) >= crate::evaluations::results::SMALLEST_CELL {
-            side.as_str()
+            side.clone()
         } else {
-            ""
+            String::new()
         };
-        out.push_str(&format!(
-            "{},{},{},{},{},{}\r\n",
-            &key[..8.min(key.len())],
+        rows.push(vec![
+            key[..8.min(key.len())].to_owned(),
             side,
-            quote(&item.theme),
-            quote(&item.text),
+            item.theme.clone(),
+            item.text.clone(),
             rating.map(|r| r.to_string()).unwrap_or_default(),
-            quote(answer)
-        ));
+            answer.clone(),
+        ]);
     }
+    let out = super::csv_file(
+        &["response", "side", "theme", "item", "rating", "answer"],
+        &rows,
+    )?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((
