@@ -27,7 +27,7 @@ const MATRIX: &str = include_str!("matrix.txt");
 const PASSWORD: &str = "a matrix test password";
 
 /// The kinds of person, in the order of the table's columns.
-const ROLES: [&str; 12] = [
+const ROLES: [&str; 13] = [
     "anonymous",
     "applicant",
     "associate",
@@ -40,6 +40,7 @@ const ROLES: [&str; 12] = [
     "administrator",
     "deactivated",
     "withdrawn",
+    "evaluator",
 ];
 
 /// Every `route("PATH", web::METHOD()` in `src/`, as (METHOD, full path); the API's routes
@@ -447,6 +448,10 @@ async fn every_route_answers_each_kind_of_person_as_the_table_says() {
         for p in [&authoriser, &other_rep] {
             with_password(&app, p);
         }
+        // The demo's external evaluator: a person of no organisation, evaluating the open
+        // review (the "evaluation" of the rows below) and nothing else.
+        let evaluator = person(&app, roundtable::evaluations::demo::EXTERNAL_EVALUATOR);
+        with_password(&app, &evaluator);
         let admin = person(&app, "admin@demo.example");
         with_password(&app, &admin);
         let holder_person = person(&app, &holder.email);
@@ -466,6 +471,7 @@ async fn every_route_answers_each_kind_of_person_as_the_table_says() {
             ("administrator", Some(&admin)),
             ("deactivated", Some(&leaver)),
             ("withdrawn", Some(&withdrawn)),
+            ("evaluator", Some(&evaluator)),
         ];
         let mut clients = Vec::new();
         for (role, who) in &people_by_role {
