@@ -792,3 +792,62 @@ fn groups_and_secretariat(
     );
     Ok(())
 }
+
+/// One organisation's part in the period: its attendance and its positions in the rounds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrganisationPart {
+    pub organisation_id: i64,
+    pub name: String,
+    pub side: String,
+    pub present: i64,
+    pub recorded: i64,
+    pub positions: i64,
+}
+
+/// Every participating organisation's attendance and positions in the period (the rounds
+/// opened in it), by name: three queries.
+pub fn per_organisation(
+    conn: &mut DbConn,
+    from: NaiveDate,
+    until: NaiveDate,
+) -> Result<Vec<OrganisationPart>, Error> {
+    let (start, end) = bounds(from, until);
+    let attended: Vec<(i64, String, i64)> = attendance::table
+        .inner_join(meetings::table)
+        .filter(meetings::starts_at.ge(start))
+        .filter(meetings::starts_at.lt(end))
+        .group_by((attendance::organisation_id, attendance::status))
+        .select((
+            attendance::organisation_id,
+            attendance::status,
+            count_star(),
+        ))
+        .load(conn)?;
+    let positions: Vec<(i64, i64)> = statement_positions::table
+        .inner_join(approval_rounds::table)
+        .filter(approval_rounds::opened_at.ge(start))
+        .filter(approval_rounds::opened_at.lt(end))
+        .group_by(statement_positions::organisation_id)
+        .select((statement_positions::organisation_id, count_star()))
+        .load(conn)?;
+    let members: Vec<(i64, String, String)> = organisations::table
+        .inner_join(sectors::table)
+        .filter(organisations::status.eq_any(["full", "associate", "suspended"]))
+        .order(organisations::name)
+        .select((organisations::id, organisations::name, sectors::side))
+        .load(conn)?;
+    Ok(members
+        .into_iter()
+        .map(|(id, name, side)| {
+            let of = attended.iter().filter(|a| a.0 == id);
+            OrganisationPart {
+                organisation_id: id,
+                name,
+                side,
+                present: of.clone().filter(|a| a.1 == "present").map(|a| a.2).sum(),
+                recorded: of.map(|a| a.2).sum(),
+                positions: positions.iter().filter(|p| p.0 == id).map(|p| p.1).sum(),
+            }
+        })
+        .collect())
+}

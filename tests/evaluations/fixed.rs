@@ -375,6 +375,21 @@ async fn every_indicator_counts_a_fixed_year_as_worked_out_by_hand() {
         assert_eq!(series.civil_society, [Some(100.0), Some(66.7), None, None]);
         assert_eq!(series.rounds_opened, [1, 0, 0, 0]);
         assert_eq!(series.adopted, [1, 0, 0, 0]);
+        // Each member's part: attendance recorded and positions in the year's one round.
+        let parts = app
+            .with_conn(|c| indicators::per_organisation(c, from, until))
+            .expect("parts");
+        let part = |id: i64| {
+            let p = parts
+                .iter()
+                .find(|p| p.organisation_id == id)
+                .expect("a member");
+            (p.present, p.recorded, p.positions)
+        };
+        assert_eq!(part(alpha), (3, 3, 1));
+        assert_eq!(part(beta), (1, 2, 1));
+        assert_eq!(part(gamma), (1, 3, 0));
+        assert_eq!(part(delta), (2, 2, 1));
         // The previous year holds P0 alone.
         let (pf, pu) = roundtable::evaluations::rules::previous_period(from, until);
         let before = app

@@ -247,6 +247,10 @@ async fn an_external_evaluator_reads_the_evaluation_and_nothing_else() {
         let page = client.get(&format!("/evaluations/{open}")).await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.body.contains("Indicators") && page.body.contains("Attendance rate"));
+        assert!(
+            page.body.contains("part in the period"),
+            "each member's attendance and positions"
+        );
         let reads: i64 = app
             .with_conn(|c| {
                 evaluation_reads::table

@@ -270,6 +270,37 @@ fn build(
         followups: followup_rows,
         previous_followups,
         followup_owners,
+        per_organisation: {
+            let rounds = pairs
+                .iter()
+                .find(|(i, _)| i.key == "statements.rounds")
+                .and_then(|(i, _)| i.value)
+                .unwrap_or(0.0) as i64;
+            crate::evaluations::indicators::per_organisation(conn, e.period_from, e.period_until)?
+                .into_iter()
+                .map(|o| {
+                    let attendance = if o.recorded == 0 {
+                        "–".to_owned()
+                    } else {
+                        format!(
+                            "{} of {} ({:.0} %)",
+                            o.present,
+                            o.recorded,
+                            o.present as f64 * 100.0 / o.recorded as f64
+                        )
+                    };
+                    let side = crate::membership::rules::Side::parse(&o.side)
+                        .map(|s| s.label().to_owned())
+                        .unwrap_or_default();
+                    (
+                        o.name,
+                        side,
+                        attendance,
+                        format!("{} of {rounds}", o.positions),
+                    )
+                })
+                .collect()
+        },
         series: Some({
             let s = crate::evaluations::series::compute(conn, e.period_from, e.period_until)?;
             let as_f = |v: &[i64]| v.iter().map(|n| Some(*n as f64)).collect();

@@ -460,6 +460,8 @@ pub struct PageView {
     /// The owners to choose from, for the secretariat adding or updating actions.
     pub followup_owners: Option<Options>,
     pub series: Option<SeriesView>,
+    /// (organisation, side, attendance, positions taken of the rounds) for each member.
+    pub per_organisation: Vec<(String, String, String, String)>,
     pub refusal: Option<Refusal>,
 }
 
@@ -514,6 +516,15 @@ pub fn page(chrome: &Chrome, v: &PageView) -> Markup {
                     (series_chart("attendance-chart", "Attendance rate by side, in %", &series.steps, &[("governmental", "#1f5fa8", series.governmental.clone()), ("civil society", "#b3541e", series.civil_society.clone())], 100.0))
                     @let top = series.rounds_opened.iter().chain(&series.adopted).flatten().fold(1.0_f64, |a, b| a.max(*b));
                     (series_chart("throughput-chart", "Statement throughput: rounds opened and statements adopted", &series.steps, &[("rounds opened", "#1f5fa8", series.rounds_opened.clone()), ("adopted", "#2e7d4f", series.adopted.clone())], top.ceil()))
+                }
+                @if !v.per_organisation.is_empty() {
+                    table.stack #per-organisation {
+                        caption { "Each member's part in the period" }
+                        thead { tr { th scope="col" { "Organisation" } th scope="col" { "Side" } th scope="col" { "Attendance" } th scope="col" { "Positions taken" } } }
+                        tbody { @for (name, side, attendance, positions) in &v.per_organisation { tr {
+                            td data-label="Organisation" { (name) } td data-label="Side" { (side) } td data-label="Attendance" { (attendance) } td data-label="Positions taken" { (positions) }
+                        } } }
+                    }
                 }
                 @for area in &areas {
                     table.stack.indicators {
