@@ -156,10 +156,14 @@ pub fn tick(conn: &mut DbConn, today: NaiveDate) -> Result<usize, Error> {
         .select(Complaint::as_select())
         .load(conn)?;
     let mut sent = 0;
+    let coalition = if open.is_empty() {
+        String::new()
+    } else {
+        coalition_name(conn)?
+    };
     for c in open {
         let Some(due) = c.due_on else { continue };
         let stage = store::stage_of(&c);
-        let coalition = coalition_name(conn)?;
         let register = format!("{BASE_URL}/complaints");
         if due < today && c.overdue_notified_due != Some(due) {
             sent += crate::db::write_tx(conn, |conn| {

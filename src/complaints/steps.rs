@@ -226,6 +226,19 @@ pub fn propose(
     })
 }
 
+/// The case for a step only a party takes, with the party the actor speaks for ("not
+/// found" for those who do not know the case exists).
+fn as_party(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<(Case, Party), Error> {
+    let case = store::case(conn, actor, id)?;
+    if case.sight == ComplaintSight::Nothing {
+        return Err(Error::NotFound);
+    }
+    match case.standing.party() {
+        Some(party) => Ok((case, party)),
+        None => Err(Error::NotFor("the parties to the complaint")),
+    }
+}
+
 /// A party's answer to the proposal. Once every party has answered, the case is resolved
 /// (all accepted) or referred to the plenary.
 pub fn answer(
@@ -236,13 +249,7 @@ pub fn answer(
     today: NaiveDate,
 ) -> Result<Complaint, Error> {
     db::write_tx(conn, |conn| {
-        let case = store::case(conn, actor, id)?;
-        if case.sight == ComplaintSight::Nothing {
-            return Err(Error::NotFound);
-        }
-        let Some(party) = case.standing.party() else {
-            return Err(Error::NotFor("the parties to the complaint"));
-        };
+        let (case, party) = as_party(conn, actor, id)?;
         if case.stage() != Stage::Proposed {
             return Err(Error::Invalid(format!(
                 "there is no proposal to answer: the complaint is {}",
@@ -450,13 +457,7 @@ pub fn satisfaction(conn: &mut DbConn, actor: &Actor, id: i64, score: i32) -> Re
         ));
     }
     db::write_tx(conn, |conn| {
-        let case = store::case(conn, actor, id)?;
-        if case.sight == ComplaintSight::Nothing {
-            return Err(Error::NotFound);
-        }
-        let Some(party) = case.standing.party() else {
-            return Err(Error::NotFor("the parties to the complaint"));
-        };
+        let (case, party) = as_party(conn, actor, id)?;
         if case.stage().is_open() {
             return Err(Error::Invalid(
                 "satisfaction is asked once the case is closed".into(),

@@ -73,6 +73,13 @@ fn mean_days(pairs: &[(NaiveDateTime, NaiveDateTime)]) -> Option<f64> {
     Some(total as f64 / pairs.len() as f64 / 86_400.0)
 }
 
+/// The (start, end) pairs of what has ended, from rows whose end may be missing.
+fn finished(
+    rows: &[(NaiveDateTime, Option<NaiveDateTime>)],
+) -> Vec<(NaiveDateTime, NaiveDateTime)> {
+    rows.iter().filter_map(|(a, b)| Some((*a, (*b)?))).collect()
+}
+
 fn bounds(from: NaiveDate, until: NaiveDate) -> (NaiveDateTime, NaiveDateTime) {
     let start = from.and_hms_opt(0, 0, 0).unwrap_or_default();
     let end = until
@@ -93,8 +100,14 @@ pub fn compute(
     let mut b = Builder(Vec::new());
     meetings_part(conn, &mut b, start, end)?;
     attendance_part(conn, &mut b, start, end)?;
-    statements_part(conn, &mut b, start, end)?;
-    membership_part(conn, &mut b, from, until, start, end)?;
+    // Today's full members: what participation and the memorandum's share are counted
+    // against.
+    let full: i64 = organisations::table
+        .filter(organisations::status.eq("full"))
+        .count()
+        .get_result(conn)?;
+    statements_part(conn, &mut b, start, end, full)?;
+    membership_part(conn, &mut b, (from, until), (start, end), full)?;
     groups_and_secretariat(conn, &mut b, from, until, start, end)?;
     let complaints = crate::complaints::stats::statistics(conn, from, until)?;
     b.add(["complaints.filed", "Complaints", "Complaints filed", "Complaints filed in the period (fewer than three are not shown, so that no case can be pointed at)."], complaints.filed.map(|n| n as f64), "count", None);
@@ -229,10 +242,7 @@ fn meetings_part(
         .filter(minutes::approved_at.is_not_null())
         .select((meetings::starts_at, minutes::approved_at))
         .load(conn)?;
-    let pairs: Vec<(NaiveDateTime, NaiveDateTime)> = approved
-        .iter()
-        .filter_map(|(a, b)| Some((*a, (*b)?)))
-        .collect();
+    let pairs = finished(&approved);
     b.count(
         [
             "meetings.minutes_approved",
@@ -443,6 +453,7 @@ fn statements_part(
     b: &mut Builder,
     start: NaiveDateTime,
     end: NaiveDateTime,
+    full: i64,
 ) -> Result<(), Error> {
     let rounds: Vec<(String, i64)> = approval_rounds::table
         .filter(approval_rounds::opened_at.ge(start))
@@ -467,10 +478,7 @@ fn statements_part(
         .filter(approval_rounds::adopted_at.lt(end))
         .select((approval_rounds::opened_at, approval_rounds::adopted_at))
         .load(conn)?;
-    let pairs: Vec<(NaiveDateTime, NaiveDateTime)> = adoptions
-        .iter()
-        .filter_map(|(a, b)| Some((*a, (*b)?)))
-        .collect();
+    let pairs = finished(&adoptions);
     b.count(
         [
             "statements.adopted",
@@ -530,10 +538,6 @@ fn statements_part(
         .filter(|p| p.0 == "object")
         .map(|p| p.1)
         .sum();
-    let full: i64 = organisations::table
-        .filter(organisations::status.eq("full"))
-        .count()
-        .get_result(conn)?;
     b.add(["statements.participation", "Statements", "Participation in rounds", "Positions taken, as a share of the positions the full members (as they are now) could have taken in the period's rounds."], share(taken, opened * full), "percent", Some("/statements"));
     b.count(
         [
@@ -569,10 +573,9 @@ fn statements_part(
 fn membership_part(
     conn: &mut DbConn,
     b: &mut Builder,
-    from: NaiveDate,
-    until: NaiveDate,
-    start: NaiveDateTime,
-    end: NaiveDateTime,
+    (from, until): (NaiveDate, NaiveDate),
+    (start, end): (NaiveDateTime, NaiveDateTime),
+    full: i64,
 ) -> Result<(), Error> {
     let events: Vec<(String, i64)> = membership_events::table
         .filter(membership_events::effective_on.ge(from))
@@ -616,10 +619,7 @@ fn membership_part(
         .filter(applications::decided_at.lt(end))
         .select((applications::submitted_at, applications::decided_at))
         .load(conn)?;
-    let pairs: Vec<(NaiveDateTime, NaiveDateTime)> = decided
-        .iter()
-        .filter_map(|(a, b)| Some((*a, (*b)?)))
-        .collect();
+    let pairs = finished(&decided);
     b.count(
         [
             "members.applications_decided",
@@ -647,10 +647,6 @@ fn membership_part(
         .select(mou_versions::id)
         .first(conn)
         .optional()?;
-    let full: i64 = organisations::table
-        .filter(organisations::status.eq("full"))
-        .count()
-        .get_result(conn)?;
     let signed: i64 = match current {
         Some(v) => mou_signatures::table
             .inner_join(organisations::table)

@@ -21,22 +21,13 @@ use crate::complaints::rules::{self, Outcome, Party, Seat, Stage, Step};
 use crate::complaints::store::{self, Case};
 use crate::complaints::{panel, steps, thread};
 use crate::db::DbConn;
-use crate::db::schema::{complaint_stages, meetings, people};
+use crate::db::schema::{complaint_stages, meetings};
 use crate::error::Error;
 use crate::web::context::Page;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/complaints/{id}", web::get().to(show))
         .route("/complaints/{id}/files/{file_id}", web::get().to(file));
-}
-
-fn names_of(conn: &mut DbConn, ids: &[i64]) -> Result<HashMap<i64, String>, Error> {
-    Ok(people::table
-        .filter(people::id.eq_any(ids))
-        .select((people::id, people::name))
-        .load::<(i64, String)>(conn)?
-        .into_iter()
-        .collect())
 }
 
 /// Planned meetings from today on, of the kinds given (all when none): where a hearing or
@@ -320,7 +311,7 @@ pub fn build_view(
     ids.extend(messages.iter().map(|(m, _)| m.person_id));
     ids.extend(access.iter().map(|a| a.person_id));
     ids.extend(c.filed_by);
-    let seat_names = names_of(conn, &ids)?;
+    let seat_names = crate::auth::store::names(conn, &ids)?;
     let panel_rows = case
         .panel
         .iter()
