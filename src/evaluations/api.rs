@@ -60,7 +60,7 @@ async fn get(
                 EvaluationSight::Report,
                 "the evaluation (API)",
             )?;
-            let pairs = store::indicators_of(conn, &e)?;
+            let pairs = super::figures::indicators_of(conn, &e)?;
             let mut value = summary(&e);
             value["frozen"] = json!(e.frozen_indicators.is_some());
             value["indicators"] = store::indicators_json(&pairs);
@@ -102,7 +102,7 @@ async fn indicators(
             let to = to.unwrap_or(today);
             let from = from.unwrap_or(to - chrono::Duration::days(364));
             super::rules::check_period(from, to).map_err(Error::Invalid)?;
-            Ok((from, to, store::compare(conn, from, to)?))
+            Ok((from, to, super::figures::compare(conn, from, to)?))
         })
         .await?;
     Ok(HttpResponse::Ok().json(json!({

@@ -14,10 +14,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::DbConn;
 use crate::db::schema::{
-    action_items, agenda_versions, applications, approval_rounds, attendance, fee_ledger, meetings,
-    membership_events, minutes, mou_signatures, mou_versions, organisations, outbox_deliveries,
-    secretariat_terms, sectors, statement_authorisations, statement_positions, statements,
-    working_groups,
+    action_items, agenda_versions, applications, approval_rounds, attendance, fee_ledger,
+    mail_reminders, meetings, membership_events, minutes, mou_signatures, mou_versions,
+    organisations, outbox_deliveries, secretariat_terms, sectors, statement_authorisations,
+    statement_positions, statements, working_groups,
 };
 use crate::error::Error;
 
@@ -786,7 +786,60 @@ fn groups_and_secretariat(
         "percent",
         Some("/secretariat"),
     );
+    let (handovers, on_time) = handovers(conn, from, until)?;
+    b.add(
+        [
+            "secretariat.handovers_on_time",
+            "Secretariat",
+            "Hand-overs on time",
+            "Of the terms that began in the period after an earlier one, the share that took over the day the earlier term ended (no days without a secretariat) and whose hand-over notice went to the members within two days of their start.",
+        ],
+        share(on_time, handovers),
+        "percent",
+        Some("/secretariat"),
+    );
     Ok(())
+}
+
+/// How long after its first day a term's hand-over notice still counts as on time.
+const HANDOVER_GRACE_DAYS: i64 = 2;
+
+/// The hand-overs in the period (terms that began in it after an earlier term) and how many
+/// of them were on time: two queries.
+fn handovers(conn: &mut DbConn, from: NaiveDate, until: NaiveDate) -> Result<(i64, i64), Error> {
+    let terms: Vec<(i64, NaiveDate, NaiveDate)> = secretariat_terms::table
+        .filter(secretariat_terms::starts_on.le(until))
+        .order(secretariat_terms::starts_on)
+        .select((
+            secretariat_terms::id,
+            secretariat_terms::starts_on,
+            secretariat_terms::ends_on,
+        ))
+        .load(conn)?;
+    let starting: Vec<i64> = terms.iter().filter(|t| t.1 >= from).map(|t| t.0).collect();
+    let announced: HashMap<i64, NaiveDateTime> = mail_reminders::table
+        .filter(mail_reminders::kind.eq(crate::secretariat::notices::HANDOVER))
+        .filter(mail_reminders::subject_id.eq_any(&starting))
+        .select((mail_reminders::subject_id, mail_reminders::sent_at))
+        .load(conn)?
+        .into_iter()
+        .collect();
+    let (mut handovers, mut on_time) = (0, 0);
+    for pair in terms.windows(2) {
+        let (earlier, (id, starts_on, _)) = (&pair[0], &pair[1]);
+        if *starts_on < from {
+            continue;
+        }
+        handovers += 1;
+        let seamless = earlier.2 >= *starts_on;
+        let told = announced.get(id).is_some_and(|sent| {
+            sent.date() <= *starts_on + chrono::Duration::days(HANDOVER_GRACE_DAYS)
+        });
+        if seamless && told {
+            on_time += 1;
+        }
+    }
+    Ok((handovers, on_time))
 }
 
 /// One organisation's part in the period: its attendance and its positions in the rounds.

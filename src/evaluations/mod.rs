@@ -5,11 +5,13 @@
 
 pub mod api;
 pub mod demo;
+pub mod figures;
 pub mod followups;
 pub mod indicators;
 pub mod model;
 pub mod notices;
 pub mod questionnaire;
+pub mod records;
 pub mod results;
 pub mod rules;
 pub mod series;

@@ -9,7 +9,7 @@ use crate::db::DbConn;
 use crate::db::schema::{approval_rounds, attendance, meetings, organisations, sectors};
 use crate::error::Error;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Series {
     /// "2026 Q1" or "2026".
     pub steps: Vec<String>,

@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde_json::{Value, json};
 
-use super::indicators::{self, Indicator};
+use super::figures;
+use super::indicators::Indicator;
 use super::model::{Evaluation, Evaluator};
 use super::rules::{self, Kind, Status};
 use crate::audit::{self, Subject};
@@ -330,38 +331,6 @@ pub fn write_report(
     })
 }
 
-/// The indicators of the evaluation's period beside the previous period's: as frozen at
-/// adoption, or computed now.
-pub fn indicators_of(
-    conn: &mut DbConn,
-    e: &Evaluation,
-) -> Result<Vec<(Indicator, Option<Indicator>)>, Error> {
-    if let Some(frozen) = &e.frozen_indicators {
-        return serde_json::from_str(frozen).map_err(|err| {
-            Error::Internal(format!("frozen indicators of evaluation {}: {err}", e.id))
-        });
-    }
-    compare(conn, e.period_from, e.period_until)
-}
-
-/// The indicators of a period beside those of the period before it.
-pub fn compare(
-    conn: &mut DbConn,
-    from: NaiveDate,
-    until: NaiveDate,
-) -> Result<Vec<(Indicator, Option<Indicator>)>, Error> {
-    let now = indicators::compute(conn, from, until)?;
-    let (pf, pu) = rules::previous_period(from, until);
-    let before = indicators::compute(conn, pf, pu)?;
-    Ok(now
-        .into_iter()
-        .map(|i| {
-            let previous = before.iter().find(|p| p.key == i.key).cloned();
-            (i, previous)
-        })
-        .collect())
-}
-
 /// Moves the report to its next stage (the secretariat or the evaluators); adoption freezes
 /// the indicators.
 pub fn move_to(conn: &mut DbConn, actor: &Actor, id: i64, to: Status) -> Result<Evaluation, Error> {
@@ -406,8 +375,7 @@ pub fn move_to(conn: &mut DbConn, actor: &Actor, id: i64, to: Status) -> Result<
             }
         }
         if to == Status::Adopted {
-            let frozen = serde_json::to_string(&compare(conn, e.period_from, e.period_until)?)
-                .map_err(|err| Error::Internal(err.to_string()))?;
+            let frozen = figures::frozen(conn, &e)?;
             diesel::update(target)
                 .set((
                     evaluations::frozen_indicators.eq(Some(frozen)),

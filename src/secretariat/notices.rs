@@ -10,7 +10,8 @@ use crate::mail::compose::{coalition_name, list_id};
 use crate::mail::outbox::{self, BASE_URL, NewMail};
 use crate::mail::reminders;
 
-const HANDOVER: &str = "handover";
+/// The reminder kind of the hand-over notice (evaluations count hand-overs by it).
+pub const HANDOVER: &str = "handover";
 /// How long after a term begins its notice may still go out (a server that was down).
 const HANDOVER_DAYS: i64 = 14;
 

@@ -533,10 +533,11 @@ async fn every_route_answers_each_kind_of_person_as_the_table_says() {
             ("up", "up".into()),
             ("token", "not-a-real-token".into()),
             ("month", "2026-11".into()),
-            // The demo's complaint filed by the representative (about a statement round),
-            // and the file its filer attached.
             ("evaluation", first_id(&app, "SELECT id FROM evaluations WHERE status = 'draft' ORDER BY id")),
             ("evaluation_item", first_id(&app, "SELECT i.id FROM evaluation_items i JOIN evaluations e ON e.id = i.evaluation_id WHERE e.status = 'draft' ORDER BY i.id")),
+            ("records_area", "meetings".into()),
+            // The demo's complaint filed by the representative (about a statement round),
+            // and the file its filer attached.
             ("complaint", first_id(&app, "SELECT id FROM complaints WHERE record_kind = 'statement' ORDER BY id")),
             ("complaint_file", first_id(&app, "SELECT f.id FROM complaint_files f JOIN complaints c ON c.id = f.complaint_id WHERE c.record_kind = 'statement' ORDER BY f.id")),
         ]

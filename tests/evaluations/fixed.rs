@@ -6,6 +6,7 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use roundtable::evaluations::indicators::{self, Indicator};
+use roundtable::evaluations::records::{self, Area};
 
 use crate::common::TestApp;
 use crate::on_each_backend;
@@ -265,13 +266,51 @@ async fn every_indicator_counts_a_fixed_year_as_worked_out_by_hand() {
                 ),
             );
         }
-        // One secretariat term held by both sides.
-        run(
-            &app,
-            &format!(
-                "INSERT INTO secretariat_terms (starts_on, ends_on, civil_society_org, governmental_org, pinned, note, created_at) VALUES ('2025-01-01', '2026-01-01', {alpha}, {delta}, FALSE, '', '2024-12-01 00:00:00')"
+        // Three secretariat terms: the second half of 2024 (the previous period), the first
+        // half of 2025 held by both sides and taken over seamlessly with its notice on its
+        // first day, and the second half of 2025 held by Beta alone after a two-week gap.
+        for (starts, ends, civil, governmental, notice) in [
+            (
+                "2024-07-01",
+                "2025-01-01",
+                alpha.to_string(),
+                gamma.to_string(),
+                None,
             ),
-        );
+            (
+                "2025-01-01",
+                "2025-07-01",
+                alpha.to_string(),
+                delta.to_string(),
+                Some("2025-01-01 06:00:00"),
+            ),
+            (
+                "2025-07-15",
+                "2026-01-01",
+                beta.to_string(),
+                "NULL".into(),
+                Some("2025-07-15 06:00:00"),
+            ),
+        ] {
+            run(
+                &app,
+                &format!(
+                    "INSERT INTO secretariat_terms (starts_on, ends_on, civil_society_org, governmental_org, pinned, note, created_at) VALUES ('{starts}', '{ends}', {civil}, {governmental}, FALSE, '', '2024-06-01 00:00:00')"
+                ),
+            );
+            if let Some(sent) = notice {
+                let term = id_of(
+                    &app,
+                    &format!("SELECT id FROM secretariat_terms WHERE starts_on = '{starts}'"),
+                );
+                run(
+                    &app,
+                    &format!(
+                        "INSERT INTO mail_reminders (kind, subject_id, sent_at) VALUES ('handover', {term}, '{sent}')"
+                    ),
+                );
+            }
+        }
         // Mail queued in 2025: four sent, one failed for good.
         run(
             &app,
@@ -340,8 +379,10 @@ async fn every_indicator_counts_a_fixed_year_as_worked_out_by_hand() {
             ("fees.waived", Some(25.0)),
             ("groups.active", Some(1.0)),
             ("groups.meetings", Some(1.0)),
-            ("secretariat.terms", Some(1.0)),
-            ("secretariat.balanced", Some(100.0)),
+            ("secretariat.terms", Some(2.0)),
+            ("secretariat.balanced", Some(50.0)),
+            // Two hand-overs: January's on time, July's after a gap.
+            ("secretariat.handovers_on_time", Some(50.0)),
             ("complaints.filed", Some(0.0)),
             ("complaints.within_limits", None),
             ("complaints.days_to_close", None),
@@ -390,6 +431,90 @@ async fn every_indicator_counts_a_fixed_year_as_worked_out_by_hand() {
         assert_eq!(part(beta), (1, 2, 1));
         assert_eq!(part(gamma), (1, 3, 0));
         assert_eq!(part(delta), (2, 2, 1));
+        // The records behind the indicators, as the evaluators read them.
+        let records = |area| {
+            app.with_conn(|c| records::tables(c, area, from, until))
+                .expect("records")
+        };
+        let meetings = records(Area::Meetings);
+        let rows = &meetings[0].rows;
+        let titles: Vec<&str> = rows.iter().map(|r| r[1].as_str()).collect();
+        assert_eq!(titles, ["P1", "W1", "P2", "P3"]);
+        // Date, from the plan, times changed, agenda first sent, days before, minutes
+        // approved, present, action items done.
+        let facts = |r: &[String]| [0, 4, 5, 6, 7, 8, 9, 10].map(|i| r[i].clone()).join(" | ");
+        assert_eq!(
+            facts(&rows[0]),
+            "2025-03-11 | yes | 0 | 2025-03-01 | 10 | 2025-03-21 | 3 of 4 | 1 of 4"
+        );
+        assert_eq!(
+            facts(&rows[1]),
+            "2025-05-05 | no | 0 |  |  |  | 1 of 2 | 0 of 0"
+        );
+        assert_eq!(
+            facts(&rows[2]),
+            "2025-06-10 | yes | 2 | 2025-06-06 | 4 | 2025-06-30 | 3 of 4 | 0 of 0"
+        );
+        assert_eq!(facts(&rows[3]), "2025-09-09 | no | 1 |  |  |  |  | 0 of 0");
+        assert!(rows[1][2].contains("Fixed group"), "{:?}", rows[1]);
+        let statements = records(Area::Statements);
+        assert_eq!(
+            statements[0].rows,
+            [[
+                "Fixed statement",
+                "2025-03-01",
+                "2025-03-15",
+                "adopted",
+                "2025-03-11",
+                "10",
+                "2",
+                "1",
+                "0"
+            ]
+            .map(String::from)]
+        );
+        assert_eq!(
+            statements[1].rows,
+            [["Fixed statement", "2025-04-01"].map(String::from)]
+        );
+        let membership = records(Area::Membership);
+        // The fixture's five admissions and the three changes written above.
+        assert_eq!(membership[0].rows.len(), 8);
+        assert!(
+            membership[0].rows.contains(
+                &["2025-04-01", "Beta Union", "", "suspended"]
+                    .map(String::from)
+                    .to_vec()
+            )
+        );
+        assert!(membership[1].rows.is_empty(), "no application decided");
+        let groups = records(Area::Groups);
+        assert_eq!(
+            groups[0].rows,
+            [["Fixed group", "2024-01-01", "", "1"].map(String::from)]
+        );
+        let terms = records(Area::Secretariat);
+        assert_eq!(
+            terms[0].rows,
+            [
+                [
+                    "2025-01-01",
+                    "2025-06-30",
+                    "Alpha Shelter",
+                    "Delta Ministry",
+                    "2025-01-01"
+                ]
+                .map(String::from),
+                [
+                    "2025-07-15",
+                    "2025-12-31",
+                    "Beta Union",
+                    "(none)",
+                    "2025-07-15"
+                ]
+                .map(String::from),
+            ]
+        );
         // The previous year holds P0 alone.
         let (pf, pu) = roundtable::evaluations::rules::previous_period(from, until);
         let before = app
@@ -398,5 +523,7 @@ async fn every_indicator_counts_a_fixed_year_as_worked_out_by_hand() {
         assert_eq!(value(&before, "meetings.plenaries"), Some(1.0));
         assert_eq!(value(&before, "meetings.held"), Some(1.0));
         assert_eq!(value(&before, "statements.rounds"), Some(0.0));
+        // 2024's one term followed none: no hand-over to count.
+        assert_eq!(value(&before, "secretariat.handovers_on_time"), None);
     })
 }

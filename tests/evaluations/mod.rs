@@ -9,9 +9,12 @@ use actix_web::http::StatusCode;
 use chrono::{Datelike, NaiveDate};
 use diesel::prelude::*;
 use roundtable::cli::seed_demo;
-use roundtable::db::schema::{evaluation_reads, evaluations, meetings, statements};
+use roundtable::db::schema::{
+    agenda_items, attendance, complaints, evaluation_reads, evaluations, meetings, minutes,
+    statements,
+};
 use roundtable::evaluations::rules::Status;
-use roundtable::evaluations::{indicators, store};
+use roundtable::evaluations::{figures, indicators, store};
 
 use crate::common::{TestApp, demo_login};
 use crate::on_each_backend;
@@ -143,7 +146,10 @@ async fn an_adopted_report_keeps_its_indicators_as_they_were() {
             .expect("the demo's adopted review");
         let e = app.with_conn(|c| store::get(c, adopted)).expect("read");
         let frozen = app
-            .with_conn(|c| store::indicators_of(c, &e))
+            .with_conn(|c| figures::indicators_of(c, &e))
+            .expect("frozen");
+        let frozen_figures = app
+            .with_conn(|c| figures::figures_of(c, &e))
             .expect("frozen");
         // A plenary of that year is cancelled afterwards (as if the record were corrected).
         let start = e.period_from.and_hms_opt(0, 0, 0).expect("t");
@@ -160,8 +166,21 @@ async fn an_adopted_report_keeps_its_indicators_as_they_were() {
             })
             .expect("changed");
         assert!(changed > 0);
+        // And every attendance of that year is corrected to "absent".
+        let corrected = app
+            .with_conn(|c| {
+                let held: Vec<i64> = meetings::table
+                    .filter(meetings::starts_at.between(start, end))
+                    .select(meetings::id)
+                    .load(c)?;
+                diesel::update(attendance::table.filter(attendance::meeting_id.eq_any(held)))
+                    .set(attendance::status.eq("absent"))
+                    .execute(c)
+            })
+            .expect("corrected");
+        assert!(corrected > 0);
         let live = app
-            .with_conn(|c| store::compare(c, e.period_from, e.period_until))
+            .with_conn(|c| figures::compare(c, e.period_from, e.period_until))
             .expect("live");
         let key = |pairs: &[(indicators::Indicator, Option<indicators::Indicator>)], k: &str| {
             pairs
@@ -171,9 +190,27 @@ async fn an_adopted_report_keeps_its_indicators_as_they_were() {
         };
         assert_eq!(key(&live, "meetings.cancelled"), Some(changed as f64));
         let again = app
-            .with_conn(|c| store::indicators_of(c, &e))
+            .with_conn(|c| figures::indicators_of(c, &e))
             .expect("frozen");
         assert_eq!(again, frozen, "the adopted report does not change");
+        // Nor do its charts or each organisation's part, which the records now contradict.
+        let again_figures = app
+            .with_conn(|c| figures::figures_of(c, &e))
+            .expect("frozen");
+        assert_eq!(again_figures, frozen_figures);
+        assert!(frozen_figures.organisations.iter().any(|o| o.present > 0));
+        let live_parts = app
+            .with_conn(|c| indicators::per_organisation(c, e.period_from, e.period_until))
+            .expect("live");
+        assert!(live_parts.iter().all(|o| o.present == 0));
+        assert!(
+            frozen_figures
+                .series
+                .governmental
+                .iter()
+                .flatten()
+                .any(|v| *v > 0.0)
+        );
         assert_ne!(
             key(&again, "meetings.cancelled"),
             key(&live, "meetings.cancelled")
@@ -260,6 +297,105 @@ async fn an_external_evaluator_reads_the_evaluation_and_nothing_else() {
             })
             .expect("reads");
         assert_eq!(reads, 1, "the read is recorded");
+        // The records behind the indicators, area by area, each read recorded; nothing
+        // confidential on them: no agenda item (confidential ones hold the complaints'
+        // hearings), no minutes, no complaint, no one organisation's fee.
+        let secrets: Vec<String> = app
+            .with_conn(|c| {
+                let mut texts: Vec<String> = agenda_items::table
+                    .filter(agenda_items::confidential.eq(true))
+                    .select(agenda_items::title)
+                    .load(c)?;
+                texts.extend(
+                    complaints::table
+                        .select(complaints::title)
+                        .load::<String>(c)?,
+                );
+                texts.extend(
+                    complaints::table
+                        .select(complaints::body)
+                        .load::<String>(c)?,
+                );
+                texts.extend(
+                    minutes::table
+                        .filter(minutes::confidential_body.ne(""))
+                        .select(minutes::confidential_body)
+                        .load::<String>(c)?,
+                );
+                Ok::<_, diesel::result::Error>(texts)
+            })
+            .expect("secrets");
+        assert!(
+            secrets.len() >= 4,
+            "the demo holds confidential records: {secrets:?}"
+        );
+        let plenary_titles: Vec<String> = app
+            .with_conn(|c| {
+                let e = store::get(c, open)?;
+                let start = e.period_from.and_hms_opt(0, 0, 0).unwrap_or_default();
+                let end = e.period_until.and_hms_opt(23, 59, 59).unwrap_or_default();
+                Ok::<_, roundtable::error::Error>(
+                    meetings::table
+                        .filter(meetings::starts_at.between(start, end))
+                        .select(meetings::title)
+                        .load(c)?,
+                )
+            })
+            .expect("meetings");
+        assert!(!plenary_titles.is_empty());
+        let link = format!("/evaluations/{open}/records/meetings");
+        assert!(
+            page.body.contains(&link),
+            "the indicators link to their records"
+        );
+        for area in [
+            "meetings",
+            "statements",
+            "membership",
+            "groups",
+            "secretariat",
+        ] {
+            let records = client
+                .get(&format!("/evaluations/{open}/records/{area}"))
+                .await;
+            assert_eq!(records.status, StatusCode::OK, "{area}");
+            for secret in &secrets {
+                assert!(
+                    !records
+                        .body
+                        .contains(&maud::html! { (secret) }.into_string()),
+                    "{area} shows {secret:?}"
+                );
+            }
+            if area == "meetings" {
+                for title in &plenary_titles {
+                    assert!(
+                        records
+                            .body
+                            .contains(&maud::html! { (title) }.into_string()),
+                        "{title}"
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            client
+                .get(&format!("/evaluations/{open}/records/fees"))
+                .await
+                .status,
+            StatusCode::NOT_FOUND,
+            "no such area"
+        );
+        let reads: i64 = app
+            .with_conn(|c| {
+                evaluation_reads::table
+                    .filter(evaluation_reads::evaluation_id.eq(open))
+                    .filter(evaluation_reads::what.like("the records: %"))
+                    .count()
+                    .get_result(c)
+            })
+            .expect("reads");
+        assert_eq!(reads, 5, "each area's read is recorded");
         // Last year's review is not theirs: nothing.
         let other = app
             .with_conn(|c| {

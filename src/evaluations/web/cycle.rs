@@ -49,7 +49,8 @@ fn build(
     )?;
     let sight = store::sight(actor, &e);
     let status = store::status_of(&e);
-    let pairs = store::indicators_of(conn, &e)?;
+    let figures = crate::evaluations::figures::figures_of(conn, &e)?;
+    let pairs = &figures.indicators;
     let (pf, pu) = rules::previous_period(e.period_from, e.period_until);
     let works = sight == EvaluationSight::Work;
     let (evaluators, reads) = if works {
@@ -245,7 +246,13 @@ fn build(
                 definition: i.definition.clone(),
                 value: shown(i.value, &i.unit),
                 previous: shown(p.as_ref().and_then(|p| p.value), &i.unit),
-                link: i.link.clone(),
+                // Those who work on the evaluation read the records behind it; members
+                // follow the record pages they may read anyway.
+                link: if works {
+                    super::records::link(id, &i.key)
+                } else {
+                    i.link.clone()
+                },
             })
             .collect(),
         findings_html: if e.findings.is_empty() {
@@ -276,8 +283,10 @@ fn build(
                 .find(|(i, _)| i.key == "statements.rounds")
                 .and_then(|(i, _)| i.value)
                 .unwrap_or(0.0) as i64;
-            crate::evaluations::indicators::per_organisation(conn, e.period_from, e.period_until)?
-                .into_iter()
+            figures
+                .organisations
+                .iter()
+                .cloned()
                 .map(|o| {
                     let attendance = if o.recorded == 0 {
                         "–".to_owned()
@@ -302,7 +311,7 @@ fn build(
                 .collect()
         },
         series: Some({
-            let s = crate::evaluations::series::compute(conn, e.period_from, e.period_until)?;
+            let s = figures.series.clone();
             let as_f = |v: &[i64]| v.iter().map(|n| Some(*n as f64)).collect();
             pages::SeriesView {
                 rounds_opened: as_f(&s.rounds_opened),
@@ -361,7 +370,10 @@ async fn csv(
                 EvaluationSight::Report,
                 "the indicators (CSV)",
             )?;
-            Ok((e.title.clone(), store::indicators_of(conn, &e)?))
+            Ok((
+                e.title.clone(),
+                crate::evaluations::figures::indicators_of(conn, &e)?,
+            ))
         })
         .await?;
     let number = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();

@@ -4,6 +4,7 @@
 pub mod cycle;
 pub mod list;
 pub mod questionnaire;
+pub mod records;
 
 use actix_web::web;
 
@@ -12,6 +13,7 @@ use crate::auth::permissions::{Actor, Role};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     list::routes(cfg);
     cycle::routes(cfg);
+    records::routes(cfg);
 }
 
 /// Who the evaluations page is for: the secretariat, the people of members, evaluators

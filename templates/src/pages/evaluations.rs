@@ -617,3 +617,50 @@ pub fn page(chrome: &Chrome, v: &PageView) -> Markup {
         },
     )
 }
+
+/// A table of the records behind the indicators.
+#[derive(Debug, Clone)]
+pub struct RecordTable {
+    pub caption: String,
+    pub header: Vec<&'static str>,
+    pub rows: Vec<Vec<String>>,
+}
+
+pub struct RecordsView {
+    pub id: i64,
+    pub title: String,
+    pub period: String,
+    pub area: String,
+    /// Every area: (its address, its name, whether it is this one).
+    pub areas: Vec<(String, String, bool)>,
+    pub tables: Vec<RecordTable>,
+}
+
+/// The records behind an evaluation's indicators, one area at a time.
+pub fn records_page(chrome: &Chrome, v: &RecordsView) -> Markup {
+    layout(
+        Some(chrome),
+        &format!("{}: {}", v.area, v.title),
+        html! {
+            p.no-print { a href=(format!("/evaluations/{}", v.id)) { "← " (v.title) } }
+            h1 { (v.area) }
+            p.lead { "The records the indicators of " (v.period) " count, as they stand today. Only what is counted is shown: no agenda or minute text, no complaint, no one organisation's fees. Your reading is recorded." }
+            nav.no-print aria-label="Records behind the indicators" { ul.inline {
+                @for (href, label, current) in &v.areas { li {
+                    @if *current { a href=(href) aria-current="page" { (label) } } @else { a href=(href) { (label) } }
+                } }
+            } }
+            @for t in &v.tables {
+                @if t.rows.is_empty() { h2 { (t.caption) } p.empty { "None in the period." } } @else {
+                    table.stack.records {
+                        caption { (t.caption) " (" (t.rows.len()) ")" }
+                        thead { tr { @for h in &t.header { th scope="col" { (h) } } } }
+                        tbody { @for row in &t.rows { tr {
+                            @for (h, cell) in t.header.iter().zip(row) { td data-label=(h) { (cell) } }
+                        } } }
+                    }
+                }
+            }
+        },
+    )
+}
