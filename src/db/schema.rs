@@ -815,6 +815,7 @@ diesel::table! {
         created_by -> Nullable<BigInt>,
         created_at -> Timestamp,
         adopted_at -> Nullable<Timestamp>,
+        people_answer -> Bool,
     }
 }
 
@@ -860,11 +861,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    evaluation_person_participation (id) {
+        id -> BigInt,
+        evaluation_id -> BigInt,
+        person_id -> BigInt,
+        answered_on -> Date,
+    }
+}
+
+diesel::table! {
     evaluation_responses (id) {
         id -> Text,
         evaluation_id -> BigInt,
         side -> Text,
         sector -> Text,
+        respondent -> Text,
     }
 }
 
@@ -910,6 +921,7 @@ diesel::joinable!(evaluation_reads -> evaluations (evaluation_id));
 diesel::joinable!(evaluation_items -> evaluations (evaluation_id));
 diesel::joinable!(evaluation_followups -> evaluations (evaluation_id));
 diesel::joinable!(evaluation_participation -> evaluations (evaluation_id));
+diesel::joinable!(evaluation_person_participation -> evaluations (evaluation_id));
 diesel::joinable!(evaluation_responses -> evaluations (evaluation_id));
 diesel::joinable!(evaluation_answers -> evaluation_responses (response_id));
 diesel::joinable!(evaluation_answers -> evaluation_items (item_id));
@@ -1037,6 +1049,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     evaluation_reads,
     evaluation_items,
     evaluation_participation,
+    evaluation_person_participation,
     evaluation_responses,
     evaluation_answers,
     evaluation_followups,

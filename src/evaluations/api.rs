@@ -3,8 +3,9 @@
 
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Value, json};
 
+use super::answering::{self, Respondent};
 use super::store;
 use crate::AppState;
 use crate::auth::api::ApiActor;
@@ -66,6 +67,25 @@ async fn get(
             value["indicators"] = store::indicators_json(&pairs);
             value["report"] =
                 json!({ "findings": e.findings, "recommendations": e.recommendations });
+            // The questionnaire's results, as the page shows them: nothing under three
+            // answers, nothing that names who answered.
+            let items = super::questionnaire::items(conn, id)?;
+            let mut results = serde_json::Map::new();
+            for (key, respondent) in [
+                ("organisations", Respondent::Organisation),
+                ("people", Respondent::Person),
+            ] {
+                let answers = answering::all_answers(conn, id, respondent)?;
+                results.insert(
+                    key.into(),
+                    if answers.is_empty() {
+                        Value::Null
+                    } else {
+                        json!(super::results::compute(&items, &answers))
+                    },
+                );
+            }
+            value["results"] = Value::Object(results);
             Ok(value)
         })
         .await?;

@@ -163,7 +163,7 @@ fn answer_half(conn: &mut DbConn, id: i64, today: NaiveDate) -> Result<(), Error
         }
         let person = crate::auth::store::find(conn, person)?;
         let actor = crate::actor::actor_for(conn, person)?;
-        let given: Vec<super::questionnaire::Given> = items
+        let given: Vec<super::answering::Given> = items
             .iter()
             .map(|item| {
                 let k = usize::try_from(organisation + item.id).unwrap_or(0);
@@ -174,13 +174,20 @@ fn answer_half(conn: &mut DbConn, id: i64, today: NaiveDate) -> Result<(), Error
                     "multiple" => choices[k % 2].to_owned(),
                     _ => OPEN_ANSWERS[k % OPEN_ANSWERS.len()].to_owned(),
                 };
-                super::questionnaire::Given {
+                super::answering::Given {
                     item_id: item.id,
                     values: vec![value],
                 }
             })
             .collect();
-        super::questionnaire::answer(conn, &actor, id, &given, today)?;
+        super::answering::answer(
+            conn,
+            &actor,
+            id,
+            super::answering::Respondent::Organisation,
+            &given,
+            today,
+        )?;
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! previous period, and the evaluators' report from draft to adoption, which freezes the
 //! indicators as they were.
 
+pub mod answering;
 pub mod api;
 pub mod demo;
 pub mod figures;
@@ -16,4 +17,5 @@ pub mod results;
 pub mod rules;
 pub mod series;
 pub mod store;
+pub mod tasks;
 pub mod web;

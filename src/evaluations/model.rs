@@ -23,11 +23,14 @@ pub struct Evaluation {
     /// Markdown, written by the evaluators.
     pub findings: String,
     pub recommendations: String,
-    /// The indicators as they were at adoption (JSON): an adopted report does not change.
+    /// The figures as they were at adoption (JSON, `figures::Figures`): an adopted report
+    /// does not change.
     pub frozen_indicators: Option<String>,
     pub created_by: Option<i64>,
     pub created_at: NaiveDateTime,
     pub adopted_at: Option<NaiveDateTime>,
+    /// Every person of a member answers the questionnaire too, for themselves.
+    pub people_answer: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]

@@ -1,7 +1,6 @@
 //! The questionnaire: items grouped into themes (statements rated 1 to 5, single and
-//! multiple choice, open questions), a default written for this product, and each member
-//! organisation's one answer. Anonymous: the participation says only that an organisation
-//! answered; the answers are stored apart under a random key with the side and sector.
+//! multiple choice, open questions), a default written for this product, built by the
+//! evaluators and the secretariat until it opens. Answering it is `answering`'s.
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -10,11 +9,8 @@ use serde_json::json;
 use super::model::Evaluation;
 use super::store;
 use crate::audit::{self, Subject};
-use crate::auth::permissions::{self, Action, Actor, Role};
-use crate::db::schema::{
-    evaluation_answers, evaluation_items, evaluation_participation, evaluation_responses,
-    organisations, sectors,
-};
+use crate::auth::permissions::{self, Action, Actor};
+use crate::db::schema::{evaluation_items, evaluation_participation, evaluations};
 use crate::db::{self, DbConn};
 use crate::error::Error;
 
@@ -311,188 +307,28 @@ pub fn remove_item(
     })
 }
 
-/// The organisation `actor` answers for: a full member's representative or alternate, or a
-/// person of an associate (which has no representatives).
-pub fn answers_for(actor: &Actor) -> Option<i64> {
-    actor
-        .roles
-        .iter()
-        .find_map(|r| match r {
-            Role::Representative { organisation_id } | Role::Alternate { organisation_id } => {
-                Some(*organisation_id)
-            }
-            _ => None,
-        })
-        .or_else(|| {
-            let full = actor
-                .roles
-                .iter()
-                .any(|r| matches!(r, Role::FullMember { .. }));
-            (!full).then(|| {
-                actor.roles.iter().find_map(|r| match r {
-                    Role::Member { organisation_id } => Some(*organisation_id),
-                    _ => None,
-                })
-            })?
-        })
-}
-
-/// Whether the questionnaire takes answers on `today`.
-pub fn is_open(e: &Evaluation, today: NaiveDate) -> bool {
-    store::status_of(e).report_open()
-        && e.questionnaire_opens.is_some_and(|o| o <= today)
-        && e.questionnaire_closes.is_none_or(|c| today <= c)
-}
-
-pub fn has_answered(conn: &mut DbConn, id: i64, organisation_id: i64) -> Result<bool, Error> {
-    Ok(evaluation_participation::table
-        .filter(evaluation_participation::evaluation_id.eq(id))
-        .filter(evaluation_participation::organisation_id.eq(organisation_id))
-        .count()
-        .get_result::<i64>(conn)?
-        > 0)
-}
-
-/// One answer as sent: the item's id and what was given (a rating "1".."5", the choices,
-/// or the text).
-#[derive(Debug, Clone)]
-pub struct Given {
-    pub item_id: i64,
-    pub values: Vec<String>,
-}
-
-/// The organisation's one answer, all or nothing: every item checked (ratings 1 to 5,
-/// choices from the list), the participation recorded, the answers stored apart.
-pub fn answer(
+/// Whether every person of a member answers too, for themselves (besides each
+/// organisation's one answer): decided while the questionnaire is built.
+pub fn set_people_answer(
     conn: &mut DbConn,
     actor: &Actor,
     id: i64,
-    given: &[Given],
+    on: bool,
     today: NaiveDate,
 ) -> Result<(), Error> {
-    let Some(organisation_id) = answers_for(actor) else {
-        return Err(Error::NotFor("a member organisation's representatives"));
-    };
+    may_build(actor, id)?;
     db::write_tx(conn, |conn| {
         let e = store::get(conn, id)?;
-        if !is_open(&e, today) {
-            return Err(Error::Invalid(
-                "the questionnaire is not open for answers".into(),
-            ));
-        }
-        let items = items(conn, id)?;
-        let mut problems = crate::fields::Problems::default();
-        let mut rows: Vec<(i64, Option<i32>, String)> = Vec::new();
-        for item in &items {
-            let field = format!("item-{}", item.id);
-            let values: Vec<&str> = given
-                .iter()
-                .filter(|g| g.item_id == item.id)
-                .flat_map(|g| g.values.iter().map(|v| v.trim()))
-                .filter(|v| !v.is_empty())
-                .collect();
-            match item.kind.as_str() {
-                "rating" => match values.as_slice() {
-                    [] => {}
-                    [v] => match v.parse::<i32>() {
-                        Ok(r) if (1..=5).contains(&r) => {
-                            rows.push((item.id, Some(r), String::new()))
-                        }
-                        _ => problems.add(&field, "choose from 1 to 5"),
-                    },
-                    _ => problems.add(&field, "choose one rating"),
-                },
-                "single" | "multiple" => {
-                    let list = item.choice_list();
-                    if values.iter().any(|v| !list.contains(v)) {
-                        problems.add(&field, "choose from the list");
-                    } else if item.kind == "single" && values.len() > 1 {
-                        problems.add(&field, "choose one");
-                    } else if !values.is_empty() {
-                        rows.push((item.id, None, values.join("\n")));
-                    }
-                }
-                _ => {
-                    let text = values.join("\n");
-                    if text.chars().count() > 5_000 {
-                        problems.add(&field, "at most 5,000 characters");
-                    } else if !text.is_empty() {
-                        rows.push((item.id, None, text));
-                    }
-                }
-            }
-        }
-        problems.finish(Some(()))?;
-        if rows.is_empty() {
-            return Err(Error::Invalid("answer at least one item".into()));
-        }
-        if has_answered(conn, id, organisation_id)? {
-            return Err(Error::Conflict(
-                "your organisation has already answered this questionnaire".into(),
-            ));
-        }
-        diesel::insert_into(evaluation_participation::table)
-            .values((
-                evaluation_participation::evaluation_id.eq(id),
-                evaluation_participation::organisation_id.eq(organisation_id),
-                evaluation_participation::answered_on.eq(today),
-            ))
+        editable(conn, &e, today)?;
+        diesel::update(evaluations::table.find(id))
+            .set(evaluations::people_answer.eq(on))
             .execute(conn)?;
-        let (side, sector): (String, String) = organisations::table
-            .inner_join(sectors::table)
-            .filter(organisations::id.eq(organisation_id))
-            .select((sectors::side, sectors::name))
-            .first(conn)?;
-        let key = crate::secret::random_token(16);
-        diesel::insert_into(evaluation_responses::table)
-            .values((
-                evaluation_responses::id.eq(&key),
-                evaluation_responses::evaluation_id.eq(id),
-                evaluation_responses::side.eq(side),
-                evaluation_responses::sector.eq(sector),
-            ))
-            .execute(conn)?;
-        for (item_id, rating, answer) in rows {
-            diesel::insert_into(evaluation_answers::table)
-                .values((
-                    evaluation_answers::response_id.eq(&key),
-                    evaluation_answers::item_id.eq(item_id),
-                    evaluation_answers::rating.eq(rating),
-                    evaluation_answers::answer.eq(answer),
-                ))
-                .execute(conn)?;
-        }
-        // The record names the organisation that answered, never what it answered.
         audit::record(
             conn,
             Some(actor.id()),
-            "evaluation.answered",
+            "evaluation.people_answer",
             Subject::new("evaluation", id),
-            json!({ "organisation_id": organisation_id }),
+            json!({ "people_answer": on }),
         )
     })
-}
-
-/// Which organisations answered (the participation only).
-pub fn participation(conn: &mut DbConn, id: i64) -> Result<Vec<i64>, Error> {
-    Ok(evaluation_participation::table
-        .filter(evaluation_participation::evaluation_id.eq(id))
-        .select(evaluation_participation::organisation_id)
-        .load(conn)?)
-}
-
-/// Every answer, as (response key, side, item id, rating, answer).
-pub fn all_answers(conn: &mut DbConn, id: i64) -> Result<Vec<AnswerRow>, Error> {
-    Ok(evaluation_answers::table
-        .inner_join(evaluation_responses::table)
-        .filter(evaluation_responses::evaluation_id.eq(id))
-        .order((evaluation_answers::response_id, evaluation_answers::item_id))
-        .select((
-            evaluation_answers::response_id,
-            evaluation_responses::side,
-            evaluation_answers::item_id,
-            evaluation_answers::rating,
-            evaluation_answers::answer,
-        ))
-        .load(conn)?)
 }

@@ -37,6 +37,7 @@ async fn home(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> {
             // What only this person can do comes first: positions and authorisations.
             let mut tasks = crate::statements::tasks::for_actor(conn, &actor, today)?;
             tasks.extend(crate::complaints::tasks::for_actor(conn, &actor, today)?);
+            tasks.extend(crate::evaluations::tasks::for_actor(conn, &actor, today)?);
             tasks.extend(crate::meetings::tasks::for_actor(conn, &actor)?);
             tasks.extend(crate::membership::tasks::for_actor(
                 conn,

@@ -15,8 +15,10 @@ use crate::auth::permissions::{self, Action, Actor};
 use crate::auth::visibility::EvaluationSight;
 use crate::db::DbConn;
 use crate::error::Error;
+use crate::evaluations::answering::{self, Respondent, all_answers};
+use crate::evaluations::questionnaire::{self, AnswerRow, Item};
 use crate::evaluations::rules::{self, Kind, Status};
-use crate::evaluations::{followups, questionnaire, results, store};
+use crate::evaluations::{followups, results, store};
 use crate::web::context::Page;
 use crate::web::forms::{self, Sent};
 
@@ -97,40 +99,11 @@ fn build(
         schedule.push(("Discussed at".to_owned(), format!("meeting #{m}")));
     }
     let items = questionnaire::items(conn, id)?;
-    let answers = questionnaire::all_answers(conn, id)?;
-    let results = (!answers.is_empty()).then(|| {
-        let r = results::compute(&items, &answers);
-        pages::ResultsView {
-            responses: r.responses,
-            themes: r
-                .themes
-                .into_iter()
-                .map(|t| pages::ThemeScore {
-                    theme: t.theme,
-                    mean: t.mean,
-                    governmental: t.governmental,
-                    civil_society: t.civil_society,
-                    flag: t.flag,
-                })
-                .collect(),
-            items: r
-                .items
-                .into_iter()
-                .map(|i| pages::ItemScore {
-                    theme: i.theme,
-                    text: i.text,
-                    answers: i.answers,
-                    mean: i.mean,
-                    governmental: i.governmental,
-                    civil_society: i.civil_society,
-                    distribution: i.distribution,
-                    open: i.open,
-                })
-                .collect(),
-        }
-    });
+    let results = results_view(&items, &all_answers(conn, id, Respondent::Organisation)?);
+    let personal_results = results_view(&items, &all_answers(conn, id, Respondent::Person)?);
     let builder = if works {
-        let answered = questionnaire::participation(conn, id)?;
+        let answered = answering::participation(conn, id)?;
+        let people_answered = answering::person_participation(conn, id)?.len();
         let names = crate::membership::organisations::names(conn, &answered)?;
         let asked: i64 = {
             use crate::db::schema::organisations;
@@ -159,6 +132,8 @@ fn build(
                 usize::try_from(asked).unwrap_or(0),
                 answered_names,
             ),
+            people_answer: e.people_answer,
+            people_answered,
             opens: match (e.questionnaire_opens, e.questionnaire_closes) {
                 (Some(o), Some(c)) => format!("Open from {o} to {c}."),
                 (Some(o), None) => format!("Opens on {o}."),
@@ -168,14 +143,19 @@ fn build(
     } else {
         None
     };
-    let answer_link = match questionnaire::answers_for(actor) {
-        Some(o)
-            if questionnaire::is_open(&e, today) && !questionnaire::has_answered(conn, id, o)? =>
-        {
-            Some(format!("/evaluations/{id}/questionnaire"))
-        }
-        _ => None,
-    };
+    let answer_links = answering::may_answer(conn, actor, &e, today)?
+        .into_iter()
+        .map(|r| match r {
+            Respondent::Organisation => (
+                format!("/evaluations/{id}/questionnaire"),
+                "Answer the questionnaire for your organisation".to_owned(),
+            ),
+            Respondent::Person => (
+                format!("/evaluations/{id}/questionnaire/personal"),
+                "Answer the questionnaire yourself".to_owned(),
+            ),
+        })
+        .collect();
     // Follow-up: this cycle's actions, and what became of the previous cycle's.
     let mut follow = followups::of(conn, id)?;
     let previous = followups::previous_cycle(conn, &e)?;
@@ -273,7 +253,8 @@ fn build(
         next_stages,
         builder,
         results,
-        answer_link,
+        answer_links,
+        personal_results,
         followups: followup_rows,
         previous_followups,
         followup_owners,
@@ -604,4 +585,40 @@ async fn update_followup(
         success: "What became of the action is recorded.",
     };
     forms::answer(&page, sent, result, |r| refused(&page, &state, id, r)).await
+}
+
+/// The results of the answers given (none before the first answer).
+fn results_view(items: &[Item], answers: &[AnswerRow]) -> Option<pages::ResultsView> {
+    if answers.is_empty() {
+        return None;
+    }
+    let r = results::compute(items, answers);
+    Some(pages::ResultsView {
+        responses: r.responses,
+        themes: r
+            .themes
+            .into_iter()
+            .map(|t| pages::ThemeScore {
+                theme: t.theme,
+                mean: t.mean,
+                governmental: t.governmental,
+                civil_society: t.civil_society,
+                flag: t.flag,
+            })
+            .collect(),
+        items: r
+            .items
+            .into_iter()
+            .map(|i| pages::ItemScore {
+                theme: i.theme,
+                text: i.text,
+                answers: i.answers,
+                mean: i.mean,
+                governmental: i.governmental,
+                civil_society: i.civil_society,
+                distribution: i.distribution,
+                open: i.open,
+            })
+            .collect(),
+    })
 }

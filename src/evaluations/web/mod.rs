@@ -1,6 +1,7 @@
 //! The pages of evaluations: the list with the form that opens a cycle, and a cycle's page
 //! with its indicators, report, evaluators and the actions on them.
 
+pub mod answering;
 pub mod cycle;
 pub mod list;
 pub mod questionnaire;
@@ -12,6 +13,7 @@ use crate::auth::permissions::{Actor, Role};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     list::routes(cfg);
+    answering::routes(cfg);
     cycle::routes(cfg);
     records::routes(cfg);
 }

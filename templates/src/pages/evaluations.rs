@@ -17,6 +17,7 @@ pub const DEFAULT_FORM: &str = "default-questionnaire";
 pub const ANSWER_FORM: &str = "answers";
 pub const FOLLOWUP_FORM: &str = "followup";
 pub const FOLLOWUP_UPDATE_FORM: &str = "followup-update";
+pub const PEOPLE_FORM: &str = "people-answer";
 
 #[derive(Debug, Clone)]
 pub struct FollowUpRow {
@@ -61,6 +62,9 @@ pub struct Builder {
     pub editable: bool,
     /// (answered, asked) and the names of the organisations that answered.
     pub participation: (usize, usize, Vec<String>),
+    /// Every person of a member answers too, for themselves; how many have.
+    pub people_answer: bool,
+    pub people_answered: usize,
     pub opens: String,
 }
 
@@ -221,11 +225,22 @@ pub struct SeriesView {
     pub adopted: Vec<Option<f64>>,
 }
 
-fn results_section(r: &ResultsView) -> Markup {
+/// The results of the organisations' answers (`personal` false) or of the people's own.
+fn results_section(r: &ResultsView, personal: bool) -> Markup {
+    let anchor = if personal {
+        "personal-results"
+    } else {
+        "results"
+    };
     html! {
-        section aria-labelledby="results" {
-            h2 #results { "The questionnaire's results" }
-            p { (r.responses) " organisations answered. No figure rests on fewer than three answers." }
+        section aria-labelledby=(anchor) {
+            @if personal {
+                h2 #(anchor) { "The people's own answers" }
+                p { (r.responses) " people answered for themselves. No figure rests on fewer than three answers." }
+            } @else {
+                h2 #(anchor) { "The questionnaire's results" }
+                p { (r.responses) " organisations answered. No figure rests on fewer than three answers." }
+            }
             @if !r.themes.is_empty() {
                 (theme_chart(&r.themes))
                 table.stack {
@@ -252,12 +267,19 @@ fn results_section(r: &ResultsView) -> Markup {
     }
 }
 
-fn builder_section(csrf: &str, id: i64, b: &Builder, form: &FormState) -> Markup {
+fn builder_section(
+    csrf: &str,
+    id: i64,
+    b: &Builder,
+    form: &FormState,
+    people_form: &FormState,
+) -> Markup {
     html! {
         section.no-print aria-labelledby="questionnaire" {
             h2 #questionnaire { "The questionnaire" }
             p { (b.participation.0) " of " (b.participation.1) " member organisations have answered. " (b.opens) }
             @if !b.participation.2.is_empty() { p.hint { "Answered: " (b.participation.2.join(", ")) ". What each answered is not kept with its name." } }
+            @if b.people_answer { p { "Every person of a member answers too, for themselves: " (b.people_answered) " have." } }
             @if b.items.is_empty() { p.empty { "No items yet." } }
             ol { @for item in &b.items { li {
                 strong { (item.theme) } " (" (item.kind) "): " (item.text)
@@ -275,6 +297,12 @@ fn builder_section(csrf: &str, id: i64, b: &Builder, form: &FormState) -> Markup
                         p { "Fourteen items on trust between sides, communication, meetings, the secretariat, statements, confidentiality, grievances, the value of taking part and ways forward." }
                     }))
                 }
+                @let people = people_form.clone().or_values(&[("people_answer", if b.people_answer { "on" } else { "" })]);
+                (anchored_form(csrf, PEOPLE_FORM, &format!("/evaluations/{id}/questionnaire/people"), "Save who answers", &people, html! {
+                    div.field {
+                        label { input type="checkbox" name="people_answer" value="on" checked[people.value("people_answer") == "on"]; " Every person of a member answers too, for themselves (besides each organisation's one answer)" }
+                    }
+                }))
                 (anchored_form(csrf, ITEM_FORM, &format!("/evaluations/{id}/items"), "Add the item", form, html! {
                     (field(form, "theme", "Theme", "text", None))
                     (select(form, "kind", "Kind", &[
@@ -291,11 +319,13 @@ fn builder_section(csrf: &str, id: i64, b: &Builder, form: &FormState) -> Markup
     }
 }
 
-/// The answer form of a member organisation.
+/// The answer form of a member organisation, or of a person answering for themselves.
 pub struct AnswerView {
     pub id: i64,
     pub title: String,
     pub organisation: String,
+    /// A person's own answer (the side and sector of `organisation` go with it).
+    pub personal: bool,
     pub items: Vec<ItemRow>,
     /// Why no answer is taken now, if so.
     pub closed: Option<String>,
@@ -315,7 +345,11 @@ pub fn answer_page(chrome: &Chrome, v: &AnswerView) -> Markup {
         &format!("Questionnaire: {}", v.title),
         html! {
             h1 { "Questionnaire: " (v.title) }
-            p { "You answer for " strong { (v.organisation) } ", once. The answers are kept apart from who gave them: the coalition knows that your organisation answered, not what it answered. Only your side and sector stay with the answers, and no figure is shown for fewer than three answers." }
+            @if v.personal {
+                p { "You answer for yourself, once. The answers are kept apart from who gave them: the coalition knows that you answered, not what you answered. Only the side and sector of " strong { (v.organisation) } " stay with the answers, and no figure is shown for fewer than three answers." }
+            } @else {
+                p { "You answer for " strong { (v.organisation) } ", once. The answers are kept apart from who gave them: the coalition knows that your organisation answered, not what it answered. Only your side and sector stay with the answers, and no figure is shown for fewer than three answers." }
+            }
             @match &v.closed {
                 Some(why) => p.notice { (why) },
                 None => form.action id=(ANSWER_FORM) method="post" action=(format!("/evaluations/{}/questionnaire#{ANSWER_FORM}", v.id)) {
@@ -355,7 +389,7 @@ pub fn answer_page(chrome: &Chrome, v: &AnswerView) -> Markup {
                             }
                         }
                     }
-                    button type="submit" { "Send our answers" }
+                    button type="submit" { @if v.personal { "Send my answers" } @else { "Send our answers" } }
                 },
             }
         },
@@ -450,9 +484,13 @@ pub struct PageView {
     /// The stages the secretariat may move the report to.
     pub next_stages: Options,
     pub builder: Option<Builder>,
+    /// The organisations' answers.
     pub results: Option<ResultsView>,
-    /// The link to the answer form, for those who answer for an organisation.
-    pub answer_link: Option<String>,
+    /// The people's own answers, when they answer too.
+    pub personal_results: Option<ResultsView>,
+    /// (address, label) of the answer forms open to the reader: for their organisation,
+    /// for themselves.
+    pub answer_links: Vec<(String, String)>,
     /// This cycle's follow-up actions (once adopted).
     pub followups: Vec<FollowUpRow>,
     /// The previous cycle's title and what became of its actions.
@@ -487,7 +525,7 @@ pub fn page(chrome: &Chrome, v: &PageView) -> Markup {
                 EVALUATOR_FORM => v.may_appoint,
                 REPORT_FORM => v.report_form.is_some(),
                 STATUS_FORM => !v.next_stages.is_empty(),
-                ITEM_FORM | DEFAULT_FORM => v.builder.as_ref().is_some_and(|b| b.editable),
+                ITEM_FORM | DEFAULT_FORM | PEOPLE_FORM => v.builder.as_ref().is_some_and(|b| b.editable),
                 FOLLOWUP_FORM => v.followup_owners.is_some(),
                 FOLLOWUP_UPDATE_FORM => v.followup_owners.is_some() && !v.followups.is_empty(),
                 _ => false,
@@ -502,7 +540,7 @@ pub fn page(chrome: &Chrome, v: &PageView) -> Markup {
                 a href=(format!("/evaluations/{}/indicators.csv", v.id)) { "Download the indicators (CSV)" }
                 @if v.builder.is_some() { " · " a href=(format!("/evaluations/{}/answers.csv", v.id)) { "Download the anonymous answers (CSV)" } }
             }
-            @if let Some(link) = &v.answer_link { p.notice.no-print { a href=(link) { "Answer the questionnaire for your organisation" } } }
+            @for (link, label) in &v.answer_links { p.notice.no-print { a href=(link) { (label) } } }
             section aria-labelledby="indicators" {
                 h2 #indicators { "Indicators" }
                 p.hint {
@@ -541,8 +579,9 @@ pub fn page(chrome: &Chrome, v: &PageView) -> Markup {
                     }
                 }
             }
-            @if let Some(r) = &v.results { (results_section(r)) }
-            @if let Some(b) = &v.builder { (builder_section(csrf, v.id, b, &state_of(v, ITEM_FORM))) }
+            @if let Some(r) = &v.results { (results_section(r, false)) }
+            @if let Some(r) = &v.personal_results { (results_section(r, true)) }
+            @if let Some(b) = &v.builder { (builder_section(csrf, v.id, b, &state_of(v, ITEM_FORM), &state_of(v, PEOPLE_FORM))) }
             section aria-labelledby="report" {
                 h2 #report { "The report" }
                 h3 { "Findings" }
