@@ -165,7 +165,7 @@ pub fn restore(state: &AppState, from: &std::path::Path) -> Result<(), Error> {
 }
 
 /// Someone who holds the secretariat on `today` (its first holder's primary representative).
-fn secretariat_actor(
+pub(crate) fn secretariat_actor(
     conn: &mut crate::db::DbConn,
     today: chrono::NaiveDate,
 ) -> Result<crate::auth::permissions::Actor, Error> {
@@ -321,9 +321,19 @@ pub fn upgrade_data(state: &AppState) -> Result<(), Error> {
     Ok(())
 }
 
-pub fn demo(state: &AppState) -> Result<(), Error> {
+pub fn demo(state: &AppState, large: bool) -> Result<(), Error> {
     let mut conn = state.pool.get()?;
-    let logins = seed_demo(&mut conn)?;
+    let logins = if large {
+        let started = std::time::Instant::now();
+        let logins = crate::scale::seed(&mut conn, crate::scale::LARGE, false)?;
+        println!(
+            "The large coalition was built in {:.0} s.",
+            started.elapsed().as_secs_f64()
+        );
+        logins
+    } else {
+        seed_demo(&mut conn)?
+    };
     println!("The demo coalition \"Alliance against Forced Labour\" is ready.");
     println!("Sign in at {}/login", state.settings.base_url);
     for login in &logins {

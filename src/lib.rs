@@ -25,6 +25,7 @@ pub mod markdown;
 pub mod meetings;
 pub mod membership;
 pub mod personal;
+pub mod scale;
 pub mod schedule;
 pub mod secret;
 pub mod secretariat;

@@ -23,6 +23,12 @@ struct Cli {
     command: Option<Command>,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum DemoScale {
+    Small,
+    Large,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Serve the web pages, the JSON API and the calendar feeds (the default).
@@ -30,7 +36,12 @@ enum Command {
     /// Run the database migrations, then exit.
     Migrate,
     /// Build the example coalition in an empty database and print how to sign in.
-    Demo,
+    Demo {
+        /// small: the demo's fourteen members, to try the product; large: grown to 400
+        /// members and ten years of records, to measure it (takes minutes).
+        #[arg(long, value_enum, default_value = "small")]
+        scale: DemoScale,
+    },
     /// People.
     #[command(subcommand)]
     User(UserCommand),
@@ -174,7 +185,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             println!("The {} database is up to date.", url.backend_name());
             Ok(())
         }
-        Command::Demo => cli::demo(&state),
+        Command::Demo { scale } => cli::demo(&state, scale == DemoScale::Large),
         Command::User(UserCommand::Add {
             name,
             email,

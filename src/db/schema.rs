@@ -386,6 +386,7 @@ diesel::table! {
         plan_year -> Nullable<Integer>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        times_moved -> Integer,
     }
 }
 

@@ -39,7 +39,7 @@ pub struct Indicator {
 
 struct Builder(Vec<Indicator>);
 
-/// A plenary as counted: its status, the year plan it came from, its SEQUENCE.
+/// A plenary as counted: its status, the year plan it came from, the times it was moved.
 type Plenary = (String, Option<i32>, i32);
 
 impl Builder {
@@ -158,7 +158,7 @@ fn meetings_part(
         .filter(meetings::starts_at.ge(start))
         .filter(meetings::starts_at.lt(end))
         .filter(meetings::kind.eq("plenary"))
-        .select((meetings::status, meetings::plan_year, meetings::sequence))
+        .select((meetings::status, meetings::plan_year, meetings::times_moved))
         .load(conn)?;
     let total =
         |f: &dyn Fn(&Plenary) -> bool| -> i64 { plenaries.iter().filter(|r| f(r)).count() as i64 };
@@ -203,7 +203,7 @@ fn meetings_part(
         total(&|r| r.0 == "cancelled"),
         Some("/meetings/past"),
     );
-    b.count(["meetings.moved", "Meetings", "Plenaries moved or changed", "Plenaries whose time or place changed after they were planned (their calendar SEQUENCE rose)."], total(&|r| r.2 > 0), Some("/meetings/past"));
+    b.count(["meetings.moved", "Meetings", "Plenaries moved", "Plenaries whose time or place (venue or online address) changed after they were planned, by hand or by the year plan."], total(&|r| r.2 > 0), Some("/meetings/past"));
     // The first published agenda of each meeting held in the period, against its date.
     let held_meetings: Vec<(i64, NaiveDateTime)> = meetings::table
         .filter(meetings::starts_at.ge(start))

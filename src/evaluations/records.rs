@@ -158,7 +158,7 @@ fn meetings_tables(
             meetings::starts_at,
             meetings::status,
             meetings::plan_year,
-            meetings::sequence,
+            meetings::times_moved,
             working_groups::name.nullable(),
         ))
         .load(conn)?;
@@ -198,39 +198,37 @@ fn meetings_tables(
     );
     let rows = list
         .into_iter()
-        .map(
-            |(id, title, kind, at, status, plan_year, sequence, group)| {
-                let kind = crate::meetings::rules::Kind::parse(&kind)
-                    .map(|k| k.label().to_owned())
-                    .unwrap_or(kind);
-                let status = crate::meetings::rules::Status::parse(&status)
-                    .map(|s| s.label().to_owned())
-                    .unwrap_or(status);
-                let agenda = agendas.get(&id).copied().flatten();
-                let minutes = approved.get(&id).copied().flatten();
-                let recorded = total(&present, id);
-                vec![
-                    day(at),
-                    title,
-                    match group {
-                        Some(g) => format!("{kind} ({g})"),
-                        None => kind,
-                    },
-                    status,
-                    if plan_year.is_some() { "yes" } else { "no" }.to_owned(),
-                    sequence.to_string(),
-                    agenda.map(day).unwrap_or_default(),
-                    agenda.map(|a| days_between(a, at)).unwrap_or_default(),
-                    minutes.map(day).unwrap_or_default(),
-                    if recorded == 0 {
-                        String::new()
-                    } else {
-                        format!("{} of {recorded}", of(&present, id, "present"))
-                    },
-                    format!("{} of {}", of(&actions, id, "done"), total(&actions, id)),
-                ]
-            },
-        )
+        .map(|(id, title, kind, at, status, plan_year, moved, group)| {
+            let kind = crate::meetings::rules::Kind::parse(&kind)
+                .map(|k| k.label().to_owned())
+                .unwrap_or(kind);
+            let status = crate::meetings::rules::Status::parse(&status)
+                .map(|s| s.label().to_owned())
+                .unwrap_or(status);
+            let agenda = agendas.get(&id).copied().flatten();
+            let minutes = approved.get(&id).copied().flatten();
+            let recorded = total(&present, id);
+            vec![
+                day(at),
+                title,
+                match group {
+                    Some(g) => format!("{kind} ({g})"),
+                    None => kind,
+                },
+                status,
+                if plan_year.is_some() { "yes" } else { "no" }.to_owned(),
+                moved.to_string(),
+                agenda.map(day).unwrap_or_default(),
+                agenda.map(|a| days_between(a, at)).unwrap_or_default(),
+                minutes.map(day).unwrap_or_default(),
+                if recorded == 0 {
+                    String::new()
+                } else {
+                    format!("{} of {recorded}", of(&present, id, "present"))
+                },
+                format!("{} of {}", of(&actions, id, "done"), total(&actions, id)),
+            ]
+        })
         .collect();
     Ok(vec![Table {
         caption: "Meetings dated in the period".into(),
@@ -240,7 +238,7 @@ fn meetings_tables(
             "Kind",
             "Status",
             "From the year plan",
-            "Times changed",
+            "Times moved",
             "Agenda first sent",
             "Days before",
             "Minutes approved",

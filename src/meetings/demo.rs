@@ -6,6 +6,7 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
 
 use super::agenda::{self, ItemInput};
 use super::minutes::{self, ActionInput};
+use super::model::Meeting;
 use super::rules::{Kind, Status};
 use super::store::{self, MeetingInput};
 use super::{attendance, plan};
@@ -36,12 +37,12 @@ const ITEMS: &[(&str, &str, i32, bool)] = &[
     ("Any other business", "", 10, false),
 ];
 
-fn time(h: u32) -> NaiveTime {
+pub(crate) fn time(h: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(h, 0, 0).unwrap_or(NaiveTime::MIN)
 }
 
 /// A meeting taken through agenda, attendance, minutes and (if `approve`) approval.
-fn hold(
+pub(crate) fn hold(
     conn: &mut DbConn,
     admin: &Actor,
     meeting_id: i64,
@@ -100,6 +101,26 @@ reported recruitment fees charged to workers from abroad.\n\n\
             m.starts_at.date() + Duration::days(100),
         )?;
     }
+    dated_as_it_happened(conn, &m, seed)
+}
+
+/// The services date what they do now; the demo's history is dated as it would have
+/// happened: the agenda sent two weeks before (one time in four, five days before: late),
+/// the minutes approved six weeks after. Evaluations count from these dates.
+fn dated_as_it_happened(conn: &mut DbConn, m: &Meeting, seed: usize) -> Result<(), Error> {
+    use crate::db::schema::{agenda_versions, minutes as minutes_table};
+    use diesel::prelude::*;
+    let days_before = if seed % 4 == 3 { 5 } else { 14 };
+    diesel::update(agenda_versions::table.filter(agenda_versions::meeting_id.eq(m.id)))
+        .set(agenda_versions::published_at.eq(m.starts_at - Duration::days(days_before)))
+        .execute(conn)?;
+    diesel::update(
+        minutes_table::table
+            .filter(minutes_table::meeting_id.eq(m.id))
+            .filter(minutes_table::approved_at.is_not_null()),
+    )
+    .set(minutes_table::approved_at.eq(Some(m.starts_at + Duration::days(42))))
+    .execute(conn)?;
     Ok(())
 }
 

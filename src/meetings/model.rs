@@ -76,6 +76,8 @@ pub struct Meeting {
     pub plan_year: Option<i32>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// How many times it was moved (time, venue, online address, or by the year plan).
+    pub times_moved: i32,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]

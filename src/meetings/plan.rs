@@ -171,6 +171,7 @@ pub fn confirm(
                             meetings::starts_at.eq(p.starts_at),
                             meetings::ends_at.eq(p.ends_at),
                             meetings::sequence.eq(m.sequence + 1),
+                            meetings::times_moved.eq(m.times_moved + 1),
                             meetings::updated_at.eq(db::now()),
                         ))
                         .execute(conn)?;

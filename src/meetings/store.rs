@@ -492,6 +492,7 @@ pub fn update(
                 meetings::media_open.eq(input.media_open),
                 meetings::media_reason.eq(input.media_reason.trim()),
                 meetings::sequence.eq(before.sequence + i32::from(moved)),
+                meetings::times_moved.eq(before.times_moved + i32::from(moved)),
                 meetings::updated_at.eq(db::now()),
             ))
             .execute(conn)?;

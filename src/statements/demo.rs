@@ -43,15 +43,15 @@ const REFERRAL_V2: &str = "# Referral guidance for shelters\n\n\
 A person identified by any member is referred to a shelter within 24 hours, \
 and to legal aid within 72 hours.\n";
 
-struct Voice {
-    organisation_id: i64,
-    needs_authorisation: bool,
-    representative: Option<Actor>,
-    authoriser: Option<Actor>,
+pub(crate) struct Voice {
+    pub(crate) organisation_id: i64,
+    pub(crate) needs_authorisation: bool,
+    pub(crate) representative: Option<Actor>,
+    pub(crate) authoriser: Option<Actor>,
     email: Option<String>,
 }
 
-fn voices(conn: &mut DbConn) -> Result<Vec<Voice>, Error> {
+pub(crate) fn voices(conn: &mut DbConn) -> Result<Vec<Voice>, Error> {
     let mut out = Vec::new();
     for m in rounds::full_members(conn)? {
         let representative =
@@ -107,7 +107,7 @@ fn position(
     Ok(())
 }
 
-fn authorise(
+pub(crate) fn authorise(
     conn: &mut DbConn,
     v: &Voice,
     round: &super::model::Round,
@@ -128,7 +128,7 @@ fn authorise(
 }
 
 /// A governmental member without an authoriser cannot authorise: in the demo it abstains.
-fn stance_of(v: &Voice) -> Stance {
+pub(crate) fn stance_of(v: &Voice) -> Stance {
     if v.needs_authorisation && v.authoriser.is_none() {
         Stance::Abstain
     } else {

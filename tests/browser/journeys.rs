@@ -682,6 +682,17 @@ fn e_an_external_evaluator_writes_and_shares_the_report() {
             "the charts"
         );
         journey.screenshot("evaluation");
+        // The records an indicator counts, one area at a time.
+        follow(&mut journey, "main a", "Plenaries in the period");
+        let records = journey.main_text();
+        assert!(
+            records.contains("Meetings dated in the period"),
+            "{records}"
+        );
+        assert!(records.contains("Your reading is recorded"), "{records}");
+        journey.screenshot("evaluation-records");
+        let records_path = journey.browser.url().replacen(&journey.base, "", 1);
+        follow(&mut journey, "main a", "Annual review");
         journey.browser.fill(
             "#field-findings",
             "Meetings worked well; statements took long.",
@@ -701,6 +712,8 @@ fn e_an_external_evaluator_writes_and_shares_the_report() {
         journey.open("/evaluations");
         follow(&mut journey, "main a", "Annual review");
         journey.screenshot("phone-evaluation");
+        journey.open(&records_path);
+        journey.screenshot("phone-evaluation-records");
         sign_out(&mut journey);
     }
 }

@@ -29,15 +29,16 @@ fn id_of(app: &TestApp, sql: &str) -> i64 {
 }
 
 /// A meeting of three hours: [title, kind, group id or NULL, start, status, plan year or
-/// NULL, sequence].
+/// NULL, times moved]. Its SEQUENCE is three more than its moves (agenda, status): a
+/// calendar's changes are not moves.
 fn meeting(app: &TestApp, m: [&str; 7]) -> i64 {
-    let [title, kind, group, at, status, plan_year, sequence] = m;
+    let [title, kind, group, at, status, plan_year, moved] = m;
     let ends = at.replace("10:00:00", "13:00:00");
     run(
         app,
         &format!(
-            "INSERT INTO meetings (kind, group_id, title, starts_at, ends_at, time_zone, online_url, status, visibility, media_open, media_reason, uid, sequence, plan_year, created_at, updated_at) \
-             VALUES ('{kind}', {group}, '{title}', '{at}', '{ends}', 'Europe/Brussels', '', '{status}', 'members', FALSE, '', 'fixed-{title}', {sequence}, {plan_year}, '2024-12-01 09:00:00', '2024-12-01 09:00:00')"
+            "INSERT INTO meetings (kind, group_id, title, starts_at, ends_at, time_zone, online_url, status, visibility, media_open, media_reason, uid, sequence, times_moved, plan_year, created_at, updated_at) \
+             VALUES ('{kind}', {group}, '{title}', '{at}', '{ends}', 'Europe/Brussels', '', '{status}', 'members', FALSE, '', 'fixed-{title}', {moved} + 3, {moved}, {plan_year}, '2024-12-01 09:00:00', '2024-12-01 09:00:00')"
         ),
     );
     id_of(

@@ -121,6 +121,16 @@ async fn the_year_plan_moves_around_imported_holidays() {
         elsewhere.venue_id = Some(hall.id);
         app.with_conn(|c| store::update(c, &admin, plenaries[1].id, &elsewhere))
             .expect("moved to the hall");
+        // Counted as a move (evaluations count them); saving it unchanged is not one.
+        app.with_conn(|c| store::update(c, &admin, plenaries[1].id, &elsewhere))
+            .expect("saved again");
+        let moves: Vec<i32> = app
+            .with_conn(store::all)
+            .expect("meetings")
+            .iter()
+            .map(|m| m.times_moved)
+            .collect();
+        assert_eq!(moves, [0, 1, 0, 0]);
         let plan_page = browser.get("/meetings/plan?year=2026").await;
         let venues = plan_page.texts("#proposals tbody td:nth-child(3)");
         assert!(venues[1].contains("Town Hall"), "{venues:?}");

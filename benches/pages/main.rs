@@ -1,0 +1,128 @@
+//! `cargo bench --bench pages`: the pages people use, measured on a large coalition (400
+//! organisations, ten years of records: `roundtable demo --scale large`, built once into
+//! target/bench-data and reused; ROUNDTABLE_BENCH_FRESH=1 builds it again). The release
+//! server is started on it and driven over real HTTP at 64 connections by a load generator
+//! in this benchmark; for each page it prints requests per second, p50 and p99, its share
+//! of `/healthz` measured in the same run, the queries one request costs (Server-Timing),
+//! and at the end the server's peak resident memory. On SQLite, and on PostgreSQL too when
+//! ROUNDTABLE_BENCH_POSTGRES_URL names a server (a throwaway database). Figures, not tests.
+
+#[path = "../common/mod.rs"]
+mod common;
+mod load;
+mod setup;
+
+use std::time::Duration;
+
+use load::{Connection, drive, get};
+
+const CONNECTIONS: usize = 64;
+const WARM_UP: Duration = Duration::from_millis(500);
+const MEASURED: Duration = Duration::from_secs(3);
+
+/// A page to measure: its name, who asks (a session cookie, or none), the path, extra
+/// headers, and the status it answers with.
+struct Page {
+    name: String,
+    cookie: Option<String>,
+    path: String,
+    headers: Vec<(String, String)>,
+    expected: u16,
+}
+
+fn page(name: &str, cookie: Option<&str>, path: &str, expected: u16) -> Page {
+    Page {
+        name: name.into(),
+        cookie: cookie.map(str::to_owned),
+        path: path.into(),
+        headers: Vec::new(),
+        expected,
+    }
+}
+
+fn request_of(p: &Page) -> Vec<u8> {
+    let mut extra: Vec<(&str, &str)> = p
+        .headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    if let Some(cookie) = &p.cookie {
+        extra.push(("Cookie", cookie));
+    }
+    get(&p.path, &extra)
+}
+
+/// The queries one request of `p` costs, from its Server-Timing header.
+async fn queries(addr: &str, p: &Page) -> Option<u64> {
+    let mut c = Connection::open(addr).await.ok()?;
+    let answer = c.exchange(&request_of(p)).await.ok()?;
+    let timing = answer.header("server-timing")?;
+    let (_, after) = timing.split_once("desc=\"")?;
+    after.split_whitespace().next()?.parse().ok()
+}
+
+fn run(backend: &str, server: &setup::Server) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let addr = server.addr.as_str();
+    let pages = runtime.block_on(setup::pages(server));
+    println!(
+        "\n{backend}: {} organisations, {CONNECTIONS} connections, {} s per page after {} ms of warm-up",
+        server.organisations,
+        MEASURED.as_secs(),
+        WARM_UP.as_millis()
+    );
+    println!(
+        "{:<34} {:>9} {:>9} {:>9} {:>8} {:>8} {:>6}",
+        "page", "req/s", "p50 ms", "p99 ms", "healthz", "queries", "wrong"
+    );
+    let healthz = page("/healthz", None, "/healthz", 200);
+    let base = runtime.block_on(drive(
+        addr,
+        &request_of(&healthz),
+        200,
+        CONNECTIONS,
+        WARM_UP,
+        MEASURED,
+    ));
+    let row = |p: &Page, f: &load::Figures, q: Option<u64>| {
+        println!(
+            "{:<34} {:>9.0} {:>9.2} {:>9.2} {:>7.1}% {:>8} {:>6}",
+            p.name,
+            f.per_second,
+            f.p50.as_secs_f64() * 1000.0,
+            f.p99.as_secs_f64() * 1000.0,
+            f.per_second * 100.0 / base.per_second.max(1.0),
+            q.map(|q| q.to_string()).unwrap_or_else(|| "-".into()),
+            f.wrong
+        );
+    };
+    row(&healthz, &base, None);
+    for p in &pages {
+        let q = runtime.block_on(queries(addr, p));
+        let f = runtime.block_on(drive(
+            addr,
+            &request_of(p),
+            p.expected,
+            CONNECTIONS,
+            WARM_UP,
+            MEASURED,
+        ));
+        row(p, &f, q);
+    }
+    let (peak, now) = server.memory();
+    println!("server resident memory: peak {peak} MB, at the end {now} MB");
+}
+
+fn main() {
+    // `cargo bench` passes --bench; a filter after `--` is not used.
+    let sqlite = setup::Server::start_sqlite();
+    run("SQLite", &sqlite);
+    drop(sqlite);
+    common::on_throwaway_postgres(|url| {
+        let server = setup::Server::start_postgres(&url);
+        run("PostgreSQL", &server);
+    });
+}
