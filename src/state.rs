@@ -14,6 +14,8 @@ pub struct AppState {
     pub mail: mail::transport::Transport,
     pub mail_policy: mail::worker::Policy,
     pub clock: Clock,
+    /// What the audit page filters by, read incrementally (`audit::summary`).
+    pub audit_summary: std::sync::Mutex<crate::audit::summary::Summary>,
 }
 
 impl AppState {
@@ -33,6 +35,7 @@ impl AppState {
             mail,
             mail_policy: mail::worker::Policy::default(),
             clock: Clock::default(),
+            audit_summary: Default::default(),
         })
     }
 

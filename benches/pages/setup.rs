@@ -157,6 +157,23 @@ fn targets(state: &AppState) -> Targets {
             .id
         }
     };
+    // Every indicator over the ten years, computed straight from the records (the page
+    // computes them twice: the period and the one before).
+    let from = today
+        .checked_sub_months(chrono::Months::new(120))
+        .unwrap_or(today);
+    let mut times: Vec<f64> = (0..5)
+        .map(|_| {
+            let started = Instant::now();
+            roundtable::evaluations::indicators::compute(conn, from, today).expect("indicators");
+            started.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    println!(
+        "every indicator for ten years ({from} to {today}): {:.0} ms (median of 5; fastest {:.0} ms)",
+        times[2], times[0]
+    );
     // The personal feed of someone in a working group: their plenaries and the group's.
     let person: i64 = people::table
         .filter(people::email.eq("p1@m000.example"))

@@ -364,17 +364,24 @@ async fn show(
     let number = query.page.unwrap_or(1).max(1);
     let verify = query.verify.is_some();
     let asked = query.clone();
+    let shared = state.clone();
     let (actions, actors, events, total, names, verdict, problems, whole_record) = state
         .db(move |conn| {
-            let actions = audit::actions(conn)?;
-            let actors = audit::actors(conn)?;
+            let known = audit::summary::known(conn, &shared.audit_summary)?;
+            let (actions, actors) = (known.actions, known.actors);
             let (filter, problems) = match asked.filter(&actions) {
                 Ok(filter) => (filter, None),
                 Err(problems) => (Filter::default(), Some(problems)),
             };
-            let whole_record = problems.is_none() && filter == Filter::default();
+            let whole_record = filter == Filter::default();
             let offset = (number - 1).saturating_mul(PER_PAGE);
-            let (events, total) = audit::page(conn, &filter, PER_PAGE, offset)?;
+            let events = audit::page(conn, &filter, PER_PAGE, offset)?;
+            let total = if whole_record {
+                known.events
+            } else {
+                audit::count(conn, &filter)?
+            };
+            let whole_record = whole_record && problems.is_none();
             let names = Names::load(conn, &events, &actors)?;
             let verdict = if verify {
                 Some(audit::verify(conn)?)
@@ -449,9 +456,10 @@ async fn export(
     permissions::require(&actor, Action::ViewAudit)?;
     let query = query.into_inner();
     let reader = actor.clone();
+    let shared = state.clone();
     let csv = state
         .db(move |conn| {
-            let actions = audit::actions(conn)?;
+            let actions = audit::summary::known(conn, &shared.audit_summary)?.actions;
             let filter = query.filter(&actions).map_err(|problems| {
                 Error::Invalid(
                     problems
@@ -461,7 +469,7 @@ async fn export(
                         .join(" "),
                 )
             })?;
-            let (events, _) = audit::page(conn, &filter, i64::MAX, 0)?;
+            let events = audit::page(conn, &filter, i64::MAX, 0)?;
             let names = Names::load(conn, &events, &[])?;
             to_csv(&names, &reader, &events)
         })

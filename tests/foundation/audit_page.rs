@@ -132,5 +132,40 @@ async fn the_audit_page_pages_filters_names_and_exports() {
         assert_eq!(rows.len(), shown);
         assert!(rows.len() > 100, "more than one page: {}", rows.len());
         assert!(rows.iter().all(|r| r[3].starts_with("meeting.")));
+        // The page reads only what was added since its last visit: a new kind of event
+        // counts and can be filtered by; a need-to-know event neither.
+        app.with_conn(|c| {
+            roundtable::audit::record(
+                c,
+                None,
+                "bench.new_kind",
+                roundtable::audit::Subject::new("meeting", 1),
+                serde_json::json!({}),
+            )?;
+            roundtable::audit::record(
+                c,
+                None,
+                "complaint.noted",
+                roundtable::audit::Subject::new("complaint", 1),
+                serde_json::json!({}),
+            )
+        })
+        .expect("two more events");
+        let again = browser.get("/admin/audit").await;
+        let counted: usize = again.texts("h2#audit-events")[0]
+            .split(' ')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .expect("the number of events");
+        assert_eq!(counted, total + 1);
+        let kinds = again.texts("#field-what option");
+        assert!(
+            kinds.iter().any(|k| k.contains("bench.new_kind")),
+            "{kinds:?}"
+        );
+        assert!(
+            !kinds.iter().any(|k| k.contains("complaint.noted")),
+            "{kinds:?}"
+        );
     })
 }

@@ -9,6 +9,8 @@
 //! receipts), so `audit verify --witness SEQ:HASH` catches even a rewrite by someone holding
 //! the key, or the removal of the newest rows, below a head someone kept.
 
+pub mod summary;
+
 use std::sync::OnceLock;
 
 use chrono::NaiveDateTime;
@@ -511,41 +513,24 @@ fn filtered(filter: &Filter) -> audit_events::BoxedQuery<'_, crate::db::MultiBac
     query
 }
 
-/// One page of the events `filter` selects, newest first, and how many it selects in all.
+/// One page of the events `filter` selects, newest first.
 pub fn page(
     conn: &mut DbConn,
     filter: &Filter,
     limit: i64,
     offset: i64,
-) -> Result<(Vec<AuditEvent>, i64), Error> {
-    let events = filtered(filter)
+) -> Result<Vec<AuditEvent>, Error> {
+    Ok(filtered(filter)
         .order(audit_events::id.desc())
         .limit(limit)
         .offset(offset)
         .select(AuditEvent::as_select())
-        .load(conn)?;
-    let total = filtered(filter).count().get_result(conn)?;
-    Ok((events, total))
-}
-
-/// The action names in the record, in order: what a reader can filter by.
-pub fn actions(conn: &mut DbConn) -> Result<Vec<String>, Error> {
-    Ok(audit_events::table
-        .filter(audit_events::subject_type.ne(NEED_TO_KNOW_SUBJECT))
-        .select(audit_events::action)
-        .distinct()
-        .order(audit_events::action)
         .load(conn)?)
 }
 
-/// The people who acted in the record.
-pub fn actors(conn: &mut DbConn) -> Result<Vec<i64>, Error> {
-    Ok(audit_events::table
-        .filter(audit_events::subject_type.ne(NEED_TO_KNOW_SUBJECT))
-        .filter(audit_events::actor_id.is_not_null())
-        .select(audit_events::actor_id.assume_not_null())
-        .distinct()
-        .load(conn)?)
+/// How many events `filter` selects (the whole record's count is `summary::known`'s).
+pub fn count(conn: &mut DbConn, filter: &Filter) -> Result<i64, Error> {
+    Ok(filtered(filter).count().get_result(conn)?)
 }
 
 /// Every event about one record, oldest first: the history a page shows.
