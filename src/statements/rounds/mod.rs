@@ -7,6 +7,8 @@
 //! `BEGIN IMMEDIATE` transaction already does. So a publication and a position racing it are
 //! applied one after the other: the position is either counted or refused, never half-applied.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde_json::json;
@@ -212,10 +214,7 @@ fn board_row(
 }
 
 /// The boards of several rounds, in three queries whatever their number.
-pub fn boards(
-    conn: &mut DbConn,
-    rounds: &[&Round],
-) -> Result<std::collections::HashMap<i64, Vec<BoardRow>>, Error> {
+pub fn boards(conn: &mut DbConn, rounds: &[&Round]) -> Result<HashMap<i64, Vec<BoardRow>>, Error> {
     let ids: Vec<i64> = rounds.iter().map(|r| r.id).collect();
     let members = full_members(conn)?;
     let positions: Vec<Position> = statement_positions::table
@@ -226,27 +225,39 @@ pub fn boards(
         .filter(statement_authorisations::round_id.eq_any(&ids))
         .select(Authorisation::as_select())
         .load(conn)?;
+    // Each round's positions and authorisations by organisation, only those given on the
+    // round's text (one pass each: a board of 400 members is not 400 searches).
+    let hash_of: HashMap<i64, &str> = rounds
+        .iter()
+        .map(|r| (r.id, r.content_hash.as_str()))
+        .collect();
+    let on_text = |round_id: i64, hash: &str| hash_of.get(&round_id).is_some_and(|h| *h == hash);
+    let mut given: HashMap<(i64, i64), Position> = HashMap::new();
+    for p in positions {
+        if on_text(p.round_id, &p.content_hash) {
+            given.entry((p.round_id, p.organisation_id)).or_insert(p);
+        }
+    }
+    let mut authorised: HashMap<(i64, i64), Authorisation> = HashMap::new();
+    for a in authorisations {
+        if on_text(a.round_id, &a.content_hash) {
+            authorised
+                .entry((a.round_id, a.organisation_id))
+                .or_insert(a);
+        }
+    }
     Ok(rounds
         .iter()
         .map(|round| {
-            let counts =
-                |round_id: i64, hash: &str| round_id == round.id && hash == round.content_hash;
             let rows = members
                 .iter()
                 .map(|member| {
-                    let position = positions
-                        .iter()
-                        .find(|p| {
-                            counts(p.round_id, &p.content_hash) && p.organisation_id == member.id
-                        })
-                        .cloned();
-                    let authorisation = authorisations
-                        .iter()
-                        .find(|a| {
-                            counts(a.round_id, &a.content_hash) && a.organisation_id == member.id
-                        })
-                        .cloned();
-                    board_row(member.clone(), position, authorisation)
+                    let key = (round.id, member.id);
+                    board_row(
+                        member.clone(),
+                        given.get(&key).cloned(),
+                        authorised.get(&key).cloned(),
+                    )
                 })
                 .collect();
             (round.id, rows)
