@@ -54,7 +54,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("periodic work", &["schedule"]),
     (
         "web, API and command line",
-        &["web", "*::web", "*::api", "cli", "lib", "main"],
+        &["web", "*::web", "*::api", "cli", "scale", "lib", "main"],
     ),
 ];
 
