@@ -18,7 +18,7 @@ pub fn for_actor(conn: &mut DbConn, actor: &Actor, today: NaiveDate) -> Result<V
         return Ok(tasks);
     }
     let open = rounds::open_rounds(conn)?;
-    let boards = rounds::boards(conn, &open.iter().map(|(_, r)| r).collect::<Vec<_>>())?;
+    let boards = rounds::standings(conn, &open.iter().map(|(_, r)| r).collect::<Vec<_>>())?;
     for (s, round) in &open {
         let href = format!("/statements/{}#round", s.id);
         let rows = boards.get(&round.id).map(Vec::as_slice).unwrap_or_default();
@@ -51,7 +51,7 @@ pub fn for_actor(conn: &mut DbConn, actor: &Actor, today: NaiveDate) -> Result<V
         }
         if store::may_draft(actor, s)
             && matches!(
-                rounds::outcome(rounds::rule_of(round), rows, round.deadline, today),
+                rounds::outcome_of_standings(rounds::rule_of(round), rows, round.deadline, today),
                 Outcome::Met { .. }
             )
         {

@@ -213,37 +213,58 @@ fn board_row(
     }
 }
 
-/// The boards of several rounds, in three queries whatever their number.
-pub fn boards(conn: &mut DbConn, rounds: &[&Round]) -> Result<HashMap<i64, Vec<BoardRow>>, Error> {
+/// A member's standing in a round, without what its position said: what the dashboard and
+/// the statements list need of every open round.
+#[derive(Debug, Clone)]
+pub struct MemberStanding {
+    pub member: Member,
+    pub standing: Standing,
+}
+
+/// Every member's standing in several rounds, in three queries whatever their number. Only
+/// the stance and the decision are read (not the reasons, references and times the statement
+/// page shows), and each is matched to its member through a map: on 400 members and a few
+/// open rounds the dashboards spent most of their time here.
+pub fn standings(
+    conn: &mut DbConn,
+    rounds: &[&Round],
+) -> Result<HashMap<i64, Vec<MemberStanding>>, Error> {
     let ids: Vec<i64> = rounds.iter().map(|r| r.id).collect();
     let members = full_members(conn)?;
-    let positions: Vec<Position> = statement_positions::table
+    let positions: Vec<(i64, i64, String, String)> = statement_positions::table
         .filter(statement_positions::round_id.eq_any(&ids))
-        .select(Position::as_select())
+        .select((
+            statement_positions::round_id,
+            statement_positions::organisation_id,
+            statement_positions::position,
+            statement_positions::content_hash,
+        ))
         .load(conn)?;
-    let authorisations: Vec<Authorisation> = statement_authorisations::table
+    let authorisations: Vec<(i64, i64, String, String)> = statement_authorisations::table
         .filter(statement_authorisations::round_id.eq_any(&ids))
-        .select(Authorisation::as_select())
+        .select((
+            statement_authorisations::round_id,
+            statement_authorisations::organisation_id,
+            statement_authorisations::decision,
+            statement_authorisations::content_hash,
+        ))
         .load(conn)?;
-    // Each round's positions and authorisations by organisation, only those given on the
-    // round's text (one pass each: a board of 400 members is not 400 searches).
+    // Only what was given on the round's text counts.
     let hash_of: HashMap<i64, &str> = rounds
         .iter()
         .map(|r| (r.id, r.content_hash.as_str()))
         .collect();
     let on_text = |round_id: i64, hash: &str| hash_of.get(&round_id).is_some_and(|h| *h == hash);
-    let mut given: HashMap<(i64, i64), Position> = HashMap::new();
-    for p in positions {
-        if on_text(p.round_id, &p.content_hash) {
-            given.entry((p.round_id, p.organisation_id)).or_insert(p);
+    let mut stances: HashMap<(i64, i64), Stance> = HashMap::new();
+    for (round, organisation, position, hash) in positions {
+        if let (true, Some(stance)) = (on_text(round, &hash), Stance::parse(&position)) {
+            stances.entry((round, organisation)).or_insert(stance);
         }
     }
-    let mut authorised: HashMap<(i64, i64), Authorisation> = HashMap::new();
-    for a in authorisations {
-        if on_text(a.round_id, &a.content_hash) {
-            authorised
-                .entry((a.round_id, a.organisation_id))
-                .or_insert(a);
+    let mut decisions: HashMap<(i64, i64), Decision> = HashMap::new();
+    for (round, organisation, decision, hash) in authorisations {
+        if let (true, Some(decision)) = (on_text(round, &hash), Decision::parse(&decision)) {
+            decisions.entry((round, organisation)).or_insert(decision);
         }
     }
     Ok(rounds
@@ -253,16 +274,30 @@ pub fn boards(conn: &mut DbConn, rounds: &[&Round]) -> Result<HashMap<i64, Vec<B
                 .iter()
                 .map(|member| {
                     let key = (round.id, member.id);
-                    board_row(
-                        member.clone(),
-                        given.get(&key).cloned(),
-                        authorised.get(&key).cloned(),
-                    )
+                    MemberStanding {
+                        member: member.clone(),
+                        standing: Standing::of(
+                            stances.get(&key).copied(),
+                            member.needs_authorisation,
+                            decisions.get(&key).copied(),
+                        ),
+                    }
                 })
                 .collect();
             (round.id, rows)
         })
         .collect())
+}
+
+/// The gate on standings alone (`outcome` for a full board).
+pub fn outcome_of_standings(
+    rule: DecisionRule,
+    rows: &[MemberStanding],
+    deadline: NaiveDate,
+    today: NaiveDate,
+) -> Outcome {
+    let standings: Vec<(i64, Standing)> = rows.iter().map(|r| (r.member.id, r.standing)).collect();
+    rules::evaluate(rule, &standings, today > deadline)
 }
 
 /// The gate: what the round's positions add up to on `today`.

@@ -55,7 +55,7 @@ async fn render(page: &Page, state: &AppState, form: FormState) -> Result<maud::
                 .into_iter()
                 .map(|(s, r)| (s.id, r))
                 .collect();
-            let mut boards = rounds::boards(conn, &open.values().collect::<Vec<_>>())?;
+            let mut boards = rounds::standings(conn, &open.values().collect::<Vec<_>>())?;
             let mut rows = Vec::new();
             let readable = store::list(conn)?
                 .into_iter()
