@@ -104,6 +104,37 @@ reported recruitment fees charged to workers from abroad.\n\n\
     dated_as_it_happened(conn, &m, seed)
 }
 
+/// The day itself, or the Monday after a weekend.
+pub(crate) fn weekday_from(date: NaiveDate) -> NaiveDate {
+    match date.weekday() {
+        chrono::Weekday::Sat => date + Duration::days(2),
+        chrono::Weekday::Sun => date + Duration::days(1),
+        _ => date,
+    }
+}
+
+/// A working group's online meeting, two hours in the afternoon.
+pub(crate) fn group_meeting(
+    group: &crate::membership::model::WorkingGroup,
+    title: String,
+    date: NaiveDate,
+) -> MeetingInput {
+    MeetingInput {
+        kind: Kind::WorkingGroup,
+        group_id: Some(group.id),
+        title,
+        date,
+        start: time(14),
+        end: time(16),
+        time_zone: None,
+        venue_id: None,
+        online_url: "https://meet.example.org/roundtable".into(),
+        public: false,
+        media_open: false,
+        media_reason: String::new(),
+    }
+}
+
 /// The services date what they do now; the demo's history is dated as it would have
 /// happened: the agenda sent two weeks before (one time in four, five days before: late),
 /// the minutes approved six weeks after. Evaluations count from these dates.
@@ -180,26 +211,8 @@ pub fn seed(conn: &mut DbConn, admin: &Actor, today: NaiveDate) -> Result<(), Er
     // Working-group meetings: two held, one coming.
     for (n, group) in crate::membership::groups::list(conn)?.iter().enumerate() {
         for (k, offset) in [-150i64, -60, 25].iter().enumerate() {
-            let date = today + Duration::days(offset + n as i64 * 3);
-            let date = match date.weekday() {
-                chrono::Weekday::Sat => date + Duration::days(2),
-                chrono::Weekday::Sun => date + Duration::days(1),
-                _ => date,
-            };
-            let input = MeetingInput {
-                kind: Kind::WorkingGroup,
-                group_id: Some(group.id),
-                title: format!("{}: meeting {}", group.name, k + 1),
-                date,
-                start: time(14),
-                end: time(16),
-                time_zone: None,
-                venue_id: None,
-                online_url: "https://meet.example.org/roundtable".into(),
-                public: false,
-                media_open: false,
-                media_reason: String::new(),
-            };
+            let date = weekday_from(today + Duration::days(offset + n as i64 * 3));
+            let input = group_meeting(group, format!("{}: meeting {}", group.name, k + 1), date);
             let m = store::create(conn, admin, &input)?;
             if *offset < 0 {
                 hold(conn, admin, m.id, n + k, true)?;

@@ -8,10 +8,10 @@ use super::{Progress, Size};
 use crate::auth::permissions::Actor;
 use crate::db::DbConn;
 use crate::error::Error;
-use crate::meetings::demo::{hold, time};
+use crate::meetings::demo::{group_meeting, hold, weekday_from};
 use crate::meetings::plan;
 use crate::meetings::rules::Kind;
-use crate::meetings::store::{self, MeetingInput};
+use crate::meetings::store;
 
 /// The demo plans the plenaries of its own last three years.
 const DEMO_YEARS: i32 = 3;
@@ -53,31 +53,14 @@ pub fn grow(
     );
     for (g, group) in groups.iter().enumerate() {
         for (k, month) in months.iter().enumerate().step_by(per_group_every) {
-            let date = *month + Duration::days(7 + 2 * g as i64 % 14);
-            let date = match date.weekday() {
-                chrono::Weekday::Sat => date + Duration::days(2),
-                chrono::Weekday::Sun => date + Duration::days(1),
-                _ => date,
-            };
+            let date = weekday_from(*month + Duration::days(7 + 2 * g as i64 % 14));
             // Only the months the group existed, and only the past.
             if date < group.started_on || date >= today - Duration::days(7) {
                 progress.step();
                 continue;
             }
-            let input = MeetingInput {
-                kind: Kind::WorkingGroup,
-                group_id: Some(group.id),
-                title: format!("{}: {}", group.name, date.format("%B %Y")),
-                date,
-                start: time(14),
-                end: time(16),
-                time_zone: None,
-                venue_id: None,
-                online_url: "https://meet.example.org/roundtable".into(),
-                public: false,
-                media_open: false,
-                media_reason: String::new(),
-            };
+            let title = format!("{}: {}", group.name, date.format("%B %Y"));
+            let input = group_meeting(group, title, date);
             let m = store::create(conn, actor, &input)?;
             hold(conn, actor, m.id, g + k, true)?;
             progress.step();
