@@ -49,7 +49,7 @@ fn root() -> PathBuf {
 
 /// Runs `roundtable demo --scale large` with `env`; its logins, as (role, email, password).
 fn build(env: &[(&str, String)]) -> String {
-    eprintln!("Building the large coalition (once; it takes minutes)...");
+    eprintln!("Building the large coalition (it takes minutes)... ");
     let mut command = Command::new(BINARY);
     command
         .args(["demo", "--scale", "large"])
@@ -261,18 +261,7 @@ impl Server {
             ("ROUNDTABLE_DATA_DIR", path.display().to_string()),
             ("DATABASE_URL", url.to_owned()),
         ];
-        let logins = {
-            let mut command = Command::new(BINARY);
-            command
-                .args(["demo", "--scale", "large"])
-                .stderr(Stdio::inherit());
-            for (k, v) in &env {
-                command.env(k, v);
-            }
-            let out = command.output().expect("run the demo");
-            assert!(out.status.success(), "the large demo failed on PostgreSQL");
-            String::from_utf8(out.stdout).expect("UTF-8")
-        };
+        let logins = build(&env);
         let state = AppState::open(super::common::settings(path, url.to_owned(), 2)).expect("open");
         let server = Server::start(env, &logins, &state);
         std::mem::forget(dir); // the server keeps using the folder until it stops

@@ -80,7 +80,8 @@ fn finished(
     rows.iter().filter_map(|(a, b)| Some((*a, (*b)?))).collect()
 }
 
-fn bounds(from: NaiveDate, until: NaiveDate) -> (NaiveDateTime, NaiveDateTime) {
+/// The period's first instant and the instant after its last day.
+pub(crate) fn bounds(from: NaiveDate, until: NaiveDate) -> (NaiveDateTime, NaiveDateTime) {
     let start = from.and_hms_opt(0, 0, 0).unwrap_or_default();
     let end = until
         .succ_opt()
@@ -308,13 +309,13 @@ fn meetings_part(
     Ok(())
 }
 
-fn attendance_part(
+/// Attendance recorded at the meetings of the period, as (organisation, status, count).
+fn attendance_by_organisation(
     conn: &mut DbConn,
-    b: &mut Builder,
     start: NaiveDateTime,
     end: NaiveDateTime,
-) -> Result<(), Error> {
-    let counted: Vec<(i64, String, i64)> = attendance::table
+) -> Result<Vec<(i64, String, i64)>, Error> {
+    Ok(attendance::table
         .inner_join(meetings::table)
         .filter(meetings::starts_at.ge(start))
         .filter(meetings::starts_at.lt(end))
@@ -324,7 +325,16 @@ fn attendance_part(
             attendance::status,
             count_star(),
         ))
-        .load(conn)?;
+        .load(conn)?)
+}
+
+fn attendance_part(
+    conn: &mut DbConn,
+    b: &mut Builder,
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+) -> Result<(), Error> {
+    let counted: Vec<(i64, String, i64)> = attendance_by_organisation(conn, start, end)?;
     let sides: HashMap<i64, String> = organisations::table
         .inner_join(sectors::table)
         .select((organisations::id, sectors::side))
@@ -861,17 +871,7 @@ pub fn per_organisation(
     until: NaiveDate,
 ) -> Result<Vec<OrganisationPart>, Error> {
     let (start, end) = bounds(from, until);
-    let attended: Vec<(i64, String, i64)> = attendance::table
-        .inner_join(meetings::table)
-        .filter(meetings::starts_at.ge(start))
-        .filter(meetings::starts_at.lt(end))
-        .group_by((attendance::organisation_id, attendance::status))
-        .select((
-            attendance::organisation_id,
-            attendance::status,
-            count_star(),
-        ))
-        .load(conn)?;
+    let attended: Vec<(i64, String, i64)> = attendance_by_organisation(conn, start, end)?;
     let positions: Vec<(i64, i64)> = statement_positions::table
         .inner_join(approval_rounds::table)
         .filter(approval_rounds::opened_at.ge(start))

@@ -151,6 +151,20 @@ fn editable(conn: &mut DbConn, e: &Evaluation, today: NaiveDate) -> Result<(), E
     Ok(())
 }
 
+/// Runs `work` in a write transaction while the questionnaire may still change.
+fn while_editable<T>(
+    conn: &mut DbConn,
+    id: i64,
+    today: NaiveDate,
+    work: impl FnOnce(&mut DbConn) -> Result<T, Error>,
+) -> Result<T, Error> {
+    db::write_tx(conn, |conn| {
+        let e = store::get(conn, id)?;
+        editable(conn, &e, today)?;
+        work(conn)
+    })
+}
+
 fn may_build(actor: &Actor, id: i64) -> Result<(), Error> {
     if permissions::may(actor, Action::ManageEvaluations)
         || permissions::may(actor, Action::WriteEvaluationReport { evaluation_id: id })
@@ -204,9 +218,7 @@ pub fn add_item(
         problems.add("choices", "give at least two choices, one per line");
     }
     let kind = problems.finish(kind)?;
-    db::write_tx(conn, |conn| {
-        let e = store::get(conn, id)?;
-        editable(conn, &e, today)?;
+    while_editable(conn, id, today, |conn| {
         insert(
             conn,
             id,
@@ -258,9 +270,7 @@ pub fn use_default(
     today: NaiveDate,
 ) -> Result<(), Error> {
     may_build(actor, id)?;
-    db::write_tx(conn, |conn| {
-        let e = store::get(conn, id)?;
-        editable(conn, &e, today)?;
+    while_editable(conn, id, today, |conn| {
         if !items(conn, id)?.is_empty() {
             return Err(Error::Invalid("the questionnaire already has items".into()));
         }
@@ -285,9 +295,7 @@ pub fn remove_item(
     today: NaiveDate,
 ) -> Result<(), Error> {
     may_build(actor, id)?;
-    db::write_tx(conn, |conn| {
-        let e = store::get(conn, id)?;
-        editable(conn, &e, today)?;
+    while_editable(conn, id, today, |conn| {
         let gone = diesel::delete(
             evaluation_items::table
                 .filter(evaluation_items::id.eq(item_id))
@@ -317,9 +325,7 @@ pub fn set_people_answer(
     today: NaiveDate,
 ) -> Result<(), Error> {
     may_build(actor, id)?;
-    db::write_tx(conn, |conn| {
-        let e = store::get(conn, id)?;
-        editable(conn, &e, today)?;
+    while_editable(conn, id, today, |conn| {
         diesel::update(evaluations::table.find(id))
             .set(evaluations::people_answer.eq(on))
             .execute(conn)?;

@@ -89,12 +89,7 @@ pub fn tables(
     from: NaiveDate,
     until: NaiveDate,
 ) -> Result<Vec<Table>, Error> {
-    let start = from.and_hms_opt(0, 0, 0).unwrap_or_default();
-    let end = until
-        .succ_opt()
-        .unwrap_or(until)
-        .and_hms_opt(0, 0, 0)
-        .unwrap_or_default();
+    let (start, end) = super::indicators::bounds(from, until);
     match area {
         Area::Meetings => meetings_tables(conn, start, end),
         Area::Statements => statements_tables(conn, start, end),

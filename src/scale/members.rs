@@ -156,8 +156,9 @@ pub fn grow(
         progress.step();
     }
     progress.finish();
-    let mut progress = Progress::new("working groups", GROUPS.len(), quiet);
-    for (n, (name, mandate)) in GROUPS.iter().enumerate() {
+    let groups = &GROUPS[..size.working_groups.min(GROUPS.len())];
+    let mut progress = Progress::new("working groups", groups.len(), quiet);
+    for (n, (name, mandate)) in groups.iter().enumerate() {
         let members: Vec<i64> = ids
             .iter()
             .skip(n)
