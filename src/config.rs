@@ -58,6 +58,9 @@ pub struct EnvSettings {
     /// Hours after sign-in at which a session ends, however active.
     #[arg(long, env = "SESSION_MAX_HOURS", default_value_t = 12, global = true)]
     pub session_max_hours: u64,
+    /// Megabytes of rendered pages kept in memory until the data changes (0: none kept).
+    #[arg(long, env = "PAGE_CACHE_MB", default_value_t = 8, global = true)]
+    pub page_cache_mb: u64,
     /// Add a Server-Timing header to every answer: the database's time and query count.
     #[arg(
         long,
@@ -152,6 +155,8 @@ pub struct Settings {
     /// How long the first-run set-up link stays valid.
     pub setup_link_valid: Duration,
     pub db_pool_size: u32,
+    /// Bytes of rendered pages kept until the data changes (`web::cache`); 0 keeps none.
+    pub page_cache_bytes: usize,
     /// Answers carry `Server-Timing: db;dur=MS;desc="N queries"`.
     pub server_timing: bool,
 }
@@ -209,6 +214,8 @@ impl Settings {
             .map_err(|e| Error::Config(format!("TRUSTED_PROXIES: {e}")))?,
             setup_link_valid: Duration::from_secs(24 * 3600),
             db_pool_size: 8,
+            page_cache_bytes: usize::try_from(env.page_cache_mb.saturating_mul(1 << 20))
+                .unwrap_or(usize::MAX),
             server_timing: env.server_timing,
         })
     }

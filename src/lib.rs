@@ -24,6 +24,7 @@ pub mod mail;
 pub mod markdown;
 pub mod meetings;
 pub mod membership;
+pub mod page_cache;
 pub mod personal;
 pub mod scale;
 pub mod schedule;
@@ -85,6 +86,8 @@ pub fn build_app(
         .configure(web::routes)
         .wrap(from_fn(auth::csrf::guard))
         .wrap(from_fn(web::errors::framed))
+        // Inside the session middleware, so it sees whether a rendering changed the session.
+        .wrap(from_fn(web::cache::pages))
         .wrap(sessions)
         .wrap(from_fn(web::headers::private_no_store))
         .wrap(web::headers::security_headers(settings.secure_cookies()))

@@ -16,6 +16,8 @@ pub struct AppState {
     pub clock: Clock,
     /// What the audit page filters by, read incrementally (`audit::summary`).
     pub audit_summary: std::sync::Mutex<crate::audit::summary::Summary>,
+    /// Pages rendered once per change of the data (`web::cache`).
+    pub page_cache: crate::page_cache::PageCache,
 }
 
 impl AppState {
@@ -30,6 +32,7 @@ impl AppState {
             &settings.data_dir,
         )?;
         Ok(AppState {
+            page_cache: crate::page_cache::PageCache::new(settings.page_cache_bytes),
             settings,
             pool,
             mail,

@@ -26,6 +26,7 @@ pub fn settings(dir: &std::path::Path, database_url: String, pool: u32) -> Setti
         trusted_proxies: Vec::new(),
         setup_link_valid: Duration::from_secs(60),
         db_pool_size: pool,
+        page_cache_bytes: 0,
         server_timing: false,
     }
 }

@@ -10,6 +10,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod load;
+mod peer;
 mod setup;
 
 use std::time::Duration;
@@ -61,68 +62,101 @@ async fn queries(addr: &str, p: &Page) -> Option<u64> {
     after.split_whitespace().next()?.parse().ok()
 }
 
-fn run(backend: &str, server: &setup::Server) {
+/// Drives `request` on every server at once, the connections shared among them; the
+/// figures of all together (requests per second added, the worst p99 and p50).
+async fn drive_all(servers: &[&setup::Server], request: &[u8], expected: u16) -> load::Figures {
+    let each = CONNECTIONS / servers.len();
+    let runs = servers
+        .iter()
+        .map(|s| drive(&s.addr, request, expected, each, WARM_UP, MEASURED));
+    let all = futures_util::future::join_all(runs).await;
+    load::Figures {
+        wrong: all.iter().map(|f| f.wrong).sum(),
+        per_second: all.iter().map(|f| f.per_second).sum(),
+        p50: all.iter().map(|f| f.p50).max().unwrap_or_default(),
+        p99: all.iter().map(|f| f.p99).max().unwrap_or_default(),
+    }
+}
+
+/// Measures every page on `servers` (one, or several instances on one database, driven at
+/// the same time with the same sessions: a reverse proxy may send a request to any).
+fn run(title: &str, servers: &[&setup::Server]) {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
-    let addr = server.addr.as_str();
-    let pages = runtime.block_on(setup::pages(server));
+    let first = servers[0];
+    let pages = runtime.block_on(setup::pages(first));
     println!(
-        "\n{backend}: {} organisations, {CONNECTIONS} connections, {} s per page after {} ms of warm-up",
-        server.organisations,
+        "\n{title}: {} organisations, {CONNECTIONS} connections, {} s per page after {} ms of warm-up",
+        first.organisations,
         MEASURED.as_secs(),
         WARM_UP.as_millis()
     );
     println!(
-        "{:<34} {:>9} {:>9} {:>9} {:>8} {:>8} {:>6}",
+        "{:<34} {:>9} {:>9} {:>9} {:>8} {:>9} {:>6}",
         "page", "req/s", "p50 ms", "p99 ms", "healthz", "queries", "wrong"
     );
     let healthz = page("/healthz", None, "/healthz", 200);
-    let base = runtime.block_on(drive(
-        addr,
-        &request_of(&healthz),
-        200,
-        CONNECTIONS,
-        WARM_UP,
-        MEASURED,
-    ));
-    let row = |p: &Page, f: &load::Figures, q: Option<u64>| {
+    let base = runtime.block_on(drive_all(servers, &request_of(&healthz), 200));
+    let row = |p: &Page, f: &load::Figures, q: String| {
         println!(
-            "{:<34} {:>9.0} {:>9.2} {:>9.2} {:>7.1}% {:>8} {:>6}",
+            "{:<34} {:>9.0} {:>9.2} {:>9.2} {:>7.1}% {:>9} {:>6}",
             p.name,
             f.per_second,
             f.p50.as_secs_f64() * 1000.0,
             f.p99.as_secs_f64() * 1000.0,
             f.per_second * 100.0 / base.per_second.max(1.0),
-            q.map(|q| q.to_string()).unwrap_or_else(|| "-".into()),
+            q,
             f.wrong
         );
     };
-    row(&healthz, &base, None);
+    row(&healthz, &base, "-".into());
     for p in &pages {
-        let q = runtime.block_on(queries(addr, p));
-        let f = runtime.block_on(drive(
-            addr,
-            &request_of(p),
-            p.expected,
-            CONNECTIONS,
-            WARM_UP,
-            MEASURED,
-        ));
+        // The first request renders; the second may be answered from memory.
+        let rendered = runtime.block_on(queries(&first.addr, p));
+        let again = runtime.block_on(queries(&first.addr, p));
+        let q = match (rendered, again) {
+            (Some(r), Some(a)) if r != a => format!("{r}, then {a}"),
+            (Some(r), _) => r.to_string(),
+            _ => "-".into(),
+        };
+        let f = runtime.block_on(drive_all(servers, &request_of(p), p.expected));
         row(p, &f, q);
     }
-    let (peak, now) = server.memory();
-    println!("server resident memory: peak {peak} MB, at the end {now} MB");
+    for s in servers {
+        let (peak, now) = s.memory();
+        println!(
+            "server at {}: resident memory peak {peak} MB, at the end {now} MB",
+            s.addr
+        );
+    }
 }
 
 fn main() {
     // `cargo bench` passes --bench; a filter after `--` is not used.
-    let sqlite = setup::Server::start_sqlite();
-    run("SQLite", &sqlite);
+    let sqlite = setup::Server::start_sqlite(&[]);
+    run("SQLite, pages kept until the data changes", &[&sqlite]);
+    peer::icalendar_figures(&sqlite);
+    drop(sqlite);
+    let sqlite = setup::Server::start_sqlite(&[("PAGE_CACHE_MB", "0")]);
+    run(
+        "SQLite, every request rendered (PAGE_CACHE_MB=0)",
+        &[&sqlite],
+    );
     drop(sqlite);
     common::on_throwaway_postgres(|url| {
         let server = setup::Server::start_postgres(&url);
-        run("PostgreSQL", &server);
+        run("PostgreSQL", &[&server]);
+        let second = server.another_instance();
+        run(
+            "PostgreSQL, two instances on one database driven at once",
+            &[&server, &second],
+        );
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(setup::instances_agree(&server, &second));
     });
 }

@@ -18,6 +18,7 @@ use super::{Page, page};
 const BINARY: &str = env!("CARGO_BIN_EXE_roundtable");
 
 /// What the pages are about, found in the data before the server starts.
+#[derive(Clone)]
 struct Targets {
     organisation: i64,
     plenary: i64,
@@ -34,6 +35,8 @@ pub struct Server {
     pub organisations: i64,
     logins: Vec<(String, String, String)>,
     targets: Targets,
+    /// What it was started with (another instance on the same database starts alike).
+    env: Vec<(&'static str, String)>,
 }
 
 impl Drop for Server {
@@ -43,7 +46,7 @@ impl Drop for Server {
     }
 }
 
-fn root() -> PathBuf {
+pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
@@ -203,6 +206,15 @@ impl Server {
                 .get_result(&mut conn)
                 .expect("count")
         };
+        Server::spawn(env, parse_logins(logins), targets, organisations)
+    }
+
+    fn spawn(
+        env: Vec<(&'static str, String)>,
+        logins: Vec<(String, String, String)>,
+        targets: Targets,
+        organisations: i64,
+    ) -> Server {
         let addr = format!("127.0.0.1:{}", free_port());
         let mut command = Command::new(BINARY);
         command
@@ -214,7 +226,7 @@ impl Server {
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::null());
-        for (k, v) in env {
+        for (k, v) in &env {
             command.env(k, v);
         }
         let child = command.spawn().expect("start the server");
@@ -230,12 +242,44 @@ impl Server {
             child,
             addr,
             organisations,
-            logins: parse_logins(logins),
+            logins,
             targets,
+            env,
         }
     }
 
-    pub fn start_sqlite() -> Server {
+    /// The database it serves (the data folder's SQLite file unless DATABASE_URL is set).
+    pub fn database_url(&self) -> String {
+        let of = |name: &str| {
+            self.env
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.clone())
+        };
+        of("DATABASE_URL").unwrap_or_else(|| {
+            let dir = of("ROUNDTABLE_DATA_DIR").unwrap_or_default();
+            format!("sqlite://{dir}/roundtable.sqlite3")
+        })
+    }
+
+    /// The personal feed measured (its address).
+    pub fn feed_path(&self) -> String {
+        format!("/calendar/feed/{}.ics", self.targets.feed_token)
+    }
+
+    /// A second `serve` on the same database and data folder (so the same secret key: a
+    /// browser's cookie is good on both, as behind a reverse proxy).
+    pub fn another_instance(&self) -> Server {
+        Server::spawn(
+            self.env.clone(),
+            self.logins.clone(),
+            self.targets.clone(),
+            self.organisations,
+        )
+    }
+
+    /// On the large coalition in target/bench-data, with `extra` settings.
+    pub fn start_sqlite(extra: &[(&'static str, &str)]) -> Server {
         let dir = root().join("target/bench-data/large-sqlite");
         let logins_file = dir.join("logins.txt");
         if std::env::var_os("ROUNDTABLE_BENCH_FRESH").is_some() || !logins_file.exists() {
@@ -247,11 +291,9 @@ impl Server {
         let logins = std::fs::read_to_string(&logins_file).expect("logins");
         let url = format!("sqlite://{}", dir.join("roundtable.sqlite3").display());
         let state = AppState::open(super::common::settings(&dir, url, 2)).expect("open");
-        Server::start(
-            vec![("ROUNDTABLE_DATA_DIR", dir.display().to_string())],
-            &logins,
-            &state,
-        )
+        let mut env = vec![("ROUNDTABLE_DATA_DIR", dir.display().to_string())];
+        env.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
+        Server::start(env, &logins, &state)
     }
 
     pub fn start_postgres(url: &str) -> Server {
@@ -312,7 +354,100 @@ async fn sign_in(addr: &str, email: &str, password: &str) -> String {
         .await
         .expect("sign in");
     assert_eq!(answer.status, 303, "sign-in of {email}: {}", answer.text());
-    answer.set_cookies().collect::<Vec<_>>().join("; ")
+    let cookie = answer.set_cookies().collect::<Vec<_>>().join("; ");
+    // The first page takes the welcome waiting in the session: the cookie after it is the
+    // one a browser goes on with.
+    let home = c
+        .exchange(&get("/", &[("Cookie", &cookie)]))
+        .await
+        .expect("the first page");
+    let after: Vec<&str> = home.set_cookies().collect();
+    if after.is_empty() {
+        cookie
+    } else {
+        after.join("; ")
+    }
+}
+
+/// Two instances on one database agree: a feed kept by the second stops answering as soon
+/// as the first gives its owner a new address, and signing out through the second ends the
+/// session on the first. Panics otherwise (the benchmark's figures would mean nothing).
+pub async fn instances_agree(first: &Server, second: &Server) {
+    let (_, email, password) = first.login("as a member").expect("a demo login");
+    let cookie = sign_in(&first.addr, email, password).await;
+    let mut a = Connection::open(&first.addr).await.expect("connect");
+    let mut b = Connection::open(&second.addr).await.expect("connect");
+    let feed = renew_feed(&mut a, &cookie).await;
+    for _ in 0..2 {
+        let answer = b.exchange(&get(&feed, &[])).await.expect("the feed");
+        assert_eq!(
+            answer.status, 200,
+            "the second instance answers the new feed"
+        );
+    }
+    let newer = renew_feed(&mut a, &cookie).await;
+    let old = b.exchange(&get(&feed, &[])).await.expect("the old feed");
+    assert_eq!(
+        old.status, 404,
+        "the second instance saw the change at once"
+    );
+    let answer = b.exchange(&get(&newer, &[])).await.expect("the newer feed");
+    assert_eq!(answer.status, 200);
+    println!("two instances agree: a change through one is seen at once by the other");
+    let page = b
+        .exchange(&get("/meetings", &[("Cookie", &cookie)]))
+        .await
+        .expect("the calendar");
+    let token = form_token(&page.text());
+    let form = serde_urlencoded::to_string([("csrf_token", token.as_str())]).expect("form");
+    let out = b
+        .exchange(&post_form("/logout", &[("Cookie", &cookie)], &form))
+        .await
+        .expect("sign out");
+    assert_eq!(out.status, 303);
+    let after = a
+        .exchange(&get("/meetings", &[("Cookie", &cookie)]))
+        .await
+        .expect("the calendar");
+    assert_eq!(after.status, 303, "signed out through the other instance");
+    println!("two instances agree: signing out through one ends the session on the other");
+}
+
+/// Asks for a new feed address through `c`, as its owner on the calendar page does; the
+/// address, from the message shown once.
+async fn renew_feed(c: &mut Connection, cookie: &str) -> String {
+    let page = c
+        .exchange(&get("/meetings", &[("Cookie", cookie)]))
+        .await
+        .expect("the calendar");
+    let token = form_token(&page.text());
+    let form = serde_urlencoded::to_string([("csrf_token", token.as_str())]).expect("form");
+    let answer = c
+        .exchange(&post_form("/calendar/feed", &[("Cookie", cookie)], &form))
+        .await
+        .expect("a new feed address");
+    assert_eq!(answer.status, 303);
+    let with_message = answer.set_cookies().collect::<Vec<_>>().join("; ");
+    let page = c
+        .exchange(&get("/meetings", &[("Cookie", &with_message)]))
+        .await
+        .expect("the calendar with its message");
+    let text = page.text();
+    let link = text
+        .split("/calendar/feed/")
+        .nth(1)
+        .and_then(|rest| rest.split(".ics").next())
+        .expect("the new feed's link");
+    format!("/calendar/feed/{link}.ics")
+}
+
+/// The CSRF token a page's forms carry.
+fn form_token(text: &str) -> String {
+    text.split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .and_then(|t| t.split('"').next())
+        .expect("a form token")
+        .to_owned()
 }
 
 /// Every page the issue names, with who reads it.

@@ -84,8 +84,18 @@ pub fn push_flash(session: &Session, kind: FlashKind, message: &str) {
     let _ = session.insert(FLASH, stored);
 }
 
+/// Whether messages wait for the next page (the page cache leaves such a page alone).
+pub fn has_flashes(session: &Session) -> bool {
+    session.entries().contains_key(FLASH)
+}
+
 /// The messages left for the next page; reading them removes them.
 pub fn take_flashes(session: &Session) -> Vec<Flash> {
+    if !has_flashes(session) {
+        // Removing marks the session changed even when nothing was there: the cookie would
+        // be written again with every page, and no page could be kept (`web::cache`).
+        return Vec::new();
+    }
     let stored: Vec<StoredFlash> = session
         .remove_as(FLASH)
         .and_then(Result::ok)

@@ -37,6 +37,18 @@ pub fn is_live(session: &ServerSession, now: NaiveDateTime, limits: Limits) -> b
         && within(session.created_at, limits.max)
 }
 
+/// The instant `session` stops letting its browser in if it is not used again: its idle
+/// limit from the last time seen, or its absolute limit if sooner. Pure, as `is_live`.
+pub fn live_until(session: &ServerSession, limits: Limits) -> NaiveDateTime {
+    let after = |since: NaiveDateTime, limit: Duration| {
+        TimeDelta::from_std(limit)
+            .ok()
+            .and_then(|limit| since.checked_add_signed(limit))
+            .unwrap_or(NaiveDateTime::MAX)
+    };
+    after(session.last_seen_at, limits.idle).min(after(session.created_at, limits.max))
+}
+
 /// A last-seen time older than this is written again (at most once a minute per session, so
 /// a page's many requests do not each write).
 pub fn needs_touch(session: &ServerSession, now: NaiveDateTime) -> bool {

@@ -4,6 +4,7 @@
 pub mod count;
 mod pool;
 pub mod schema;
+pub mod version;
 
 use chrono::{DurationRound, NaiveDateTime, TimeDelta, Utc};
 use diesel::connection::{AnsiTransactionManager, TransactionManager};

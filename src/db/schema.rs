@@ -981,6 +981,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// One row: the version of the data, raised by triggers on every change (`db::version`).
+    data_version (id) {
+        id -> Integer,
+        version -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     audit_personal,
     care_settings,

@@ -5,7 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_session::{Session, SessionExt};
-use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 use roundtable_templates::{Chrome, FlashKind, NavPerson};
 
 use crate::AppState;
@@ -115,6 +115,7 @@ impl FromRequest for Page {
             .unwrap_or_default();
         let client_address = crate::web::client::of_request(req, trusted);
         let path = req.path().to_owned();
+        let request = req.clone();
         let user_agent = req
             .headers()
             .get(actix_web::http::header::USER_AGENT)
@@ -140,6 +141,14 @@ impl FromRequest for Page {
                 max: state.settings.session_max,
             };
             let live = server_session.filter(|s| sessions::is_live(s, now.naive_utc(), limits));
+            if let Some(s) = &live {
+                // How long a page rendered for this session may be answered again from memory.
+                request
+                    .extensions_mut()
+                    .insert(crate::web::cache::SessionLiveUntil(sessions::live_until(
+                        s, limits,
+                    )));
+            }
             let actor = actor.filter(|_| live.is_some());
             if hash.is_some() && actor.is_none() {
                 // Ended (signed out elsewhere, a password change), past its limits, or the

@@ -4,6 +4,7 @@
 use actix_web::Error as ActixError;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::HeaderMap;
 use actix_web::http::{Method, header};
 use actix_web::middleware::Next;
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -63,20 +64,34 @@ pub fn not_modified(
     etag: &str,
     modified: Option<NaiveDateTime>,
 ) -> bool {
-    let headers = req.headers();
-    if let Some(tags) = headers.get(header::IF_NONE_MATCH) {
+    unchanged_for(
+        req.headers(),
+        Some(etag),
+        modified.map(http_date).as_deref(),
+    )
+}
+
+/// The same rule over a set of request headers and the answer's ETag and Last-Modified
+/// (the page cache answers kept pages' conditional requests with it).
+pub fn unchanged_for(
+    conditions: &HeaderMap,
+    etag: Option<&str>,
+    last_modified: Option<&str>,
+) -> bool {
+    if let Some(tags) = conditions.get(header::IF_NONE_MATCH) {
         return tags.to_str().is_ok_and(|v| {
             v.split(',')
-                .any(|t| t.trim() == "*" || weakly_equal(t, etag))
+                .any(|t| t.trim() == "*" || etag.is_some_and(|etag| weakly_equal(t, etag)))
         });
     }
-    let since = headers
+    let date = |v: &str| DateTime::parse_from_rfc2822(v).ok();
+    let since = conditions
         .get(header::IF_MODIFIED_SINCE)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| DateTime::parse_from_rfc2822(v).ok());
-    match (since, modified) {
+        .and_then(date);
+    match (since, last_modified.and_then(date)) {
         // HTTP dates have whole seconds.
-        (Some(since), Some(modified)) => modified.and_utc().timestamp() <= since.timestamp(),
+        (Some(since), Some(modified)) => modified.timestamp() <= since.timestamp(),
         _ => false,
     }
 }

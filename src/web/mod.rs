@@ -2,6 +2,7 @@
 //! to no capability (dashboard, health, stylesheet, errors).
 
 pub mod audit;
+pub mod cache;
 pub mod checklist;
 pub mod client;
 pub mod context;

@@ -22,6 +22,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "fields",
             "addresses",
             "clean",
+            "page_cache",
             "icalendar",
         ],
     ),

@@ -62,6 +62,7 @@ impl TestApp {
             trusted_proxies: Vec::new(),
             setup_link_valid: std::time::Duration::from_secs(3600),
             db_pool_size: 4,
+            page_cache_bytes: 4 << 20,
             server_timing: true,
         };
         adjust(&mut settings);
@@ -78,7 +79,14 @@ impl TestApp {
     }
 
     pub async fn client(&self) -> Client<impl client::AppService> {
-        Client::new(actix_web::test::init_service(roundtable::build_app(self.state.clone())).await)
+        client_of(self.state.clone()).await
+    }
+
+    /// Another instance on the same database, with the same settings (as a second `serve`
+    /// behind a reverse proxy): its own pool, its own kept pages.
+    pub fn another_instance(&self) -> web::Data<AppState> {
+        let state = AppState::open(self.state.settings.clone()).expect("a second instance opens");
+        web::Data::new(state)
     }
 
     /// The coalition and its first administrator, as the set-up link would create them.
@@ -148,6 +156,11 @@ impl TestApp {
 }
 
 /// The demo's login whose role line contains `role` ("as a member", "administrator").
+/// A browser talking to the instance `state`.
+pub async fn client_of(state: web::Data<AppState>) -> Client<impl client::AppService> {
+    Client::new(actix_web::test::init_service(roundtable::build_app(state)).await)
+}
+
 pub fn demo_login<'a>(
     logins: &'a [roundtable::cli::DemoLogin],
     role: &str,

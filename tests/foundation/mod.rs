@@ -7,6 +7,7 @@ mod busy;
 mod clean_data;
 mod hostile;
 mod http;
+mod instances;
 mod process;
 mod properties;
 mod schema;

@@ -216,3 +216,87 @@ fn every_migration_runs_down_and_up_again() {
         }
     }
 }
+
+#[derive(QueryableByName)]
+struct TableRow {
+    #[diesel(sql_type = Text)]
+    table_name: String,
+}
+
+/// Every table raises the data's version (`db::version`; the page cache trusts it), but the
+/// sign-in throttle and the version itself: three triggers each on SQLite (insert, update,
+/// delete), one for the three events on PostgreSQL.
+#[test]
+fn every_table_raises_the_data_version() {
+    let mut expected: Vec<String> = declared_shape()
+        .into_keys()
+        .filter(|t| t != "data_version" && t != "login_throttle")
+        .flat_map(|t| [t.clone(), t.clone(), t])
+        .collect();
+    expected.sort();
+    for backend in backends() {
+        let db = TestDb::create(&backend);
+        let mut found: Vec<String> = match &backend {
+            Backend::Sqlite => {
+                let path = db.url.trim_start_matches("sqlite://");
+                let mut conn = SqliteConnection::establish(path).expect("open SQLite");
+                conn.run_pending_migrations(SQLITE_MIGRATIONS)
+                    .expect("migrate");
+                diesel::sql_query(
+                    "SELECT tbl_name AS table_name FROM sqlite_master \
+                     WHERE type = 'trigger' AND name LIKE 'version_after_%'",
+                )
+                .load::<TableRow>(&mut conn)
+                .expect("the triggers")
+            }
+            Backend::Postgres(_) => {
+                let mut conn = PgConnection::establish(&db.url).expect("open PostgreSQL");
+                conn.run_pending_migrations(POSTGRES_MIGRATIONS)
+                    .expect("migrate");
+                diesel::sql_query(
+                    "SELECT event_object_table::text AS table_name FROM information_schema.triggers \
+                     WHERE trigger_name = 'version_after_write' AND trigger_schema = current_schema()",
+                )
+                .load::<TableRow>(&mut conn)
+                .expect("the triggers")
+            }
+        }
+        .into_iter()
+        .map(|r| r.table_name)
+        .collect();
+        found.sort();
+        assert_eq!(found, expected, "{}", backend.name());
+    }
+}
+
+/// A change raises the version once, whatever it touched; a session's "last seen", touched
+/// every minute of use, does not; ending it does.
+#[test]
+fn a_change_raises_the_version_and_a_sessions_last_seen_does_not() {
+    use roundtable::auth::sessions;
+    use roundtable::db::version;
+    for backend in backends() {
+        let app = crate::common::TestApp::new(&backend);
+        let person = app.bootstrap();
+        let mut conn = app.conn();
+        let at = chrono::Utc::now().naive_utc();
+        let v0 = version::current(&mut conn).expect("a version");
+        let sid = sessions::start(&mut conn, person.id, "test", "127.0.0.1", at).expect("start");
+        let v1 = version::current(&mut conn).expect("a version");
+        assert!(v1 > v0, "{}: a new session", backend.name());
+        let id = sessions::of_person(&mut conn, person.id).expect("read")[0].id;
+        sessions::touch(&mut conn, id, at + chrono::TimeDelta::minutes(2)).expect("touch");
+        assert_eq!(
+            version::current(&mut conn).expect("v"),
+            v1,
+            "{}: last seen",
+            backend.name()
+        );
+        sessions::end(&mut conn, &sid, sessions::SIGNED_OUT).expect("end");
+        assert!(
+            version::current(&mut conn).expect("v") > v1,
+            "{}: ended",
+            backend.name()
+        );
+    }
+}

@@ -1,6 +1,7 @@
 //! Pages as the people who use them see them: what each costs the database.
 
+mod cache;
 mod irreversible;
 mod large;
 mod navigation;
-mod query_counts;
+pub(crate) mod query_counts;

@@ -1,5 +1,6 @@
-//! Many positions at once, and publication racing a withdrawal or a late position: every
-//! position is recorded and counted exactly, and a racing one is either counted or refused.
+//! Many positions at once (through two instances on one database), and publication racing
+//! a withdrawal or a late position: every position is recorded and counted exactly, and a
+//! racing one is either counted or refused.
 
 use std::sync::Barrier;
 
@@ -53,9 +54,11 @@ fn many_members(app: &TestApp, admin: &Actor, n: usize) -> Vec<(i64, Actor)> {
 }
 
 #[actix_web::test]
-async fn two_hundred_positions_at_once_are_all_recorded_and_counted() {
+async fn two_hundred_positions_at_once_through_two_instances_are_all_recorded_and_counted() {
     on_each_backend!(|backend| async {
-        let app = TestApp::with_settings(&backend, |s| s.db_pool_size = 16);
+        let app = TestApp::with_settings(&backend, |s| s.db_pool_size = 8);
+        // Every other organisation's position goes through a second instance.
+        let other = app.another_instance();
         let admin = admin_actor(&app, app.bootstrap());
         let members = many_members(&app, &admin, ORGANISATIONS);
         let s = draft(&app, &admin, "Two hundred voices");
@@ -66,7 +69,7 @@ async fn two_hundred_positions_at_once_are_all_recorded_and_counted() {
                 .iter()
                 .enumerate()
                 .map(|(i, (org, rep))| {
-                    let (app, round, start) = (&app, &round, &start);
+                    let (app, other, round, start) = (&app, &other, &round, &start);
                     scope.spawn(move || {
                         let stance = if i % 8 == 0 {
                             Stance::Abstain
@@ -80,7 +83,14 @@ async fn two_hundred_positions_at_once_are_all_recorded_and_counted() {
                             content_hash: round.content_hash.clone(),
                         };
                         start.wait();
-                        let mut conn = app.conn();
+                        let mut conn = if i % 2 == 0 {
+                            app.conn()
+                        } else {
+                            other
+                                .pool
+                                .get()
+                                .expect("a connection of the other instance")
+                        };
                         rounds::take_position(&mut conn, rep, round.id, &input, today()).map(|_| ())
                     })
                 })

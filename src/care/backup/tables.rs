@@ -111,18 +111,20 @@ fn literal(name: &str) -> String {
     format!("'{}'", name.replace('\'', "''"))
 }
 
-/// Roundtable's tables (not diesel's migration list), parents before children.
+/// Roundtable's tables, parents before children. Not diesel's migration list, nor the data's
+/// version (the restored database's own goes on rising: a restore is a change).
 pub fn all(conn: &mut DbConn) -> Result<Vec<Table>, Error> {
     let (names_query, postgres) = match conn {
         DbConn::Sqlite(_) => (
             "SELECT name AS line FROM sqlite_master WHERE type = 'table' \
-             AND name NOT LIKE 'sqlite_%' AND name <> '__diesel_schema_migrations'",
+             AND name NOT LIKE 'sqlite_%' AND name <> '__diesel_schema_migrations' \
+             AND name <> 'data_version'",
             false,
         ),
         DbConn::Postgres(_) => (
             "SELECT table_name::text AS line FROM information_schema.tables \
              WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' \
-             AND table_name <> '__diesel_schema_migrations'",
+             AND table_name <> '__diesel_schema_migrations' AND table_name <> 'data_version'",
             true,
         ),
     };

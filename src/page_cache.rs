@@ -1,0 +1,199 @@
+//! The store of pages rendered once per change (the middleware that fills and answers
+//! from it: `web::cache`). It holds one epoch's pages: an epoch is the data's version
+//! (`db::version`) and the minute of the service's clock; the first page kept for a newer
+//! epoch empties it, so it never answers from an older one. Bounded by a budget of bytes.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::web::Bytes;
+use chrono::NaiveDateTime;
+
+/// The rendered pages of one epoch, within a budget of bytes.
+pub struct PageCache {
+    budget: usize,
+    store: Mutex<Store>,
+}
+
+/// What a kept page was rendered from: the data's version and the clock's minute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Epoch {
+    pub version: i64,
+    pub minute: i64,
+}
+
+/// The hash of what identifies a page and its reader (`web::cache::key_of`).
+pub type Key = [u8; 32];
+
+#[derive(Default)]
+struct Store {
+    epoch: Option<Epoch>,
+    entries: HashMap<Key, Arc<Entry>>,
+    bytes: usize,
+}
+
+/// A kept answer: its headers and body, and until when its reader's session is live.
+pub struct Entry {
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+    pub body: Bytes,
+    /// None for a page rendered for nobody signed in.
+    pub live_until: Option<NaiveDateTime>,
+}
+
+impl Entry {
+    fn size(&self) -> usize {
+        let headers: usize = self
+            .headers
+            .iter()
+            .map(|(n, v)| n.as_str().len() + v.len())
+            .sum();
+        self.body.len() + headers + std::mem::size_of::<Entry>() + std::mem::size_of::<Key>()
+    }
+
+    pub fn header(&self, name: &HeaderName) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, v)| v.to_str().ok())
+    }
+}
+
+impl PageCache {
+    /// Keeps at most `budget` bytes of pages; 0 keeps none.
+    pub fn new(budget: usize) -> PageCache {
+        PageCache {
+            budget,
+            store: Mutex::default(),
+        }
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.budget > 0
+    }
+
+    /// The largest page kept: an eighth of the budget.
+    pub fn largest(&self) -> usize {
+        self.budget / 8
+    }
+
+    pub fn get(&self, epoch: Epoch, key: &Key, now: NaiveDateTime) -> Option<Arc<Entry>> {
+        let store = self.store.lock().ok()?;
+        if store.epoch != Some(epoch) {
+            return None;
+        }
+        let entry = store.entries.get(key)?;
+        if entry.live_until.is_some_and(|until| until <= now) {
+            return None;
+        }
+        Some(entry.clone())
+    }
+
+    /// Keeps `entry` if its epoch is the newest seen and the budget allows: no single page
+    /// takes more than an eighth of it, and once it is full pages wait for the next epoch
+    /// (at most a minute) rather than push others out.
+    pub fn put(&self, epoch: Epoch, key: Key, entry: Entry) {
+        let size = entry.size();
+        if size > self.largest() {
+            return;
+        }
+        let Ok(mut store) = self.store.lock() else {
+            return;
+        };
+        match store.epoch {
+            Some(current) if current == epoch => {}
+            // Rendered before a change another request has already seen.
+            Some(current) if current > epoch => return,
+            _ => {
+                store.entries.clear();
+                store.bytes = 0;
+                store.epoch = Some(epoch);
+            }
+        }
+        if store.bytes + size > self.budget {
+            return;
+        }
+        if let Some(old) = store.entries.insert(key, Arc::new(entry)) {
+            store.bytes -= old.size();
+        }
+        store.bytes += size;
+    }
+
+    /// Bytes held now (for the tests and the benchmark's account of memory).
+    pub fn bytes(&self) -> usize {
+        self.store.lock().map(|s| s.bytes).unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::http::header;
+
+    fn entry(body: &str, live_until: Option<NaiveDateTime>) -> Entry {
+        Entry {
+            headers: vec![(header::ETAG, HeaderValue::from_static("\"a\""))],
+            body: Bytes::from(body.to_owned()),
+            live_until,
+        }
+    }
+
+    fn at(minute: u32) -> NaiveDateTime {
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 30)
+            .and_then(|d| d.and_hms_opt(10, minute, 0))
+            .expect("a time")
+    }
+
+    const ONE: Epoch = Epoch {
+        version: 1,
+        minute: 7,
+    };
+    const TWO: Epoch = Epoch {
+        version: 2,
+        minute: 7,
+    };
+
+    #[test]
+    fn a_page_is_answered_only_in_its_own_epoch_and_while_its_session_lives() {
+        let cache = PageCache::new(1 << 20);
+        cache.put(ONE, [1; 32], entry("one", Some(at(30))));
+        assert!(cache.get(ONE, &[1; 32], at(10)).is_some());
+        assert!(cache.get(ONE, &[2; 32], at(10)).is_none(), "another key");
+        assert!(cache.get(TWO, &[1; 32], at(10)).is_none(), "a newer epoch");
+        assert!(
+            cache.get(ONE, &[1; 32], at(30)).is_none(),
+            "the session ended"
+        );
+    }
+
+    #[test]
+    fn a_newer_epoch_empties_the_cache_and_an_older_rendering_is_not_kept() {
+        let cache = PageCache::new(1 << 20);
+        cache.put(ONE, [1; 32], entry("one", None));
+        cache.put(TWO, [2; 32], entry("two", None));
+        assert!(cache.get(ONE, &[1; 32], at(0)).is_none());
+        cache.put(ONE, [3; 32], entry("late", None));
+        assert!(cache.get(ONE, &[3; 32], at(0)).is_none());
+        assert!(cache.get(TWO, &[3; 32], at(0)).is_none());
+        assert!(cache.get(TWO, &[2; 32], at(0)).is_some());
+    }
+
+    #[test]
+    fn the_budget_is_never_exceeded() {
+        let page = "x".repeat(1000);
+        let cache = PageCache::new(16 * 1024);
+        for i in 0..100u8 {
+            cache.put(ONE, [i; 32], entry(&page, None));
+        }
+        assert!(cache.bytes() <= 16 * 1024, "{} bytes", cache.bytes());
+        assert!(cache.bytes() > 8 * 1024, "it keeps pages up to its budget");
+        let large = "x".repeat(4 * 1024);
+        let before = cache.bytes();
+        cache.put(TWO, [200; 32], entry(&large, None));
+        assert!(
+            cache.get(TWO, &[200; 32], at(0)).is_none(),
+            "over an eighth"
+        );
+        assert!(before > 0 && PageCache::new(0).bytes() == 0);
+    }
+}

@@ -1,0 +1,182 @@
+//! Pages rendered once per change. A page read again before anything changed is answered
+//! from memory: the same bytes a fresh rendering would give, for the same person in the same
+//! browser.
+//!
+//! What a rendering depends on is its key and its epoch. The key: the address (with its
+//! query), the browser's server session and its CSRF token (the page's forms carry it). The
+//! epoch: the data's version (`db::version`, raised by triggers with every committed change,
+//! read from the database on every request, so several instances agree) and the minute of
+//! the service's clock (deadlines, "today" and the calendar's dates move with time). The
+//! cache holds one epoch's pages; the first request of a newer epoch empties it.
+//!
+//! Kept only: a 200 to a GET without an `Authorization` header, rendered without changing
+//! the browser's session (no flash message taken, no CSRF token made), and for a signed-in
+//! person only while their session is certainly live (the page extractor says until when:
+//! `SessionLiveUntil`). Pages marked `no-store` are kept too: that word is for browsers and
+//! proxies on the way; this memory is the server's own, keyed to the one browser session,
+//! and holds nothing the database does not. A rendering that changes data (an
+//! evaluator's read is recorded) raises the version itself, so it is never answered from
+//! memory. Conditional requests are answered here: a calendar client's 304 costs one query.
+
+use actix_session::{SessionExt, SessionStatus};
+use actix_web::body::{BodySize, BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderMap};
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::web::Data;
+use actix_web::{HttpMessage, HttpResponse};
+use chrono::NaiveDateTime;
+use sha2::{Digest, Sha256};
+
+use crate::AppState;
+use crate::auth::session;
+use crate::page_cache::{Entry, Epoch, Key};
+
+/// Put in a request's extensions by the page extractor: the signed-in session lets its
+/// browser in until this instant at the latest (its idle or its absolute limit).
+#[derive(Clone, Copy, Debug)]
+pub struct SessionLiveUntil(pub NaiveDateTime);
+
+/// Addresses whose answer is cheaper than a look-up, or whose meaning is to ask afresh.
+const NOT_KEPT: [&str; 2] = ["/healthz", "/static/"];
+
+/// The page, or a 304 when the client's conditions say its copy is this one.
+fn answer(entry: &Entry, conditions: &HeaderMap) -> HttpResponse {
+    let current = super::http::unchanged_for(
+        conditions,
+        entry.header(&header::ETAG),
+        entry.header(&header::LAST_MODIFIED),
+    );
+    let mut answer = HttpResponse::build(if current {
+        StatusCode::NOT_MODIFIED
+    } else {
+        StatusCode::OK
+    });
+    for (name, value) in &entry.headers {
+        answer.append_header((name.clone(), value.clone()));
+    }
+    if current {
+        answer.finish()
+    } else {
+        answer.body(entry.body.clone())
+    }
+}
+
+fn candidate(req: &ServiceRequest) -> bool {
+    req.method() == Method::GET
+        && !req.headers().contains_key(header::AUTHORIZATION)
+        && !NOT_KEPT.iter().any(|p| req.path().starts_with(p))
+}
+
+/// The address, the server session and the CSRF token, hashed: the cache keeps no session
+/// id in the clear.
+fn key_of(req: &ServiceRequest, sid: Option<&str>, csrf: Option<&str>) -> Key {
+    let mut hash = Sha256::new();
+    for part in [
+        req.uri().to_string().as_str(),
+        sid.unwrap_or(""),
+        csrf.unwrap_or(""),
+    ] {
+        hash.update((part.len() as u64).to_be_bytes());
+        hash.update(part.as_bytes());
+    }
+    hash.finalize().into()
+}
+
+/// The conditional headers, taken out of the request so the handler renders the whole
+/// page (which is then kept) and answered here.
+fn take_conditions(req: &mut ServiceRequest) -> HeaderMap {
+    let mut conditions = HeaderMap::new();
+    for name in [header::IF_NONE_MATCH, header::IF_MODIFIED_SINCE] {
+        for value in req.headers_mut().remove(&name) {
+            conditions.append(name.clone(), value);
+        }
+    }
+    conditions
+}
+
+/// The middleware: answers from memory when it can, keeps what it may.
+pub async fn pages(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let state = req.app_data::<Data<AppState>>().cloned();
+    let Some(state) = state.filter(|s| s.page_cache.enabled() && candidate(&req)) else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    let browser = req.get_session();
+    if session::has_flashes(&browser) {
+        // The page shows the message once, and takes it from the session.
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    }
+    let sid = session::session_id(&browser);
+    let key = key_of(
+        &req,
+        sid.as_deref(),
+        session::expected_csrf_token(&browser).as_deref(),
+    );
+    let now = state.clock.now();
+    let version = state.db(crate::db::version::current).await?;
+    let epoch = Epoch {
+        version,
+        minute: now.timestamp().div_euclid(60),
+    };
+    let conditions = take_conditions(&mut req);
+    if let Some(entry) = state.page_cache.get(epoch, &key, now.naive_utc()) {
+        return Ok(req.into_response(answer(&entry, &conditions)));
+    }
+    let res = next.call(req).await?;
+    let live_until = res
+        .request()
+        .extensions()
+        .get::<SessionLiveUntil>()
+        .map(|l| l.0);
+    let small = matches!(res.response().body().size(), BodySize::Sized(n) if n as usize <= state.page_cache.largest());
+    let keep = res.status() == StatusCode::OK
+        && small
+        && res.request().get_session().status() == SessionStatus::Unchanged
+        && (sid.is_none() || live_until.is_some());
+    if !keep {
+        return Ok(res.map_into_boxed_body());
+    }
+    let (req, res) = res.into_parts();
+    let (head, body) = res.into_parts();
+    let body = actix_web::body::to_bytes(body)
+        .await
+        .map_err(|e| actix_web::error::ErrorInternalServerError(e.into().to_string()))?;
+    let entry = Entry {
+        headers: head
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.clone(), v.clone()))
+            .collect(),
+        body,
+        live_until,
+    };
+    let answer = answer(&entry, &conditions);
+    state.page_cache.put(epoch, key, entry);
+    Ok(ServiceResponse::new(req, answer))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::http::header::HeaderValue;
+    use actix_web::web::Bytes;
+
+    #[test]
+    fn a_kept_page_answers_a_conditional_request_with_304() {
+        let e = Entry {
+            headers: vec![(header::ETAG, HeaderValue::from_static("\"a\""))],
+            body: Bytes::from_static(b"body"),
+            live_until: None,
+        };
+        let mut conditions = HeaderMap::new();
+        assert_eq!(answer(&e, &conditions).status(), StatusCode::OK);
+        conditions.insert(header::IF_NONE_MATCH, HeaderValue::from_static("W/\"a\""));
+        assert_eq!(answer(&e, &conditions).status(), StatusCode::NOT_MODIFIED);
+        conditions.insert(header::IF_NONE_MATCH, HeaderValue::from_static("\"b\""));
+        assert_eq!(answer(&e, &conditions).status(), StatusCode::OK);
+    }
+}

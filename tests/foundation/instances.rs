@@ -1,0 +1,67 @@
+//! Several instances on one database, as behind a reverse proxy that sends each request to
+//! either: a browser signed in through one is signed in through the other, each keeps
+//! rendered pages, and what changes through one is shown at once by both. (Positions taken
+//! through two instances at once: `statements::concurrency`; two mail workers never take the
+//! same delivery: `mail::delivery`.)
+
+use actix_web::http::StatusCode;
+use roundtable::cli::seed_demo;
+
+use crate::common::{TestApp, client_of, demo_login, fixtures};
+use crate::on_each_backend;
+use crate::pages::query_counts::queries;
+
+#[actix_web::test]
+async fn a_browser_served_by_two_instances_sees_every_change_at_once() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        let logins = app.with_conn(seed_demo).expect("demo");
+        let other = app.another_instance();
+        let member = demo_login(&logins, "a member");
+        let mut first = client_of(app.state.clone()).await;
+        first.sign_in(&member.email, &member.password).await;
+        let mut second = client_of(other.clone()).await;
+        (second.cookie, second.csrf) = (first.cookie.clone(), first.csrf.clone());
+
+        // Each instance answers the browser and keeps the page: read again, one query. (A
+        // turn of the minute between two reads renders anew: read until a pair falls within
+        // one minute.)
+        for client in [&mut first, &mut second] {
+            let kept = loop {
+                let minute = app.state.clock.now().timestamp() / 60;
+                let page = client.get("/meetings").await;
+                assert_eq!(page.status, StatusCode::OK);
+                let again = client.get("/meetings").await;
+                if app.state.clock.now().timestamp() / 60 == minute {
+                    break queries(again.header("server-timing"));
+                }
+            };
+            assert_eq!(kept, 1, "kept");
+        }
+
+        // A change made through the first instance's connections.
+        let secretariat = crate::pages::query_counts::secretariat(&app, &logins);
+        let today = app.with_conn(roundtable::coalition::today).expect("today");
+        app.with_conn(|c| {
+            roundtable::meetings::store::create(
+                c,
+                &secretariat,
+                &fixtures::meeting("Recruitment fees inquiry", today + chrono::Days::new(5)),
+            )
+        })
+        .expect("a meeting planned");
+        for client in [&mut second, &mut first] {
+            let page = client.get("/meetings").await;
+            assert!(
+                page.body.contains("Recruitment fees inquiry"),
+                "seen at once"
+            );
+        }
+
+        // Signing out through the second ends the session on the first too.
+        let out = second.post_form("/logout", &[]).await;
+        assert!(out.status.is_redirection(), "{}", out.status);
+        let page = first.get("/meetings").await;
+        assert!(page.location().is_some_and(|l| l.starts_with("/login")));
+    })
+}
