@@ -36,6 +36,7 @@ fn python_with_icalendar() -> Option<String> {
         Command::new("python3")
             .args(["-c", "import icalendar"])
             .env("PYTHONPATH", path)
+            .stderr(std::process::Stdio::null())
             .status()
             .is_ok_and(|s| s.success())
     };

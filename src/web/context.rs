@@ -51,6 +51,10 @@ impl Page {
 
     /// The frame of the page; takes the flash messages waiting in the session.
     pub fn chrome(&self) -> Chrome {
+        self.chrome_with(session::csrf_token)
+    }
+
+    fn chrome_with(&self, token: impl FnOnce(&Session) -> String) -> Chrome {
         Chrome {
             coalition_name: self
                 .coalition
@@ -66,10 +70,23 @@ impl Page {
                 sees_complaints: crate::complaints::web::sees_page(a),
                 sees_evaluations: crate::evaluations::web::sees_page(a),
             }),
-            csrf_token: session::csrf_token(&self.session),
+            csrf_token: token(&self.session),
             flashes: session::take_flashes(&self.session),
             path: self.path.clone(),
         }
+    }
+
+    /// The frame of a page that has no form of its own (the public statements): a visitor
+    /// nobody signed in gets no CSRF token, so no cookie, and the page is the same for every
+    /// such visitor (kept once: `web::cache`). A signed-in person's sign-out form still
+    /// carries theirs.
+    pub fn chrome_without_forms(&self) -> Chrome {
+        let mut chrome =
+            self.chrome_with(|session| session::expected_csrf_token(session).unwrap_or_default());
+        if self.actor.is_some() && chrome.csrf_token.is_empty() {
+            chrome.csrf_token = session::csrf_token(&self.session);
+        }
+        chrome
     }
 
     pub fn flash(&self, kind: FlashKind, message: &str) {

@@ -6,7 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
 use diesel::prelude::*;
 use roundtable::cli::seed_demo;
-use roundtable::db::schema::{complaint_access, evaluation_reads, evaluations};
+use roundtable::db::schema::{complaint_access, evaluation_reads, evaluations, statements};
 
 use super::query_counts::{ROLES, queries, tour};
 use crate::common::client::AppService;
@@ -247,5 +247,40 @@ async fn every_read_of_an_evaluator_is_recorded() {
             assert_eq!(page.status, StatusCode::OK);
         }
         assert_eq!(reads(), before + 3);
+    })
+}
+
+/// A published statement is the same page for every visitor nobody signed in: no cookie is
+/// set (it has no form), so it is kept once for all of them.
+#[actix_web::test]
+async fn a_public_statement_is_kept_once_for_every_visitor() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        app.with_conn(seed_demo).expect("demo");
+        let id: i64 = app
+            .with_conn(|c| {
+                statements::table
+                    .filter(statements::status.eq("published"))
+                    .select(statements::id)
+                    .first(c)
+            })
+            .expect("a published statement");
+        let path = format!("/public/statements/{id}");
+        loop {
+            let started = minute(&app);
+            let first = app.client().await.get(&path).await;
+            assert_eq!(first.status, StatusCode::OK);
+            assert!(
+                first.header("set-cookie").is_none(),
+                "no cookie for a visitor"
+            );
+            let another = app.client().await.get(&path).await;
+            if minute(&app) == started {
+                assert_eq!(queries(another.header("server-timing")), 1);
+                assert_eq!(another.body, first.body);
+                assert!(another.header("set-cookie").is_none());
+                break;
+            }
+        }
     })
 }

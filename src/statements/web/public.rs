@@ -45,7 +45,7 @@ async fn list(page: Page, state: web::Data<AppState>) -> Result<Markup, Error> {
                 .collect::<Vec<_>>())
         })
         .await?;
-    Ok(pages::list(&page.chrome(), &rows))
+    Ok(pages::list(&page.chrome_without_forms(), &rows))
 }
 
 async fn show(page: Page, state: web::Data<AppState>, id: web::Path<i64>) -> Result<Markup, Error> {
@@ -72,7 +72,7 @@ async fn show(page: Page, state: web::Data<AppState>, id: web::Path<i64>) -> Res
             })
         })
         .await?;
-    Ok(pages::statement(&page.chrome(), &view))
+    Ok(pages::statement(&page.chrome_without_forms(), &view))
 }
 
 /// The receipt, as plain text: for the organisation's own people and the drafters.
