@@ -2,6 +2,8 @@
 //! from it: `web::cache`). It holds one epoch's pages: an epoch is the data's version
 //! (`db::version`) and the minute of the service's clock; the first page kept for a newer
 //! epoch empties it, so it never answers from an older one. Bounded by a budget of bytes.
+//! One rendering at a time per key: a browser asking for the same page several times at
+//! once waits for the first rendering instead of rendering it again (`turn`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -9,11 +11,30 @@ use std::sync::{Arc, Mutex};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::web::Bytes;
 use chrono::NaiveDateTime;
+use tokio::sync::Notify;
 
 /// The rendered pages of one epoch, within a budget of bytes.
 pub struct PageCache {
     budget: usize,
     store: Mutex<Store>,
+    /// The keys being rendered now, with whom to wake when done.
+    rendering: Mutex<HashMap<Key, Arc<Notify>>>,
+}
+
+/// Whose turn it is to render a key: held while rendering; dropping it wakes the waiters.
+pub struct Rendering<'a> {
+    cache: &'a PageCache,
+    key: Key,
+}
+
+impl Drop for Rendering<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut rendering) = self.cache.rendering.lock()
+            && let Some(waiters) = rendering.remove(&self.key)
+        {
+            waiters.notify_waiters();
+        }
+    }
 }
 
 /// What a kept page was rendered from: the data's version and the clock's minute.
@@ -65,6 +86,7 @@ impl PageCache {
         PageCache {
             budget,
             store: Mutex::default(),
+            rendering: Mutex::default(),
         }
     }
 
@@ -117,6 +139,33 @@ impl PageCache {
             store.bytes -= old.size();
         }
         store.bytes += size;
+    }
+
+    /// The turn to render `key`, or None after waiting for another rendering of it to end
+    /// (then look again: it may be kept now).
+    pub async fn turn(&self, key: Key) -> Option<Rendering<'_>> {
+        let waiters;
+        let done;
+        {
+            let Ok(mut rendering) = self.rendering.lock() else {
+                // A poisoned lock: render without taking turns.
+                return Some(Rendering { cache: self, key });
+            };
+            match rendering.get(&key) {
+                Some(w) => {
+                    waiters = w.clone();
+                    // Made before the lock is let go, so the end of that rendering cannot
+                    // be missed.
+                    done = waiters.notified();
+                }
+                None => {
+                    rendering.insert(key, Arc::new(Notify::new()));
+                    return Some(Rendering { cache: self, key });
+                }
+            }
+        }
+        done.await;
+        None
     }
 
     /// Bytes held now (for the tests and the benchmark's account of memory).
@@ -188,12 +237,32 @@ mod tests {
         assert!(cache.bytes() <= 16 * 1024, "{} bytes", cache.bytes());
         assert!(cache.bytes() > 8 * 1024, "it keeps pages up to its budget");
         let large = "x".repeat(4 * 1024);
-        let before = cache.bytes();
         cache.put(TWO, [200; 32], entry(&large, None));
         assert!(
             cache.get(TWO, &[200; 32], at(0)).is_none(),
             "over an eighth"
         );
-        assert!(before > 0 && PageCache::new(0).bytes() == 0);
+        let none = PageCache::new(0);
+        none.put(ONE, [1; 32], entry("one", None));
+        assert!(!none.enabled() && none.get(ONE, &[1; 32], at(0)).is_none());
+    }
+
+    #[actix_web::test]
+    async fn one_rendering_at_a_time_per_key() {
+        use futures_util::FutureExt;
+        let cache = PageCache::new(1 << 20);
+        let first = cache.turn([1; 32]).await.expect("the first renders");
+        assert!(
+            cache.turn([2; 32]).await.is_some(),
+            "another key does not wait"
+        );
+        let mut waiting = std::pin::pin!(cache.turn([1; 32]));
+        assert!(
+            waiting.as_mut().now_or_never().is_none(),
+            "waits while the first renders"
+        );
+        drop(first);
+        assert!(waiting.await.is_none(), "woken: look again");
+        assert!(cache.turn([1; 32]).await.is_some(), "then its turn is free");
     }
 }

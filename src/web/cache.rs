@@ -17,6 +17,8 @@
 //! and holds nothing the database does not. A rendering that changes data (an
 //! evaluator's read is recorded) raises the version itself, so it is never answered from
 //! memory. Conditional requests are answered here: a calendar client's 304 costs one query.
+//! The same page asked for several times at once by one browser is rendered once; the
+//! others wait for it (`PageCache::turn`).
 
 use actix_session::{SessionExt, SessionStatus};
 use actix_web::body::{BodySize, BoxBody, MessageBody};
@@ -123,9 +125,18 @@ pub async fn pages(
         minute: now.timestamp().div_euclid(60),
     };
     let conditions = take_conditions(&mut req);
-    if let Some(entry) = state.page_cache.get(epoch, &key, now.naive_utc()) {
-        return Ok(req.into_response(answer(&entry, &conditions)));
-    }
+    let _turn = loop {
+        if let Some(entry) = state.page_cache.get(epoch, &key, now.naive_utc()) {
+            return Ok(req.into_response(answer(&entry, &conditions)));
+        }
+        if let Some(turn) = state.page_cache.turn(key).await {
+            // A rendering that ended just before this turn began may have kept it.
+            if let Some(entry) = state.page_cache.get(epoch, &key, now.naive_utc()) {
+                return Ok(req.into_response(answer(&entry, &conditions)));
+            }
+            break turn;
+        }
+    };
     let res = next.call(req).await?;
     let live_until = res
         .request()
