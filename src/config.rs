@@ -58,6 +58,10 @@ pub struct EnvSettings {
     /// Hours after sign-in at which a session ends, however active.
     #[arg(long, env = "SESSION_MAX_HOURS", default_value_t = 12, global = true)]
     pub session_max_hours: u64,
+    /// Mails in flight at once, each over its own SMTP connection (the relay must accept as
+    /// many connections from this host).
+    #[arg(long, env = "SMTP_CONNECTIONS", default_value_t = 16, global = true)]
+    pub smtp_connections: u32,
     /// Megabytes of rendered pages kept in memory until the data changes (0: none kept).
     #[arg(long, env = "PAGE_CACHE_MB", default_value_t = 8, global = true)]
     pub page_cache_mb: u64,
@@ -143,6 +147,8 @@ pub struct Settings {
     pub base_url: String,
     pub smtp_url: Option<String>,
     pub mail_from: String,
+    /// Mails in flight at once, over as many SMTP connections (`SMTP_CONNECTIONS`).
+    pub smtp_connections: u32,
     /// 64 bytes: signs and encrypts the session cookie.
     pub cookie_key: [u8; 64],
     /// 32 bytes: keys the hashes of the audit chain, so a rewrite without it shows.
@@ -203,6 +209,7 @@ impl Settings {
             base_url,
             smtp_url: env.smtp_url.clone(),
             mail_from: env.mail_from.clone(),
+            smtp_connections: env.smtp_connections.clamp(1, 256),
             cookie_key: derive_cookie_key(&secret),
             audit_key: derive_audit_key(&secret),
             session_idle: Duration::from_secs(env.session_idle_minutes.max(1) * 60),

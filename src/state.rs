@@ -30,13 +30,18 @@ impl AppState {
         let mail = mail::transport::Transport::from_settings(
             settings.smtp_url.as_deref(),
             &settings.data_dir,
+            settings.smtp_connections,
         )?;
+        let mail_policy = mail::worker::Policy {
+            in_flight: settings.smtp_connections as usize,
+            ..mail::worker::Policy::default()
+        };
         Ok(AppState {
             page_cache: crate::page_cache::PageCache::new(settings.page_cache_bytes),
             settings,
             pool,
             mail,
-            mail_policy: mail::worker::Policy::default(),
+            mail_policy,
             clock: Clock::default(),
             audit_summary: Default::default(),
         })

@@ -16,6 +16,7 @@ pub fn settings(dir: &std::path::Path, database_url: String, pool: u32) -> Setti
         base_url: "http://127.0.0.1".into(),
         smtp_url: None,
         mail_from: "coalition@bench.example".into(),
+        smtp_connections: 16,
         cookie_key: [3u8; 64],
         audit_key: roundtable::config::derive_audit_key(
             "a bench secret key that is long enough to use",

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use lettre::transport::smtp::AsyncSmtpTransportBuilder;
+use lettre::transport::smtp::{AsyncSmtpTransportBuilder, PoolConfig};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::error::Error;
@@ -43,13 +43,15 @@ impl Transport {
     pub fn from_settings(
         smtp_url: Option<&str>,
         data_dir: &std::path::Path,
+        connections: u32,
     ) -> Result<Transport, Error> {
         match smtp_url.filter(|u| !u.trim().is_empty()) {
             Some(url) => {
                 // Parsed (and so checked) now; connected on first use.
                 let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
                     .map_err(|e| Error::Config(format!("SMTP_URL is not usable: {e}")))?
-                    .timeout(Some(std::time::Duration::from_secs(30)));
+                    .timeout(Some(std::time::Duration::from_secs(30)))
+                    .pool_config(PoolConfig::new().max_size(connections));
                 Ok(Transport::Smtp(Arc::new(Smtp {
                     builder,
                     transport: OnceLock::new(),

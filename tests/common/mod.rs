@@ -54,6 +54,7 @@ impl TestApp {
             base_url: "http://roundtable.test".into(),
             smtp_url: None,
             mail_from: "roundtable@roundtable.test".into(),
+            smtp_connections: 4,
             cookie_key: roundtable::config::derive_cookie_key(TEST_SECRET),
             audit_key: roundtable::config::derive_audit_key(TEST_SECRET),
             session_idle: std::time::Duration::from_secs(3600),
