@@ -32,33 +32,53 @@ pub struct Known {
     pub events: i64,
 }
 
-/// Brings `summary` up to date (one query, of the events added since) and says what it
-/// knows.
+/// Events read at a time when catching up: a first look at a long record (217,402 events in
+/// the large demo) reads it in slices, so it never holds the whole record in memory.
+const SLICE: i64 = 10_000;
+
+/// Brings `summary` up to date (one query, of the events added since, unless more than a
+/// slice was added) and says what it knows.
 pub fn known(conn: &mut DbConn, summary: &Mutex<Summary>) -> Result<Known, Error> {
+    known_in_slices(conn, summary, SLICE)
+}
+
+/// `known`, reading `slice` events at a time.
+pub fn known_in_slices(
+    conn: &mut DbConn,
+    summary: &Mutex<Summary>,
+    slice: i64,
+) -> Result<Known, Error> {
     let mut s = summary
         .lock()
         .map_err(|_| Error::Internal("the audit summary's lock is poisoned".into()))?;
-    let added: Vec<(i64, String, Option<i64>, String)> = audit_events::table
-        .filter(audit_events::id.gt(s.seen_up_to))
-        .order(audit_events::id)
-        .select((
-            audit_events::id,
-            audit_events::action,
-            audit_events::actor_id,
-            audit_events::subject_type,
-        ))
-        .load(conn)?;
-    for (id, action, actor, subject_type) in added {
-        s.seen_up_to = id;
-        if subject_type == NEED_TO_KNOW_SUBJECT {
-            continue;
+    loop {
+        let added: Vec<(i64, String, Option<i64>, String)> = audit_events::table
+            .filter(audit_events::id.gt(s.seen_up_to))
+            .order(audit_events::id)
+            .limit(slice)
+            .select((
+                audit_events::id,
+                audit_events::action,
+                audit_events::actor_id,
+                audit_events::subject_type,
+            ))
+            .load(conn)?;
+        let whole_slice = added.len() as i64 == slice;
+        for (id, action, actor, subject_type) in added {
+            s.seen_up_to = id;
+            if subject_type == NEED_TO_KNOW_SUBJECT {
+                continue;
+            }
+            s.events += 1;
+            if !s.actions.contains(&action) {
+                s.actions.insert(action);
+            }
+            if let Some(actor) = actor {
+                s.actors.insert(actor);
+            }
         }
-        s.events += 1;
-        if !s.actions.contains(&action) {
-            s.actions.insert(action);
-        }
-        if let Some(actor) = actor {
-            s.actors.insert(actor);
+        if !whole_slice {
+            break;
         }
     }
     Ok(Known {

@@ -169,3 +169,22 @@ async fn the_audit_page_pages_filters_names_and_exports() {
         );
     })
 }
+
+/// The page's summary of the record (its actions, people and count) is the same whether
+/// the record is read whole or a few events at a time, as a long record is on a first look.
+#[actix_web::test]
+async fn the_summary_of_the_record_is_the_same_read_in_slices() {
+    on_each_backend!(|backend| async {
+        use roundtable::audit::summary::{self, Summary};
+        let app = TestApp::new(&backend);
+        app.with_conn(roundtable::cli::seed_demo).expect("demo");
+        let whole = app
+            .with_conn(|c| summary::known_in_slices(c, &Summary::default().into(), i64::MAX))
+            .expect("read whole");
+        let sliced = app
+            .with_conn(|c| summary::known_in_slices(c, &Summary::default().into(), 7))
+            .expect("read in slices");
+        assert!(whole.events > 7 && whole.actions.len() > 3, "{whole:?}");
+        assert_eq!(sliced, whole);
+    })
+}
