@@ -32,6 +32,7 @@ struct Targets {
 pub struct Server {
     child: Child,
     pub addr: String,
+    base_url: String,
     pub organisations: i64,
     logins: Vec<(String, String, String)>,
     targets: Targets,
@@ -206,7 +207,7 @@ impl Server {
                 .get_result(&mut conn)
                 .expect("count")
         };
-        Server::spawn(env, parse_logins(logins), targets, organisations)
+        Server::spawn(env, parse_logins(logins), targets, organisations, None)
     }
 
     fn spawn(
@@ -214,14 +215,17 @@ impl Server {
         logins: Vec<(String, String, String)>,
         targets: Targets,
         organisations: i64,
+        base_url: Option<String>,
     ) -> Server {
         let addr = format!("127.0.0.1:{}", free_port());
+        // Instances behind one proxy share the address people use (links, feeds' ETags).
+        let base_url = base_url.unwrap_or_else(|| format!("http://{addr}"));
         let mut command = Command::new(BINARY);
         command
             .arg("serve")
             .env_remove("DATABASE_URL")
             .env("BIND", &addr)
-            .env("BASE_URL", format!("http://{addr}"))
+            .env("BASE_URL", &base_url)
             .env("SERVER_TIMING", "true")
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
@@ -241,6 +245,7 @@ impl Server {
         Server {
             child,
             addr,
+            base_url,
             organisations,
             logins,
             targets,
@@ -275,6 +280,7 @@ impl Server {
             self.logins.clone(),
             self.targets.clone(),
             self.organisations,
+            Some(self.base_url.clone()),
         )
     }
 

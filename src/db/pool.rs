@@ -16,6 +16,8 @@ pub type PooledConn = r2d2::PooledConnection<Manager>;
 /// How long a writer waits for SQLite's write lock, or a statement for a PostgreSQL lock,
 /// before giving up with "busy" (503 and Retry-After, nothing changed).
 const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
+pub(super) const SQLITE_BUSY_TIMEOUT: Duration =
+    Duration::from_millis(SQLITE_BUSY_TIMEOUT_MS as u64);
 const POSTGRES_LOCK_TIMEOUT: &str = "10s";
 
 #[derive(Debug)]
