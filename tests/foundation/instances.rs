@@ -7,7 +7,7 @@
 use actix_web::http::StatusCode;
 use roundtable::cli::seed_demo;
 
-use crate::common::{TestApp, client_of, demo_login, fixtures};
+use crate::common::{TestApp, client_of, demo_login};
 use crate::on_each_backend;
 use crate::pages::query_counts::queries;
 
@@ -40,16 +40,7 @@ async fn a_browser_served_by_two_instances_sees_every_change_at_once() {
         }
 
         // A change made through the first instance's connections.
-        let secretariat = crate::pages::query_counts::secretariat(&app, &logins);
-        let today = app.with_conn(roundtable::coalition::today).expect("today");
-        app.with_conn(|c| {
-            roundtable::meetings::store::create(
-                c,
-                &secretariat,
-                &fixtures::meeting("Recruitment fees inquiry", today + chrono::Days::new(5)),
-            )
-        })
-        .expect("a meeting planned");
+        crate::pages::cache::plan_meeting(&app, &logins, "Recruitment fees inquiry");
         for client in [&mut second, &mut first] {
             let page = client.get("/meetings").await;
             assert!(

@@ -72,6 +72,21 @@ async fn every_page_read_again_costs_one_query_and_gives_the_same_page() {
     })
 }
 
+/// The secretariat plans a meeting in three days, through the services (a change made
+/// without any page: as another instance or the command line would).
+pub(crate) fn plan_meeting(app: &TestApp, logins: &[roundtable::cli::DemoLogin], title: &str) {
+    let secretariat = super::query_counts::secretariat(app, logins);
+    let today = app.with_conn(roundtable::coalition::today).expect("today");
+    app.with_conn(|c| {
+        roundtable::meetings::store::create(
+            c,
+            &secretariat,
+            &fixtures::meeting(title, today + chrono::Days::new(3)),
+        )
+    })
+    .expect("a meeting planned");
+}
+
 #[actix_web::test]
 async fn a_change_is_seen_at_once() {
     on_each_backend!(|backend| async {
@@ -82,16 +97,7 @@ async fn a_change_is_seen_at_once() {
         client.sign_in(&member.email, &member.password).await;
         let (count, _) = read_twice(&app, &mut client, "/meetings").await;
         assert_eq!(count, 1, "kept");
-        let secretariat = super::query_counts::secretariat(&app, &logins);
-        let today = app.with_conn(roundtable::coalition::today).expect("today");
-        app.with_conn(|c| {
-            roundtable::meetings::store::create(
-                c,
-                &secretariat,
-                &fixtures::meeting("Seasonal workers' housing", today + chrono::Days::new(3)),
-            )
-        })
-        .expect("a meeting planned");
+        plan_meeting(&app, &logins, "Seasonal workers' housing");
         let page = client.get("/meetings").await;
         assert!(
             page.body.contains("Seasonal workers&#39; housing")

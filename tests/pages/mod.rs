@@ -1,6 +1,6 @@
 //! Pages as the people who use them see them: what each costs the database.
 
-mod cache;
+pub(crate) mod cache;
 mod irreversible;
 mod large;
 mod navigation;
