@@ -65,6 +65,33 @@ fn answer(entry: &Entry, conditions: &HeaderMap) -> HttpResponse {
     }
 }
 
+/// An answer that is not kept, with the conditions taken from its request applied to it: a
+/// 304 when the client's copy is current (a feed too large to keep still answers one).
+fn answer_unkept(
+    res: ServiceResponse<impl MessageBody + 'static>,
+    conditions: &HeaderMap,
+) -> ServiceResponse<BoxBody> {
+    let header = |name: &header::HeaderName| res.headers().get(name).and_then(|v| v.to_str().ok());
+    let current = res.status() == StatusCode::OK
+        && !conditions.is_empty()
+        && super::http::unchanged_for(
+            conditions,
+            header(&header::ETAG),
+            header(&header::LAST_MODIFIED),
+        );
+    if !current {
+        return res.map_into_boxed_body();
+    }
+    let mut not_modified = HttpResponse::NotModified();
+    for (name, value) in res.headers() {
+        if name != header::CONTENT_LENGTH && name != header::CONTENT_TYPE {
+            not_modified.append_header((name.clone(), value.clone()));
+        }
+    }
+    let (req, _) = res.into_parts();
+    ServiceResponse::new(req, not_modified.finish())
+}
+
 fn candidate(req: &ServiceRequest) -> bool {
     req.method() == Method::GET
         && !req.headers().contains_key(header::AUTHORIZATION)
@@ -149,7 +176,7 @@ pub async fn pages(
         && res.request().get_session().status() == SessionStatus::Unchanged
         && (sid.is_none() || live_until.is_some());
     if !keep {
-        return Ok(res.map_into_boxed_body());
+        return Ok(answer_unkept(res, &conditions));
     }
     let (req, res) = res.into_parts();
     let (head, body) = res.into_parts();

@@ -290,3 +290,32 @@ async fn a_public_statement_is_kept_once_for_every_visitor() {
         }
     })
 }
+
+/// A feed too large to keep (here the budget is tiny) still answers a calendar client whose
+/// copy is current with a 304: the conditions taken out of the request are applied to it.
+#[actix_web::test]
+async fn a_feed_that_is_not_kept_still_answers_304() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::with_settings(&backend, |s| s.page_cache_bytes = 1024);
+        app.with_conn(seed_demo).expect("demo");
+        let mut calendar = app.client().await;
+        let first = calendar.get("/calendar/public.ics").await;
+        assert_eq!(first.status, StatusCode::OK);
+        assert!(first.body.len() > 1024 / 8, "larger than the cache keeps");
+        let etag = first.header("etag").expect("an ETag").to_owned();
+        let again = calendar
+            .send(
+                TestRequest::get()
+                    .uri("/calendar/public.ics")
+                    .insert_header(("If-None-Match", etag.as_str())),
+            )
+            .await;
+        assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+        assert!(again.body.is_empty());
+        assert!(
+            queries(again.header("server-timing")) > 1,
+            "rendered: not kept"
+        );
+        assert_eq!(app.state.page_cache.bytes(), 0);
+    })
+}
