@@ -4,7 +4,6 @@
 //! meetings as the feed builds them; there `Calendar.to_ical()` of the served feed, parsed
 //! once. `icalendar` is installed into target/bench-data/python when missing.
 
-use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -89,8 +88,9 @@ pub fn icalendar_figures(server: &Server) {
         .collect();
 
     // This service: the same events, written again and again for two seconds.
+    let folder = tempfile::tempdir().expect("a folder");
     let state = roundtable::AppState::open(super::common::settings(
-        Path::new("/tmp"),
+        folder.path(),
         server.database_url(),
         1,
     ))

@@ -12,7 +12,7 @@ use roundtable::db::schema::{
     approval_rounds, complaints, meetings, organisations, people, statements,
 };
 
-use super::load::{Connection, get, post_form};
+use super::load::{Answer, Connection, get, post_form};
 use super::{Page, page};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_roundtable");
@@ -343,16 +343,11 @@ async fn sign_in(addr: &str, email: &str, password: &str) -> String {
     let page = c.exchange(&get("/login", &[])).await.expect("login page");
     let cookie: Vec<&str> = page.set_cookies().collect();
     let cookie = cookie.join("; ");
-    let text = page.text();
-    let token = text
-        .split("name=\"csrf_token\" value=\"")
-        .nth(1)
-        .and_then(|t| t.split('"').next())
-        .expect("a form token");
+    let token = form_token(&page.text());
     let form = serde_urlencoded::to_string([
         ("email", email),
         ("password", password),
-        ("csrf_token", token),
+        ("csrf_token", token.as_str()),
     ])
     .expect("form");
     let answer = c
@@ -400,16 +395,7 @@ pub async fn instances_agree(first: &Server, second: &Server) {
     let answer = b.exchange(&get(&newer, &[])).await.expect("the newer feed");
     assert_eq!(answer.status, 200);
     println!("two instances agree: a change through one is seen at once by the other");
-    let page = b
-        .exchange(&get("/meetings", &[("Cookie", &cookie)]))
-        .await
-        .expect("the calendar");
-    let token = form_token(&page.text());
-    let form = serde_urlencoded::to_string([("csrf_token", token.as_str())]).expect("form");
-    let out = b
-        .exchange(&post_form("/logout", &[("Cookie", &cookie)], &form))
-        .await
-        .expect("sign out");
+    let out = press(&mut b, &cookie, "/meetings", "/logout").await;
     assert_eq!(out.status, 303);
     let after = a
         .exchange(&get("/meetings", &[("Cookie", &cookie)]))
@@ -422,16 +408,7 @@ pub async fn instances_agree(first: &Server, second: &Server) {
 /// Asks for a new feed address through `c`, as its owner on the calendar page does; the
 /// address, from the message shown once.
 async fn renew_feed(c: &mut Connection, cookie: &str) -> String {
-    let page = c
-        .exchange(&get("/meetings", &[("Cookie", cookie)]))
-        .await
-        .expect("the calendar");
-    let token = form_token(&page.text());
-    let form = serde_urlencoded::to_string([("csrf_token", token.as_str())]).expect("form");
-    let answer = c
-        .exchange(&post_form("/calendar/feed", &[("Cookie", cookie)], &form))
-        .await
-        .expect("a new feed address");
+    let answer = press(c, cookie, "/meetings", "/calendar/feed").await;
     assert_eq!(answer.status, 303);
     let with_message = answer.set_cookies().collect::<Vec<_>>().join("; ");
     let page = c
@@ -445,6 +422,19 @@ async fn renew_feed(c: &mut Connection, cookie: &str) -> String {
         .and_then(|rest| rest.split(".ics").next())
         .expect("the new feed's link");
     format!("/calendar/feed/{link}.ics")
+}
+
+/// Presses a one-button form of `page` (posting to `action` with the page's CSRF token).
+async fn press(c: &mut Connection, cookie: &str, page: &str, action: &str) -> Answer {
+    let shown = c
+        .exchange(&get(page, &[("Cookie", cookie)]))
+        .await
+        .expect("the page");
+    let token = form_token(&shown.text());
+    let form = serde_urlencoded::to_string([("csrf_token", token.as_str())]).expect("form");
+    c.exchange(&post_form(action, &[("Cookie", cookie)], &form))
+        .await
+        .expect("the form's answer")
 }
 
 /// The CSRF token a page's forms carry.

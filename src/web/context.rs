@@ -81,12 +81,10 @@ impl Page {
     /// such visitor (kept once: `web::cache`). A signed-in person's sign-out form still
     /// carries theirs.
     pub fn chrome_without_forms(&self) -> Chrome {
-        let mut chrome =
-            self.chrome_with(|session| session::expected_csrf_token(session).unwrap_or_default());
-        if self.actor.is_some() && chrome.csrf_token.is_empty() {
-            chrome.csrf_token = session::csrf_token(&self.session);
-        }
-        chrome
+        self.chrome_with(|session| match self.actor {
+            Some(_) => session::csrf_token(session),
+            None => session::expected_csrf_token(session).unwrap_or_default(),
+        })
     }
 
     pub fn flash(&self, kind: FlashKind, message: &str) {

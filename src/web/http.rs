@@ -64,34 +64,40 @@ pub fn not_modified(
     etag: &str,
     modified: Option<NaiveDateTime>,
 ) -> bool {
-    unchanged_for(
+    unchanged(
         req.headers(),
         Some(etag),
-        modified.map(http_date).as_deref(),
+        modified.map(|m| m.and_utc().timestamp()),
     )
 }
 
-/// The same rule over a set of request headers and the answer's ETag and Last-Modified
-/// (the page cache answers kept pages' conditional requests with it).
+/// The same rule over a set of request headers and an answer's ETag and Last-Modified
+/// headers (the page cache answers kept pages' conditional requests with it).
 pub fn unchanged_for(
     conditions: &HeaderMap,
     etag: Option<&str>,
     last_modified: Option<&str>,
 ) -> bool {
+    let modified = last_modified
+        .and_then(|v| DateTime::parse_from_rfc2822(v).ok())
+        .map(|m| m.timestamp());
+    unchanged(conditions, etag, modified)
+}
+
+/// The rule itself; `modified` in whole seconds (HTTP dates have no more).
+fn unchanged(conditions: &HeaderMap, etag: Option<&str>, modified: Option<i64>) -> bool {
     if let Some(tags) = conditions.get(header::IF_NONE_MATCH) {
         return tags.to_str().is_ok_and(|v| {
             v.split(',')
                 .any(|t| t.trim() == "*" || etag.is_some_and(|etag| weakly_equal(t, etag)))
         });
     }
-    let date = |v: &str| DateTime::parse_from_rfc2822(v).ok();
     let since = conditions
         .get(header::IF_MODIFIED_SINCE)
         .and_then(|v| v.to_str().ok())
-        .and_then(date);
-    match (since, last_modified.and_then(date)) {
-        // HTTP dates have whole seconds.
-        (Some(since), Some(modified)) => modified.timestamp() <= since.timestamp(),
+        .and_then(|v| DateTime::parse_from_rfc2822(v).ok());
+    match (since, modified) {
+        (Some(since), Some(modified)) => modified <= since.timestamp(),
         _ => false,
     }
 }

@@ -20,7 +20,7 @@ fn minute(app: &TestApp) -> i64 {
 
 /// Reads `path` twice; the second answer's query count and whether it gave the same bytes.
 /// Read again when the minute turned between the two (the page is then rendered anew).
-async fn read_twice(
+pub(crate) async fn read_twice(
     app: &TestApp,
     client: &mut Client<impl AppService>,
     path: &str,
@@ -44,6 +44,20 @@ async fn read_twice(
 fn opened(app: &TestApp) -> i64 {
     app.with_conn(|c| complaint_access::table.count().get_result(c))
         .expect("the record of openings")
+}
+
+/// The demo's member signed in, having read `path` twice: the page is kept.
+async fn member_reading(
+    app: &TestApp,
+    logins: &[roundtable::cli::DemoLogin],
+    path: &str,
+) -> Client<impl AppService> {
+    let member = demo_login(logins, "a member");
+    let mut client = app.client().await;
+    client.sign_in(&member.email, &member.password).await;
+    let (count, _) = read_twice(app, &mut client, path).await;
+    assert_eq!(count, 1, "kept");
+    client
 }
 
 #[actix_web::test]
@@ -92,11 +106,7 @@ async fn a_change_is_seen_at_once() {
     on_each_backend!(|backend| async {
         let app = TestApp::new(&backend);
         let logins = app.with_conn(seed_demo).expect("demo");
-        let member = demo_login(&logins, "a member");
-        let mut client = app.client().await;
-        client.sign_in(&member.email, &member.password).await;
-        let (count, _) = read_twice(&app, &mut client, "/meetings").await;
-        assert_eq!(count, 1, "kept");
+        let mut client = member_reading(&app, &logins, "/meetings").await;
         plan_meeting(&app, &logins, "Seasonal workers' housing");
         let page = client.get("/meetings").await;
         assert!(
@@ -147,14 +157,11 @@ async fn an_ended_session_is_not_answered_from_memory() {
     on_each_backend!(|backend| async {
         let app = TestApp::new(&backend);
         let logins = app.with_conn(seed_demo).expect("demo");
-        let member = demo_login(&logins, "a member");
-        let mut client = app.client().await;
-        client.sign_in(&member.email, &member.password).await;
-        let (count, _) = read_twice(&app, &mut client, "/statements").await;
-        assert_eq!(count, 1, "kept");
+        let mut client = member_reading(&app, &logins, "/statements").await;
         app.with_conn(|c| {
             let person =
-                roundtable::auth::store::find_by_email(c, &member.email)?.expect("the member");
+                roundtable::auth::store::find_by_email(c, &demo_login(&logins, "a member").email)?
+                    .expect("the member");
             roundtable::auth::sessions::end_all(c, person.id, None, "ended elsewhere")
         })
         .expect("the sessions end");
@@ -171,11 +178,7 @@ async fn a_message_is_shown_once_and_a_calendar_clients_304_costs_one_query() {
     on_each_backend!(|backend| async {
         let app = TestApp::new(&backend);
         let logins = app.with_conn(seed_demo).expect("demo");
-        let member = demo_login(&logins, "a member");
-        let mut client = app.client().await;
-        client.sign_in(&member.email, &member.password).await;
-        let (count, _) = read_twice(&app, &mut client, "/meetings").await;
-        assert_eq!(count, 1, "kept");
+        let mut client = member_reading(&app, &logins, "/meetings").await;
         let renewed = client.post_form("/calendar/feed", &[]).await;
         assert_eq!(renewed.location(), Some("/meetings"));
         let page = client.get("/meetings").await;
