@@ -3,7 +3,7 @@
 //! evaluation and nothing else, and the report from draft to adoption through the pages.
 
 mod fixed;
-mod questionnaire;
+pub(crate) mod questionnaire;
 
 use actix_web::http::StatusCode;
 use chrono::{Datelike, NaiveDate};
@@ -249,14 +249,7 @@ async fn an_external_evaluator_reads_the_evaluation_and_nothing_else() {
         let app = TestApp::new(&backend);
         let logins = app.with_conn(seed_demo).expect("demo");
         let evaluator = demo_login(&logins, "external evaluator").clone();
-        let open = app
-            .with_conn(|c| {
-                evaluations::table
-                    .filter(evaluations::status.eq("draft"))
-                    .select(evaluations::id)
-                    .first::<i64>(c)
-            })
-            .expect("the demo's open review");
+        let open = crate::evaluations::questionnaire::open_cycle(&app);
         let mut client = app.client().await;
         client.sign_in(&evaluator.email, &evaluator.password).await;
         let home = client.get("/").await;

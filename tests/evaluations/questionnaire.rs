@@ -18,7 +18,7 @@ use crate::on_each_backend;
 
 const PASSWORD: &str = "a questionnaire password";
 
-fn open_cycle(app: &TestApp) -> i64 {
+pub(crate) fn open_cycle(app: &TestApp) -> i64 {
     app.with_conn(|c| {
         evaluations::table
             .filter(evaluations::status.eq("draft"))

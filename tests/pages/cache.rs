@@ -6,7 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::test::TestRequest;
 use diesel::prelude::*;
 use roundtable::cli::seed_demo;
-use roundtable::db::schema::{complaint_access, evaluation_reads, evaluations, statements};
+use roundtable::db::schema::{complaint_access, evaluation_reads, statements};
 
 use super::query_counts::{ROLES, queries, tour};
 use crate::common::client::AppService;
@@ -231,14 +231,7 @@ async fn every_read_of_an_evaluator_is_recorded() {
         let app = TestApp::new(&backend);
         let logins = app.with_conn(seed_demo).expect("demo");
         let evaluator = demo_login(&logins, "external evaluator");
-        let open = app
-            .with_conn(|c| {
-                evaluations::table
-                    .filter(evaluations::status.eq("draft"))
-                    .select(evaluations::id)
-                    .first::<i64>(c)
-            })
-            .expect("the demo's open review");
+        let open = crate::evaluations::questionnaire::open_cycle(&app);
         let reads = || -> i64 {
             app.with_conn(|c| {
                 evaluation_reads::table
