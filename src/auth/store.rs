@@ -228,9 +228,16 @@ pub fn sign_in(
     let stored = person.as_ref().and_then(|p| p.password_hash.as_deref());
     // With no person the check runs against a dummy hash, so it takes as long.
     let verified = password::verify(password_given, stored);
+    let outdated = stored.is_some_and(password::outdated);
     match person {
         Some(person) if verified => {
             throttle::clear(conn, &account)?;
+            // The one moment the password is known: a hash made with older settings is made
+            // anew (the password itself is not checked again against today's rules).
+            if outdated {
+                let renewed = password::hash(password_given)?;
+                db::write_tx(conn, |conn| store_hash(conn, person.id, &renewed))?;
+            }
             Ok(person)
         }
         _ => {
@@ -271,7 +278,10 @@ pub(crate) fn set_password(
     new_password: &str,
 ) -> Result<(), Error> {
     password::check(new_password).map_err(|m| Error::field("password", m))?;
-    let hash = password::hash(new_password)?;
+    store_hash(conn, person_id, &password::hash(new_password)?)
+}
+
+fn store_hash(conn: &mut DbConn, person_id: i64, hash: &str) -> Result<(), Error> {
     diesel::update(people::table.find(person_id))
         .set(people::password_hash.eq(Some(hash)))
         .execute(conn)?;

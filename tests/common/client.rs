@@ -54,6 +54,31 @@ impl Response {
             .and_then(|e| e.value().attr(attribute).map(str::to_owned))
     }
 
+    /// What a browser would submit for the first drop-down `select` matches: the chosen
+    /// option's value, or its text (whitespace collapsed) when it has none; without a chosen
+    /// option, the first.
+    pub fn chosen(&self, select: &str) -> Option<String> {
+        let sel = Selector::parse(select).expect("a valid selector");
+        let any = Selector::parse("option").expect("a valid selector");
+        let html = self.html();
+        let options: Vec<_> = html.select(&sel).next()?.select(&any).collect();
+        let option = options
+            .iter()
+            .find(|o| o.value().attr("selected").is_some())
+            .or(options.first())?;
+        Some(option.value().attr("value").map_or_else(
+            || {
+                option
+                    .text()
+                    .collect::<String>()
+                    .split_ascii_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            },
+            str::to_owned,
+        ))
+    }
+
     pub fn location(&self) -> Option<&str> {
         self.headers
             .get(header::LOCATION)

@@ -50,6 +50,66 @@ async fn sign_in_succeeds_with_the_right_password_only() {
     })
 }
 
+/// A hash made with the settings of an earlier version (Argon2's default, 19 MiB) still signs
+/// in, and that sign-in stores a hash with today's settings; a wrong password changes nothing.
+#[actix_web::test]
+async fn a_hash_with_older_settings_is_renewed_at_sign_in() {
+    use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
+    use roundtable::db::schema::people;
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        app.bootstrap();
+        let older = argon2::Argon2::default()
+            .hash_password(ADMIN_PASSWORD.as_bytes(), &SaltString::generate(&mut OsRng))
+            .expect("hash")
+            .to_string();
+        let stored = || {
+            app.with_conn(|c| {
+                people::table
+                    .filter(people::email.eq(ADMIN_EMAIL))
+                    .select(people::password_hash)
+                    .first::<Option<String>>(c)
+                    .map_err(Error::from)
+            })
+            .expect("read")
+            .expect("a hash")
+        };
+        app.with_conn(|c| {
+            diesel::update(people::table.filter(people::email.eq(ADMIN_EMAIL)))
+                .set(people::password_hash.eq(&older))
+                .execute(c)
+                .map_err(Error::from)
+        })
+        .expect("stored");
+
+        let mut browser = app.client().await;
+        browser.get("/login").await;
+        let wrong = browser
+            .post_form(
+                "/login",
+                &[("email", ADMIN_EMAIL), ("password", "not the password")],
+            )
+            .await;
+        assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(stored(), older, "a wrong password renews nothing");
+
+        browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        assert_eq!(browser.get("/").await.status, StatusCode::OK);
+        let renewed = stored();
+        assert_ne!(renewed, older);
+        assert!(!roundtable::auth::password::outdated(&renewed), "{renewed}");
+        assert!(roundtable::auth::password::verify(
+            ADMIN_PASSWORD,
+            Some(&renewed)
+        ));
+
+        let mut again = app.client().await;
+        again.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        assert_eq!(again.get("/").await.status, StatusCode::OK);
+        assert_eq!(stored(), renewed, "a current hash is left as it is");
+    })
+}
+
 #[actix_web::test]
 async fn an_unknown_email_gets_the_same_answer_as_a_wrong_password() {
     on_each_backend!(|backend| async {

@@ -104,10 +104,7 @@ async fn attendance_and_agenda_forms_keep_what_was_typed() {
         for (organisation, chosen) in [(org, "present"), (other, "present")] {
             assert_eq!(
                 refused
-                    .attr(
-                        &format!("{form} select[name='status-{organisation}'] option[selected]"),
-                        "value"
-                    )
+                    .chosen(&format!("{form} select[name='status-{organisation}']"))
                     .as_deref(),
                 Some(chosen),
                 "every choice is kept"
@@ -115,10 +112,7 @@ async fn attendance_and_agenda_forms_keep_what_was_typed() {
         }
         assert_eq!(
             refused
-                .attr(
-                    &format!("{form} select[name='represented_by-{other}'] option[selected]"),
-                    "value"
-                )
+                .chosen(&format!("{form} select[name='represented_by-{other}']"))
                 .as_deref(),
             Some("Rep of Beta Union")
         );
