@@ -19,6 +19,8 @@ const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
 pub(super) const SQLITE_BUSY_TIMEOUT: Duration =
     Duration::from_millis(SQLITE_BUSY_TIMEOUT_MS as u64);
 const POSTGRES_LOCK_TIMEOUT: &str = "10s";
+/// Each SQLite connection's own page cache (see `Manager::establish`).
+const SQLITE_PAGE_CACHE_KIB: u32 = 256;
 
 #[derive(Debug)]
 pub struct Manager {
@@ -37,9 +39,14 @@ impl Manager {
                     )));
                 }
                 let mut conn = SqliteConnection::establish(path)?;
+                // Each connection's own page cache is 256 KiB instead of SQLite's 2 MB: the
+                // operating system caches the file once for all of them, and eight pooled
+                // copies cost 17 MB of peak memory on the large coalition with no measurable
+                // gain in rendering speed (README, "Performance").
                 conn.batch_execute(&format!(
                     "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL; \
-                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
+                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
+                     PRAGMA cache_size = -{SQLITE_PAGE_CACHE_KIB};"
                 ))
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConn::Sqlite(conn))
@@ -97,4 +104,41 @@ pub fn connect_pool(database_url: &str, max_size: u32) -> Result<DbPool, Error> 
         .connection_timeout(Duration::from_secs(10))
         .build(manager)
         .map_err(|e| Error::Config(format!("cannot open the database pool: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::prelude::*;
+    use diesel::sql_types::BigInt;
+
+    #[derive(QueryableByName)]
+    struct Setting {
+        #[diesel(sql_type = BigInt)]
+        value: i64,
+    }
+
+    /// Every pooled SQLite connection, not only the first, gets the settings.
+    #[test]
+    fn every_sqlite_connection_has_its_settings() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let url = format!("sqlite://{}", dir.path().join("settings.sqlite3").display());
+        let pool = super::connect_pool(&url, 2).expect("a pool");
+        // (pragma, the name of the one column it answers with)
+        let setting = |conn: &mut super::PooledConn, pragma: &str, column: &str| match &mut **conn {
+            super::DbConn::Sqlite(c) => {
+                diesel::sql_query(format!("SELECT {column} AS value FROM pragma_{pragma}"))
+                    .get_result::<Setting>(c)
+                    .expect("a setting")
+                    .value
+            }
+            super::DbConn::Postgres(_) => unreachable!("a SQLite URL"),
+        };
+        let mut first = pool.get().expect("a connection");
+        let mut second = pool.get().expect("another connection");
+        for conn in [&mut first, &mut second] {
+            assert_eq!(setting(conn, "cache_size", "cache_size"), -256);
+            assert_eq!(setting(conn, "foreign_keys", "foreign_keys"), 1);
+            assert_eq!(setting(conn, "busy_timeout", "timeout"), 10_000);
+        }
+    }
 }
