@@ -241,9 +241,7 @@ async fn serve(state: AppState) -> Result<(), Error> {
         data.settings.base_url,
         data.mail.describe()
     );
-    // Not stopped at the end: a delivery cut off by the exit is claimed again at the next
-    // start (`release_orphans`), and a long fan-out must not hold the shutdown deadline.
-    let _scheduler = roundtable::schedule::Scheduler::spawn(data.clone())?;
+    roundtable::schedule::spawn(data.clone());
     // A database call waits for one of the pool's connections anyway: more blocking threads
     // than connections would only wait, each holding its own allocator arena (on the large
     // coalition, 86 threads and 250 MB at 64 connections). So as many as there are

@@ -3,11 +3,7 @@
 //! deadlines), then mail delivery. Every tick reads first and writes only when something is
 //! due, so an idle server takes no write lock.
 
-use std::sync::Arc;
-
 use chrono::NaiveDate;
-use futures_util::future::Either;
-use tokio::sync::Notify;
 
 use crate::db::DbConn;
 use crate::error::Error;
@@ -148,74 +144,33 @@ pub async fn run_once(state: &AppState, worker: &str) -> Result<(Ticked, Report)
     Ok((ticked?, delivered?))
 }
 
-/// How much lower the scheduler's thread runs than the pages (a nice value, 0 to 19).
-const BACKGROUND_NICE: i32 = 10;
-
-/// The scheduler inside `serve`: a round, then a pause, until it is stopped. It runs on a
-/// thread of its own at a lower priority, so that mail fan-outs, reminders and backups give
-/// way to the people reading pages: on two cores, 2,000 mails delivered beside the pages
-/// nearly doubled a page's p99 (README, "Performance").
-pub struct Scheduler {
-    stop: Arc<Notify>,
-    thread: std::thread::JoinHandle<()>,
-}
-
-impl Scheduler {
-    pub fn spawn(state: actix_web::web::Data<AppState>) -> Result<Scheduler, Error> {
-        let worker = crate::mail::worker::worker_name();
-        let stop = Arc::new(Notify::new());
-        let stopped = stop.clone();
-        let thread = std::thread::Builder::new()
-            .name("scheduler".into())
-            .spawn(move || {
-                // On Linux the nice value belongs to a thread, and the threads it starts
-                // inherit it: so does the blocking pool of its runtime, where its database
-                // work runs.
-                if let Err(e) = rustix::process::setpriority_process(None, BACKGROUND_NICE) {
-                    tracing::warn!("the scheduler runs at the pages' priority: {e}");
+/// The scheduler inside `serve`: a round, then a pause, until the server stops.
+pub fn spawn(state: actix_web::web::Data<AppState>) {
+    let worker = crate::mail::worker::worker_name();
+    actix_web::rt::spawn(async move {
+        loop {
+            match run_once(&state, &worker).await {
+                Ok((ticked, delivered)) => {
+                    if ticked != Ticked::default() {
+                        tracing::info!(
+                            planned = ticked.planned,
+                            mailed = ticked.mailed,
+                            lapsed = ticked.lapsed,
+                            "scheduled work"
+                        );
+                    }
+                    if delivered != Report::default() {
+                        tracing::info!(
+                            sent = delivered.sent,
+                            retried = delivered.retried,
+                            failed = delivered.failed,
+                            "mail delivered"
+                        );
+                    }
                 }
-                actix_web::rt::System::new().block_on(rounds(state, worker, stopped));
-            })
-            .map_err(|e| Error::Internal(format!("cannot start the scheduler: {e}")))?;
-        Ok(Scheduler { stop, thread })
-    }
-
-    /// Lets the round under way finish (no delivery is cut off halfway), then ends.
-    pub fn stop(self) {
-        self.stop.notify_one();
-        if self.thread.join().is_err() {
-            tracing::error!("the scheduler's thread panicked");
-        }
-    }
-}
-
-async fn rounds(state: actix_web::web::Data<AppState>, worker: String, stop: Arc<Notify>) {
-    loop {
-        match run_once(&state, &worker).await {
-            Ok((ticked, delivered)) => {
-                if ticked != Ticked::default() {
-                    tracing::info!(
-                        planned = ticked.planned,
-                        mailed = ticked.mailed,
-                        lapsed = ticked.lapsed,
-                        "scheduled work"
-                    );
-                }
-                if delivered != Report::default() {
-                    tracing::info!(
-                        sent = delivered.sent,
-                        retried = delivered.retried,
-                        failed = delivered.failed,
-                        "mail delivered"
-                    );
-                }
+                Err(e) => tracing::warn!("scheduled work: {e}"),
             }
-            Err(e) => tracing::warn!("scheduled work: {e}"),
+            actix_web::rt::time::sleep(state.mail_policy.poll).await;
         }
-        let pause = std::pin::pin!(actix_web::rt::time::sleep(state.mail_policy.poll));
-        let stopped = std::pin::pin!(stop.notified());
-        if let Either::Right(_) = futures_util::future::select(pause, stopped).await {
-            return;
-        }
-    }
+    });
 }

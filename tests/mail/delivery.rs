@@ -440,44 +440,6 @@ async fn the_command_line_delivers_the_outbox_over_smtp() {
     })
 }
 
-/// `serve`'s scheduler delivers what is queued from a thread of its own, at a lower priority
-/// than the pages (so a fan-out gives way to people reading), and stops when asked.
-#[actix_web::test]
-async fn the_scheduler_delivers_from_a_thread_that_gives_way_to_the_pages() {
-    on_each_backend!(|backend| async {
-        let server = SmtpServer::start();
-        let app = app_with_smtp(&backend, &server);
-        let (admin, m) = meeting_with_agenda(&app, "Scheduled plenary");
-        app.with_conn(|c| agenda::publish(c, &admin, m.id))
-            .expect("publish");
-        let scheduler = roundtable::schedule::Scheduler::spawn(app.state.clone()).expect("started");
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        while server.messages().len() < 5 && std::time::Instant::now() < deadline {
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        assert_eq!(server.messages().len(), 5, "the round delivered the agenda");
-        assert_eq!(nice_of_thread("scheduler"), Some(10));
-        scheduler.stop();
-        assert_eq!(nice_of_thread("scheduler"), None, "the thread has ended");
-        assert!(statuses(&app).iter().all(|s| s == "sent"));
-    })
-}
-
-/// The nice value of this process's thread with that name, from /proc.
-fn nice_of_thread(name: &str) -> Option<i32> {
-    std::fs::read_dir("/proc/self/task")
-        .ok()?
-        .flatten()
-        .find_map(|task| {
-            let comm = std::fs::read_to_string(task.path().join("comm")).ok()?;
-            (comm.trim() == name).then_some(())?;
-            let stat = std::fs::read_to_string(task.path().join("stat")).ok()?;
-            // After the name in parentheses: state is field 3, nice field 19.
-            let (_, fields) = stat.rsplit_once(')')?;
-            fields.split_whitespace().nth(16)?.parse().ok()
-        })
-}
-
 /// Issue 13, points 2 and 15: a re-published agenda is a new invitation (a higher SEQUENCE,
 /// DTSTAMP when the message was made); publishing an unchanged agenda sends nothing again.
 #[actix_web::test]
