@@ -1,4 +1,4 @@
-//! Password hashing with Argon2id, a few at a time.
+//! Password hashing with Argon2id, at most one hash per core at once.
 
 use argon2::password_hash::{
     PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
@@ -130,7 +130,7 @@ fn hasher() -> Result<Argon2<'static>, Error> {
 
 pub fn hash(password: &str) -> Result<String, Error> {
     let salt = SaltString::generate(&mut OsRng);
-    one_at_a_time(|| {
+    one_per_core(|| {
         hasher()?
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())
@@ -152,7 +152,7 @@ pub fn verify(password: &str, stored: Option<&str>) -> bool {
         return false;
     };
     // The settings come from the stored hash, whatever `hasher` says today.
-    let matches = one_at_a_time(|| {
+    let matches = one_per_core(|| {
         Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
             .is_ok()
@@ -175,7 +175,7 @@ pub fn outdated(stored: &str) -> bool {
 /// (`MEMORY_KIB`) for its whole run, and more at once than there are cores would only queue
 /// inside the CPU: a burst of sign-ins (or of guesses) then costs the same few blocks of
 /// memory however many arrive, and each waits its turn.
-fn one_at_a_time<T>(work: impl FnOnce() -> T) -> T {
+fn one_per_core<T>(work: impl FnOnce() -> T) -> T {
     struct Slots {
         free: Mutex<usize>,
         freed: Condvar,
