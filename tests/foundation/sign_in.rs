@@ -83,13 +83,7 @@ async fn a_hash_with_older_settings_is_renewed_at_sign_in() {
         .expect("stored");
 
         let mut browser = app.client().await;
-        browser.get("/login").await;
-        let wrong = browser
-            .post_form(
-                "/login",
-                &[("email", ADMIN_EMAIL), ("password", "not the password")],
-            )
-            .await;
+        let wrong = attempt(&mut browser, ADMIN_EMAIL, "not the password").await;
         assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(stored(), older, "a wrong password renews nothing");
 
