@@ -5,6 +5,9 @@ use diesel::prelude::*;
 
 use crate::db::schema::{outbox_deliveries, outbox_messages};
 
+/// Every state a delivery can be in (the table's CHECK), in the order of its life.
+pub const DELIVERY_STATUSES: [&str; 4] = ["queued", "sending", "sent", "failed"];
+
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = outbox_messages)]
 pub struct OutboxMessage {

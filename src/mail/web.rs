@@ -8,6 +8,7 @@ use roundtable_templates::FlashKind;
 use roundtable_templates::pages::mail as pages;
 use serde::Deserialize;
 
+use super::model::DELIVERY_STATUSES;
 use super::outbox::Recipient;
 use super::{compose, worker};
 use crate::AppState;
@@ -47,13 +48,13 @@ async fn outbox_view(
 ) -> Result<pages::OutboxView, Error> {
     let actor = page.actor()?;
     permissions::require(actor, Action::ManageMail)?;
-    let status = status.filter(|s| matches!(s.as_str(), "queued" | "sending" | "sent" | "failed"));
+    let status = status.filter(|s| DELIVERY_STATUSES.contains(&s.as_str()));
     let s = status.clone();
     let (rows, counts) = state
         .db(move |conn| {
             let rows = worker::list(conn, s.as_deref(), 300)?;
             let mut counts = Vec::new();
-            for st in ["queued", "sending", "sent", "failed"] {
+            for st in DELIVERY_STATUSES {
                 let n: i64 = outbox_deliveries::table
                     .filter(outbox_deliveries::status.eq(st))
                     .count()
