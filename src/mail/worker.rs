@@ -32,6 +32,14 @@ pub struct Policy {
     pub in_flight: usize,
 }
 
+impl Policy {
+    /// Whether a failed delivery is tried again: the failure was temporary and it has
+    /// attempts left. The one rule for what is recorded and what is reported.
+    pub fn retries(&self, delivery: &Delivery, temporary: bool) -> bool {
+        temporary && delivery.attempts < self.max_attempts
+    }
+}
+
 impl Default for Policy {
     fn default() -> Self {
         Policy {
@@ -226,7 +234,7 @@ pub fn finish_all(
                         .execute(conn)?;
                 }
                 Outcome::Failed { temporary, error } => {
-                    let give_up = !temporary || delivery.attempts >= policy.max_attempts;
+                    let give_up = !policy.retries(&delivery, temporary);
                     let next = now + delta(backoff(policy.first_retry, delivery.attempts));
                     diesel::update(mine)
                         .set((
@@ -305,9 +313,7 @@ pub async fn deliver_batch(
         for (delivery, outcome) in &outcomes {
             match outcome {
                 Outcome::Sent => report.sent += 1,
-                Outcome::Failed { temporary, .. }
-                    if *temporary && delivery.attempts < policy.max_attempts =>
-                {
+                Outcome::Failed { temporary, .. } if policy.retries(delivery, *temporary) => {
                     report.retried += 1
                 }
                 Outcome::Failed { .. } => report.failed += 1,

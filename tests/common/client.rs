@@ -179,6 +179,13 @@ impl<S: AppService> Client<S> {
         self.send(TestRequest::get().uri(path)).await
     }
 
+    /// A GET with one more header, as a calendar client asks with its copy's condition
+    /// (`If-None-Match`, `If-Modified-Since`).
+    pub async fn get_with(&mut self, path: &str, header: (&str, &str)) -> Response {
+        self.send(TestRequest::get().uri(path).insert_header(header))
+            .await
+    }
+
     /// Posts a form with the CSRF token of the last page, as a browser submitting it would.
     pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Response {
         let token = self

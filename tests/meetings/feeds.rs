@@ -1,7 +1,6 @@
 use std::io::BufReader;
 
 use actix_web::http::StatusCode;
-use actix_web::test::TestRequest;
 use chrono::NaiveTime;
 use roundtable::meetings::agenda::{self, ItemInput};
 use roundtable::meetings::ical::unescape_text;
@@ -144,11 +143,7 @@ async fn feeds_are_valid_round_trip_text_and_hold_no_secret() {
         // 304 when nothing changed; a new SEQUENCE and a new ETag when the meeting moves.
         let etag = feed.header("etag").expect("an ETag").to_owned();
         let again = anonymous
-            .send(
-                TestRequest::get()
-                    .uri("/calendar/public.ics")
-                    .insert_header(("If-None-Match", etag.clone())),
-            )
+            .get_with("/calendar/public.ics", ("If-None-Match", &etag))
             .await;
         assert_eq!(again.status, StatusCode::NOT_MODIFIED);
         assert!(again.body.is_empty());
@@ -162,27 +157,21 @@ async fn feeds_are_valid_round_trip_text_and_hold_no_secret() {
         assert_eq!(again.header("last-modified"), Some(modified.as_str()));
         // Proxies hand tags on weakened: W/"x" is the same representation.
         let weak = anonymous
-            .send(
-                TestRequest::get()
-                    .uri("/calendar/public.ics")
-                    .insert_header(("If-None-Match", format!("W/{etag}"))),
+            .get_with(
+                "/calendar/public.ics",
+                ("If-None-Match", &format!("W/{etag}")),
             )
             .await;
         assert_eq!(weak.status, StatusCode::NOT_MODIFIED);
         // Without a tag, the date decides.
         let by_date = anonymous
-            .send(
-                TestRequest::get()
-                    .uri("/calendar/public.ics")
-                    .insert_header(("If-Modified-Since", modified.clone())),
-            )
+            .get_with("/calendar/public.ics", ("If-Modified-Since", &modified))
             .await;
         assert_eq!(by_date.status, StatusCode::NOT_MODIFIED);
         let stale = anonymous
-            .send(
-                TestRequest::get()
-                    .uri("/calendar/public.ics")
-                    .insert_header(("If-Modified-Since", "Mon, 01 Jan 2024 00:00:00 GMT")),
+            .get_with(
+                "/calendar/public.ics",
+                ("If-Modified-Since", "Mon, 01 Jan 2024 00:00:00 GMT"),
             )
             .await;
         assert_eq!(stale.status, StatusCode::OK);
@@ -191,11 +180,7 @@ async fn feeds_are_valid_round_trip_text_and_hold_no_secret() {
         app.with_conn(|c| store::update(c, &admin, public.id, &moved))
             .expect("move");
         let changed = anonymous
-            .send(
-                TestRequest::get()
-                    .uri("/calendar/public.ics")
-                    .insert_header(("If-None-Match", etag.clone())),
-            )
+            .get_with("/calendar/public.ics", ("If-None-Match", &etag))
             .await;
         assert_eq!(changed.status, StatusCode::OK);
         assert_ne!(changed.header("etag"), Some(etag.as_str()));

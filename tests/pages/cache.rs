@@ -3,7 +3,6 @@
 //! person, an ended session or a waiting message is never answered from memory.
 
 use actix_web::http::StatusCode;
-use actix_web::test::TestRequest;
 use diesel::prelude::*;
 use roundtable::cli::seed_demo;
 use roundtable::db::schema::{complaint_access, evaluation_reads, statements};
@@ -202,22 +201,14 @@ async fn a_message_is_shown_once_and_a_calendar_clients_304_costs_one_query() {
         assert_eq!(first.status, StatusCode::OK);
         let etag = first.header("etag").expect("an ETag").to_owned();
         let again = calendar
-            .send(
-                TestRequest::get()
-                    .uri(&feed)
-                    .insert_header(("If-None-Match", etag.as_str())),
-            )
+            .get_with(&feed, ("If-None-Match", etag.as_str()))
             .await;
         assert_eq!(again.status, StatusCode::NOT_MODIFIED);
         assert!(again.body.is_empty());
         assert_eq!(again.header("etag"), Some(etag.as_str()));
         assert!(queries(again.header("server-timing")) <= 1, "one query");
         let other = calendar
-            .send(
-                TestRequest::get()
-                    .uri(&feed)
-                    .insert_header(("If-None-Match", "\"another\"")),
-            )
+            .get_with(&feed, ("If-None-Match", "\"another\""))
             .await;
         assert_eq!(other.status, StatusCode::OK);
         assert_eq!(other.body, first.body);
@@ -300,11 +291,7 @@ async fn a_feed_that_is_not_kept_still_answers_304() {
         assert!(first.body.len() > 1024 / 8, "larger than the cache keeps");
         let etag = first.header("etag").expect("an ETag").to_owned();
         let again = calendar
-            .send(
-                TestRequest::get()
-                    .uri("/calendar/public.ics")
-                    .insert_header(("If-None-Match", etag.as_str())),
-            )
+            .get_with("/calendar/public.ics", ("If-None-Match", etag.as_str()))
             .await;
         assert_eq!(again.status, StatusCode::NOT_MODIFIED);
         assert!(again.body.is_empty());
