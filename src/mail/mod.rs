@@ -2,6 +2,7 @@
 //! transports, and the delivery worker.
 
 pub mod compose;
+pub mod lane;
 pub mod message;
 pub mod model;
 pub mod outbox;

@@ -4,12 +4,14 @@
 //! retried later with exponential back-off, or failed after the last attempt. A worker that
 //! dies mid-send leaves its rows leased; they are taken up again when the lease runs out.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::TimeDelta;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text, Timestamp};
 
+use super::lane;
 use super::message::{self, Envelope};
 use super::model::{Delivery, OutboxMessage};
 use super::transport::Transport;
@@ -266,63 +268,129 @@ pub struct Report {
     pub failed: usize,
 }
 
-/// Claims one batch and delivers it, `policy.in_flight` mails at a time. The outcomes of the
-/// sends that have returned are recorded together, in one transaction, as soon as they are
-/// in (not one transaction per mail: fewer writes for the pages to wait behind), so a crash
-/// repeats only the sends under way and those whose outcome was being written.
+/// Claims one batch and delivers it, `policy.in_flight` mails at a time. The sending runs on
+/// the mail lane (composition and SMTP at the lowest CPU priority, see `lane`); the outcomes
+/// come back here in chunks and are recorded in one transaction each, at normal priority,
+/// while the lane goes on with the next ones. Fewer, larger writes leave the pages less to
+/// wait behind; a crash repeats only the sends under way and the outcomes not yet written
+/// (at most three chunks).
 pub async fn deliver_batch(
     courier: &Courier<'_>,
     envelope: &Envelope,
     worker: &str,
 ) -> Result<Report, Error> {
-    use futures_util::StreamExt;
     let policy = courier.policy.clone();
-    let in_flight = policy.in_flight.max(1);
     let (w, p) = (worker.to_owned(), policy.clone());
     let batch = db::run(courier.pool, move |conn| claim(conn, &w, &p)).await?;
-    let mut returned = std::pin::pin!(
-        futures_util::stream::iter(batch)
-            .map(|(delivery, message)| async move {
-                let outcome = match message::build(envelope, &message, &delivery) {
-                    Ok(mail) => {
-                        let stem = format!(
-                            "{}-{}",
-                            delivery.created_at.format("%Y%m%dT%H%M%S"),
-                            delivery.message_id_header
-                        );
-                        match courier.transport.send(mail, &stem).await {
-                            Ok(()) => Outcome::Sent,
-                            Err(e) => Outcome::Failed {
-                                temporary: e.temporary,
-                                error: e.message,
-                            },
-                        }
+    if batch.is_empty() {
+        return Ok(Report::default());
+    }
+    // One chunk waits to be recorded while the lane fills the next.
+    let (returned, mut to_record) = tokio::sync::mpsc::channel(1);
+    let sending = lane::run(send_all(
+        batch,
+        Arc::new(envelope.clone()),
+        courier.transport.clone(),
+        policy.in_flight.max(1),
+        returned,
+    ));
+    let recording = async {
+        let mut report = Report::default();
+        while let Some(outcomes) = to_record.recv().await {
+            for (delivery, outcome) in &outcomes {
+                match outcome {
+                    Outcome::Sent => report.sent += 1,
+                    Outcome::Failed { temporary, .. } if policy.retries(delivery, *temporary) => {
+                        report.retried += 1
                     }
-                    Err(e) => Outcome::Failed {
+                    Outcome::Failed { .. } => report.failed += 1,
+                }
+            }
+            let (w, p) = (worker.to_owned(), policy.clone());
+            db::run(courier.pool, move |conn| finish_all(conn, outcomes, &w, &p)).await?;
+        }
+        Ok::<_, Error>(report)
+    };
+    // A failed write ends the recording, which drops the receiver and so stops the lane.
+    let (sent, recorded) = futures_util::future::join(sending, recording).await;
+    if let Err(stopped) = sent {
+        // What was not recorded stays leased to this worker and is sent again when the
+        // lease runs out.
+        tracing::error!("mail delivery: {stopped}");
+    }
+    recorded
+}
+
+/// How many rounds of `in_flight` sends are recorded in one transaction. Each write runs at
+/// normal priority beside the pages; four rounds a write brought a page's p99 during a
+/// fan-out of 2,000 from about 1.4-2.1 times its p99 at rest to 0.9-1.4 times (five runs of
+/// `cargo bench --bench mail` each).
+const ROUNDS_RECORDED_TOGETHER: usize = 4;
+
+/// On the lane: every mail of the batch, `in_flight` at a time, each in a task of its own (a
+/// panic while composing one fails that one), the outcomes handed back in chunks.
+async fn send_all(
+    batch: Vec<(Delivery, OutboxMessage)>,
+    envelope: Arc<Envelope>,
+    transport: Transport,
+    in_flight: usize,
+    returned: tokio::sync::mpsc::Sender<Vec<(Delivery, Outcome)>>,
+) {
+    use futures_util::StreamExt;
+    let mut outcomes = std::pin::pin!(
+        futures_util::stream::iter(batch)
+            .map(|(delivery, message)| {
+                let (envelope, transport, for_task) =
+                    (envelope.clone(), transport.clone(), delivery.clone());
+                let task = tokio::spawn(async move {
+                    compose_and_send(&envelope, &transport, &message, &for_task).await
+                });
+                async move {
+                    let outcome = task.await.unwrap_or_else(|e| Outcome::Failed {
                         temporary: false,
-                        error: e.to_string(),
-                    },
-                };
-                (delivery, outcome)
+                        error: format!("composing the mail failed: {e}"),
+                    });
+                    (delivery, outcome)
+                }
             })
             .buffer_unordered(in_flight)
-            .ready_chunks(in_flight)
+            .chunks(in_flight * ROUNDS_RECORDED_TOGETHER)
     );
-    let mut report = Report::default();
-    while let Some(outcomes) = returned.next().await {
-        for (delivery, outcome) in &outcomes {
-            match outcome {
-                Outcome::Sent => report.sent += 1,
-                Outcome::Failed { temporary, .. } if policy.retries(delivery, *temporary) => {
-                    report.retried += 1
-                }
-                Outcome::Failed { .. } => report.failed += 1,
+    while let Some(chunk) = outcomes.next().await {
+        if returned.send(chunk).await.is_err() {
+            return; // the recording stopped
+        }
+    }
+}
+
+/// The message is built on the lane too: building it (the calendar invitation, the MIME
+/// parts) is most of a send's own work.
+async fn compose_and_send(
+    envelope: &Envelope,
+    transport: &Transport,
+    message: &OutboxMessage,
+    delivery: &Delivery,
+) -> Outcome {
+    match message::build(envelope, message, delivery) {
+        Ok(mail) => {
+            let stem = format!(
+                "{}-{}",
+                delivery.created_at.format("%Y%m%dT%H%M%S"),
+                delivery.message_id_header
+            );
+            match transport.send(mail, &stem).await {
+                Ok(()) => Outcome::Sent,
+                Err(e) => Outcome::Failed {
+                    temporary: e.temporary,
+                    error: e.message,
+                },
             }
         }
-        let (w, p) = (worker.to_owned(), policy.clone());
-        db::run(courier.pool, move |conn| finish_all(conn, outcomes, &w, &p)).await?;
+        Err(e) => Outcome::Failed {
+            temporary: false,
+            error: e.to_string(),
+        },
     }
-    Ok(report)
 }
 
 /// Delivers until nothing is due now.
