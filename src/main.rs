@@ -284,8 +284,12 @@ async fn mail_send(state: AppState) -> Result<(), Error> {
 }
 
 fn mail_sink(listen: &str, folder: &std::path::Path) -> Result<(), Error> {
-    let sink = roundtable::mail::sink::Sink::start(listen, Some(folder.to_path_buf()))
-        .map_err(|e| Error::Config(format!("cannot listen on {listen}: {e}")))?;
+    let sink = roundtable::mail::sink::Sink::start(
+        listen,
+        Some(folder.to_path_buf()),
+        roundtable::mail::sink::Cores::Shared,
+    )
+    .map_err(|e| Error::Config(format!("cannot listen on {listen}: {e}")))?;
     println!(
         "Receiving mail on {} (SMTP_URL={}); each mail goes to {}. Stop with Ctrl-C.",
         listen,

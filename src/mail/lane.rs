@@ -58,9 +58,10 @@ fn start() -> std::io::Result<Handle> {
     Ok(handle)
 }
 
-/// Threads this one starts (a name look-up, say) inherit the policy.
+/// Lowers the calling thread for good (an unprivileged thread cannot raise itself again).
+/// Threads it starts afterwards (a name look-up, say) inherit the policy.
 #[cfg(target_os = "linux")]
-fn lowest_priority() {
+pub(crate) fn lowest_priority() {
     use thread_priority::ThreadPriority;
     use thread_priority::unix::{
         NormalThreadSchedulePolicy, ThreadSchedulePolicy, set_thread_priority_and_policy,
@@ -68,13 +69,13 @@ fn lowest_priority() {
     };
     let idle = ThreadSchedulePolicy::Normal(NormalThreadSchedulePolicy::Idle);
     if let Err(e) = set_thread_priority_and_policy(thread_native_id(), ThreadPriority::Min, idle) {
-        tracing::warn!("the mail lane runs at normal priority: {e:?}");
+        tracing::warn!("this thread stays at normal priority: {e:?}");
     }
 }
 
 /// Elsewhere the lane runs at normal priority.
 #[cfg(not(target_os = "linux"))]
-fn lowest_priority() {}
+pub(crate) fn lowest_priority() {}
 
 #[cfg(test)]
 mod tests {

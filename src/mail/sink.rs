@@ -8,6 +8,16 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// How the receiver's threads share the machine's cores with a server beside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cores {
+    /// As any program does (`roundtable mail sink`).
+    Shared,
+    /// Only what the server leaves idle, at the mail lane's priority: the benchmark's stand-in
+    /// for a relay on another machine, which takes none of the server's cores.
+    Leftover,
+}
+
 /// A running receiver.
 #[derive(Clone)]
 pub struct Sink {
@@ -17,7 +27,7 @@ pub struct Sink {
 
 impl Sink {
     /// Listens on `bind` (port 0 for any free port), in background threads.
-    pub fn start(bind: &str, folder: Option<PathBuf>) -> std::io::Result<Sink> {
+    pub fn start(bind: &str, folder: Option<PathBuf>, cores: Cores) -> std::io::Result<Sink> {
         let listener = TcpListener::bind(bind)?;
         let port = listener.local_addr()?.port();
         let received = Arc::new(AtomicUsize::new(0));
@@ -26,6 +36,9 @@ impl Sink {
             for stream in listener.incoming().flatten() {
                 let (count, folder) = (count.clone(), folder.clone());
                 std::thread::spawn(move || {
+                    if cores == Cores::Leftover {
+                        super::lane::lowest_priority();
+                    }
                     if let Err(e) = session(stream, &count, folder.as_ref()) {
                         tracing::debug!("mail sink session: {e}");
                     }
