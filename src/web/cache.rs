@@ -50,19 +50,27 @@ fn answer(entry: &Entry, conditions: &HeaderMap) -> HttpResponse {
         entry.header(&header::ETAG),
         entry.header(&header::LAST_MODIFIED),
     );
-    let mut answer = HttpResponse::build(if current {
-        StatusCode::NOT_MODIFIED
-    } else {
-        StatusCode::OK
-    });
+    if current {
+        return not_modified(entry.headers.iter().map(|(name, value)| (name, value)));
+    }
+    let mut answer = HttpResponse::Ok();
     for (name, value) in &entry.headers {
         answer.append_header((name.clone(), value.clone()));
     }
-    if current {
-        answer.finish()
-    } else {
-        answer.body(entry.body.clone())
+    answer.body(entry.body.clone())
+}
+
+/// A 304 with an answer's headers, less those that describe a body it does not have.
+fn not_modified<'a>(
+    headers: impl Iterator<Item = (&'a header::HeaderName, &'a header::HeaderValue)>,
+) -> HttpResponse {
+    let mut not_modified = HttpResponse::NotModified();
+    for (name, value) in headers {
+        if name != header::CONTENT_LENGTH && name != header::CONTENT_TYPE {
+            not_modified.append_header((name.clone(), value.clone()));
+        }
     }
+    not_modified.finish()
 }
 
 /// An answer that is not kept, with the conditions taken from its request applied to it: a
@@ -82,14 +90,9 @@ fn answer_unkept(
     if !current {
         return res.map_into_boxed_body();
     }
-    let mut not_modified = HttpResponse::NotModified();
-    for (name, value) in res.headers() {
-        if name != header::CONTENT_LENGTH && name != header::CONTENT_TYPE {
-            not_modified.append_header((name.clone(), value.clone()));
-        }
-    }
+    let answer = not_modified(res.headers().iter());
     let (req, _) = res.into_parts();
-    ServiceResponse::new(req, not_modified.finish())
+    ServiceResponse::new(req, answer)
 }
 
 fn candidate(req: &ServiceRequest) -> bool {
@@ -206,14 +209,21 @@ mod tests {
     #[test]
     fn a_kept_page_answers_a_conditional_request_with_304() {
         let e = Entry {
-            headers: vec![(header::ETAG, HeaderValue::from_static("\"a\""))],
+            headers: vec![
+                (header::ETAG, HeaderValue::from_static("\"a\"")),
+                (header::CONTENT_TYPE, HeaderValue::from_static("text/html")),
+            ],
             body: Bytes::from_static(b"body"),
             live_until: None,
         };
         let mut conditions = HeaderMap::new();
         assert_eq!(answer(&e, &conditions).status(), StatusCode::OK);
         conditions.insert(header::IF_NONE_MATCH, HeaderValue::from_static("W/\"a\""));
-        assert_eq!(answer(&e, &conditions).status(), StatusCode::NOT_MODIFIED);
+        let not_modified = answer(&e, &conditions);
+        assert_eq!(not_modified.status(), StatusCode::NOT_MODIFIED);
+        // The same 304 as an answer that is not kept: the validator, not the body's type.
+        assert!(not_modified.headers().contains_key(header::ETAG));
+        assert!(!not_modified.headers().contains_key(header::CONTENT_TYPE));
         conditions.insert(header::IF_NONE_MATCH, HeaderValue::from_static("\"b\""));
         assert_eq!(answer(&e, &conditions).status(), StatusCode::OK);
     }
