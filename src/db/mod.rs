@@ -6,6 +6,8 @@ mod pool;
 pub mod schema;
 pub mod version;
 
+use std::sync::Arc;
+
 use chrono::{DurationRound, NaiveDateTime, TimeDelta, Utc};
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::prelude::*;
@@ -105,6 +107,7 @@ where
     let pool = pool.clone();
     let tally = count::current();
     actix_web::web::block(move || {
+        let _queue = WritersInScope::enter(pool.writers.clone());
         let mut conn = pool.get()?;
         let Some(tally) = tally else {
             return work(&mut conn);
@@ -118,8 +121,27 @@ where
     .await?
 }
 
-/// The queue of this process's SQLite writers (`write_tx`).
-static SQLITE_WRITERS: parking_lot::Mutex<()> = parking_lot::Mutex::new(());
+thread_local! {
+    /// The writer queue of the pool whose connection this thread's `run` work holds.
+    static WRITERS: std::cell::RefCell<Option<Arc<pool::WriterQueue>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Names the writer queue for the work `run` does on this thread, until dropped.
+struct WritersInScope;
+
+impl WritersInScope {
+    fn enter(queue: Option<Arc<pool::WriterQueue>>) -> WritersInScope {
+        WRITERS.set(queue);
+        WritersInScope
+    }
+}
+
+impl Drop for WritersInScope {
+    fn drop(&mut self) {
+        WRITERS.set(None);
+    }
+}
 
 /// Runs `work` in a write transaction. On SQLite it starts as `BEGIN IMMEDIATE`, so two
 /// writers queue on the busy timeout instead of failing when a read lock is upgraded.
@@ -129,22 +151,26 @@ where
 {
     // SQLite lets one writer in at a time, and one that finds the lock taken sleeps and
     // polls (busy_timeout: 1, 2, 5, 10... ms): 200 positions at once spent more time asleep
-    // than writing. Writers of this process queue here instead and go in as soon as the one
-    // before is done; another process's writers still meet the busy timeout.
-    let _one_writer = match conn {
-        DbConn::Sqlite(_) => Some(
-            SQLITE_WRITERS
-                .try_lock_for(pool::SQLITE_BUSY_TIMEOUT)
-                .ok_or_else(|| {
+    // than writing. Writers that come through `run` queue here instead, one queue per file,
+    // and go in as soon as the one before is done. Any other writer (a command-line verb, a
+    // test's fixture, another process) meets the busy timeout: slower, as safe.
+    let queue = match conn {
+        DbConn::Sqlite(_) => WRITERS.with_borrow(Clone::clone),
+        DbConn::Postgres(_) => None,
+    };
+    let _one_writer =
+        match &queue {
+            Some(queue) => Some(queue.try_lock_for(pool::SQLITE_BUSY_TIMEOUT).ok_or_else(
+                || {
                     // As long as SQLite itself waits: the same "busy" answer (503).
                     Error::Busy(diesel::result::Error::DatabaseError(
                         diesel::result::DatabaseErrorKind::Unknown,
                         Box::new("database is locked (another writer of this process)".to_owned()),
                     ))
-                })?,
-        ),
-        DbConn::Postgres(_) => None,
-    };
+                },
+            )?),
+            None => None,
+        };
     match conn {
         DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
         DbConn::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
@@ -204,5 +230,62 @@ mod tests {
     fn now_keeps_microseconds_only() {
         let t = now();
         assert_eq!(t.and_utc().timestamp_subsec_nanos() % 1000, 0);
+    }
+
+    fn sqlite_pool(dir: &std::path::Path, file: &str) -> DbPool {
+        let url = format!("sqlite://{}", dir.join(file).display());
+        connect_pool(&url, 2).expect("a pool")
+    }
+
+    fn same(a: &DbPool, b: &DbPool) -> bool {
+        match (&a.writers, &b.writers) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+
+    /// Writers of one file queue together, whichever pool they come from; those of another
+    /// file do not wait for them (tests on separate files used to).
+    #[test]
+    fn one_writer_queue_per_sqlite_file() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let (a, a_again, b) = (
+            sqlite_pool(dir.path(), "a.sqlite3"),
+            sqlite_pool(dir.path(), "a.sqlite3"),
+            sqlite_pool(dir.path(), "b.sqlite3"),
+        );
+        assert!(same(&a, &a_again));
+        assert!(!same(&a, &b));
+        // The same file by another path is the same file.
+        let url = format!("sqlite://{}/./a.sqlite3", dir.path().display());
+        assert!(same(&a, &connect_pool(&url, 1).expect("a pool")));
+    }
+
+    #[actix_web::test]
+    async fn a_write_through_run_waits_in_its_own_files_queue_only() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let (a, b) = (
+            sqlite_pool(dir.path(), "a.sqlite3"),
+            sqlite_pool(dir.path(), "b.sqlite3"),
+        );
+        let b_queue = b.writers.clone().expect("SQLite has a queue");
+        // While a writer of file b is in, a write to file a goes through (with one queue
+        // for the process, it waited ten seconds and answered "busy").
+        let held = b_queue.lock();
+        let written = run(&a, |conn| {
+            write_tx(conn, |conn| {
+                Ok(diesel::sql_query("CREATE TABLE t (x INTEGER)").execute(conn)?)
+            })
+        })
+        .await;
+        drop(held);
+        assert!(written.is_ok(), "{written:?}");
+        // The work `run` does names its pool's queue.
+        let named = run(&b, |_| Ok(WRITERS.with_borrow(Clone::clone))).await;
+        assert!(
+            named
+                .expect("run")
+                .is_some_and(|q| Arc::ptr_eq(&q, &b_queue))
+        );
     }
 }

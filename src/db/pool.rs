@@ -1,6 +1,9 @@
 //! The r2d2 pool: our own manager builds the connection variant the URL names and sets the
 //! SQLite pragmas on every new connection.
 
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -10,8 +13,44 @@ use diesel::{Connection, PgConnection, SqliteConnection};
 use super::{DbConn, DbUrl, run_migrations};
 use crate::error::Error;
 
-pub type DbPool = r2d2::Pool<Manager>;
 pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+/// The connections, and on SQLite the queue their writers wait in (`db::write_tx`).
+#[derive(Clone)]
+pub struct DbPool {
+    connections: r2d2::Pool<Manager>,
+    pub(super) writers: Option<Arc<WriterQueue>>,
+}
+
+impl std::ops::Deref for DbPool {
+    type Target = r2d2::Pool<Manager>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.connections
+    }
+}
+
+/// One per SQLite file in this process: the writers of every pool on that file (two
+/// instances in one process, say) queue together; those of other files do not wait for them.
+pub(super) type WriterQueue = parking_lot::Mutex<()>;
+
+fn writer_queue(path: &str) -> Arc<WriterQueue> {
+    static QUEUES: Mutex<Option<HashMap<PathBuf, Weak<WriterQueue>>>> = Mutex::new(None);
+    // The same file under two spellings is one file (it exists: migrations ran).
+    let file = std::fs::canonicalize(path).unwrap_or_else(|_| PathBuf::from(path));
+    let mut queues = QUEUES
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let queues = queues.get_or_insert_with(HashMap::new);
+    if let Some(queue) = queues.get(&file).and_then(Weak::upgrade) {
+        return queue;
+    }
+    // Forget the queues of databases no pool uses any more (a test's, say).
+    queues.retain(|_, queue| queue.strong_count() > 0);
+    let queue = Arc::new(WriterQueue::new(()));
+    queues.insert(file, Arc::downgrade(&queue));
+    queue
+}
 
 /// How long a writer waits for SQLite's write lock, or a statement for a PostgreSQL lock,
 /// before giving up with "busy" (503 and Retry-After, nothing changed).
@@ -93,17 +132,25 @@ pub fn connect_pool(database_url: &str, max_size: u32) -> Result<DbPool, Error> 
             ))
         })?;
     }
+    let writers = match &url {
+        DbUrl::Sqlite { path, .. } => Some(path.clone()),
+        DbUrl::Postgres(_) => None,
+    };
     let manager = Manager { url };
     let mut first = manager
         .establish()
         .map_err(|e| Error::Config(format!("cannot open the database: {e}")))?;
     run_migrations(&mut first)?;
     drop(first);
-    r2d2::Pool::builder()
+    let connections = r2d2::Pool::builder()
         .max_size(max_size)
         .connection_timeout(Duration::from_secs(10))
         .build(manager)
-        .map_err(|e| Error::Config(format!("cannot open the database pool: {e}")))
+        .map_err(|e| Error::Config(format!("cannot open the database pool: {e}")))?;
+    Ok(DbPool {
+        connections,
+        writers: writers.as_deref().map(writer_queue),
+    })
 }
 
 #[cfg(test)]
