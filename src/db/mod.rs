@@ -6,8 +6,6 @@ mod pool;
 pub mod schema;
 pub mod version;
 
-use std::sync::Arc;
-
 use chrono::{DurationRound, NaiveDateTime, TimeDelta, Utc};
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::prelude::*;
@@ -107,7 +105,6 @@ where
     let pool = pool.clone();
     let tally = count::current();
     actix_web::web::block(move || {
-        let _queue = WritersInScope::enter(pool.writers.clone());
         let mut conn = pool.get()?;
         let Some(tally) = tally else {
             return work(&mut conn);
@@ -121,28 +118,6 @@ where
     .await?
 }
 
-thread_local! {
-    /// The writer queue of the pool whose connection this thread's `run` work holds.
-    static WRITERS: std::cell::RefCell<Option<Arc<pool::WriterQueue>>> =
-        const { std::cell::RefCell::new(None) };
-}
-
-/// Names the writer queue for the work `run` does on this thread, until dropped.
-struct WritersInScope;
-
-impl WritersInScope {
-    fn enter(queue: Option<Arc<pool::WriterQueue>>) -> WritersInScope {
-        WRITERS.set(queue);
-        WritersInScope
-    }
-}
-
-impl Drop for WritersInScope {
-    fn drop(&mut self) {
-        WRITERS.set(None);
-    }
-}
-
 /// Runs `work` in a write transaction. On SQLite it starts as `BEGIN IMMEDIATE`, so two
 /// writers queue on the busy timeout instead of failing when a read lock is upgraded.
 pub fn write_tx<T, F>(conn: &mut DbConn, work: F) -> Result<T, Error>
@@ -151,11 +126,11 @@ where
 {
     // SQLite lets one writer in at a time, and one that finds the lock taken sleeps and
     // polls (busy_timeout: 1, 2, 5, 10... ms): 200 positions at once spent more time asleep
-    // than writing. Writers that come through `run` queue here instead, one queue per file,
-    // and go in as soon as the one before is done. Any other writer (a command-line verb, a
-    // test's fixture, another process) meets the busy timeout: slower, as safe.
+    // than writing. Writers of this process queue here instead, one queue per file (see
+    // `pool::WRITERS`), and go in as soon as the one before is done; another process's
+    // writers meet the busy timeout.
     let queue = match conn {
-        DbConn::Sqlite(_) => WRITERS.with_borrow(Clone::clone),
+        DbConn::Sqlite(_) => pool::WRITERS.with_borrow(Clone::clone),
         DbConn::Postgres(_) => None,
     };
     let _one_writer =
@@ -202,6 +177,8 @@ pub fn now() -> NaiveDateTime {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
 
     #[test]
@@ -237,9 +214,15 @@ mod tests {
         connect_pool(&url, 2).expect("a pool")
     }
 
+    /// The writer queue a connection of `pool` names on this thread while it is held.
+    fn queue_of(pool: &DbPool) -> Option<Arc<pool::WriterQueue>> {
+        let _held = pool.get().expect("a connection");
+        pool::WRITERS.with_borrow(Clone::clone)
+    }
+
     fn same(a: &DbPool, b: &DbPool) -> bool {
-        match (&a.writers, &b.writers) {
-            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+        match (queue_of(a), queue_of(b)) {
+            (Some(a), Some(b)) => Arc::ptr_eq(&a, &b),
             _ => false,
         }
     }
@@ -271,7 +254,7 @@ mod tests {
             sqlite_pool(dir.path(), "a.sqlite3"),
             sqlite_pool(dir.path(), "b.sqlite3"),
         );
-        let b_queue = b.writers.clone().expect("SQLite has a queue");
+        let b_queue = queue_of(&b).expect("SQLite has a queue");
         // While a writer of file b is in, a write to file a goes through (with one queue
         // for the process, it waited ten seconds and answered "busy").
         let held = b_queue.lock();
@@ -284,11 +267,13 @@ mod tests {
         drop(held);
         assert!(written.is_ok(), "{written:?}");
         // The work `run` does names its pool's queue.
-        let named = run(&b, |_| Ok(WRITERS.with_borrow(Clone::clone))).await;
+        let named = run(&b, |_| Ok(pool::WRITERS.with_borrow(Clone::clone))).await;
         assert!(
             named
                 .expect("run")
                 .is_some_and(|q| Arc::ptr_eq(&q, &b_queue))
         );
+        // A connection given back no longer names it.
+        assert!(pool::WRITERS.with_borrow(Option::is_none));
     }
 }

@@ -13,26 +13,45 @@ use diesel::{Connection, PgConnection, SqliteConnection};
 use super::{DbConn, DbUrl, run_migrations};
 use crate::error::Error;
 
+pub type DbPool = r2d2::Pool<Manager>;
 pub type PooledConn = r2d2::PooledConnection<Manager>;
-
-/// The connections, and on SQLite the queue their writers wait in (`db::write_tx`).
-#[derive(Clone)]
-pub struct DbPool {
-    connections: r2d2::Pool<Manager>,
-    pub(super) writers: Option<Arc<WriterQueue>>,
-}
-
-impl std::ops::Deref for DbPool {
-    type Target = r2d2::Pool<Manager>;
-
-    fn deref(&self) -> &Self::Target {
-        &self.connections
-    }
-}
 
 /// One per SQLite file in this process: the writers of every pool on that file (two
 /// instances in one process, say) queue together; those of other files do not wait for them.
 pub(super) type WriterQueue = parking_lot::Mutex<()>;
+
+thread_local! {
+    /// The writer queue of the SQLite connection this thread took from a pool last, while
+    /// it holds it: `write_tx` takes a `DbConn`, which cannot say which file it is on.
+    pub(super) static WRITERS: std::cell::RefCell<Option<Arc<WriterQueue>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Names a pool's writer queue on the thread that takes one of its connections (r2d2 calls
+/// this on that thread), until the connection is given back. A connection used on another
+/// thread than the one that took it (none is, here) or a second pool's connection taken
+/// meanwhile finds no queue or another file's: its writes meet the busy timeout or wait
+/// longer; SQLite's own lock keeps them correct either way.
+#[derive(Debug)]
+struct NameWriterQueue(Option<Arc<WriterQueue>>);
+
+impl r2d2::HandleEvent for NameWriterQueue {
+    fn handle_checkout(&self, _: r2d2::event::CheckoutEvent) {
+        WRITERS.set(self.0.clone());
+    }
+
+    fn handle_checkin(&self, _: r2d2::event::CheckinEvent) {
+        WRITERS.with_borrow_mut(|named| {
+            let ours = match (&*named, &self.0) {
+                (Some(named), Some(ours)) => Arc::ptr_eq(named, ours),
+                _ => false,
+            };
+            if ours {
+                *named = None;
+            }
+        });
+    }
+}
 
 fn writer_queue(path: &str) -> Arc<WriterQueue> {
     static QUEUES: Mutex<Option<HashMap<PathBuf, Weak<WriterQueue>>>> = Mutex::new(None);
@@ -142,15 +161,13 @@ pub fn connect_pool(database_url: &str, max_size: u32) -> Result<DbPool, Error> 
         .map_err(|e| Error::Config(format!("cannot open the database: {e}")))?;
     run_migrations(&mut first)?;
     drop(first);
-    let connections = r2d2::Pool::builder()
+    let writers = writers.as_deref().map(writer_queue);
+    r2d2::Pool::builder()
         .max_size(max_size)
         .connection_timeout(Duration::from_secs(10))
+        .event_handler(Box::new(NameWriterQueue(writers)))
         .build(manager)
-        .map_err(|e| Error::Config(format!("cannot open the database pool: {e}")))?;
-    Ok(DbPool {
-        connections,
-        writers: writers.as_deref().map(writer_queue),
-    })
+        .map_err(|e| Error::Config(format!("cannot open the database pool: {e}")))
 }
 
 #[cfg(test)]
