@@ -1,7 +1,7 @@
 //! `cargo bench --bench mail`: queues one agenda mail to 2,000 recipients, delivers it to an
 //! SMTP receiver on loopback (standing in for a relay elsewhere, see `receiver_cores`), and
-//! reports messages per second and the latency of a page
-//! (p50, p99, asked for every 2 ms) while the delivery runs, against the same page at rest.
+//! reports messages per second and the latency of a page (p50, p99, asked for every 2 ms)
+//! while the delivery runs, against the same page at rest.
 //! A figure, not a test.
 
 mod common;
@@ -45,13 +45,13 @@ fn get(port: u16, path: &str) -> Duration {
 /// measure itself, and slow the delivery it watches).
 const PROBE_EVERY: Duration = Duration::from_millis(2);
 
+/// Probes at rest: as many as the delivery takes (about six seconds), so a p99 is the 30th
+/// slowest of either, not the 10th of one, which moved by half from run to run.
+const AT_REST: usize = 3000;
+
 /// The page asked: `/login` (rendered every time: a new visitor's form and CSRF token), or
 /// what `MAIL_BENCH_PROBE` names (`/healthz` tells the machine's share of a slow answer from
 /// the page's).
-/// As many as the delivery takes (about six seconds): a p99 is the 30th slowest of either,
-/// not the 10th of one, which moved by half from run to run.
-const AT_REST: usize = 3000;
-
 fn probe_path() -> String {
     std::env::var("MAIL_BENCH_PROBE").unwrap_or_else(|_| "/login".into())
 }

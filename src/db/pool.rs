@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, LazyLock, Mutex, Weak};
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -54,13 +54,13 @@ impl r2d2::HandleEvent for NameWriterQueue {
 }
 
 fn writer_queue(path: &str) -> Arc<WriterQueue> {
-    static QUEUES: Mutex<Option<HashMap<PathBuf, Weak<WriterQueue>>>> = Mutex::new(None);
+    static QUEUES: LazyLock<Mutex<HashMap<PathBuf, Weak<WriterQueue>>>> =
+        LazyLock::new(Mutex::default);
     // The same file under two spellings is one file (it exists: migrations ran).
     let file = std::fs::canonicalize(path).unwrap_or_else(|_| PathBuf::from(path));
     let mut queues = QUEUES
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let queues = queues.get_or_insert_with(HashMap::new);
     if let Some(queue) = queues.get(&file).and_then(Weak::upgrade) {
         return queue;
     }
@@ -151,17 +151,16 @@ pub fn connect_pool(database_url: &str, max_size: u32) -> Result<DbPool, Error> 
             ))
         })?;
     }
-    let writers = match &url {
-        DbUrl::Sqlite { path, .. } => Some(path.clone()),
-        DbUrl::Postgres(_) => None,
-    };
     let manager = Manager { url };
     let mut first = manager
         .establish()
         .map_err(|e| Error::Config(format!("cannot open the database: {e}")))?;
     run_migrations(&mut first)?;
     drop(first);
-    let writers = writers.as_deref().map(writer_queue);
+    let writers = match &manager.url {
+        DbUrl::Sqlite { path, .. } => Some(writer_queue(path)),
+        DbUrl::Postgres(_) => None,
+    };
     r2d2::Pool::builder()
         .max_size(max_size)
         .connection_timeout(Duration::from_secs(10))

@@ -322,9 +322,9 @@ pub async fn deliver_batch(
 }
 
 /// How many rounds of `in_flight` sends are recorded in one transaction. Each write runs at
-/// normal priority beside the pages; four rounds a write brought a page's p99 during a
-/// fan-out of 2,000 from about 1.4-2.1 times its p99 at rest to 0.9-1.4 times (five runs of
-/// `cargo bench --bench mail` each).
+/// normal priority beside the pages; with one round a write, a page's p99 during a fan-out of
+/// 2,000 was a median 1.40 times its p99 at rest (five runs of `cargo bench --bench mail`),
+/// with four 1.32 (eight runs).
 const ROUNDS_RECORDED_TOGETHER: usize = 4;
 
 /// On the lane: every mail of the batch, `in_flight` at a time, each in a task of its own (a
