@@ -5,6 +5,7 @@
 
 pub mod actor;
 pub mod addresses;
+pub mod allocator;
 pub mod audit;
 pub mod auth;
 pub mod care;

@@ -149,6 +149,8 @@ enum AuditCommand {
 }
 
 fn main() -> ExitCode {
+    // First of all, before any thread allocates: may start this program again, once.
+    roundtable::allocator::settle();
     // A missing .env file is normal; a broken one is not silently half-read.
     if let Err(e) = dotenvy::dotenv()
         && !e.not_found()
