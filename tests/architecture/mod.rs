@@ -24,6 +24,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "clean",
             "page_cache",
             "icalendar",
+            "allocator",
         ],
     ),
     (
