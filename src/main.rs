@@ -253,6 +253,10 @@ async fn serve(state: AppState) -> Result<(), Error> {
     HttpServer::new(move || build_app(data.clone()))
         .workers(workers)
         .worker_max_blocking_threads(pool_size.div_ceil(workers).max(2))
+        // A page compressed as it goes out leaves in several writes: the last, short one must
+        // not wait for the client to acknowledge the others (Nagle's rule meeting a delayed
+        // ACK held every such page 40 ms).
+        .tcp_nodelay(true)
         .bind(&bind)
         .map_err(|e| Error::Config(format!("cannot listen on {bind}: {e}")))?
         // On SIGTERM or Ctrl-C: stop accepting, let requests in flight finish for up to this

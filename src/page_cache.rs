@@ -58,6 +58,9 @@ struct Store {
 pub struct Entry {
     pub headers: Vec<(HeaderName, HeaderValue)>,
     pub body: Bytes,
+    /// The same body gzipped, for the browsers that accept it (nearly all): compressed once
+    /// when kept instead of at every answer. None for a body not worth it or not text.
+    pub gzipped: Option<Bytes>,
     /// None for a page rendered for nobody signed in.
     pub live_until: Option<NaiveDateTime>,
 }
@@ -69,7 +72,12 @@ impl Entry {
             .iter()
             .map(|(n, v)| n.as_str().len() + v.len())
             .sum();
-        self.body.len() + headers + std::mem::size_of::<Entry>() + std::mem::size_of::<Key>()
+        let gzipped = self.gzipped.as_ref().map_or(0, Bytes::len);
+        self.body.len()
+            + gzipped
+            + headers
+            + std::mem::size_of::<Entry>()
+            + std::mem::size_of::<Key>()
     }
 
     pub fn header(&self, name: &HeaderName) -> Option<&str> {
@@ -183,6 +191,7 @@ mod tests {
         Entry {
             headers: vec![(header::ETAG, HeaderValue::from_static("\"a\""))],
             body: Bytes::from(body.to_owned()),
+            gzipped: None,
             live_until,
         }
     }

@@ -18,7 +18,8 @@
 //! evaluator's read is recorded) raises the version itself, so it is never answered from
 //! memory. Conditional requests are answered here: a calendar client's 304 costs one query.
 //! The same page asked for several times at once by one browser is rendered once; the
-//! others wait for it (`PageCache::turn`).
+//! others wait for it (`PageCache::turn`). A kept page of text is gzipped once, when kept,
+//! for the clients that accept it (`web::gzip`).
 
 use actix_session::{SessionExt, SessionStatus};
 use actix_web::body::{BodySize, BoxBody, MessageBody};
@@ -43,8 +44,9 @@ pub struct SessionLiveUntil(pub NaiveDateTime);
 /// Addresses whose answer is cheaper than a look-up, or whose meaning is to ask afresh.
 const NOT_KEPT: [&str; 2] = ["/healthz", "/static/"];
 
-/// The page, or a 304 when the client's conditions say its copy is this one.
-fn answer(entry: &Entry, conditions: &HeaderMap) -> HttpResponse {
+/// The page (gzipped when the client accepts it and it was worth it), or a 304 when the
+/// client's conditions say its copy is this one.
+fn answer(entry: &Entry, conditions: &HeaderMap, gzip: bool) -> HttpResponse {
     let current = super::http::unchanged_for(
         conditions,
         entry.header(&header::ETAG),
@@ -57,7 +59,18 @@ fn answer(entry: &Entry, conditions: &HeaderMap) -> HttpResponse {
     for (name, value) in &entry.headers {
         answer.append_header((name.clone(), value.clone()));
     }
-    answer.body(entry.body.clone())
+    // With two forms the answer depends on what the client accepts: caches on the way must
+    // know (a body of one form is left to the compression middleware, which says so itself).
+    match (&entry.gzipped, gzip) {
+        (Some(gzipped), true) => answer
+            .append_header((header::VARY, "accept-encoding"))
+            .insert_header((header::CONTENT_ENCODING, "gzip"))
+            .body(gzipped.clone()),
+        (Some(_), false) => answer
+            .append_header((header::VARY, "accept-encoding"))
+            .body(entry.body.clone()),
+        (None, _) => answer.body(entry.body.clone()),
+    }
 }
 
 /// A 304 with an answer's headers, less those that describe a body it does not have.
@@ -155,14 +168,15 @@ pub async fn pages(
         minute: now.timestamp().div_euclid(60),
     };
     let conditions = take_conditions(&mut req);
+    let gzip = super::gzip::accepted(req.headers());
     let _turn = loop {
         if let Some(entry) = state.page_cache.get(epoch, &key, now.naive_utc()) {
-            return Ok(req.into_response(answer(&entry, &conditions)));
+            return Ok(req.into_response(answer(&entry, &conditions, gzip)));
         }
         if let Some(turn) = state.page_cache.turn(key).await {
             // A rendering that ended just before this turn began may have kept it.
             if let Some(entry) = state.page_cache.get(epoch, &key, now.naive_utc()) {
-                return Ok(req.into_response(answer(&entry, &conditions)));
+                return Ok(req.into_response(answer(&entry, &conditions, gzip)));
             }
             break turn;
         }
@@ -186,16 +200,18 @@ pub async fn pages(
     let body = actix_web::body::to_bytes(body)
         .await
         .map_err(|e| actix_web::error::ErrorInternalServerError(e.into().to_string()))?;
+    let headers: Vec<_> = head
+        .headers()
+        .iter()
+        .map(|(n, v)| (n.clone(), v.clone()))
+        .collect();
     let entry = Entry {
-        headers: head
-            .headers()
-            .iter()
-            .map(|(n, v)| (n.clone(), v.clone()))
-            .collect(),
+        gzipped: super::gzip::compressed(&headers, &body),
+        headers,
         body,
         live_until,
     };
-    let answer = answer(&entry, &conditions);
+    let answer = answer(&entry, &conditions, gzip);
     state.page_cache.put(epoch, key, entry);
     Ok(ServiceResponse::new(req, answer))
 }
@@ -214,17 +230,50 @@ mod tests {
                 (header::CONTENT_TYPE, HeaderValue::from_static("text/html")),
             ],
             body: Bytes::from_static(b"body"),
+            gzipped: None,
             live_until: None,
         };
         let mut conditions = HeaderMap::new();
-        assert_eq!(answer(&e, &conditions).status(), StatusCode::OK);
+        assert_eq!(answer(&e, &conditions, false).status(), StatusCode::OK);
         conditions.insert(header::IF_NONE_MATCH, HeaderValue::from_static("W/\"a\""));
-        let not_modified = answer(&e, &conditions);
+        let not_modified = answer(&e, &conditions, true);
         assert_eq!(not_modified.status(), StatusCode::NOT_MODIFIED);
         // The same 304 as an answer that is not kept: the validator, not the body's type.
         assert!(not_modified.headers().contains_key(header::ETAG));
         assert!(!not_modified.headers().contains_key(header::CONTENT_TYPE));
         conditions.insert(header::IF_NONE_MATCH, HeaderValue::from_static("\"b\""));
-        assert_eq!(answer(&e, &conditions).status(), StatusCode::OK);
+        assert_eq!(answer(&e, &conditions, false).status(), StatusCode::OK);
+    }
+
+    #[test]
+    fn a_kept_page_is_answered_gzipped_to_a_client_that_accepts_it() {
+        let e = Entry {
+            headers: vec![(header::CONTENT_TYPE, HeaderValue::from_static("text/html"))],
+            body: Bytes::from_static(b"page"),
+            gzipped: Some(Bytes::from_static(b"gzipped page")),
+            live_until: None,
+        };
+        let conditions = HeaderMap::new();
+        let gzipped = answer(&e, &conditions, true);
+        assert_eq!(
+            gzipped
+                .headers()
+                .get(header::CONTENT_ENCODING)
+                .map(|v| v.as_bytes()),
+            Some(&b"gzip"[..])
+        );
+        assert!(gzipped.headers().get(header::VARY).is_some());
+        let plain = answer(&e, &conditions, false);
+        assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
+        assert!(plain.headers().get(header::VARY).is_some());
+        let body = |r: HttpResponse| match r.into_body().try_into_bytes() {
+            Ok(bytes) => bytes,
+            Err(_) => panic!("a kept body is whole"),
+        };
+        assert_eq!(
+            body(answer(&e, &conditions, true)),
+            Bytes::from_static(b"gzipped page")
+        );
+        assert_eq!(body(plain), Bytes::from_static(b"page"));
     }
 }

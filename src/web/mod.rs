@@ -8,6 +8,7 @@ pub mod client;
 pub mod context;
 pub mod errors;
 pub mod forms;
+pub mod gzip;
 pub mod headers;
 pub mod http;
 pub mod logs;

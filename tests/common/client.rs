@@ -29,6 +29,8 @@ pub struct Response {
     pub status: StatusCode,
     pub headers: header::HeaderMap,
     pub body: String,
+    /// The body as sent (a compressed one is not text).
+    pub bytes: actix_web::web::Bytes,
 }
 
 impl Response {
@@ -142,11 +144,11 @@ impl<S: AppService> Client<S> {
                 }
             };
         self.keep_cookie(&headers);
-        let body = String::from_utf8_lossy(&body).into_owned();
         let response = Response {
             status,
             headers,
-            body,
+            body: String::from_utf8_lossy(&body).into_owned(),
+            bytes: body,
         };
         if let Some(token) = response.attr("input[name=csrf_token]", "value") {
             self.csrf = Some(token);

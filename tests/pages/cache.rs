@@ -2,6 +2,8 @@
 //! costs one query (the data's version) and gives the same bytes; a change, another
 //! person, an ended session or a waiting message is never answered from memory.
 
+use std::io::Read;
+
 use actix_web::http::StatusCode;
 use diesel::prelude::*;
 use roundtable::cli::seed_demo;
@@ -98,6 +100,61 @@ pub(crate) fn plan_meeting(app: &TestApp, logins: &[roundtable::cli::DemoLogin],
         )
     })
     .expect("a meeting planned");
+}
+
+/// A browser that accepts gzip is answered the kept page gzipped, compressed once when it
+/// was kept: the same page a client without gzip gets, and read again one query.
+#[actix_web::test]
+async fn a_kept_page_is_gzipped_once_for_browsers_that_accept_it() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        let logins = app.with_conn(seed_demo).expect("demo");
+        let mut client = member_reading(&app, &logins, "/organisations").await;
+        loop {
+            let started = minute(&app);
+            let plain = client.get("/organisations").await;
+            let gzipped = client
+                .get_with("/organisations", ("accept-encoding", "gzip, deflate, br"))
+                .await;
+            let again = client
+                .get_with("/organisations", ("accept-encoding", "gzip"))
+                .await;
+            if minute(&app) != started {
+                continue;
+            }
+            assert_eq!(plain.header("content-encoding"), None);
+            assert_eq!(gzipped.header("content-encoding"), Some("gzip"));
+            assert!(
+                gzipped
+                    .header("vary")
+                    .is_some_and(|v| v.contains("accept-encoding"))
+            );
+            assert_eq!(queries(again.header("server-timing")), 1);
+            assert_eq!(again.bytes, gzipped.bytes, "compressed once, then kept");
+            let mut page = String::new();
+            flate2::read::GzDecoder::new(&gzipped.bytes[..])
+                .read_to_string(&mut page)
+                .expect("a gzip body");
+            assert_eq!(page, plain.body);
+            // Compressed by the cache when it kept the page (the compression middleware, which
+            // compressed at every answer, uses a faster level and gives other bytes).
+            let html = [(
+                actix_web::http::header::CONTENT_TYPE,
+                actix_web::http::header::HeaderValue::from_static("text/html; charset=utf-8"),
+            )];
+            assert_eq!(
+                roundtable::web::gzip::compressed(&html, &plain.bytes),
+                Some(gzipped.bytes.clone())
+            );
+            assert!(
+                gzipped.bytes.len() < plain.bytes.len() / 2,
+                "{} of {}",
+                gzipped.bytes.len(),
+                plain.bytes.len()
+            );
+            break;
+        }
+    })
 }
 
 #[actix_web::test]
