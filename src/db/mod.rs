@@ -133,19 +133,20 @@ where
         DbConn::Sqlite(_) => pool::WRITERS.with_borrow(Clone::clone),
         DbConn::Postgres(_) => None,
     };
-    let _one_writer =
-        match &queue {
-            Some(queue) => Some(queue.try_lock_for(pool::SQLITE_BUSY_TIMEOUT).ok_or_else(
-                || {
+    let _one_writer = queue
+        .as_ref()
+        .map(|queue| {
+            queue
+                .try_lock_for(pool::SQLITE_BUSY_TIMEOUT)
+                .ok_or_else(|| {
                     // As long as SQLite itself waits: the same "busy" answer (503).
                     Error::Busy(diesel::result::Error::DatabaseError(
                         diesel::result::DatabaseErrorKind::Unknown,
                         Box::new("database is locked (another writer of this process)".to_owned()),
                     ))
-                },
-            )?),
-            None => None,
-        };
+                })
+        })
+        .transpose()?;
     match conn {
         DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
         DbConn::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,

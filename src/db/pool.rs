@@ -42,10 +42,10 @@ impl r2d2::HandleEvent for NameWriterQueue {
 
     fn handle_checkin(&self, _: r2d2::event::CheckinEvent) {
         WRITERS.with_borrow_mut(|named| {
-            let ours = match (&*named, &self.0) {
-                (Some(named), Some(ours)) => Arc::ptr_eq(named, ours),
-                _ => false,
-            };
+            let ours = named
+                .as_ref()
+                .zip(self.0.as_ref())
+                .is_some_and(|(named, ours)| Arc::ptr_eq(named, ours));
             if ours {
                 *named = None;
             }

@@ -61,15 +61,14 @@ fn answer(entry: &Entry, conditions: &HeaderMap, gzip: bool) -> HttpResponse {
     }
     // With two forms the answer depends on what the client accepts: caches on the way must
     // know (a body of one form is left to the compression middleware, which says so itself).
-    match (&entry.gzipped, gzip) {
-        (Some(gzipped), true) => answer
-            .append_header((header::VARY, "accept-encoding"))
+    if entry.gzipped.is_some() {
+        answer.append_header((header::VARY, "accept-encoding"));
+    }
+    match entry.gzipped.as_ref().filter(|_| gzip) {
+        Some(gzipped) => answer
             .insert_header((header::CONTENT_ENCODING, "gzip"))
             .body(gzipped.clone()),
-        (Some(_), false) => answer
-            .append_header((header::VARY, "accept-encoding"))
-            .body(entry.body.clone()),
-        (None, _) => answer.body(entry.body.clone()),
+        None => answer.body(entry.body.clone()),
     }
 }
 
