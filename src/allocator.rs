@@ -6,15 +6,29 @@
 //! with one arena per core (README, "Performance"): as many arenas as threads can run at
 //! once. The price: threads that allocate at the same moment wait for each other more.
 //!
-//! The number is read by glibc when the process starts, from `MALLOC_ARENA_MAX`, and setting
-//! it from inside takes `mallopt` (unsafe code, which this crate forbids). So the program
-//! starts itself again, once, at the very beginning, with the variable set: the same process
-//! (`exec` keeps its id, which is what systemd and the benchmark watch), the same arguments.
+//! Large blocks given back. glibc serves a block of 128 KiB or more from its own `mmap` and
+//! unmaps it when freed, but the first time such a block is freed it raises that threshold
+//! to the block's size (up to 32 MiB), and the next blocks of that size come from an arena
+//! and stay there. A sign-in's password hash takes 7 MiB (Argon2id, `auth::password`): from
+//! the second sign-in on, each arena kept one, 14 MB of the 46 MB the page benchmark's
+//! server held after its sign-ins. With the threshold fixed at 1 MiB, every block that
+//! large is unmapped when freed, and glibc no longer moves it; a page's rendering (a few
+//! hundred KB at most) still comes from the arenas.
+//!
+//! Both are read by glibc when the process starts (`MALLOC_ARENA_MAX`,
+//! `MALLOC_MMAP_THRESHOLD_`), and setting them from inside takes `mallopt` (unsafe code,
+//! which this crate forbids). So the program starts itself again, once, at the very
+//! beginning, with the variables set: the same process (`exec` keeps its id, which is what
+//! systemd and the benchmark watch), the same arguments.
 
 use std::ffi::OsString;
 
-/// The variable glibc reads.
+/// The variables glibc reads.
 const ARENA_MAX: &str = "MALLOC_ARENA_MAX";
+const MMAP_THRESHOLD: &str = "MALLOC_MMAP_THRESHOLD_";
+
+/// Blocks of this many bytes or more are mapped on their own and given back when freed.
+pub const MMAP_THRESHOLD_BYTES: usize = 1 << 20;
 
 /// Whether the arenas are still to be settled: on glibc, unless the variable, or a glibc
 /// tunable (which an operator may have chosen), is set already. `var` reads the environment.
@@ -24,7 +38,21 @@ pub fn unsettled(var: impl Fn(&str) -> Option<OsString>) -> bool {
         && var("GLIBC_TUNABLES").is_none()
 }
 
-/// Starts this program again with few arenas, when they are unsettled. Returns only when it
+/// The variables to start again with: one arena per core, and the fixed threshold unless
+/// the operator chose one.
+pub fn variables(
+    var: impl Fn(&str) -> Option<OsString>,
+    cores: usize,
+) -> Vec<(&'static str, String)> {
+    let mut out = vec![(ARENA_MAX, cores.to_string())];
+    if var(MMAP_THRESHOLD).is_none() {
+        out.push((MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES.to_string()));
+    }
+    out
+}
+
+/// Starts this program again with few arenas and a fixed threshold, when they are unsettled
+/// (a threshold the operator chose stands). Returns only when it
 /// did not: settled already, not glibc, or the program could not be started again (then it
 /// goes on as it is, with glibc's default).
 pub fn settle() {
@@ -43,7 +71,8 @@ pub fn settle() {
             again.arg0(name);
         }
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
-        let failure = again.args(args).env(ARENA_MAX, cores.to_string()).exec();
+        let variables = variables(|name| std::env::var_os(name), cores);
+        let failure = again.args(args).envs(variables).exec();
         eprintln!("note: running with glibc's default allocator arenas ({failure})");
     }
 }
@@ -67,5 +96,19 @@ mod tests {
             "the operator's tunables"
         );
         assert!(unsettled(with("MALLOC_TOP_PAD_")) == glibc);
+    }
+
+    #[test]
+    fn one_arena_per_core_and_large_blocks_given_back_unless_the_operator_chose() {
+        let none = |_: &str| None;
+        assert_eq!(
+            variables(none, 2),
+            [
+                ("MALLOC_ARENA_MAX", "2".to_owned()),
+                ("MALLOC_MMAP_THRESHOLD_", "1048576".to_owned())
+            ]
+        );
+        let chosen = |v: &str| (v == "MALLOC_MMAP_THRESHOLD_").then(|| OsString::from("65536"));
+        assert_eq!(variables(chosen, 4), [("MALLOC_ARENA_MAX", "4".to_owned())]);
     }
 }

@@ -104,21 +104,23 @@ fn run(title: &str, servers: &[&setup::Server]) {
         accept_encoding()
     );
     println!(
-        "{:<34} {:>9} {:>9} {:>9} {:>8} {:>9} {:>6}",
-        "page", "req/s", "p50 ms", "p99 ms", "healthz", "queries", "wrong"
+        "{:<34} {:>9} {:>9} {:>9} {:>8} {:>9} {:>6} {:>8}",
+        "page", "req/s", "p50 ms", "p99 ms", "healthz", "queries", "wrong", "peak MB"
     );
     let healthz = page("/healthz", None, "/healthz", 200);
     let base = runtime.block_on(drive_all(servers, &request_of(&healthz), 200));
+    // The first server's peak resident memory so far: which page raised it.
     let row = |p: &Page, f: &load::Figures, q: String| {
         println!(
-            "{:<34} {:>9.0} {:>9.2} {:>9.2} {:>7.1}% {:>9} {:>6}",
+            "{:<34} {:>9.0} {:>9.2} {:>9.2} {:>7.1}% {:>9} {:>6} {:>8}",
             p.name,
             f.per_second,
             f.p50.as_secs_f64() * 1000.0,
             f.p99.as_secs_f64() * 1000.0,
             f.per_second * 100.0 / base.per_second.max(1.0),
             q,
-            f.wrong
+            f.wrong,
+            first.memory().0
         );
     };
     row(&healthz, &base, "-".into());
@@ -149,6 +151,9 @@ fn main() {
     run("SQLite, pages kept until the data changes", &[&sqlite]);
     peer::icalendar_figures(&sqlite);
     drop(sqlite);
+    if std::env::var_os("ROUNDTABLE_BENCH_KEPT_ONLY").is_some() {
+        return; // a quicker look at the kept run alone
+    }
     let sqlite = setup::Server::start_sqlite(&[("PAGE_CACHE_MB", "0")]);
     run(
         "SQLite, every request rendered (PAGE_CACHE_MB=0)",

@@ -48,19 +48,24 @@ async fn serve_logs_json_to_standard_error_without_tokens_and_stops_on_sigterm()
         wait_until_serving(port);
 
         assert!(request(port, "GET /healthz HTTP/1.1").contains("200"));
-        // The process started itself again with few allocator arenas (`allocator`): the
-        // same process, now with the variable glibc reads.
+        // The process started itself again with few allocator arenas and large blocks
+        // given back (`allocator`): the same process, now with the variables glibc reads.
         #[cfg(all(target_os = "linux", target_env = "gnu"))]
         {
             let environ = std::fs::read(format!("/proc/{}/environ", server.id()))
                 .expect("the server's environment");
             let cores = std::thread::available_parallelism().map_or(2, usize::from);
-            let arenas = format!("MALLOC_ARENA_MAX={cores}");
-            assert!(
-                environ.split(|b| *b == 0).any(|v| v == arenas.as_bytes()),
-                "{}",
-                String::from_utf8_lossy(&environ)
-            );
+            let threshold = roundtable::allocator::MMAP_THRESHOLD_BYTES;
+            for wanted in [
+                format!("MALLOC_ARENA_MAX={cores}"),
+                format!("MALLOC_MMAP_THRESHOLD_={threshold}"),
+            ] {
+                assert!(
+                    environ.split(|b| *b == 0).any(|v| v == wanted.as_bytes()),
+                    "{wanted} in {}",
+                    String::from_utf8_lossy(&environ)
+                );
+            }
         }
         // A reset link and a feed, and a form sent without its CSRF token to a reset link:
         // all are logged, none with its token.
