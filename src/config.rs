@@ -62,6 +62,11 @@ pub struct EnvSettings {
     /// many connections from this host).
     #[arg(long, env = "SMTP_CONNECTIONS", default_value_t = 16, global = true)]
     pub smtp_connections: u32,
+    /// Database connections kept open. Unset: twice the cores on SQLite (at most 8), whose
+    /// queries are work for these cores, each connection holding its own copy of the schema
+    /// and a page cache; 8 on PostgreSQL, whose queries wait on another process.
+    #[arg(long, env = "DB_CONNECTIONS", global = true)]
+    pub db_connections: Option<u32>,
     /// Megabytes of rendered pages kept in memory until the data changes (0: none kept).
     #[arg(long, env = "PAGE_CACHE_MB", default_value_t = 8, global = true)]
     pub page_cache_mb: u64,
@@ -202,6 +207,16 @@ impl Settings {
                 "SECRET_KEY must be at least 32 characters long".into(),
             ));
         }
+        let postgres = ["postgres://", "postgresql://"]
+            .iter()
+            .any(|scheme| database_url.starts_with(scheme));
+        let db_pool_size = match env.db_connections {
+            Some(n) => n.clamp(1, 64),
+            None => default_connections(
+                !postgres,
+                std::thread::available_parallelism().map_or(2, usize::from),
+            ),
+        };
         Ok(Settings {
             data_dir: env.data_dir.clone(),
             database_url,
@@ -220,7 +235,7 @@ impl Settings {
             )
             .map_err(|e| Error::Config(format!("TRUSTED_PROXIES: {e}")))?,
             setup_link_valid: Duration::from_secs(24 * 3600),
-            db_pool_size: 8,
+            db_pool_size,
             page_cache_bytes: usize::try_from(env.page_cache_mb.saturating_mul(1 << 20))
                 .unwrap_or(usize::MAX),
             server_timing: env.server_timing,
@@ -230,6 +245,18 @@ impl Settings {
     /// Cookies are marked Secure when people reach the service over https.
     pub fn secure_cookies(&self) -> bool {
         self.base_url.starts_with("https://")
+    }
+}
+
+/// The database connections kept open unless `DB_CONNECTIONS` says: on SQLite twice the
+/// cores, at least 2 and at most 8 (a query there is this process's own work, and each
+/// connection keeps about 0.6 MB of schema and pages: on the large coalition 8 of them held
+/// 5.5 MB, README "Performance"); on PostgreSQL 8.
+pub fn default_connections(sqlite: bool, cores: usize) -> u32 {
+    if sqlite {
+        u32::try_from(cores.saturating_mul(2)).map_or(8, |n| n.clamp(2, 8))
+    } else {
+        8
     }
 }
 
@@ -269,4 +296,44 @@ fn load_or_create_secret(data_dir: &Path) -> Result<String, Error> {
     let mut file = options.open(&path).map_err(cannot)?;
     std::io::Write::write_all(&mut file, secret.as_bytes()).map_err(cannot)?;
     Ok(secret)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        env: EnvSettings,
+    }
+
+    fn resolved(args: &[&str]) -> Settings {
+        let dir = tempfile::tempdir().expect("temp");
+        let data_dir = format!("--data-dir={}", dir.path().display());
+        let cli = Cli::try_parse_from(["roundtable", data_dir.as_str()].iter().chain(args))
+            .expect("arguments");
+        Settings::resolve(&cli.env).expect("settings")
+    }
+
+    #[test]
+    fn sqlite_gets_two_connections_per_core_and_postgres_eight() {
+        assert_eq!(default_connections(true, 1), 2);
+        assert_eq!(default_connections(true, 2), 4);
+        assert_eq!(default_connections(true, 64), 8);
+        assert_eq!(default_connections(false, 2), 8);
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        let sqlite = resolved(&["--database-url=sqlite:///tmp/unopened.sqlite3"]);
+        assert_eq!(sqlite.db_pool_size, default_connections(true, cores));
+        let postgres = resolved(&["--database-url=postgres://u@localhost/db"]);
+        assert_eq!(postgres.db_pool_size, 8);
+    }
+
+    #[test]
+    fn the_operators_connections_stand_within_bounds() {
+        assert_eq!(resolved(&["--db-connections=12"]).db_pool_size, 12);
+        assert_eq!(resolved(&["--db-connections=0"]).db_pool_size, 1);
+        assert_eq!(resolved(&["--db-connections=1000"]).db_pool_size, 64);
+    }
 }
