@@ -51,10 +51,9 @@ pub fn variables(
     out
 }
 
-/// Starts this program again with few arenas and a fixed threshold, when they are unsettled
-/// (a threshold the operator chose stands). Returns only when it
-/// did not: settled already, not glibc, or the program could not be started again (then it
-/// goes on as it is, with glibc's default).
+/// Starts this program again with few arenas and a fixed threshold, when they are
+/// unsettled. Returns only when it did not: settled already, not glibc, or the program could
+/// not be started again (then it goes on as it is, with glibc's defaults).
 pub fn settle() {
     if !unsettled(|name| std::env::var_os(name)) {
         return;
@@ -73,7 +72,7 @@ pub fn settle() {
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
         let variables = variables(|name| std::env::var_os(name), cores);
         let failure = again.args(args).envs(variables).exec();
-        eprintln!("note: running with glibc's default allocator arenas ({failure})");
+        eprintln!("note: running with glibc's default allocator settings ({failure})");
     }
 }
 

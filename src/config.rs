@@ -250,7 +250,7 @@ impl Settings {
 
 /// The database connections kept open unless `DB_CONNECTIONS` says: on SQLite twice the
 /// cores, at least 2 and at most 8 (a query there is this process's own work, and each
-/// connection keeps about 0.6 MB of schema and pages: on the large coalition 8 of them held
+/// connection keeps about 0.7 MB of schema and pages: on the large coalition 8 of them held
 /// 5.5 MB, README "Performance"); on PostgreSQL 8.
 pub fn default_connections(sqlite: bool, cores: usize) -> u32 {
     if sqlite {
