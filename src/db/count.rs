@@ -42,6 +42,33 @@ pub fn current() -> Option<Arc<Tally>> {
     TALLY.try_with(Arc::clone).ok()
 }
 
+thread_local! {
+    /// The tally of the counted request whose blocking work this thread runs (see
+    /// `blocking`): a connection other than the request's own (the file's writer) counts
+    /// there too.
+    static BLOCKING: std::cell::RefCell<Option<Arc<Tally>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs a request's blocking `work` on this thread with its tally named, and forgets the
+/// tally afterwards, even when `work` panics (the thread serves other requests next).
+pub fn blocking<T>(tally: Arc<Tally>, work: impl FnOnce() -> T) -> T {
+    struct Forget;
+    impl Drop for Forget {
+        fn drop(&mut self) {
+            BLOCKING.set(None);
+        }
+    }
+    BLOCKING.set(Some(tally));
+    let _forget = Forget;
+    work()
+}
+
+/// The tally of the counted request whose blocking work runs on this thread, if any.
+pub fn of_this_thread() -> Option<Arc<Tally>> {
+    BLOCKING.with_borrow(Clone::clone)
+}
+
 /// The instrumentation a connection carries while it serves a counted request.
 pub struct Counter {
     tally: Arc<Tally>,

@@ -5,6 +5,9 @@ pub mod count;
 mod pool;
 pub mod schema;
 pub mod version;
+mod writer;
+
+use std::sync::Arc;
 
 use chrono::{DurationRound, NaiveDateTime, TimeDelta, Utc};
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
@@ -109,8 +112,8 @@ where
         let Some(tally) = tally else {
             return work(&mut conn);
         };
-        conn.set_instrumentation(count::Counter::new(tally));
-        let result = work(&mut conn);
+        conn.set_instrumentation(count::Counter::new(Arc::clone(&tally)));
+        let result = count::blocking(tally, || work(&mut conn));
         // The connection goes back to the pool counting for nobody.
         conn.set_instrumentation(None::<count::Counter>);
         result
@@ -118,35 +121,27 @@ where
     .await?
 }
 
-/// Runs `work` in a write transaction. On SQLite it starts as `BEGIN IMMEDIATE`, so two
-/// writers queue on the busy timeout instead of failing when a read lock is upgraded.
+/// Runs `work` in a write transaction. On SQLite it goes through the file's one writer
+/// (`writer`: writers of this process take turns on one connection) and starts as
+/// `BEGIN IMMEDIATE`, so a writer of another process queues on the busy timeout instead of
+/// failing when a read lock is upgraded.
 pub fn write_tx<T, F>(conn: &mut DbConn, work: F) -> Result<T, Error>
 where
     F: FnOnce(&mut DbConn) -> Result<T, Error>,
 {
-    // SQLite lets one writer in at a time, and one that finds the lock taken sleeps and
-    // polls (busy_timeout: 1, 2, 5, 10... ms): 200 positions at once spent more time asleep
-    // than writing. Writers of this process queue here instead, one queue per file (see
-    // `pool::WRITERS`), and go in as soon as the one before is done; another process's
-    // writers meet the busy timeout.
-    let queue = match conn {
-        DbConn::Sqlite(_) => pool::WRITERS.with_borrow(Clone::clone),
-        DbConn::Postgres(_) => None,
-    };
-    let _one_writer = queue
-        .as_ref()
-        .map(|queue| {
-            queue
-                .try_lock_for(pool::SQLITE_BUSY_TIMEOUT)
-                .ok_or_else(|| {
-                    // As long as SQLite itself waits: the same "busy" answer (503).
-                    Error::Busy(diesel::result::Error::DatabaseError(
-                        diesel::result::DatabaseErrorKind::Unknown,
-                        Box::new("database is locked (another writer of this process)".to_owned()),
-                    ))
-                })
-        })
-        .transpose()?;
+    match conn {
+        DbConn::Sqlite(_) => match writer::named() {
+            Some(writer) => writer.write(conn, |conn| transaction(conn, work)),
+            None => transaction(conn, work),
+        },
+        DbConn::Postgres(_) => transaction(conn, work),
+    }
+}
+
+fn transaction<T, F>(conn: &mut DbConn, work: F) -> Result<T, Error>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, Error>,
+{
     match conn {
         DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
         DbConn::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
@@ -178,8 +173,6 @@ pub fn now() -> NaiveDateTime {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::*;
 
     #[test]
@@ -215,23 +208,33 @@ mod tests {
         connect_pool(&url, 2).expect("a pool")
     }
 
-    /// The writer queue a connection of `pool` names on this thread while it is held.
-    fn queue_of(pool: &DbPool) -> Option<Arc<pool::WriterQueue>> {
+    /// The writer a connection of `pool` names on this thread while it is held.
+    fn writer_of(pool: &DbPool) -> Option<Arc<writer::Writer>> {
         let _held = pool.get().expect("a connection");
-        pool::WRITERS.with_borrow(Clone::clone)
+        writer::named()
+    }
+
+    fn version_of(pool: &DbPool) -> i64 {
+        version::current(&mut pool.get().expect("a connection")).expect("the version")
+    }
+
+    fn raise_version(conn: &mut DbConn, by: i64) -> Result<(), Error> {
+        diesel::sql_query(format!("UPDATE data_version SET version = version + {by}"))
+            .execute(conn)?;
+        Ok(())
     }
 
     fn same(a: &DbPool, b: &DbPool) -> bool {
-        match (queue_of(a), queue_of(b)) {
+        match (writer_of(a), writer_of(b)) {
             (Some(a), Some(b)) => Arc::ptr_eq(&a, &b),
             _ => false,
         }
     }
 
-    /// Writers of one file queue together, whichever pool they come from; those of another
-    /// file do not wait for them (tests on separate files used to).
+    /// Writers of one file take turns on one connection, whichever pool they come from;
+    /// those of another file do not wait for them (tests on separate files used to).
     #[test]
-    fn one_writer_queue_per_sqlite_file() {
+    fn one_writer_per_sqlite_file() {
         let dir = tempfile::tempdir().expect("a folder");
         let (a, a_again, b) = (
             sqlite_pool(dir.path(), "a.sqlite3"),
@@ -245,20 +248,62 @@ mod tests {
         assert!(same(&a, &connect_pool(&url, 1).expect("a pool")));
     }
 
-    // Holding file b's queue across the write to file a is the point: the write runs on a
-    // blocking thread and must not wait for it.
-    #[allow(clippy::await_holding_lock)]
-    #[actix_web::test]
-    async fn a_write_through_run_waits_in_its_own_files_queue_only() {
+    /// What a write through the file's writer commits, every pooled connection reads; a
+    /// failed write leaves nothing, and the writer goes on serving the next.
+    #[test]
+    fn writes_go_through_the_files_writer_and_every_connection_reads_them() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let (a, a_again) = (
+            sqlite_pool(dir.path(), "a.sqlite3"),
+            sqlite_pool(dir.path(), "a.sqlite3"),
+        );
+        let before = version_of(&a);
+        let mut conn = a.get().expect("a connection");
+        let failed: Result<(), Error> = write_tx(&mut conn, |conn| {
+            raise_version(conn, 100)?;
+            Err(Error::Invalid("changed my mind".into()))
+        });
+        assert!(failed.is_err());
+        write_tx(&mut conn, |conn| raise_version(conn, 1)).expect("a write");
+        drop(conn);
+        assert_eq!(version_of(&a), before + 1);
+        assert_eq!(version_of(&a_again), before + 1);
+    }
+
+    /// A thread holding connections of two files names the last one's writer: a write on
+    /// the first connection still lands in the first file.
+    #[test]
+    fn a_write_lands_in_its_own_connections_file() {
         let dir = tempfile::tempdir().expect("a folder");
         let (a, b) = (
             sqlite_pool(dir.path(), "a.sqlite3"),
             sqlite_pool(dir.path(), "b.sqlite3"),
         );
-        let b_queue = queue_of(&b).expect("SQLite has a queue");
-        // While a writer of file b is in, a write to file a goes through (with one queue
+        let (a_before, b_before) = (version_of(&a), version_of(&b));
+        let b_writer = writer_of(&b).expect("b's writer");
+        let mut on_a = a.get().expect("a connection");
+        let _on_b = b.get().expect("a connection");
+        assert!(writer::named().is_some_and(|w| Arc::ptr_eq(&w, &b_writer)));
+        write_tx(&mut on_a, |conn| raise_version(conn, 1)).expect("a write");
+        drop(on_a);
+        assert_eq!(version_of(&a), a_before + 1);
+        assert_eq!(version_of(&b), b_before);
+    }
+
+    // Holding file b's writer across the write to file a is the point: the write runs on a
+    // blocking thread and must not wait for it.
+    #[allow(clippy::await_holding_lock)]
+    #[actix_web::test]
+    async fn a_write_through_run_waits_for_its_own_files_writer_only() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let (a, b) = (
+            sqlite_pool(dir.path(), "a.sqlite3"),
+            sqlite_pool(dir.path(), "b.sqlite3"),
+        );
+        let b_writer = writer_of(&b).expect("SQLite has a writer");
+        // While a writer of file b is in, a write to file a goes through (with one line
         // for the process, it waited ten seconds and answered "busy").
-        let held = b_queue.lock();
+        let held = b_writer.hold();
         let written = run(&a, |conn| {
             write_tx(conn, |conn| {
                 Ok(diesel::sql_query("CREATE TABLE t (x INTEGER)").execute(conn)?)
@@ -267,14 +312,14 @@ mod tests {
         .await;
         drop(held);
         assert!(written.is_ok(), "{written:?}");
-        // The work `run` does names its pool's queue.
-        let named = run(&b, |_| Ok(pool::WRITERS.with_borrow(Clone::clone))).await;
+        // The work `run` does names its pool's writer.
+        let named = run(&b, |_| Ok(writer::named())).await;
         assert!(
             named
                 .expect("run")
-                .is_some_and(|q| Arc::ptr_eq(&q, &b_queue))
+                .is_some_and(|w| Arc::ptr_eq(&w, &b_writer))
         );
         // A connection given back no longer names it.
-        assert!(pool::WRITERS.with_borrow(Option::is_none));
+        assert!(writer::named().is_none());
     }
 }

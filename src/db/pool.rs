@@ -1,75 +1,18 @@
 //! The r2d2 pool: our own manager builds the connection variant the URL names and sets the
 //! SQLite pragmas on every new connection.
 
-use std::collections::HashMap;
-use std::path::PathBuf;
-use std::sync::{Arc, LazyLock, Mutex, Weak};
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{self, R2D2Connection};
 use diesel::{Connection, PgConnection, SqliteConnection};
 
+use super::writer::{NameWriter, writer_for};
 use super::{DbConn, DbUrl, run_migrations};
 use crate::error::Error;
 
 pub type DbPool = r2d2::Pool<Manager>;
 pub type PooledConn = r2d2::PooledConnection<Manager>;
-
-/// One per SQLite file in this process: the writers of every pool on that file (two
-/// instances in one process, say) queue together; those of other files do not wait for them.
-pub(super) type WriterQueue = parking_lot::Mutex<()>;
-
-thread_local! {
-    /// The writer queue of the SQLite connection this thread took from a pool last, while
-    /// it holds it: `write_tx` takes a `DbConn`, which cannot say which file it is on.
-    pub(super) static WRITERS: std::cell::RefCell<Option<Arc<WriterQueue>>> =
-        const { std::cell::RefCell::new(None) };
-}
-
-/// Names a pool's writer queue on the thread that takes one of its connections (r2d2 calls
-/// this on that thread), until the connection is given back. A connection used on another
-/// thread than the one that took it (none is, here) or a second pool's connection taken
-/// meanwhile finds no queue or another file's: its writes meet the busy timeout or wait
-/// longer; SQLite's own lock keeps them correct either way.
-#[derive(Debug)]
-struct NameWriterQueue(Option<Arc<WriterQueue>>);
-
-impl r2d2::HandleEvent for NameWriterQueue {
-    fn handle_checkout(&self, _: r2d2::event::CheckoutEvent) {
-        WRITERS.set(self.0.clone());
-    }
-
-    fn handle_checkin(&self, _: r2d2::event::CheckinEvent) {
-        WRITERS.with_borrow_mut(|named| {
-            let ours = named
-                .as_ref()
-                .zip(self.0.as_ref())
-                .is_some_and(|(named, ours)| Arc::ptr_eq(named, ours));
-            if ours {
-                *named = None;
-            }
-        });
-    }
-}
-
-fn writer_queue(path: &str) -> Arc<WriterQueue> {
-    static QUEUES: LazyLock<Mutex<HashMap<PathBuf, Weak<WriterQueue>>>> =
-        LazyLock::new(Mutex::default);
-    // The same file under two spellings is one file (it exists: migrations ran).
-    let file = std::fs::canonicalize(path).unwrap_or_else(|_| PathBuf::from(path));
-    let mut queues = QUEUES
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(queue) = queues.get(&file).and_then(Weak::upgrade) {
-        return queue;
-    }
-    // Forget the queues of databases no pool uses any more (a test's, say).
-    queues.retain(|_, queue| queue.strong_count() > 0);
-    let queue = Arc::new(WriterQueue::new(()));
-    queues.insert(file, Arc::downgrade(&queue));
-    queue
-}
 
 /// How long a writer waits for SQLite's write lock, or a statement for a PostgreSQL lock,
 /// before giving up with "busy" (503 and Retry-After, nothing changed).
@@ -157,14 +100,28 @@ pub fn connect_pool(database_url: &str, max_size: u32) -> Result<DbPool, Error> 
         .map_err(|e| Error::Config(format!("cannot open the database: {e}")))?;
     run_migrations(&mut first)?;
     drop(first);
-    let writers = match &manager.url {
-        DbUrl::Sqlite { path, .. } => Some(writer_queue(path)),
+    // The file exists now: the writer opens it as it is.
+    let writer = match &manager.url {
+        DbUrl::Sqlite { path, .. } => {
+            let opener = Manager {
+                url: DbUrl::Sqlite {
+                    path: path.clone(),
+                    create: false,
+                },
+            };
+            Some(writer_for(path, move || opener.establish()))
+        }
         DbUrl::Postgres(_) => None,
     };
+    // A PostgreSQL connection can be lost (the server restarted): each is tried before it is
+    // handed out. An SQLite file cannot go away under an open connection, and the try is a
+    // statement parsed at every checkout.
+    let test_on_check_out = matches!(manager.url, DbUrl::Postgres(_));
     r2d2::Pool::builder()
         .max_size(max_size)
+        .test_on_check_out(test_on_check_out)
         .connection_timeout(Duration::from_secs(10))
-        .event_handler(Box::new(NameWriterQueue(writers)))
+        .event_handler(Box::new(NameWriter(writer)))
         .build(manager)
         .map_err(|e| Error::Config(format!("cannot open the database pool: {e}")))
 }
@@ -203,5 +160,30 @@ mod tests {
             assert_eq!(setting(conn, "foreign_keys", "foreign_keys"), 1);
             assert_eq!(setting(conn, "busy_timeout", "timeout"), 10_000);
         }
+    }
+
+    /// SQLite is built to keep one plan per statement (`.cargo/config.toml`): otherwise a
+    /// statement with a bound `LIMIT ?` (every `.first()`) is prepared again after each use.
+    #[test]
+    fn sqlite_keeps_one_plan_per_statement() {
+        use diesel::connection::Connection;
+        let mut conn = diesel::SqliteConnection::establish(":memory:").expect("SQLite");
+        let options: Vec<String> =
+            diesel::sql_query("SELECT compile_options AS value FROM pragma_compile_options")
+                .load::<CompileOption>(&mut conn)
+                .expect("compile options")
+                .into_iter()
+                .map(|o| o.value)
+                .collect();
+        assert!(
+            options.iter().any(|o| o == "ENABLE_QPSG"),
+            "SQLite built without ENABLE_QPSG (LIBSQLITE3_FLAGS in .cargo/config.toml): {options:?}"
+        );
+    }
+
+    #[derive(QueryableByName)]
+    struct CompileOption {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        value: String,
     }
 }

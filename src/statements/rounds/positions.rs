@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde_json::json;
 
-use super::{Member, board, full_members, lock, outcome, rule_of};
+use super::{Member, board, lock, outcome, rule_of};
 use crate::audit::{self, Subject};
 use crate::auth::permissions::{self, Action, Actor};
 use crate::db::schema::{
@@ -13,6 +13,7 @@ use crate::db::schema::{
 };
 use crate::db::{self, DbConn};
 use crate::error::Error;
+use crate::membership::rules::Status as MemberStatus;
 use crate::statements::model::{Authorisation, Position, Round, Statement};
 use crate::statements::notices;
 use crate::statements::rules::{self, Decision, Outcome, Stance, Status};
@@ -37,19 +38,28 @@ fn check_hash(round: &Round, given: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// The organisation as a member of the round, if its status lets it take positions: one row
+/// read, not every full member (this runs in every position's write transaction).
 fn member_of_round(conn: &mut DbConn, organisation_id: i64) -> Result<Member, Error> {
-    let status: String = organisations::table
+    let (id, name, needs_authorisation, status): (i64, String, bool, String) = organisations::table
         .find(organisation_id)
-        .select(organisations::status)
+        .select((
+            organisations::id,
+            organisations::name,
+            organisations::needs_authorisation,
+            organisations::status,
+        ))
         .first(conn)?;
-    full_members(conn)?
-        .into_iter()
-        .find(|m| m.id == organisation_id)
-        .ok_or_else(|| {
-            Error::Invalid(format!(
-                "only active full members take positions (this organisation is {status})"
-            ))
-        })
+    if !MemberStatus::parse(&status).is_some_and(MemberStatus::takes_positions) {
+        return Err(Error::Invalid(format!(
+            "only active full members take positions (this organisation is {status})"
+        )));
+    }
+    Ok(Member {
+        id,
+        name,
+        needs_authorisation,
+    })
 }
 
 /// The start of every change to a position or authorisation: the round locked and still
