@@ -270,6 +270,25 @@ mod tests {
         assert_eq!(version_of(&a_again), before + 1);
     }
 
+    /// A write that panics midway leaves nothing, and the next write goes through.
+    #[test]
+    fn a_write_that_panics_leaves_nothing_and_the_next_goes_through() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let a = sqlite_pool(dir.path(), "a.sqlite3");
+        let before = version_of(&a);
+        let mut conn = a.get().expect("a connection");
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            write_tx(&mut conn, |conn| -> Result<(), Error> {
+                raise_version(conn, 100)?;
+                panic!("a bug midway through a write")
+            })
+        }));
+        assert!(panicked.is_err());
+        write_tx(&mut conn, |conn| raise_version(conn, 1)).expect("the next write");
+        drop(conn);
+        assert_eq!(version_of(&a), before + 1);
+    }
+
     /// A thread holding connections of two files names the last one's writer: a write on
     /// the first connection still lands in the first file.
     #[test]

@@ -116,6 +116,19 @@ pub(super) fn writer_for(
     writer
 }
 
+/// A writer's turn. A write that panics leaves its transaction open, holding SQLite's lock:
+/// its connection is closed (which rolls the transaction back) and the next writer opens
+/// another, as r2d2 drops a pooled connection given back by a panicking thread.
+struct Turn<'a>(parking_lot::MutexGuard<'a, Option<Open>>);
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            *self.0 = None;
+        }
+    }
+}
+
 impl Writer {
     /// Waits for this file's turn (as long as SQLite itself would wait for its lock), then
     /// runs `work` on the writer's connection, if `caller` is on the writer's file (a thread
@@ -126,17 +139,18 @@ impl Writer {
         caller: &mut DbConn,
         work: impl FnOnce(&mut DbConn) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        let mut held = self
-            .connection
-            .try_lock_for(super::pool::SQLITE_BUSY_TIMEOUT)
-            .ok_or_else(|| {
-                // The same "busy" answer (503) as SQLite's own timeout.
-                Error::Busy(diesel::result::Error::DatabaseError(
-                    diesel::result::DatabaseErrorKind::Unknown,
-                    Box::new("database is locked (another writer of this process)".to_owned()),
-                ))
-            })?;
-        let open = match &mut *held {
+        let mut held = Turn(
+            self.connection
+                .try_lock_for(super::pool::SQLITE_BUSY_TIMEOUT)
+                .ok_or_else(|| {
+                    // The same "busy" answer (503) as SQLite's own timeout.
+                    Error::Busy(diesel::result::Error::DatabaseError(
+                        diesel::result::DatabaseErrorKind::Unknown,
+                        Box::new("database is locked (another writer of this process)".to_owned()),
+                    ))
+                })?,
+        );
+        let open = match &mut *held.0 {
             Some(open) => open,
             empty => empty.insert(self.open_connection()?),
         };
@@ -156,7 +170,7 @@ impl Writer {
             conn.set_instrumentation(None::<count::Counter>);
         }
         if conn.is_broken() {
-            *held = None;
+            *held.0 = None;
         }
         result
     }
