@@ -7,7 +7,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use diesel::connection::{Instrumentation, InstrumentationEvent};
+use diesel::connection::{Connection, Instrumentation, InstrumentationEvent};
+
+use super::DbConn;
 
 /// What one request asked of the database.
 #[derive(Debug, Default)]
@@ -50,18 +52,35 @@ thread_local! {
         const { std::cell::RefCell::new(None) };
 }
 
-/// Runs a request's blocking `work` on this thread with its tally named, and forgets the
-/// tally afterwards, even when `work` panics (the thread serves other requests next).
-pub fn blocking<T>(tally: Arc<Tally>, work: impl FnOnce() -> T) -> T {
+/// Runs a request's blocking `work` on this thread with its tally (if any) named, and
+/// forgets it afterwards, even when `work` panics (the thread serves other requests next).
+pub fn blocking<T>(tally: Option<Arc<Tally>>, work: impl FnOnce() -> T) -> T {
     struct Forget;
     impl Drop for Forget {
         fn drop(&mut self) {
             BLOCKING.set(None);
         }
     }
-    BLOCKING.set(Some(tally));
+    BLOCKING.set(tally);
     let _forget = Forget;
     work()
+}
+
+/// Runs `work` on `conn` with its queries counted in `tally`, if there is one; the
+/// connection counts for nobody afterwards (it goes back to its pool, or waits for the next
+/// writer).
+pub fn on<T>(
+    conn: &mut DbConn,
+    tally: Option<Arc<Tally>>,
+    work: impl FnOnce(&mut DbConn) -> T,
+) -> T {
+    let Some(tally) = tally else {
+        return work(conn);
+    };
+    conn.set_instrumentation(Counter::new(tally));
+    let result = work(conn);
+    conn.set_instrumentation(None::<Counter>);
+    result
 }
 
 /// The tally of the counted request whose blocking work runs on this thread, if any.

@@ -7,8 +7,6 @@ pub mod schema;
 pub mod version;
 mod writer;
 
-use std::sync::Arc;
-
 use chrono::{DurationRound, NaiveDateTime, TimeDelta, Utc};
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::prelude::*;
@@ -109,14 +107,7 @@ where
     let tally = count::current();
     actix_web::web::block(move || {
         let mut conn = pool.get()?;
-        let Some(tally) = tally else {
-            return work(&mut conn);
-        };
-        conn.set_instrumentation(count::Counter::new(Arc::clone(&tally)));
-        let result = count::blocking(tally, || work(&mut conn));
-        // The connection goes back to the pool counting for nobody.
-        conn.set_instrumentation(None::<count::Counter>);
-        result
+        count::blocking(tally.clone(), || count::on(&mut conn, tally, work))
     })
     .await?
 }
@@ -173,6 +164,8 @@ pub fn now() -> NaiveDateTime {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
 
     #[test]

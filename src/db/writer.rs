@@ -160,15 +160,7 @@ impl Writer {
         }
         let conn = &mut open.conn;
         // The request's tally counts these queries as it counts those of its own connection.
-        let counted = count::of_this_thread().map(count::Counter::new);
-        let counting = counted.is_some();
-        if let Some(counter) = counted {
-            conn.set_instrumentation(counter);
-        }
-        let result = work(conn);
-        if counting {
-            conn.set_instrumentation(None::<count::Counter>);
-        }
+        let result = count::on(conn, count::of_this_thread(), work);
         if conn.is_broken() {
             *held.0 = None;
         }

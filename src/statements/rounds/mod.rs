@@ -24,6 +24,7 @@ use crate::db::schema::{
 };
 use crate::db::{self, DbConn};
 use crate::error::Error;
+use crate::membership::rules::Status as MemberStatus;
 
 mod positions;
 mod publication;
@@ -96,7 +97,7 @@ pub struct Member {
 /// The organisations that take positions: the active full members, now.
 pub fn full_members(conn: &mut DbConn) -> Result<Vec<Member>, Error> {
     let rows: Vec<(i64, String, bool)> = organisations::table
-        .filter(organisations::status.eq("full"))
+        .filter(organisations::status.eq(MemberStatus::Full.as_str()))
         .order(organisations::name)
         .select((
             organisations::id,
@@ -166,7 +167,7 @@ pub fn board(conn: &mut DbConn, round: &Round) -> Result<Vec<BoardRow>, Error> {
                 .and(statement_authorisations::round_id.eq(round.id))
                 .and(statement_authorisations::content_hash.eq(hash))),
         )
-        .filter(organisations::status.eq("full"))
+        .filter(organisations::status.eq(MemberStatus::Full.as_str()))
         .order(organisations::name)
         .select((
             (

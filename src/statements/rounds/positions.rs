@@ -41,10 +41,9 @@ fn check_hash(round: &Round, given: &str) -> Result<(), Error> {
 /// The organisation as a member of the round, if its status lets it take positions: one row
 /// read, not every full member (this runs in every position's write transaction).
 fn member_of_round(conn: &mut DbConn, organisation_id: i64) -> Result<Member, Error> {
-    let (id, name, needs_authorisation, status): (i64, String, bool, String) = organisations::table
+    let (name, needs_authorisation, status): (String, bool, String) = organisations::table
         .find(organisation_id)
         .select((
-            organisations::id,
             organisations::name,
             organisations::needs_authorisation,
             organisations::status,
@@ -56,7 +55,7 @@ fn member_of_round(conn: &mut DbConn, organisation_id: i64) -> Result<Member, Er
         )));
     }
     Ok(Member {
-        id,
+        id: organisation_id,
         name,
         needs_authorisation,
     })
