@@ -146,6 +146,10 @@ fn run(backend: &str, state: &AppState, other: &AppState) {
 }
 
 fn main() {
+    // Memory as the service has it (one allocator arena per core, `roundtable::allocator`):
+    // with glibc's default of eight per core, the first round's 200 threads spent their
+    // time making arenas the service never has.
+    roundtable::allocator::settle();
     let dir = tempfile::tempdir().expect("temporary folder");
     let settings = common::settings(dir.path(), common::sqlite_url(dir.path()), POOL);
     let state = AppState::open(settings.clone()).expect("open SQLite");

@@ -153,6 +153,14 @@ pub fn record_all(conn: &mut DbConn, events: Vec<Pending<'_>>) -> Result<(), Err
             hash,
         })
         .collect();
+    if let [one] = new.as_slice() {
+        // One row is one statement diesel keeps prepared (it prepares a many-row INSERT
+        // anew each time): every change records one event.
+        diesel::insert_into(audit_events::table)
+            .values(one)
+            .execute(conn)?;
+        return Ok(());
+    }
     for chunk in new.chunks(INSERT_CHUNK) {
         // A multi-row INSERT is spelled per backend (the shared connection type has no
         // batch insert), on the caller's connection, inside its transaction.
@@ -565,6 +573,9 @@ pub fn protect(conn: &mut DbConn) -> Result<(), Error> {
             }
             None => false,
         };
+        if !needs_keying && triggers_in_place(conn)? {
+            return Ok(());
+        }
         for statement in drop_triggers(conn) {
             diesel::sql_query(statement).execute(conn)?;
         }
@@ -600,6 +611,34 @@ fn rekey(conn: &mut DbConn, key: &[u8; 32]) -> Result<(), Error> {
 }
 
 const REFUSAL: &str = "the audit record is append-only";
+
+#[derive(QueryableByName)]
+struct TriggerText {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    sql: String,
+}
+
+/// Whether SQLite holds the append-only triggers exactly as `create_triggers` writes them
+/// (it keeps each trigger's text). Making them again would change the schema, and every
+/// open connection of every instance on the file would then read the schema again and
+/// prepare each of its statements anew. PostgreSQL's are made again at every start.
+fn triggers_in_place(conn: &mut DbConn) -> Result<bool, Error> {
+    let DbConn::Sqlite(_) = conn else {
+        return Ok(false);
+    };
+    let mut held: Vec<String> = diesel::sql_query(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' \
+         AND name IN ('audit_events_no_update', 'audit_events_no_delete')",
+    )
+    .load::<TriggerText>(conn)?
+    .into_iter()
+    .map(|t| t.sql)
+    .collect();
+    let mut wanted = create_triggers(conn);
+    held.sort();
+    wanted.sort();
+    Ok(held == wanted)
+}
 
 fn drop_triggers(conn: &DbConn) -> Vec<String> {
     match conn {

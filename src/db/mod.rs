@@ -113,30 +113,36 @@ where
 }
 
 /// Runs `work` in a write transaction. On SQLite it goes through the file's one writer
-/// (`writer`: writers of this process take turns on one connection) and starts as
-/// `BEGIN IMMEDIATE`, so a writer of another process queues on the busy timeout instead of
-/// failing when a read lock is upgraded.
+/// (`writer`: writers of this process take turns on one connection, and those that meet in
+/// its line share one commit) and starts as `BEGIN IMMEDIATE`, so a writer of another
+/// process queues on the busy timeout instead of failing when a read lock is upgraded.
 pub fn write_tx<T, F>(conn: &mut DbConn, work: F) -> Result<T, Error>
 where
     F: FnOnce(&mut DbConn) -> Result<T, Error>,
 {
     match conn {
         DbConn::Sqlite(_) => match writer::named() {
-            Some(writer) => writer.write(conn, |conn| transaction(conn, work)),
+            Some(writer) => writer.write(conn, work),
             None => transaction(conn, work),
         },
         DbConn::Postgres(_) => transaction(conn, work),
     }
 }
 
+/// Begins a write transaction (on SQLite as `BEGIN IMMEDIATE`).
+fn begin(conn: &mut DbConn) -> QueryResult<()> {
+    match conn {
+        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE"),
+        DbConn::Postgres(c) => AnsiTransactionManager::begin_transaction(c),
+    }
+}
+
+/// Runs `work` in a write transaction of its own on `conn`.
 fn transaction<T, F>(conn: &mut DbConn, work: F) -> Result<T, Error>
 where
     F: FnOnce(&mut DbConn) -> Result<T, Error>,
 {
-    match conn {
-        DbConn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
-        DbConn::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
-    }
+    begin(conn)?;
     match work(conn) {
         Ok(value) => match <DbConn as Connection>::TransactionManager::commit_transaction(conn) {
             Ok(()) => Ok(value),
@@ -278,6 +284,112 @@ mod tests {
         }));
         assert!(panicked.is_err());
         write_tx(&mut conn, |conn| raise_version(conn, 1)).expect("the next write");
+        drop(conn);
+        assert_eq!(version_of(&a), before + 1);
+    }
+
+    /// What each of `writers` writes, in the writer's line in their order (each waits its
+    /// turn behind the one before, all behind a held turn): its bit and its answer; `None`
+    /// when it panicked.
+    fn line_of_writes(
+        pool: &DbPool,
+        writers: usize,
+        work: impl Fn(usize, &mut DbConn) -> Result<(), Error> + Sync,
+    ) -> Vec<(i64, Option<Result<(), Error>>)> {
+        let writer = writer_of(pool).expect("SQLite has a writer");
+        let held = writer.hold();
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..writers)
+                .map(|i| {
+                    let work = &work;
+                    let handle = scope.spawn(move || {
+                        let mut conn = pool.get().expect("a connection");
+                        write_tx(&mut conn, |conn| {
+                            raise_version(conn, 1 << i)?;
+                            work(i, conn)
+                        })
+                    });
+                    while writer.waiting() < i + 1 {
+                        std::thread::sleep(std::time::Duration::from_millis(1));
+                    }
+                    handle
+                })
+                .collect();
+            drop(held);
+            handles
+                .into_iter()
+                .enumerate()
+                .map(|(i, handle)| (1 << i, handle.join().ok()))
+                .collect()
+        })
+    }
+
+    /// The bits of the writes that were told they landed.
+    fn told_landed(answers: &[(i64, Option<Result<(), Error>>)]) -> i64 {
+        answers
+            .iter()
+            .filter(|(_, answer)| matches!(answer, Some(Ok(()))))
+            .map(|(bit, _)| bit)
+            .sum()
+    }
+
+    /// Writes that meet in the writer's line share one commit; one that fails there takes
+    /// back only itself, and what each was told is what the database holds.
+    #[test]
+    fn writes_that_meet_in_the_line_share_a_commit_and_a_failure_takes_back_only_itself() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let url = format!("sqlite://{}", dir.path().join("a.sqlite3").display());
+        let a = connect_pool(&url, 9).expect("a pool");
+        let writer = writer_of(&a).expect("SQLite has a writer");
+        let (before, begun) = (version_of(&a), writer.transactions_begun());
+        let answers = line_of_writes(&a, 8, |i, _| match i {
+            3 => Err(Error::Invalid("this one changes its mind".into())),
+            _ => Ok(()),
+        });
+        assert_eq!(told_landed(&answers), 0xff & !(1 << 3));
+        assert_eq!(version_of(&a) - before, told_landed(&answers));
+        assert_eq!(
+            writer.transactions_begun() - begun,
+            1,
+            "one commit for the line"
+        );
+    }
+
+    /// A write that panics in a shared transaction takes down the writes before it in that
+    /// transaction: their writers hear so (none is told it landed when it did not), and the
+    /// writes after it go through on a connection opened again.
+    #[test]
+    fn a_write_that_panics_in_a_shared_commit_fails_those_before_it_and_no_answer_lies() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let url = format!("sqlite://{}", dir.path().join("a.sqlite3").display());
+        let a = connect_pool(&url, 9).expect("a pool");
+        let before = version_of(&a);
+        let answers = line_of_writes(&a, 8, |i, _| match i {
+            5 => panic!("a bug midway through a shared write"),
+            _ => Ok(()),
+        });
+        let failed: Vec<i64> = answers
+            .iter()
+            .filter(|(_, answer)| matches!(answer, Some(Err(_))))
+            .map(|(bit, _)| *bit)
+            .collect();
+        assert_eq!(failed, vec![1, 2, 4, 8, 16], "{answers:?}");
+        assert!(answers[5].1.is_none(), "the sixth panicked");
+        assert_eq!(told_landed(&answers), (1 << 6) | (1 << 7));
+        assert_eq!(version_of(&a) - before, told_landed(&answers));
+    }
+
+    /// A writer that left its transaction open for one that then gave up its place in line
+    /// commits it itself.
+    #[test]
+    fn a_transaction_left_open_for_a_writer_that_gave_up_is_committed_all_the_same() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let a = sqlite_pool(dir.path(), "a.sqlite3");
+        let writer = writer_of(&a).expect("SQLite has a writer");
+        let before = version_of(&a);
+        writer.pretend_one_waits();
+        let mut conn = a.get().expect("a connection");
+        write_tx(&mut conn, |conn| raise_version(conn, 1)).expect("a write");
         drop(conn);
         assert_eq!(version_of(&a), before + 1);
     }

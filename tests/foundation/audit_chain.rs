@@ -349,3 +349,42 @@ async fn concurrent_writers_keep_one_unbroken_chain() {
         );
     })
 }
+
+#[derive(QueryableByName)]
+struct SchemaVersion {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    schema_version: i64,
+}
+
+/// Opening again leaves triggers in place alone (on SQLite, making them again changed the
+/// schema, and every open connection of every instance read it again and prepared each of
+/// its statements anew) and puts back triggers someone took away.
+#[actix_web::test]
+async fn opening_again_keeps_the_triggers_in_place_and_puts_back_those_taken_away() {
+    on_each_backend!(|backend| async {
+        let app = TestApp::new(&backend);
+        app.bootstrap();
+        if !app.db.url.starts_with("postgres") {
+            let schema = |app: &TestApp| {
+                app.with_conn(|c| {
+                    diesel::sql_query("SELECT schema_version FROM pragma_schema_version")
+                        .get_result::<SchemaVersion>(c)
+                        .expect("the schema's version")
+                        .schema_version
+                })
+            };
+            let before = schema(&app);
+            roundtable::AppState::open(app.state.settings.clone()).expect("reopen");
+            assert_eq!(schema(&app), before, "the schema is as it was");
+        }
+        drop_the_triggers(&app);
+        let reopened = roundtable::AppState::open(app.state.settings.clone()).expect("reopen");
+        let edit = diesel::update(audit_events::table)
+            .set(audit_events::details.eq("{}"))
+            .execute(&mut *reopened.pool.get().expect("connection"));
+        assert!(
+            edit.is_err_and(|e| e.to_string().contains("append-only")),
+            "the table is append-only again"
+        );
+    })
+}
