@@ -24,9 +24,12 @@ impl AppState {
     /// Connects to the database (running its migrations), sets up the mail transport and
     /// keeps the settings.
     pub fn open(settings: Settings) -> Result<AppState, Error> {
-        let pool = db::connect_pool(&settings.database_url, settings.db_pool_size)?;
         crate::audit::use_key(settings.audit_key)?;
-        crate::audit::protect(&mut *pool.get()?)?;
+        let pool = db::connect_pool_with(
+            &settings.database_url,
+            settings.db_pool_size,
+            crate::audit::protect,
+        )?;
         let mail = mail::transport::Transport::from_settings(
             settings.smtp_url.as_deref(),
             &settings.data_dir,

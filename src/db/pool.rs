@@ -82,6 +82,17 @@ impl r2d2::ManageConnection for Manager {
 
 /// Opens the database the URL names, runs its migrations, then hands out the pool.
 pub fn connect_pool(database_url: &str, max_size: u32) -> Result<DbPool, Error> {
+    connect_pool_with(database_url, max_size, |_| Ok(()))
+}
+
+/// `connect_pool`, with `prepare` run on the migrated database before the pool opens its
+/// connections: a change it makes to SQLite's schema would have each of them read the
+/// schema again, and prepare each of its statements anew, at its next use.
+pub fn connect_pool_with(
+    database_url: &str,
+    max_size: u32,
+    prepare: impl FnOnce(&mut DbConn) -> Result<(), Error>,
+) -> Result<DbPool, Error> {
     let url = DbUrl::parse(database_url)?;
     if let DbUrl::Sqlite { path, create: true } = &url
         && let Some(dir) = std::path::Path::new(path).parent()
@@ -99,6 +110,7 @@ pub fn connect_pool(database_url: &str, max_size: u32) -> Result<DbPool, Error> 
         .establish()
         .map_err(|e| Error::Config(format!("cannot open the database: {e}")))?;
     run_migrations(&mut first)?;
+    prepare(&mut first)?;
     drop(first);
     // The file exists now: the writer opens it as it is.
     let writer = match &manager.url {
