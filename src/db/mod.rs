@@ -171,6 +171,7 @@ pub fn now() -> NaiveDateTime {
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
+    use std::sync::atomic::Ordering;
 
     use super::*;
 
@@ -288,49 +289,70 @@ mod tests {
         assert_eq!(version_of(&a), before + 1);
     }
 
-    /// What each of `writers` writes, in the writer's line in their order (each waits its
-    /// turn behind the one before, all behind a held turn): its bit and its answer; `None`
-    /// when it panicked.
+    /// One write of `line_of_writes`: the bit it adds to the data's version, its place in
+    /// the order the writes ran, and its answer (`None`: it panicked).
+    #[derive(Debug)]
+    struct Written {
+        bit: i64,
+        place: usize,
+        answer: Option<Result<(), Error>>,
+    }
+
+    /// `writers` writes, all waiting in the writer's line behind a held turn when it is
+    /// let go (so, the transaction being left open while others wait, they share it until
+    /// one fails it); each adds its bit to the data's version, then does `work`.
     fn line_of_writes(
         pool: &DbPool,
         writers: usize,
         work: impl Fn(usize, &mut DbConn) -> Result<(), Error> + Sync,
-    ) -> Vec<(i64, Option<Result<(), Error>>)> {
+    ) -> Vec<Written> {
         let writer = writer_of(pool).expect("SQLite has a writer");
+        let ran = std::sync::atomic::AtomicUsize::new(0);
+        let places: Vec<_> = (0..writers)
+            .map(|_| std::sync::atomic::AtomicUsize::new(usize::MAX))
+            .collect();
         let held = writer.hold();
         std::thread::scope(|scope| {
             let handles: Vec<_> = (0..writers)
                 .map(|i| {
-                    let work = &work;
-                    let handle = scope.spawn(move || {
+                    let (work, ran, place) = (&work, &ran, &places[i]);
+                    scope.spawn(move || {
                         let mut conn = pool.get().expect("a connection");
                         write_tx(&mut conn, |conn| {
+                            place.store(ran.fetch_add(1, Ordering::SeqCst), Ordering::SeqCst);
                             raise_version(conn, 1 << i)?;
                             work(i, conn)
                         })
-                    });
-                    while writer.waiting() < i + 1 {
-                        std::thread::sleep(std::time::Duration::from_millis(1));
-                    }
-                    handle
+                    })
                 })
                 .collect();
+            while writer.waiting() < writers {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
             drop(held);
             handles
                 .into_iter()
                 .enumerate()
-                .map(|(i, handle)| (1 << i, handle.join().ok()))
+                .map(|(i, handle)| Written {
+                    bit: 1 << i,
+                    answer: handle.join().ok(),
+                    place: places[i].load(Ordering::SeqCst),
+                })
                 .collect()
         })
     }
 
-    /// The bits of the writes that were told they landed.
-    fn told_landed(answers: &[(i64, Option<Result<(), Error>>)]) -> i64 {
-        answers
+    /// The bits of the writes whose answer `told` matches.
+    fn bits(written: &[Written], told: impl Fn(&Option<Result<(), Error>>) -> bool) -> i64 {
+        written
             .iter()
-            .filter(|(_, answer)| matches!(answer, Some(Ok(()))))
-            .map(|(bit, _)| bit)
+            .filter(|w| told(&w.answer))
+            .map(|w| w.bit)
             .sum()
+    }
+
+    fn landed(answer: &Option<Result<(), Error>>) -> bool {
+        matches!(answer, Some(Ok(())))
     }
 
     /// Writes that meet in the writer's line share one commit; one that fails there takes
@@ -342,41 +364,45 @@ mod tests {
         let a = connect_pool(&url, 9).expect("a pool");
         let writer = writer_of(&a).expect("SQLite has a writer");
         let (before, begun) = (version_of(&a), writer.transactions_begun());
-        let answers = line_of_writes(&a, 8, |i, _| match i {
+        let written = line_of_writes(&a, 8, |i, _| match i {
             3 => Err(Error::Invalid("this one changes its mind".into())),
             _ => Ok(()),
         });
-        assert_eq!(told_landed(&answers), 0xff & !(1 << 3));
-        assert_eq!(version_of(&a) - before, told_landed(&answers));
-        assert_eq!(
-            writer.transactions_begun() - begun,
-            1,
-            "one commit for the line"
-        );
+        assert_eq!(bits(&written, landed), 0xff & !(1 << 3), "{written:?}");
+        assert_eq!(version_of(&a) - before, bits(&written, landed));
+        // One commit for the line; two when the failing write came first (it rolled back
+        // the transaction it had begun alone).
+        let commits = if written[3].place == 0 { 2 } else { 1 };
+        assert_eq!(writer.transactions_begun() - begun, commits, "{written:?}");
     }
 
     /// A write that panics in a shared transaction takes down the writes before it in that
-    /// transaction: their writers hear so (none is told it landed when it did not), and the
-    /// writes after it go through on a connection opened again.
+    /// transaction: their writers are told "busy" (nothing of theirs was kept; none is told
+    /// it landed when it did not), and the writes after it go through on a connection
+    /// opened again.
     #[test]
     fn a_write_that_panics_in_a_shared_commit_fails_those_before_it_and_no_answer_lies() {
         let dir = tempfile::tempdir().expect("a folder");
         let url = format!("sqlite://{}", dir.path().join("a.sqlite3").display());
         let a = connect_pool(&url, 9).expect("a pool");
         let before = version_of(&a);
-        let answers = line_of_writes(&a, 8, |i, _| match i {
+        let written = line_of_writes(&a, 8, |i, _| match i {
             5 => panic!("a bug midway through a shared write"),
             _ => Ok(()),
         });
-        let failed: Vec<i64> = answers
-            .iter()
-            .filter(|(_, answer)| matches!(answer, Some(Err(_))))
-            .map(|(bit, _)| *bit)
-            .collect();
-        assert_eq!(failed, vec![1, 2, 4, 8, 16], "{answers:?}");
-        assert!(answers[5].1.is_none(), "the sixth panicked");
-        assert_eq!(told_landed(&answers), (1 << 6) | (1 << 7));
-        assert_eq!(version_of(&a) - before, told_landed(&answers));
+        let panicked = written[5].place;
+        assert!(written[5].answer.is_none(), "{written:?}");
+        for w in written.iter().filter(|w| w.place != panicked) {
+            if w.place < panicked {
+                assert!(
+                    matches!(w.answer, Some(Err(Error::Busy(_)))),
+                    "ran before it, in its transaction: told busy {written:?}"
+                );
+            } else {
+                assert!(landed(&w.answer), "ran after it: landed {written:?}");
+            }
+        }
+        assert_eq!(version_of(&a) - before, bits(&written, landed));
     }
 
     /// A writer that left its transaction open for one that then gave up its place in line

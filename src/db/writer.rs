@@ -94,6 +94,14 @@ fn counted<R>(conn: &mut DbConn, statements: impl FnOnce(&mut DbConn) -> R) -> R
     count::on(conn, count::of_this_thread(), statements)
 }
 
+/// The "busy" answer (503, nothing changed, try again) with what happened.
+fn busy(what: &str) -> Error {
+    Error::Busy(diesel::result::Error::DatabaseError(
+        diesel::result::DatabaseErrorKind::Unknown,
+        Box::new(what.to_owned()),
+    ))
+}
+
 #[derive(QueryableByName)]
 struct MainFile {
     #[diesel(sql_type = diesel::sql_types::Text)]
@@ -360,13 +368,9 @@ impl Writer {
         self.waiting.fetch_add(1, Ordering::AcqRel);
         let line = self.line.try_lock_for(super::pool::SQLITE_BUSY_TIMEOUT);
         self.waiting.fetch_sub(1, Ordering::AcqRel);
-        let line = line.ok_or_else(|| {
-            // The same "busy" answer (503) as SQLite's own timeout.
-            Error::Busy(diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::Unknown,
-                Box::new("database is locked (another writer of this process)".to_owned()),
-            ))
-        })?;
+        // The same "busy" answer (503) as SQLite's own timeout.
+        let line =
+            line.ok_or_else(|| busy("database is locked (another writer of this process)"))?;
         Ok(Turn { writer: self, line })
     }
 
@@ -401,7 +405,8 @@ impl Writer {
             }
         }
         match ended.failed.get(&number) {
-            Some(why) => Err(Error::Internal(why.clone())),
+            // Nothing of this write was kept, and it was not at fault: trying again will do.
+            Some(why) => Err(busy(why)),
             None => Ok(()),
         }
     }
