@@ -180,6 +180,30 @@ pub fn free_port() -> u16 {
         .expect("a free port")
 }
 
+/// A process this test started, killed when dropped however the test ends: an assertion
+/// that fails before the test stops it must not leave a server running.
+pub struct Process(pub std::process::Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl std::ops::Deref for Process {
+    type Target = std::process::Child;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Process {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
 /// Waits until something accepts connections on `port` (a server started as a process).
 pub fn wait_until_serving(port: u16) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);

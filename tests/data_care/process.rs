@@ -4,9 +4,9 @@
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 
-use crate::common::{TEST_SECRET, free_port, wait_until_serving};
+use crate::common::{Process, TEST_SECRET, free_port, wait_until_serving};
 
 fn roundtable(data: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_roundtable"));
@@ -33,18 +33,19 @@ fn run(data: &Path, args: &[&str]) -> String {
     stdout.into_owned()
 }
 
-fn serve(data: &Path, port: u16) -> Child {
+fn serve(data: &Path, port: u16) -> Process {
     let child = roundtable(data, &["serve"])
         .env("BIND", format!("127.0.0.1:{port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("serve");
+    let server = Process(child);
     wait_until_serving(port);
-    child
+    server
 }
 
-fn stop(mut server: Child) {
+fn stop(mut server: Process) {
     let _ = Command::new("kill")
         .args(["-TERM", &server.id().to_string()])
         .status();

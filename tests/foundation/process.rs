@@ -3,14 +3,14 @@
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{TestDb, free_port, wait_until_serving};
+use crate::common::{Process, TestDb, free_port, wait_until_serving};
 use crate::on_each_backend;
 
-fn start(db: &TestDb, port: u16) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_roundtable"))
+fn start(db: &TestDb, port: u16) -> Process {
+    let child = Command::new(env!("CARGO_BIN_EXE_roundtable"))
         .arg("serve")
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -22,7 +22,8 @@ fn start(db: &TestDb, port: u16) -> Child {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("start roundtable serve")
+        .expect("start roundtable serve");
+    Process(child)
 }
 
 /// One request over a fresh connection; the answer's status line.
@@ -93,7 +94,6 @@ async fn serve_logs_json_to_standard_error_without_tokens_and_stops_on_sigterm()
                 break exit;
             }
             if asked.elapsed() > Duration::from_secs(30) {
-                let _ = server.kill();
                 panic!("serve was still running 30 s after SIGTERM");
             }
             std::thread::sleep(Duration::from_millis(50));
