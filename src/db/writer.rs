@@ -338,15 +338,15 @@ impl Writer {
         caller: &mut DbConn,
         work: impl FnOnce(&mut DbConn) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        let known = self.file.get();
-        if let Some(file) = known
-            && file_of(caller)? != *file
-        {
+        // The caller's file, asked once: compared before waiting when the writer's file is
+        // known, after its first connection is opened when not.
+        let callers = file_of(caller)?;
+        if self.file.get().is_some_and(|file| *file != callers) {
             return super::transaction(caller, work);
         }
         let mut turn = self.turn()?;
         turn.connection()?;
-        if known.is_none() && Some(&file_of(caller)?) != self.file.get() {
+        if self.file.get() != Some(&callers) {
             // Only a writer's first writes get here. A transaction left open for this one
             // is committed now, or left for the next; its writers hear how it went.
             let _ = turn.finish();
